@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+import { isPostgres, type Db } from './knex.js';
+
+// The few places where SQLite and PostgreSQL differ, kept together (stack-notes: knex).
+
+/** Case-insensitive substring match (LIKE is case-sensitive on PostgreSQL). */
+export function whereContains(db: Db, qb: Knex.QueryBuilder, column: string, needle: string): Knex.QueryBuilder {
+  const escaped = needle.replace(/[\\%_]/g, (c) => '\\' + c);
+  const op = isPostgres(db) ? 'ILIKE' : 'LIKE';
+  return qb.whereRaw(`?? ${op} ? ESCAPE '\\'`, [column, `%${escaped}%`]);
+}
+
+/** Returns the inserted id on both databases. */
+export function insertedId(row: unknown): number {
+  return Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
+}
+
+/**
+ * Gapless counter: write first (insert-or-ignore, then increment ... returning) inside the caller's
+ * transaction, so concurrent allocators serialise on the row (stack-notes: read-then-write gave
+ * duplicates on PostgreSQL and SQLITE_BUSY on SQLite).
+ */
+export async function nextCounter(trx: Knex.Transaction, key: string): Promise<number> {
+  await trx('counters').insert({ key, last: 0 }).onConflict('key').ignore();
+  const rows = await trx('counters').where({ key }).increment('last', 1).returning('last');
+  const row = rows[0] as { last: number } | number | undefined;
+  return Number(typeof row === 'object' ? row.last : row);
+}

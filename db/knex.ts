@@ -1,0 +1,62 @@
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CODE_ROOT, RUNNING_FROM_SOURCE } from '../server/paths.js';
+
+export type Db = Knex | Knex.Transaction;
+export type { Knex };
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** One place for the SQLite/PostgreSQL differences in connection set-up (stack-notes: knex). */
+export function knexConfig(databaseUrl: string): Knex.Config {
+  const migrations: Knex.MigratorConfig = {
+    directory: join(CODE_ROOT, 'db', 'migrations'),
+    loadExtensions: RUNNING_FROM_SOURCE ? ['.ts'] : ['.js'],
+    tableName: 'knex_migrations',
+  };
+  if (isPostgresUrl(databaseUrl)) {
+    return { client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 }, migrations };
+  }
+  const file = resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
+  mkdirSync(dirname(file), { recursive: true });
+  return {
+    client: 'sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    migrations,
+    pool: {
+      afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+        // Busy timeout for several processes, WAL for concurrent readers, FKs on (off by default in SQLite).
+        conn.run('PRAGMA busy_timeout = 10000', (e1) => {
+          if (e1) return done(e1, conn);
+          conn.run('PRAGMA journal_mode = WAL', (e2) => {
+            if (e2) return done(e2, conn);
+            conn.run('PRAGMA foreign_keys = ON', (e3) => done(e3, conn));
+          });
+        });
+      },
+    },
+  };
+}
+
+export function createDb(databaseUrl: string): Knex {
+  return knexFactory(knexConfig(databaseUrl));
+}
+
+export async function migrateLatest(db: Knex): Promise<void> {
+  await db.migrate.latest();
+}
+
+export function isPostgres(db: Db): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** Unique-constraint violation on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
+}

@@ -1,0 +1,189 @@
+// Demo data that tells a story (ui.md): a district office with two departments, users of every
+// role, and a dozen applications in varied states — built through the same use cases the server
+// uses, so every case has a real history and its deadlines come from the clock.
+import type { Knex } from 'knex';
+import type { Config } from '../server/config.js';
+import { addAgency, addUser } from '../server/admin/admin-service.js';
+import { findUserByUsername, withoutHash, type User } from '../server/admin/user-store.js';
+import { applyApplicationEvent, registerApplication } from '../server/cases/application-service.js';
+import type { Applicant, Intake } from '../server/cases/intake.js';
+import { loadCalendar } from '../server/calendar-store.js';
+import type { AppContext } from '../server/context.js';
+import { systemClock, type Clock } from '../server/time.js';
+import { addDays } from '../workflows/dates.js';
+import { creditCodeCheckChar, residentIdCheckChar } from '../workflows/identifiers.js';
+import type { WorkCalendar } from '../workflows/calendar.js';
+
+export const DEMO_PASSWORD = 'demo-pass-2026';
+
+export const DEMO_AGENCIES = [
+  { code: 'DJQ', name: '东江区人民政府办公室（区政务公开办）', parent: null },
+  { code: 'DJQ-GHZY', name: '东江区规划和自然资源局', parent: 'DJQ' },
+  { code: 'DJQ-JSJT', name: '东江区建设和交通委员会', parent: 'DJQ' },
+] as const;
+
+/** Listed in the README; the password of every demo account is DEMO_PASSWORD. */
+export const DEMO_USERS = [
+  { username: 'admin', name: '系统管理员', role: 'admin', agency: 'DJQ' },
+  { username: 'manager', name: '周明', role: 'manager', agency: 'DJQ' },
+  { username: 'legal', name: '吴静', role: 'legal', agency: 'DJQ' },
+  { username: 'caseworker', name: '李娜', role: 'caseworker', agency: 'DJQ-GHZY' },
+  { username: 'reviewer', name: '王强', role: 'reviewer', agency: 'DJQ-GHZY' },
+  { username: 'approver', name: '陈刚', role: 'approver', agency: 'DJQ-GHZY' },
+  { username: 'caseworker2', name: '赵敏', role: 'caseworker', agency: 'DJQ-JSJT' },
+  { username: 'reviewer2', name: '孙磊', role: 'reviewer', agency: 'DJQ-JSJT' },
+  { username: 'approver2', name: '刘洋', role: 'approver', agency: 'DJQ-JSJT' },
+  { username: 'caseworker3', name: '黄丽', role: 'caseworker', agency: 'DJQ' },
+  { username: 'reviewer3', name: '何平', role: 'reviewer', agency: 'DJQ' },
+  { username: 'approver3', name: '郑华', role: 'approver', agency: 'DJQ' },
+] as const;
+
+export async function isDatabaseEmpty(db: Knex): Promise<boolean> {
+  const row = await db('agencies').count<{ n: number | string }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0) === 0;
+}
+
+const person = (name: string, birth: string, serial: string, phone: string, address: string): Applicant => {
+  const first17 = `310115${birth}${serial}`;
+  return {
+    kind: 'natural_person', name, idType: 'resident_id', idNumber: first17 + residentIdCheckChar(first17),
+    phone, address, postcode: '200120', email: null,
+  };
+};
+
+const organisation = (name: string, category: 'commercial' | 'research' | 'social_welfare' | 'legal_services' | 'other_org', code17: string): Applicant => ({
+  kind: 'organisation', name, category, creditCode: code17 + creditCodeCheckChar(code17),
+  legalRepresentative: null, contactPerson: '联系人', phone: '021-58880000', address: '东江区世纪大道100号', email: null,
+});
+
+type Step = [type: string, daysAgo: number, payload?: Record<string, unknown>, by?: string];
+
+interface DemoCase {
+  agencyUser: string; // the registering caseworker
+  applicant: Applicant;
+  channel: Intake['channel'];
+  receivedDaysAgo: number; // working days before today
+  description: string;
+  documentTitle?: string;
+  steps: Step[];
+}
+
+function workingDaysAgo(cal: WorkCalendar, today: string, n: number): string {
+  let d = today;
+  let left = n;
+  while (left > 0) {
+    d = addDays(d, -1);
+    if (cal.isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
+export function demoCases(): DemoCase[] {
+  const zhang = person('张建国', '19650312', '201', '13812345678', '东江区浦明路88弄5号');
+  const li = person('李秀英', '19720805', '342', '13901234567', '东江区东方路1200号');
+  const wang = person('王志强', '19880117', '153', '13611112222', '东江区杨高南路500弄12号');
+  const chen = person('陈美玲', '19930624', '468', '13788889999', '东江区张杨路300号');
+  const liu = person('刘海峰', '19580930', '075', '13500001111', '东江区潍坊路15号');
+  const firm = organisation('上海东江置业有限公司', 'commercial', '91310115MA1FL0A1B');
+  const lawFirm = organisation('上海明正律师事务所', 'legal_services', '31310000425012345');
+  const institute = organisation('东江城市规划研究院', 'research', '12310115425001234');
+  return [
+    { agencyUser: 'caseworker', applicant: zhang, channel: 'in_person', receivedDaysAgo: 2,
+      description: '申请公开东江区川沙路以东、华夏东路以北地块控制性详细规划局部调整的批复文件及附图。', documentTitle: '关于东江区某地块控详规划局部调整的批复', steps: [] },
+    { agencyUser: 'caseworker', applicant: li, channel: 'mail', receivedDaysAgo: 18,
+      description: '申请公开本人位于东方路1200号房屋所在地块的国有土地上房屋征收决定及征收补偿方案。', steps: [] },
+    { agencyUser: 'caseworker', applicant: wang, channel: 'online', receivedDaysAgo: 23,
+      description: '申请公开东江区杨高南路拓宽工程建设用地规划许可证及其申请材料。', steps: [] },
+    { agencyUser: 'caseworker', applicant: chen, channel: 'online', receivedDaysAgo: 6,
+      description: '申请公开“那块地”的规划。', steps: [['REQUEST_CORRECTION', 4, { items: ['请明确所需信息所涉地块的具体位置或地址', '请说明所需文件的名称或大致形成时间'], periodWorkingDays: 10 }]] },
+    { agencyUser: 'caseworker', applicant: firm, channel: 'mail', receivedDaysAgo: 10,
+      description: '申请公开东江区御桥地区某商住项目建设工程规划许可证及总平面图。', steps: [['START_CONSULTATION', 6, { kind: 'third_party', party: '上海御桥房地产开发有限公司' }]] },
+    { agencyUser: 'caseworker', applicant: institute, channel: 'online', receivedDaysAgo: 12,
+      description: '申请公开2025年度东江区建设用地供应计划执行情况。',
+      steps: [['DRAFT_REPLY', 1, { decision: 'disclose', reasons: '该信息属于本机关公开范围，予以公开。', disclosed: '2025年度东江区建设用地供应计划执行情况报告（电子版）' }]] },
+    { agencyUser: 'caseworker', applicant: liu, channel: 'in_person', receivedDaysAgo: 14,
+      description: '申请公开东江区潍坊路旧区改造项目的房屋征收范围红线图及征收补偿资金到位证明。',
+      steps: [
+        ['DRAFT_REPLY', 3, { decision: 'partial', reasons: '征收补偿资金监管账户信息涉及商业秘密，依据条例第三十七条作区分处理。', disclosed: '房屋征收范围红线图', withheld: '资金监管账户明细' }],
+        ['SUBMIT_FOR_REVIEW', 2],
+      ] },
+    { agencyUser: 'caseworker', applicant: lawFirm, channel: 'mail', receivedDaysAgo: 16,
+      description: '申请公开东江区2024年第3批次城镇建设用地征收土地方案批准文件。',
+      steps: [
+        ['DRAFT_REPLY', 6, { decision: 'disclose', reasons: '该信息已主动公开。', disclosed: '征收土地方案批准文件，可在区政府网站“征地信息”栏目查阅。' }],
+        ['SUBMIT_FOR_REVIEW', 5],
+        ['RETURN_FOR_REVISION', 4, { reason: '请补充主动公开的具体网址和发布日期' }, 'reviewer'],
+        ['DRAFT_REPLY', 3, { decision: 'disclose', reasons: '该信息已于2024年6月主动公开（条例第三十六条第一项）。', disclosed: '征收土地方案批准文件' }],
+        ['SUBMIT_FOR_REVIEW', 3],
+        ['APPROVE_REVIEW', 2, { checklist: ['不涉及国家秘密', '不涉及个人隐私'] }, 'reviewer'],
+      ] },
+    { agencyUser: 'caseworker2', applicant: person('杨国华', '19700101', '531', '13322223333', '东江区锦绣路200号'), channel: 'in_person', receivedDaysAgo: 17,
+      description: '申请公开锦绣路（龙阳路—花木路）道路大修工程的施工许可证及工期安排。',
+      steps: [
+        ['DRAFT_REPLY', 8, { decision: 'disclose', reasons: '予以公开。', disclosed: '施工许可证复印件、工期安排表' }],
+        ['SUBMIT_FOR_REVIEW', 7],
+        ['APPROVE_REVIEW', 6, {}, 'reviewer2'],
+        ['ISSUE_REPLY', 5, {}, 'approver2'],
+      ] },
+    { agencyUser: 'caseworker2', applicant: person('周晓梅', '19850214', '624', '15000001234', '东江区花木路50号'), channel: 'online', receivedDaysAgo: 40,
+      description: '申请公开东江区2025年老旧小区加装电梯项目清单。',
+      steps: [
+        ['DRAFT_REPLY', 25, { decision: 'disclose', reasons: '予以公开。', disclosed: '2025年加装电梯项目清单' }],
+        ['SUBMIT_FOR_REVIEW', 24],
+        ['APPROVE_REVIEW', 23, {}, 'reviewer2'],
+        ['ISSUE_REPLY', 22, {}, 'approver2'],
+        ['RECORD_DELIVERY', 20, { method: 'email' }],
+      ] },
+    { agencyUser: 'caseworker2', applicant: person('吴建华', '19780720', '715', '13698765432', '东江区龙阳路300号'), channel: 'mail', receivedDaysAgo: 15,
+      description: '申请公开龙阳路地铁站周边交通组织优化方案。', steps: [['WITHDRAW', 9]] },
+    { agencyUser: 'caseworker2', applicant: person('徐文', '19900909', '806', '13011112222', '东江区博山路8号'), channel: 'in_person', receivedDaysAgo: 5,
+      description: '申请查阅东江区建设和交通委员会2025年政府信息公开工作年度报告。', steps: [['REPLY_ON_THE_SPOT', 5, { decision: 'disclose' }]] },
+    { agencyUser: 'caseworker2', applicant: organisation('东江区绿色家园环保促进会', 'social_welfare', '51310115MJ4567890'), channel: 'online', receivedDaysAgo: 19,
+      description: '申请公开东江区2025年建设工程渣土运输处置的全部审批记录（约五百份）。',
+      steps: [
+        ['REQUEST_EXTENSION', 2, { workingDays: 15, reason: '所需信息数量较大，需要逐份检索和审查' }],
+        ['APPROVE_EXTENSION', 1, {}, 'approver2'],
+      ] },
+    { agencyUser: 'caseworker2', applicant: person('马俊', '19820315', '917', '13855556666', '东江区严桥路60号'), channel: 'mail', receivedDaysAgo: 8,
+      description: '申请公开东江区全部在建工程的施工图纸。',
+      steps: [['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1500 }]] },
+    { agencyUser: 'caseworker3', applicant: person('林涛', '19670828', '088', '13122223333', '东江区世纪大道1号'), channel: 'mail', receivedDaysAgo: 45,
+      description: '申请公开2019年东江区某宗地出让时的全部内部讨论记录。',
+      steps: [
+        ['DRAFT_REPLY', 30, { decision: 'unavailable.not_held', reasons: '经检索，本机关未制作或获取该信息；如需了解土地出让事项，可向东江区规划和自然资源局申请。', referTo: '东江区规划和自然资源局' }],
+        ['SUBMIT_FOR_REVIEW', 29],
+        ['APPROVE_REVIEW', 28, {}, 'reviewer3'],
+        ['ISSUE_REPLY', 27, {}, 'approver3'],
+        ['RECORD_DELIVERY', 25, { method: 'mail' }],
+      ] },
+  ];
+}
+
+export async function loadDemoData(db: Knex, config: Config, clock: Clock = systemClock): Promise<void> {
+  for (const a of DEMO_AGENCIES) await addAgency(db, { code: a.code, name: a.name, parentCode: a.parent }, null);
+  for (const u of DEMO_USERS) {
+    await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds);
+  }
+  const ctx: AppContext = { db, config, clock };
+  const users = new Map<string, User>();
+  const userOf = async (name: string) => {
+    if (!users.has(name)) users.set(name, withoutHash((await findUserByUsername(db, name))!));
+    return users.get(name)!;
+  };
+  const calendar = await loadCalendar(db);
+  const today = clock.today();
+  for (const c of demoCases()) {
+    const caseworker = await userOf(c.agencyUser);
+    const receivedDate = workingDaysAgo(calendar, today, c.receivedDaysAgo);
+    const view = await registerApplication(
+      ctx, caseworker,
+      { applicant: c.applicant, channel: c.channel, receivedDate, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper' } },
+      [], null,
+    );
+    for (const [type, daysAgo, payload, by] of c.steps) {
+      const actor = by ? await userOf(by) : caseworker;
+      const date = workingDaysAgo(calendar, today, daysAgo);
+      await applyApplicationEvent(ctx, actor, view.id, { body: { type, date: date < receivedDate ? receivedDate : date, ...payload }, ip: null });
+    }
+  }
+}

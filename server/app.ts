@@ -1,0 +1,85 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { join } from 'node:path';
+import type { AppContext } from './context.js';
+import { csrfProtection, identify } from './auth/auth-middleware.js';
+import { HttpError } from './http-errors.js';
+import { TEMPLATES_DIR } from './paths.js';
+import { apiRouter } from './routes/api-routes.js';
+import { pageRouter } from './routes/page-routes.js';
+import { adminPageRouter } from './routes/admin-page-routes.js';
+import { viewHelpers } from './routes/view-helpers.js';
+
+/** Builds the app without listening: tests drive it through supertest. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('views', join(TEMPLATES_DIR, 'pages'));
+  app.set('view engine', 'ejs');
+  Object.assign(app.locals, viewHelpers);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  app.use('/static', express.static(join(TEMPLATES_DIR, 'static'), { maxAge: '1h' }));
+  app.use(cookieParser());
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+
+  app.get('/api/health', async (_req, res) => {
+    try {
+      await ctx.db.raw('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', message: '数据库不可用' });
+    }
+  });
+
+  app.use(identify(ctx));
+  app.use(csrfProtection());
+  app.use((req, res, next) => {
+    res.locals.user = req.user ?? null;
+    res.locals.path = req.path;
+    res.locals.today = ctx.clock.today();
+    next();
+  });
+
+  app.use('/api', apiRouter(ctx));
+  app.use('/admin', adminPageRouter(ctx));
+  app.use('/', pageRouter(ctx));
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', '页面或接口不存在')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const httpErr = toHttpError(err);
+    if (httpErr.status >= 500) console.error(`[${new Date().toISOString()}] ${req.method} ${req.path}:`, err);
+    if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json') && !req.accepts('html')) {
+      res.status(httpErr.status).json(httpErr.toJSON());
+      return;
+    }
+    if (httpErr.status === 401) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    res.status(httpErr.status).render('error', { title: '出错了', error: httpErr });
+  });
+  return app;
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { type?: string; status?: number; code?: string };
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'bad_json', '请求体不是有效的 JSON');
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', '请求内容过大');
+  if (e?.code === 'LIMIT_FILE_SIZE') return new HttpError(422, 'invalid', '附件超过 10 MB', { attachments: '附件超过 10 MB' });
+  if (e?.code === 'LIMIT_FILE_COUNT' || e?.code === 'LIMIT_UNEXPECTED_FILE') {
+    return new HttpError(422, 'invalid', '附件数量或字段不正确', { attachments: '附件数量或字段不正确（最多 10 个）' });
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', '请求无效');
+  return new HttpError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系管理员');
+}

@@ -1,0 +1,118 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { AppContext } from '../context.js';
+import type { Db } from '../../db/knex.js';
+import { findUserById, withoutHash, type User } from '../admin/user-store.js';
+import { agencyScopeIds } from '../admin/agency-store.js';
+import { forbidden, HttpError, unauthorized } from '../http-errors.js';
+import { findSession } from './session-store.js';
+import type { Role } from '../../workflows/roles.js';
+
+export const SESSION_COOKIE = 'dd_session';
+export const ANON_CSRF_COOKIE = 'dd_csrf';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: User;
+      /** 'cookie' for the web pages, 'token' for the JSON API. */
+      authKind?: 'cookie' | 'token';
+      csrfToken?: string;
+      sessionSecret?: string;
+    }
+  }
+}
+
+export function cookieOptions(ctx: AppContext) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.production, path: '/' };
+}
+
+/** Resolves the user from a Bearer token or the session cookie; never rejects by itself. */
+export function identify(ctx: AppContext) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    let secret: string | undefined;
+    let kind: 'cookie' | 'token' = 'cookie';
+    if (header?.startsWith('Bearer ')) {
+      secret = header.slice(7).trim();
+      kind = 'token';
+    } else {
+      secret = req.cookies?.[SESSION_COOKIE];
+    }
+    if (secret) {
+      const session = await findSession(ctx.db, secret, kind);
+      if (session) {
+        const user = await findUserById(ctx.db, session.userId);
+        if (user?.active) {
+          req.user = withoutHash(user);
+          req.authKind = kind;
+          req.sessionSecret = secret;
+          if (session.csrfToken) req.csrfToken = session.csrfToken;
+        }
+      }
+    }
+    next();
+  };
+}
+
+function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * CSRF: every state-changing request made with the session cookie must carry the session's token,
+ * in the form field `_csrf` or the `X-CSRF-Token` header. Bearer-token requests carry no cookie and
+ * are not exposed to CSRF. Anonymous forms (login) use a double-submit cookie.
+ */
+export function csrfProtection() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.csrfToken && !req.user) {
+      // anonymous: make sure a double-submit token exists for the login form
+      let anon = req.cookies?.[ANON_CSRF_COOKIE] as string | undefined;
+      if (!anon) {
+        anon = randomBytes(24).toString('base64url');
+        res.cookie(ANON_CSRF_COOKIE, anon, { httpOnly: true, sameSite: 'lax', path: '/' });
+      }
+      req.csrfToken = anon;
+    }
+    res.locals.csrfToken = req.csrfToken;
+    // Multipart bodies are parsed later by the route (multer), which then calls checkCsrf itself.
+    if (req.is('multipart/form-data')) return next();
+    checkCsrf(req);
+    next();
+  };
+}
+
+/** Throws 403 unless a state-changing cookie-authenticated request carries the session's CSRF token. */
+export function checkCsrf(req: Request): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authKind === 'token') return;
+  // An API call not authenticated by the session cookie carries no ambient credential to abuse.
+  if (req.originalUrl.startsWith('/api/') && req.authKind !== 'cookie') return;
+  const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+  const sent = (typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token') ?? (req.query._csrf as string | undefined);
+  if (!sameToken(sent, req.csrfToken)) {
+    throw new HttpError(403, 'csrf', '页面已过期或请求来源无法验证，请刷新页面后重试');
+  }
+}
+
+export function requireUser(req: Request): User {
+  if (!req.user) throw unauthorized();
+  return req.user;
+}
+
+export function requireRole(req: Request, ...roles: Role[]): User {
+  const user = requireUser(req);
+  if (!roles.includes(user.role)) throw forbidden();
+  return user;
+}
+
+/** Agencies whose cases a user may see: their own; a manager also every agency below it. */
+export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx.db): Promise<number[]> {
+  // Inside a transaction pass the transaction: SQLite's single pooled connection is held by it.
+  if (user.role === 'manager') return agencyScopeIds(db, user.agencyId);
+  return [user.agencyId];
+}

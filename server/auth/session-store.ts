@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../db/knex.js';
+
+export type SessionKind = 'cookie' | 'token';
+export const SESSION_HOURS = 12;
+
+const hashId = (raw: string) => createHash('sha256').update(raw).digest('hex');
+
+export interface Session {
+  userId: number;
+  kind: SessionKind;
+  csrfToken: string | null;
+  expiresAt: string;
+}
+
+/** Only the hash of the secret is stored, so a copy of the database grants no live session. */
+export async function createSession(db: Db, userId: number, kind: SessionKind): Promise<{ secret: string; csrfToken: string | null }> {
+  const secret = randomBytes(32).toString('base64url');
+  const csrfToken = kind === 'cookie' ? randomBytes(24).toString('base64url') : null;
+  const now = new Date();
+  await db('sessions').insert({
+    id_hash: hashId(secret),
+    kind,
+    user_id: userId,
+    csrf_token: csrfToken,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
+  });
+  return { secret, csrfToken };
+}
+
+export async function findSession(db: Db, secret: string, kind: SessionKind): Promise<Session | null> {
+  const row = await db('sessions').where({ id_hash: hashId(secret), kind }).first();
+  if (!row) return null;
+  if (row.expires_at <= new Date().toISOString()) {
+    await db('sessions').where({ id_hash: row.id_hash }).del();
+    return null;
+  }
+  return { userId: Number(row.user_id), kind: row.kind, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+}
+
+export async function destroySession(db: Db, secret: string): Promise<void> {
+  await db('sessions').where({ id_hash: hashId(secret) }).del();
+}
+
+export async function destroyUserSessions(db: Db, userId: number): Promise<void> {
+  await db('sessions').where({ user_id: userId }).del();
+}
+
+export async function purgeExpiredSessions(db: Db): Promise<number> {
+  return db('sessions').where('expires_at', '<=', new Date().toISOString()).del();
+}

@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { isUniqueViolation } from '../../db/knex.js';
+import { nextCounter } from '../../db/dialect.js';
+import {
+  APPLICATION_MACHINE_VERSION, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, migrateSnapshot, stateOf,
+  type ApplicationEvent, type Facts, type PersistedApplicationSnapshot,
+} from '../../workflows/application.machine.js';
+import { computeDeadlines, type ClockEvent, type Deadlines } from '../../workflows/clock.js';
+import type { WorkCalendar } from '../../workflows/calendar.js';
+import { isIsoDate, yearOf } from '../../workflows/dates.js';
+import { audit } from '../audit.js';
+import { findAgencyById } from '../admin/agency-store.js';
+import type { User } from '../admin/user-store.js';
+import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { loadCalendar } from '../calendar-store.js';
+import type { AppContext } from '../context.js';
+import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
+import {
+  findApplication, insertApplication, insertAttachment, insertEvent, isStoragePathReferenced, listApplications as listRows,
+  listAttachments, listEvents, updateApplicationState, CLOSED_STATES, type ApplicationRow, type EventRow,
+} from './application-store.js';
+import { checkUploads, removeFile, storeFiles, type UploadedFile } from './attachment-files.js';
+import type { Applicant, Intake } from './intake.js';
+import { toApplicationView, type ApplicationView } from './application-view.js';
+
+/** The registration itself is the first entry of every history. */
+export const REGISTER_EVENT = 'REGISTER';
+
+export function applicantKey(a: Applicant): string {
+  const identity = a.kind === 'natural_person' ? `np:${a.idType}:${a.idNumber.toUpperCase()}` : `org:${a.creditCode.toUpperCase()}`;
+  return createHash('sha256').update(identity).digest('hex');
+}
+
+export function formatCaseNumber(agencyCode: string, year: number, seq: number): string {
+  return `${agencyCode}-${year}-${String(seq).padStart(4, '0')}`;
+}
+
+const toClockEvents = (events: EventRow[]): ClockEvent[] =>
+  events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload }));
+
+function deadlinesFor(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, events: EventRow[], calendar: WorkCalendar, today: string): Deadlines {
+  return computeDeadlines(
+    { receivedDate: row.receivedDate, events: toClockEvents(events), today, closed: CLOSED_STATES.includes(row.state) },
+    calendar,
+  );
+}
+
+/** What the machine's guards need to know of the clock, as of a date (the machine reads no clock). */
+export function factsFrom(d: Deadlines): Facts {
+  return {
+    replyDue: d.replyDue ?? '',
+    correctionDue: d.correctionDue,
+    feePaymentDue: d.feePaymentDue,
+    consultationOpinionDue: Object.fromEntries(d.consultations.map((c) => [c.id, c.opinionDue])),
+  };
+}
+
+function restore(row: ApplicationRow): PersistedApplicationSnapshot {
+  return migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot });
+}
+
+async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
+  if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
+  const row = await findApplication(db, id);
+  // Another agency's case is indistinguishable from a missing one (no information leak).
+  if (!row || !(await visibleAgencyIds(ctx, user, db)).includes(row.agencyId)) throw notFound('未找到该申请');
+  return row;
+}
+
+export async function getApplicationView(ctx: AppContext, user: User, id: number): Promise<ApplicationView> {
+  const row = await loadVisible(ctx, user, id);
+  return buildView(ctx, user, row);
+}
+
+async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
+  const [events, attachments, calendar] = await Promise.all([
+    listEvents(ctx.db, row.id),
+    listAttachments(ctx.db, row.id),
+    calendarIn ?? loadCalendar(ctx.db),
+  ]);
+  const today = ctx.clock.today();
+  const deadlines = deadlinesFor(row, events, calendar, today);
+  const snapshot = restore(row);
+  const opinionDue = Object.fromEntries(deadlines.consultations.map((c) => [c.id, c.opinionDue]));
+  const consultations = contextOf(snapshot).consultations.map((c) => ({ ...c, opinionDue: opinionDue[c.id] ?? null }));
+  return toApplicationView(row, deadlines, {
+    events,
+    attachments,
+    consultations,
+    allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today),
+    full: row.agencyId === user.agencyId,
+  });
+}
+
+export async function registerApplication(
+  ctx: AppContext,
+  user: User,
+  intake: Intake,
+  files: UploadedFile[],
+  ip: string | null,
+): Promise<ApplicationView> {
+  checkUploads(files);
+  const agency = await findAgencyById(ctx.db, user.agencyId);
+  if (!agency) throw notFound('所属机关不存在');
+  const calendar = await loadCalendar(ctx.db);
+  const stored = await storeFiles(ctx.config.dataDir, files);
+  const now = new Date().toISOString();
+  const snapshot = initialApplicationSnapshot();
+  const year = yearOf(intake.receivedDate);
+  try {
+    const id = await ctx.db.transaction(async (trx) => {
+      // Allocated in the same transaction as the insert: a failed registration leaves no gap.
+      const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
+      const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today: ctx.clock.today() }, calendar);
+      const appId = await insertApplication(trx, {
+        agencyId: agency.id,
+        caseNumber: formatCaseNumber(agency.code, year, seq),
+        caseYear: year,
+        caseSeq: seq,
+        state: stateOf(snapshot),
+        machineVersion: APPLICATION_MACHINE_VERSION,
+        snapshot,
+        channel: intake.channel,
+        receivedDate: intake.receivedDate,
+        applicant: intake.applicant,
+        applicantKey: applicantKey(intake.applicant),
+        request: intake.request,
+        replyDue: initial.replyDue,
+        correctionNoticeDue: initial.correctionNoticeDue,
+        createdBy: user.id,
+        now,
+      });
+      await insertEvent(trx, {
+        applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+        payload: { channel: intake.channel, attachments: stored.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+      });
+      for (const f of stored) {
+        await insertAttachment(trx, { applicationId: appId, ...f, uploadedBy: user.id, now });
+      }
+      await audit(trx, {
+        actor: user, action: 'application.register', entity: 'application', entityId: appId,
+        detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: stored.length }, ip,
+      });
+      return appId;
+    });
+    const row = await findApplication(ctx.db, id);
+    return buildView(ctx, user, row!, calendar);
+  } catch (e) {
+    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
+    throw e;
+  }
+}
+
+async function discardUnreferenced(ctx: AppContext, paths: string[]): Promise<void> {
+  for (const p of paths) {
+    if (!(await isStoragePathReferenced(ctx.db, p))) await removeFile(ctx.config.dataDir, p);
+  }
+}
+
+export async function addAttachments(ctx: AppContext, user: User, id: number, files: UploadedFile[], ip: string | null): Promise<ApplicationView> {
+  const row = await loadVisible(ctx, user, id);
+  if (row.agencyId !== user.agencyId || user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有本机关承办人可以上传附件');
+  if (files.length === 0) throw invalid({ attachments: '请选择要上传的文件' });
+  checkUploads(files);
+  const stored = await storeFiles(ctx.config.dataDir, files);
+  const now = new Date().toISOString();
+  try {
+    await ctx.db.transaction(async (trx) => {
+      for (const f of stored) await insertAttachment(trx, { applicationId: id, ...f, uploadedBy: user.id, now });
+      await audit(trx, { actor: user, action: 'application.attach', entity: 'application', entityId: id, detail: { files: stored.length }, ip });
+    });
+  } catch (e) {
+    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
+    throw e;
+  }
+  return buildView(ctx, user, (await findApplication(ctx.db, id))!);
+}
+
+export async function getAttachment(ctx: AppContext, user: User, id: number, attachmentId: number) {
+  await loadVisible(ctx, user, id);
+  const a = (await listAttachments(ctx.db, id)).find((x) => x.id === attachmentId);
+  if (!a) throw notFound('未找到该附件');
+  return a;
+}
+
+export interface ListQuery {
+  state?: string[];
+  text?: string;
+  dueBefore?: string;
+  overdue?: boolean;
+  open?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+export async function listApplicationViews(ctx: AppContext, user: User, q: ListQuery) {
+  const page = Math.max(1, q.page ?? 1);
+  const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 50));
+  const today = ctx.clock.today();
+  const agencyIds = await visibleAgencyIds(ctx, user);
+  const { total, rows } = await listRows(ctx.db, {
+    agencyIds,
+    state: q.state,
+    text: q.text,
+    dueBefore: q.dueBefore,
+    overdueAsOf: q.overdue ? today : undefined,
+    open: q.open,
+    page,
+    pageSize,
+  });
+  const calendar = await loadCalendar(ctx.db);
+  // Lists show cached due dates for sorting, but urgency comes from the clock on the same calendar.
+  const items = await Promise.all(
+    rows.map(async (row) => toApplicationView(row, deadlinesFor(row, await listEvents(ctx.db, row.id), calendar, today), { full: false })),
+  );
+  return { total, page, pageSize, items };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: the machine judges, the clock supplies the facts, one transaction persists.
+
+export interface EventRequest {
+  body: Record<string, unknown>;
+  ifMatch?: number;
+  ip: string | null;
+}
+
+const EVENT_FIELDS_RESERVED = new Set(['type', 'date', 'actor', 'facts', '_csrf']);
+
+export async function applyApplicationEvent(ctx: AppContext, user: User, id: number, req: EventRequest): Promise<ApplicationView> {
+  const { body } = req;
+  const type = body.type;
+  const date = body.date;
+  const today = ctx.clock.today();
+  if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
+  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  const calendar = await loadCalendar(ctx.db);
+  const now = new Date().toISOString();
+
+  try {
+    await ctx.db.transaction(async (trx) => {
+      const row = await loadVisible(ctx, user, id, trx);
+      if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
+        throw new HttpError(412, 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
+      }
+      const events = await listEvents(trx, id);
+      const last = events[events.length - 1];
+      if (last && date < last.date) {
+        throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${last.date}）` });
+      }
+      const seq = (last?.seq ?? 0) + 1;
+      const payload: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(body)) if (!EVENT_FIELDS_RESERVED.has(k)) payload[k] = v;
+      if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
+      // Facts as of the event's effective date: the guards judge the event on that day.
+      const facts = factsFrom(deadlinesFor(row, events, calendar, date));
+      const snapshot = restore(row);
+      const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
+      const verdict = judgeEvent(snapshot, event);
+      if (!verdict.ok) {
+        throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
+      }
+      await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+      const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
+      const state = verdict.state;
+      const after = deadlinesFor({ receivedDate: row.receivedDate, state }, history, calendar, today);
+      const updated = await updateApplicationState(trx, id, row.version, {
+        state,
+        snapshot: verdict.snapshot,
+        machineVersion: APPLICATION_MACHINE_VERSION,
+        decision: verdict.context.decision ?? null,
+        replyDue: after.replyDue,
+        correctionNoticeDue: after.correctionNoticeDue,
+        now,
+      });
+      if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
+      await audit(trx, {
+        actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
+        detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,
+      });
+    });
+  } catch (e) {
+    // Two events racing on one case: the loser hits the (application, seq) key or the version check.
+    if (isUniqueViolation(e) || isSerializationFailure(e)) throw conflict('该申请刚被他人修改，请刷新后重试');
+    throw e;
+  }
+  return buildView(ctx, user, (await findApplication(ctx.db, id))!, calendar);
+}
+
+function isSerializationFailure(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
+}

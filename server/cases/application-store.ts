@@ -1,0 +1,281 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import { insertedId, whereContains } from '../../db/dialect.js';
+import type { Applicant, RequestDetails } from './intake.js';
+
+export interface ApplicationRow {
+  id: number;
+  agencyId: number;
+  agencyCode: string;
+  agencyName: string;
+  caseNumber: string;
+  state: string;
+  version: number;
+  machineVersion: number;
+  snapshot: unknown;
+  channel: string;
+  receivedDate: string;
+  applicant: Applicant;
+  request: RequestDetails;
+  decision: string | null;
+  replyDue: string | null;
+  correctionNoticeDue: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventRow {
+  id: number;
+  seq: number;
+  type: string;
+  date: string;
+  payload: Record<string, unknown>;
+  actorId: number;
+  actorRole: string;
+  actorName: string;
+  recordedAt: string;
+}
+
+export interface AttachmentRow {
+  id: number;
+  applicationId: number;
+  filename: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storagePath: string;
+  createdAt: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toApplication(r: any): ApplicationRow {
+  return {
+    id: Number(r.id),
+    agencyId: Number(r.agency_id),
+    agencyCode: r.agency_code,
+    agencyName: r.agency_name,
+    caseNumber: r.case_number,
+    state: r.state,
+    version: Number(r.version),
+    machineVersion: Number(r.machine_version),
+    snapshot: JSON.parse(r.snapshot),
+    channel: r.channel,
+    receivedDate: r.received_date,
+    applicant: JSON.parse(r.applicant),
+    request: JSON.parse(r.request),
+    decision: r.decision,
+    replyDue: r.reply_due,
+    correctionNoticeDue: r.correction_notice_due,
+    createdBy: Number(r.created_by),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function baseQuery(db: Db) {
+  return db('applications as ap')
+    .join('agencies as ag', 'ag.id', 'ap.agency_id')
+    .select('ap.*', 'ag.code as agency_code', 'ag.name as agency_name');
+}
+
+export async function findApplication(db: Db, id: number): Promise<ApplicationRow | null> {
+  const r = await baseQuery(db).where('ap.id', id).first();
+  return r ? toApplication(r) : null;
+}
+
+export interface NewApplication {
+  agencyId: number;
+  caseNumber: string;
+  caseYear: number;
+  caseSeq: number;
+  state: string;
+  machineVersion: number;
+  snapshot: unknown;
+  channel: string;
+  receivedDate: string;
+  applicant: Applicant;
+  applicantKey: string;
+  request: RequestDetails;
+  replyDue: string | null;
+  correctionNoticeDue: string | null;
+  createdBy: number;
+  now: string;
+}
+
+export async function insertApplication(trx: Knex.Transaction, a: NewApplication): Promise<number> {
+  const [row] = await trx('applications')
+    .insert({
+      agency_id: a.agencyId,
+      case_number: a.caseNumber,
+      case_year: a.caseYear,
+      case_seq: a.caseSeq,
+      state: a.state,
+      version: 1,
+      machine_version: a.machineVersion,
+      snapshot: JSON.stringify(a.snapshot),
+      channel: a.channel,
+      received_date: a.receivedDate,
+      applicant_kind: a.applicant.kind,
+      applicant_category: a.applicant.kind === 'natural_person' ? 'natural_person' : a.applicant.category,
+      applicant_name: a.applicant.name,
+      applicant_key: a.applicantKey,
+      applicant: JSON.stringify(a.applicant),
+      request: JSON.stringify(a.request),
+      description: a.request.description,
+      decision: null,
+      reply_due: a.replyDue,
+      correction_notice_due: a.correctionNoticeDue,
+      created_by: a.createdBy,
+      created_at: a.now,
+      updated_at: a.now,
+    })
+    .returning('id');
+  return insertedId(row);
+}
+
+/**
+ * Optimistic update: only succeeds when the stored version is still `expectedVersion`
+ * (a concurrent event on the same case makes this return false and the caller's transaction roll back).
+ */
+export async function updateApplicationState(
+  trx: Knex.Transaction,
+  id: number,
+  expectedVersion: number,
+  next: { state: string; snapshot: unknown; machineVersion: number; decision: string | null; replyDue: string | null; correctionNoticeDue: string | null; now: string },
+): Promise<boolean> {
+  const n = await trx('applications')
+    .where({ id, version: expectedVersion })
+    .update({
+      state: next.state,
+      snapshot: JSON.stringify(next.snapshot),
+      machine_version: next.machineVersion,
+      decision: next.decision,
+      reply_due: next.replyDue,
+      correction_notice_due: next.correctionNoticeDue,
+      version: expectedVersion + 1,
+      updated_at: next.now,
+    });
+  return n === 1;
+}
+
+export async function updateCachedDeadlines(db: Db, id: number, replyDue: string | null, correctionNoticeDue: string | null): Promise<void> {
+  await db('applications').where({ id }).update({ reply_due: replyDue, correction_notice_due: correctionNoticeDue });
+}
+
+export async function insertEvent(
+  trx: Knex.Transaction,
+  e: { applicationId: number; seq: number; type: string; date: string; payload: Record<string, unknown>; actorId: number; actorRole: string; recordedAt: string },
+): Promise<void> {
+  await trx('application_events').insert({
+    application_id: e.applicationId,
+    seq: e.seq,
+    type: e.type,
+    effective_date: e.date,
+    payload: JSON.stringify(e.payload),
+    actor_id: e.actorId,
+    actor_role: e.actorRole,
+    recorded_at: e.recordedAt,
+  });
+}
+
+export async function listEvents(db: Db, applicationId: number): Promise<EventRow[]> {
+  const rows = await db('application_events as e')
+    .join('users as u', 'u.id', 'e.actor_id')
+    .where('e.application_id', applicationId)
+    .orderBy('e.seq')
+    .select('e.*', 'u.display_name as actor_name');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    seq: Number(r.seq),
+    type: r.type,
+    date: r.effective_date,
+    payload: JSON.parse(r.payload),
+    actorId: Number(r.actor_id),
+    actorRole: r.actor_role,
+    actorName: r.actor_name,
+    recordedAt: r.recorded_at,
+  }));
+}
+
+export async function insertAttachment(
+  trx: Knex.Transaction,
+  a: { applicationId: number; filename: string; mime: string; size: number; sha256: string; storagePath: string; uploadedBy: number; now: string },
+): Promise<number> {
+  const [row] = await trx('attachments')
+    .insert({
+      application_id: a.applicationId,
+      filename: a.filename,
+      mime: a.mime,
+      size: a.size,
+      sha256: a.sha256,
+      storage_path: a.storagePath,
+      uploaded_by: a.uploadedBy,
+      created_at: a.now,
+    })
+    .returning('id');
+  return insertedId(row);
+}
+
+export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {
+  const rows = await db('attachments').where({ application_id: applicationId }).orderBy('id');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    applicationId: Number(r.application_id),
+    filename: r.filename,
+    mime: r.mime,
+    size: Number(r.size),
+    sha256: r.sha256,
+    storagePath: r.storage_path,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function isStoragePathReferenced(db: Db, storagePath: string): Promise<boolean> {
+  return Boolean(await db('attachments').where({ storage_path: storagePath }).first('id'));
+}
+
+export interface ListFilters {
+  agencyIds: number[];
+  state?: string[];
+  text?: string;
+  dueBefore?: string;
+  overdueAsOf?: string; // overdue: open and replyDue < this date
+  open?: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export const CLOSED_STATES = ['closed'];
+
+export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[] }> {
+  const q = baseQuery(db).whereIn('ap.agency_id', f.agencyIds);
+  if (f.state?.length) q.whereIn('ap.state', f.state);
+  if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
+  if (f.text) {
+    q.where((w) => {
+      whereContains(db, w, 'ap.description', f.text!);
+      w.orWhere((o) => whereContains(db, o, 'ap.applicant_name', f.text!));
+      w.orWhere((o) => whereContains(db, o, 'ap.case_number', f.text!));
+    });
+  }
+  if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
+  if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
+  const countRow = await q.clone().clearSelect().count<{ n: number | string }[]>({ n: 'ap.id' }).first();
+  const rows = await q
+    .orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES)
+    .orderBy('ap.reply_due', 'asc')
+    .orderBy('ap.id', 'asc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize);
+  return { total: Number(countRow?.n ?? 0), rows: rows.map(toApplication) };
+}
+
+export async function countByState(db: Db, agencyIds: number[]): Promise<Record<string, number>> {
+  const rows: { state: string; n: number | string }[] = await db('applications')
+    .whereIn('agency_id', agencyIds)
+    .groupBy('state')
+    .select('state')
+    .count({ n: '*' });
+  return Object.fromEntries(rows.map((r) => [String(r.state), Number(r.n)]));
+}

@@ -1,0 +1,82 @@
+import type { Deadlines } from '../../workflows/clock.js';
+import { maskIdNumber, maskPhone } from '../../workflows/identifiers.js';
+import { APPLICATION_STATES } from '../../workflows/application.machine.js';
+import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
+import type { Applicant } from './intake.js';
+import type { ApplicationRow, AttachmentRow, EventRow } from './application-store.js';
+
+/** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */
+export function maskApplicant(a: Applicant): Applicant {
+  if (a.kind === 'natural_person') {
+    return { ...a, idNumber: maskIdNumber(a.idNumber), phone: a.phone ? maskPhone(a.phone) : null };
+  }
+  return { ...a, phone: a.phone ? maskPhone(a.phone) : null };
+}
+
+export function stateLabel(state: string): string {
+  return (APPLICATION_STATES as Record<string, string>)[state] ?? state;
+}
+
+export interface ApplicationView {
+  id: number;
+  caseNumber: string;
+  agency: { code: string; name: string };
+  state: string;
+  stateLabel: string;
+  version: number;
+  receivedDate: string;
+  channel: string;
+  applicant: Applicant;
+  request: ApplicationRow['request'];
+  decision: string | null;
+  decisionLabel: string | null;
+  deadlines: Omit<Deadlines, 'consultations' | 'workingDaysLeft' | 'overdue' | 'dueSoon'> & { workingDaysLeft: number | null };
+  overdue: boolean;
+  dueSoon: boolean;
+  consultations: unknown[];
+  attachments: { id: number; filename: string; mime: string; size: number; sha256: string; createdAt: string }[];
+  history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
+  allowedEvents: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toApplicationView(
+  row: ApplicationRow,
+  deadlines: Deadlines,
+  extra: { events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; full: boolean },
+): ApplicationView {
+  const { consultations: clockConsultations, overdue, dueSoon, ...rest } = deadlines;
+  return {
+    id: row.id,
+    caseNumber: row.caseNumber,
+    agency: { code: row.agencyCode, name: row.agencyName },
+    state: row.state,
+    stateLabel: stateLabel(row.state),
+    version: row.version,
+    receivedDate: row.receivedDate,
+    channel: row.channel,
+    applicant: extra.full ? row.applicant : maskApplicant(row.applicant),
+    request: row.request,
+    decision: row.decision,
+    decisionLabel: row.decision && isDecisionCode(row.decision) ? decisionLabel(row.decision) : null,
+    deadlines: rest,
+    overdue,
+    dueSoon,
+    consultations: extra.consultations ?? clockConsultations,
+    attachments: (extra.attachments ?? []).map((a) => ({
+      id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, createdAt: a.createdAt,
+    })),
+    history: (extra.events ?? []).map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      date: e.date,
+      payload: e.payload,
+      actor: { id: e.actorId, name: e.actorName, role: e.actorRole },
+      recordedAt: e.recordedAt,
+    })),
+    allowedEvents: extra.allowedEvents ?? [],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// The admin command line (exact; other tools depend on it — issue 2):
+//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar …
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Knex } from 'knex';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createDb, migrateLatest } from '../db/knex.js';
+import { HttpError } from './http-errors.js';
+import { addAgency, addUser } from './admin/admin-service.js';
+import { serve } from './server-runner.js';
+import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
+import { ROLES } from '../workflows/roles.js';
+import { isIsoDate } from '../workflows/dates.js';
+import { listOverrides, setOverride, unsetOverride } from './calendar-store.js';
+import { WorkCalendar } from '../workflows/calendar.js';
+
+const USAGE = `用法 / usage: disclosure-desk <command> [options]
+
+  migrate                                   bring the database (DATABASE_URL) to the latest schema
+  serve [--demo-if-empty]                   migrate, then serve on PORT (default 3000)
+  agency add --code CODE --name NAME [--parent CODE]
+  user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin
+        ROLE: ${ROLES.join(' | ')}
+  demo                                      load the demo data (into an empty database)
+  calendar set DATE workday|holiday [--note TEXT]
+  calendar unset DATE
+  calendar show YEAR
+
+Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV`;
+
+class UsageError extends Error {}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function required(values: Record<string, unknown>, ...names: string[]): void {
+  for (const n of names) {
+    if (typeof values[n] !== 'string' || !(values[n] as string).trim()) throw new UsageError(`missing --${n}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function withDb<T>(config: Config, fn: (db: Knex) => Promise<T>): Promise<T> {
+  const db = createDb(config.databaseUrl);
+  try {
+    await migrateLatest(db);
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      if (sub) throw new UsageError(`unexpected argument ${sub}`);
+      const db = createDb(config.databaseUrl);
+      try {
+        const [batch, files] = await db.migrate.latest();
+        console.log(files.length ? `migrated (batch ${batch}): ${files.join(', ')}` : 'already at the latest schema');
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    }
+    case 'serve': {
+      const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { 'demo-if-empty': { type: 'boolean' } });
+      if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      const db = createDb(config.databaseUrl);
+      await migrateLatest(db);
+      if (values['demo-if-empty'] && (await isDatabaseEmpty(db))) {
+        await loadDemoData(db, config);
+        console.log('demo data loaded (演示数据已加载；账号见 README)');
+      }
+      await serve(db, config);
+      console.log(`Disclosure Desk listening on http://localhost:${config.port} (database: ${config.databaseUrl.split(':')[0]})`);
+      const stop = async () => {
+        await db.destroy();
+        process.exit(0);
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      return -1; // keep running
+    }
+    case 'agency': {
+      if (sub !== 'add') throw new UsageError('expected: agency add');
+      const { values, positionals } = parse(rest, { code: { type: 'string' }, name: { type: 'string' }, parent: { type: 'string' } });
+      if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      required(values, 'code', 'name');
+      const agency = await withDb(config, (db) =>
+        addAgency(db, { code: values.code as string, name: values.name as string, parentCode: (values.parent as string | undefined) ?? null }, null),
+      );
+      console.log(`agency ${agency.code} added (${agency.name})`);
+      return 0;
+    }
+    case 'user': {
+      if (sub !== 'add') throw new UsageError('expected: user add');
+      const { values, positionals } = parse(rest, {
+        username: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+      });
+      if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      required(values, 'username', 'role', 'agency');
+      if (!values['password-stdin']) throw new UsageError('the password is read from stdin: pass --password-stdin');
+      if (!(ROLES as readonly string[]).includes(values.role as string)) throw new UsageError(`unknown role ${values.role}`);
+      const password = await readStdin();
+      await withDb(config, (db) =>
+        addUser(db, { username: values.username as string, role: values.role as string, agencyCode: values.agency as string, displayName: values.name as string | undefined, password }, null, config.bcryptRounds),
+      );
+      console.log(`user ${values.username} added`);
+      return 0;
+    }
+    case 'demo': {
+      if (sub) throw new UsageError(`unexpected argument ${sub}`);
+      await withDb(config, async (db) => {
+        if (!(await isDatabaseEmpty(db))) throw new CliError('the database already has data; demo data is loaded only into an empty database (数据库非空，未加载演示数据)');
+        await loadDemoData(db, config);
+      });
+      console.log('demo data loaded');
+      return 0;
+    }
+    case 'calendar': {
+      const { values, positionals } = parse(rest, { note: { type: 'string' } });
+      if (sub === 'set') {
+        const [date, kind] = positionals;
+        if (positionals.length !== 2 || !isIsoDate(date) || (kind !== 'workday' && kind !== 'holiday')) throw new UsageError('expected: calendar set YYYY-MM-DD workday|holiday [--note TEXT]');
+        await withDb(config, (db) => setOverride(db, { date, kind, note: (values.note as string | undefined) ?? null }, null));
+        console.log(`${date} set to ${kind}`);
+        return 0;
+      }
+      if (sub === 'unset') {
+        const [date] = positionals;
+        if (positionals.length !== 1 || !isIsoDate(date)) throw new UsageError('expected: calendar unset YYYY-MM-DD');
+        const removed = await withDb(config, (db) => unsetOverride(db, date));
+        if (!removed) throw new CliError(`no local override for ${date}`);
+        console.log(`${date} override removed`);
+        return 0;
+      }
+      if (sub === 'show') {
+        const year = Number(positionals[0]);
+        if (positionals.length !== 1 || !Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('expected: calendar show YEAR');
+        const overrides = await withDb(config, (db) => listOverrides(db, year));
+        const cal = new WorkCalendar(overrides);
+        console.log(`${year}: ${cal.hasOfficialData(year) ? 'official data' : 'NO official data — deadlines are provisional (weekends only)'}`);
+        for (const line of calendarYearLines(cal, year)) console.log(line);
+        return 0;
+      }
+      throw new UsageError('expected: calendar set|unset|show');
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+/** Non-working weekdays and working weekend days of a year: what differs from the plain week. */
+function calendarYearLines(cal: WorkCalendar, year: number): string[] {
+  const lines: string[] = [];
+  for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
+    const iso = d.toISOString().slice(0, 10);
+    const info = cal.dayInfo(iso);
+    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
+    if (info.working === weekend || info.source === 'override') {
+      lines.push(`${iso}  ${info.working ? 'workday' : 'holiday'}  ${info.source}${info.note ? '  ' + info.note : ''}`);
+    }
+  }
+  return lines;
+}
+
+export class CliError extends Error {}
+
+// Run when executed directly (bin or `tsx server/cli.ts`).
+const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1].replace(/\\/g, '/')) || process.argv[1]?.endsWith('disclosure-desk');
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err) => {
+      if (err instanceof UsageError) {
+        console.error(`error: ${err.message}\n\n${USAGE}`);
+        process.exit(2);
+      }
+      if (err instanceof ConfigError || err instanceof CliError) {
+        console.error(`error: ${err.message}`);
+        process.exit(1);
+      }
+      if (err instanceof HttpError) {
+        const detail = err.fields ? ` (${Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : '';
+        console.error(`error: ${err.message}${detail}`);
+        process.exit(1);
+      }
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,103 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.js';
+import { requireRole } from '../auth/auth-middleware.js';
+import { HttpError } from '../http-errors.js';
+import { listAgencies } from '../admin/agency-store.js';
+import { listUsers } from '../admin/user-store.js';
+import { addAgency, addUser, changeUserActive, resetPassword } from '../admin/admin-service.js';
+import { listAudit } from '../audit.js';
+import { ROLES } from '../../workflows/roles.js';
+
+export function adminPageRouter(ctx: AppContext): Router {
+  const r = Router();
+
+  const agenciesPage = async (req: Request, extra: Record<string, unknown> = {}) => ({
+    title: '机关管理',
+    agencies: await listAgencies(ctx.db),
+    form: {},
+    fields: {},
+    error: null,
+    flash: req.query.added ? '已添加机关' : null,
+    ...extra,
+  });
+
+  r.get('/agencies', async (req, res) => {
+    requireRole(req, 'admin');
+    res.render('admin-agencies', await agenciesPage(req));
+  });
+
+  r.post('/agencies', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const form = req.body as Record<string, string>;
+    try {
+      await addAgency(ctx.db, { code: form.code ?? '', name: form.name ?? '', parentCode: form.parent || null }, admin);
+      res.redirect(303, '/admin/agencies?added=1');
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.status >= 500) throw e;
+      res.status(e.status).render('admin-agencies', await agenciesPage(req, { form, fields: e.fields ?? {}, error: e.message }));
+    }
+  });
+
+  const usersPage = async (req: Request, extra: Record<string, unknown> = {}) => ({
+    title: '用户管理',
+    users: await listUsers(ctx.db),
+    agencies: await listAgencies(ctx.db),
+    roles: ROLES,
+    form: {},
+    fields: {},
+    error: null,
+    flash: typeof req.query.done === 'string' ? req.query.done : null,
+    ...extra,
+  });
+
+  r.get('/users', async (req, res) => {
+    requireRole(req, 'admin');
+    res.render('admin-users', await usersPage(req));
+  });
+
+  r.post('/users', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const form = req.body as Record<string, string>;
+    try {
+      await addUser(
+        ctx.db,
+        { username: form.username ?? '', displayName: form.displayName, role: form.role ?? '', agencyCode: form.agency ?? '', password: form.password ?? '' },
+        admin,
+        ctx.config.bcryptRounds,
+      );
+      res.redirect(303, '/admin/users?done=' + encodeURIComponent('已添加用户'));
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.status >= 500) throw e;
+      res.status(e.status).render('admin-users', await usersPage(req, { form: { ...form, password: '' }, fields: e.fields ?? {}, error: e.message }));
+    }
+  });
+
+  r.post('/users/:id/active', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const active = (req.body as Record<string, string>).active === 'true';
+    await changeUserActive(ctx.db, Number(req.params.id), active, admin);
+    res.redirect(303, '/admin/users?done=' + encodeURIComponent(active ? '已启用账号' : '已停用账号'));
+  });
+
+  r.post('/users/:id/password', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    try {
+      await resetPassword(ctx.db, Number(req.params.id), (req.body as Record<string, string>).password ?? '', admin, ctx.config.bcryptRounds);
+      res.redirect(303, '/admin/users?done=' + encodeURIComponent('已重置密码'));
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      res.status(422).render('admin-users', await usersPage(req, { error: e.message }));
+    }
+  });
+
+  r.get('/audit', async (req, res) => {
+    requireRole(req, 'admin');
+    const page = Math.max(1, Number(req.query.page ?? 1) || 1);
+    const action = typeof req.query.action === 'string' && req.query.action ? req.query.action : undefined;
+    const username = typeof req.query.username === 'string' && req.query.username ? req.query.username : undefined;
+    const result = await listAudit(ctx.db, { page, pageSize: 50, action, username });
+    res.render('admin-audit', { title: '审计日志', result, page, query: req.query });
+  });
+
+  return r;
+}

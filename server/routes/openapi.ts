@@ -1,0 +1,179 @@
+import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
+import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
+import { DECISION_CODES } from '../../workflows/decisions.js';
+import { ROLES } from '../../workflows/roles.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const error = (description: string) => ({ description, ...json(ref('Error')) });
+const date = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+
+/** The whole HTTP API, served at /api/openapi.json. Shapes marked exact in the issues are contracts. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Disclosure Desk API（政府信息公开申请办理系统）',
+      version: '1.0.0',
+      description:
+        'Authenticate with POST /api/auth/token, then send `Authorization: Bearer <token>`. Errors are JSON ' +
+        '`{ error, message, fields?, allowedEvents? }` with Chinese messages. Users see only their own agency\'s ' +
+        'applications (a manager also those of agencies below); any other id answers 404.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'message'],
+          properties: {
+            error: { type: 'string', description: 'machine code, e.g. invalid, not_found, not_allowed, forbidden' },
+            message: { type: 'string', description: 'Chinese message for the user' },
+            fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'per-field messages (422)' },
+            allowedEvents: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        NaturalPerson: {
+          type: 'object',
+          required: ['kind', 'name', 'idType', 'idNumber'],
+          properties: {
+            kind: { const: 'natural_person' }, name: { type: 'string' },
+            idType: { enum: Object.keys(ID_TYPES) },
+            idNumber: { type: 'string', description: 'resident IDs are checked with the GB 11643 check digit; masked outside the owning agency' },
+            phone: { type: 'string' }, address: { type: 'string' }, postcode: { type: 'string', pattern: '^\\d{6}$' }, email: { type: 'string' },
+          },
+        },
+        Organisation: {
+          type: 'object',
+          required: ['kind', 'name', 'category', 'creditCode'],
+          properties: {
+            kind: { const: 'organisation' }, name: { type: 'string' },
+            category: { enum: Object.keys(ORGANISATION_CATEGORIES) },
+            creditCode: { type: 'string', description: '统一社会信用代码, GB 32100 check character' },
+            legalRepresentative: { type: 'string' }, contactPerson: { type: 'string' }, phone: { type: 'string' },
+            address: { type: 'string' }, email: { type: 'string' },
+          },
+        },
+        ApplicationInput: {
+          type: 'object',
+          required: ['applicant', 'channel', 'receivedDate', 'request'],
+          properties: {
+            applicant: { oneOf: [ref('NaturalPerson'), ref('Organisation')] },
+            channel: { enum: Object.keys(CHANNELS) },
+            receivedDate: { ...date, description: 'not in the future (Art. 31)' },
+            request: {
+              type: 'object',
+              required: ['description'],
+              properties: {
+                description: { type: 'string' }, documentTitle: { type: 'string' }, documentNumber: { type: 'string' },
+                purpose: { type: 'string' }, delivery: { enum: Object.keys(DELIVERY_METHODS), default: 'paper' },
+              },
+            },
+          },
+        },
+        Deadlines: {
+          type: 'object',
+          properties: {
+            replyDue: date, correctionNoticeDue: date, correctionDue: { oneOf: [date, { type: 'null' }] },
+            feePaymentDue: { oneOf: [date, { type: 'null' }] }, provisional: { type: 'boolean' },
+            provisionalYears: { type: 'array', items: { type: 'integer' } },
+            explanation: { type: 'array', items: { type: 'string' }, description: 'how replyDue was computed (Chinese)' },
+            workingDaysLeft: { type: ['integer', 'null'] },
+          },
+        },
+        Application: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' }, caseNumber: { type: 'string', description: 'unique per agency and year, gapless' },
+            agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            state: { enum: Object.keys(APPLICATION_STATES) }, stateLabel: { type: 'string' }, version: { type: 'integer' },
+            receivedDate: date, channel: { enum: Object.keys(CHANNELS) },
+            applicant: { oneOf: [ref('NaturalPerson'), ref('Organisation')] },
+            request: { type: 'object' }, decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] },
+            deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
+            consultations: { type: 'array', items: { type: 'object' } },
+            attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } } },
+            history: { type: 'array', items: { type: 'object' } },
+            allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
+          },
+        },
+        Event: {
+          type: 'object',
+          required: ['type', 'date'],
+          properties: { type: { enum: APPLICATION_EVENT_TYPES }, date: { ...date, description: 'effective date: not in the future, not before the latest event' } },
+          additionalProperties: true,
+          description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method)',
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/health': { get: { security: [], summary: 'liveness (no authentication)', responses: { 200: { description: 'ok' }, 503: { description: 'database unavailable' } } } },
+      '/api/openapi.json': { get: { security: [], summary: 'this document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
+      '/api/auth/token': {
+        post: {
+          security: [], summary: 'log in: {username, password} → {token}',
+          requestBody: json({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }),
+          responses: {
+            200: { description: 'token', ...json({ type: 'object', properties: { token: { type: 'string' }, expiresInHours: { type: 'integer' } } }) },
+            401: error('wrong username or password'), 423: error('account locked after repeated failures'), 429: error('too many failures from this address'), 422: error('missing fields'),
+          },
+        },
+        delete: { summary: 'revoke the bearer token', responses: { 204: { description: 'revoked' } } },
+      },
+      '/api/me': { get: { summary: 'the calling user', responses: { 200: { description: 'user' }, 401: error('not logged in') } } },
+      '/api/applications': {
+        post: {
+          summary: 'register an application (登记); caseworker. JSON, or multipart with field `data` (JSON) and files `attachments` (PDF/JPEG/PNG/TIFF ≤ 10 MB, ≤ 10)',
+          requestBody: { content: { 'application/json': { schema: ref('ApplicationInput') }, 'multipart/form-data': { schema: { type: 'object', properties: { data: { type: 'string' }, attachments: { type: 'array', items: { type: 'string', format: 'binary' } } } } } } },
+          responses: { 201: { description: 'registered', ...json(ref('Application')) }, 400: error('malformed body'), 401: error('not logged in'), 403: error('not a caseworker'), 422: error('validation errors per field') },
+        },
+        get: {
+          summary: 'list visible applications, sorted by replyDue (personal data masked)',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string' }, description: 'comma-separated states' },
+            { name: 'text', in: 'query', schema: { type: 'string' }, description: 'case number, applicant name or request text' },
+            { name: 'dueBefore', in: 'query', schema: date, description: 'open applications with replyDue on or before' },
+            { name: 'overdue', in: 'query', schema: { type: 'boolean' } },
+            { name: 'open', in: 'query', schema: { type: 'boolean' } },
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+            { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+          ],
+          responses: { 200: { description: 'page', ...json({ type: 'object', properties: { total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' }, items: { type: 'array', items: ref('Application') } } }) }, 422: error('bad filter') },
+        },
+      },
+      '/api/applications/{id}': {
+        get: { summary: 'one application (full personal data for the owning agency only)', parameters: [idParam], responses: { 200: { description: 'application', ...json(ref('Application')) }, 404: error('unknown or another agency\'s') } },
+      },
+      '/api/applications/{id}/events': {
+        post: {
+          summary: 'send an event to the application\'s machine (exact contract, issue 3)',
+          parameters: [idParam, { name: 'If-Match', in: 'header', schema: { type: 'string' }, description: 'expected version' }],
+          requestBody: json(ref('Event')),
+          responses: {
+            200: { description: 'the whole updated application', ...json(ref('Application')) },
+            403: error('role may not send it (or four eyes)'), 404: error('unknown application'),
+            409: error('not allowed in the current state; body lists allowedEvents'), 412: error('If-Match version is stale'), 422: error('bad payload or date'),
+          },
+        },
+      },
+      '/api/applications/{id}/attachments': {
+        post: { summary: 'add scans (multipart `attachments`)', parameters: [idParam], responses: { 201: { description: 'application', ...json(ref('Application')) }, 403: error('not the owning caseworker'), 422: error('type or size') } },
+      },
+      '/api/applications/{id}/attachments/{attachmentId}': {
+        get: { summary: 'download an attachment', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'file' }, 404: error('unknown') } },
+      },
+      '/api/agencies': {
+        get: { summary: 'all agencies', responses: { 200: { description: 'list' } } },
+        post: { summary: 'add an agency (admin): {code, name, parent?}', responses: { 201: { description: 'agency' }, 403: error('not admin'), 409: error('duplicate code'), 422: error('invalid') } },
+      },
+      '/api/users': {
+        get: { summary: 'all users (admin)', responses: { 200: { description: 'list' } } },
+        post: { summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}`, responses: { 201: { description: 'created' }, 409: error('duplicate username'), 422: error('invalid') } },
+      },
+      '/api/audit': { get: { summary: 'the append-only audit log (admin), newest first', parameters: [{ name: 'page', in: 'query', schema: { type: 'integer' } }, { name: 'action', in: 'query', schema: { type: 'string' } }, { name: 'username', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'page' } } } },
+    },
+  };
+}

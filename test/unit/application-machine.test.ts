@@ -1,0 +1,793 @@
+import assert from 'node:assert/strict';
+import { createActor, type Snapshot } from 'xstate';
+import {
+  allowedEvents,
+  applicationMachine,
+  APPLICATION_MACHINE_VERSION,
+  contextOf,
+  EVENT_ROLES,
+  initialApplicationSnapshot,
+  judgeEvent,
+  migrateSnapshot,
+  stateOf,
+  type Actor,
+  type ApplicationEvent,
+  type Facts,
+  type PersistedApplicationSnapshot,
+} from '../../workflows/application.machine.js';
+import { V0_FIXTURE } from '../../workflows/application-migrations.js';
+import { DECISIONS } from '../../workflows/decisions.js';
+
+// People: the drafter (1) may hold any role; review and signing must be done by others (一事一审).
+const CASEWORKER: Actor = { id: 1, role: 'caseworker' };
+const OTHER_CASEWORKER: Actor = { id: 2, role: 'caseworker' };
+const REVIEWER: Actor = { id: 3, role: 'reviewer' };
+const APPROVER: Actor = { id: 4, role: 'approver' };
+
+/** Facts as the server computes them: reply due 2024-09-30 (received 2024-09-02). */
+function facts(overrides: Partial<Facts> = {}): Facts {
+  return { replyDue: '2024-09-30', correctionDue: null, feePaymentDue: null, consultationOpinionDue: {}, ...overrides };
+}
+/** The envelope every event carries. */
+function by(actor: Actor, date = '2024-09-05', f: Facts = facts()) {
+  return { actor, date, facts: f };
+}
+
+function accept(snapshot: PersistedApplicationSnapshot, event: ApplicationEvent): PersistedApplicationSnapshot {
+  const judgement = judgeEvent(snapshot, event);
+  if (!judgement.ok) assert.fail(`${event.type} refused: ${judgement.status} ${judgement.message}`);
+  return judgement.snapshot;
+}
+function run(snapshot: PersistedApplicationSnapshot, ...events: ApplicationEvent[]): PersistedApplicationSnapshot {
+  return events.reduce(accept, snapshot);
+}
+/** Asserts a refusal with `status`, that nothing changed, and that the machine itself agrees. */
+function refuse(snapshot: PersistedApplicationSnapshot, event: ApplicationEvent, status: 409 | 403 | 422) {
+  const before = JSON.stringify(snapshot);
+  const judgement = judgeEvent(snapshot, event);
+  if (judgement.ok) assert.fail(`${event.type} was accepted, expected ${status}`);
+  assert.equal(judgement.status, status, judgement.message);
+  assert.equal(judgement.code, { 409: 'not_allowed', 403: 'forbidden', 422: 'invalid' }[status]);
+  assert.equal(JSON.stringify(snapshot), before, 'the persisted snapshot was mutated');
+  const actor = createActor(applicationMachine, { snapshot: snapshot as unknown as Snapshot<unknown> }).start();
+  const live = actor.getSnapshot();
+  assert.equal(live.can(event), false, 'machine guard accepts what the judge refused');
+  actor.send(event);
+  assert.equal(actor.getSnapshot(), live, 'a refused event changed the live snapshot');
+  actor.stop();
+  return judgement;
+}
+
+const registered = () => initialApplicationSnapshot();
+const drafted = (decision: 'disclose' | 'unavailable.not_held' = 'disclose') =>
+  accept(registered(), { type: 'DRAFT_REPLY', decision, ...by(CASEWORKER) });
+const inReview = () => accept(drafted(), { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) });
+const approved = () => accept(inReview(), { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-09-06') });
+const issued = () => accept(approved(), { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-09') });
+const awaitingCorrection = () =>
+  accept(registered(), { type: 'REQUEST_CORRECTION', items: ['请写明所需信息的名称或文号'], periodWorkingDays: 10, ...by(CASEWORKER, '2024-09-03') });
+
+describe('application machine', () => {
+  describe('registration', () => {
+    it('a registered application is being processed with an empty context', () => {
+      const s = registered();
+      assert.equal(stateOf(s), 'processing');
+      assert.equal(s.status, 'active');
+      assert.deepEqual(contextOf(s).consultations, []);
+      assert.deepEqual(contextOf(s).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.equal(contextOf(s).decision, null);
+    });
+  });
+
+  describe('correction (Art. 30)', () => {
+    it('a correction notice waits for the corrected application and records items and period', () => {
+      const s = awaitingCorrection();
+      assert.equal(stateOf(s), 'awaiting_correction');
+      assert.deepEqual(contextOf(s).correction, {
+        requestedDate: '2024-09-03',
+        items: ['请写明所需信息的名称或文号'],
+        periodWorkingDays: 10,
+        receivedDate: null,
+      });
+    });
+
+    it('a correction notice must list at least one non-empty item', () => {
+      refuse(registered(), { type: 'REQUEST_CORRECTION', items: [], periodWorkingDays: 10, ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'REQUEST_CORRECTION', items: ['  '], periodWorkingDays: 10, ...by(CASEWORKER) }, 422);
+    });
+
+    it('the correction period is 1 to 30 working days', () => {
+      for (const periodWorkingDays of [0, 31, 2.5]) {
+        refuse(registered(), { type: 'REQUEST_CORRECTION', items: ['补充身份证明'], periodWorkingDays, ...by(CASEWORKER) }, 422);
+      }
+      for (const periodWorkingDays of [1, 30]) {
+        accept(registered(), { type: 'REQUEST_CORRECTION', items: ['补充身份证明'], periodWorkingDays, ...by(CASEWORKER) });
+      }
+    });
+
+    it('the corrected application returns the case to processing', () => {
+      const s = accept(awaitingCorrection(), { type: 'CORRECTION_RECEIVED', ...by(CASEWORKER, '2024-09-10') });
+      assert.equal(stateOf(s), 'processing');
+      assert.equal(contextOf(s).correction?.receivedDate, '2024-09-10');
+    });
+
+    it('a correction cannot be received before the notice was sent', () => {
+      refuse(awaitingCorrection(), { type: 'CORRECTION_RECEIVED', ...by(CASEWORKER, '2024-09-02') }, 422);
+    });
+
+    it('only one correction notice per application, even after the first was answered', () => {
+      const s = accept(awaitingCorrection(), { type: 'CORRECTION_RECEIVED', ...by(CASEWORKER, '2024-09-10') });
+      const j = refuse(s, { type: 'REQUEST_CORRECTION', items: ['再次补正'], periodWorkingDays: 5, ...by(CASEWORKER, '2024-09-11') }, 409);
+      assert.match(j.message, /第三十条/);
+    });
+
+    it('a correction is deemed abandoned only after correctionDue', () => {
+      const due = facts({ correctionDue: '2024-09-20' });
+      refuse(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-20', due) }, 422);
+      refuse(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', facts()) }, 422);
+      const s = accept(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', due) });
+      assert.equal(stateOf(s), 'closed');
+      assert.equal(s.status, 'done');
+      assert.equal(contextOf(s).decision, 'other.correction_lapsed');
+      assert.equal(contextOf(s).closedReason, 'correction_lapsed');
+      assert.equal(contextOf(s).closedDate, '2024-09-23');
+    });
+
+    it('a correction notice is only sent while processing', () => {
+      refuse(drafted(), { type: 'REQUEST_CORRECTION', items: ['补充'], periodWorkingDays: 5, ...by(CASEWORKER) }, 409);
+    });
+
+    it('while awaiting correction the case cannot be drafted', () => {
+      refuse(awaitingCorrection(), { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) }, 409);
+    });
+  });
+
+  describe('roles', () => {
+    it('admin, manager and legal may not send application events', () => {
+      for (const role of ['admin', 'manager', 'legal'] as const) {
+        refuse(registered(), { type: 'WITHDRAW', ...by({ id: 9, role }) }, 403);
+        refuse(registered(), { type: 'DRAFT_REPLY', decision: 'disclose', ...by({ id: 9, role }) }, 403);
+      }
+      for (const roles of Object.values(EVENT_ROLES)) {
+        assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
+      }
+    });
+
+    it('each event is sent by its own role', () => {
+      refuse(registered(), { type: 'REQUEST_CORRECTION', items: ['补充'], periodWorkingDays: 5, ...by(REVIEWER) }, 403);
+      refuse(inReview(), { type: 'APPROVE_REVIEW', ...by(APPROVER) }, 403);
+      refuse(approved(), { type: 'ISSUE_REPLY', ...by(REVIEWER) }, 403);
+    });
+
+    it('an unknown role is forbidden', () => {
+      refuse(registered(), { type: 'WITHDRAW', ...by({ id: 9, role: 'applicant' as never }) }, 403);
+    });
+  });
+
+  describe('consultation (Arts. 32, 34)', () => {
+    const consulting = () =>
+      run(
+        registered(),
+        { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '某某科技有限公司', ...by(CASEWORKER, '2024-09-04') },
+        { type: 'START_CONSULTATION', consultationId: 'c2', kind: 'agency', party: '市规划资源局', agencyCode: 'SH-GH', ...by(CASEWORKER, '2024-09-04') },
+      );
+
+    it('several consultations may be open at once', () => {
+      const c = contextOf(consulting()).consultations;
+      assert.equal(c.length, 2);
+      assert.deepEqual(c[1], {
+        id: 'c2',
+        kind: 'agency',
+        party: '市规划资源局',
+        agencyCode: 'SH-GH',
+        sentDate: '2024-09-04',
+        repliedDate: null,
+        opinion: null,
+        reasons: null,
+      });
+      assert.equal(stateOf(consulting()), 'processing');
+    });
+
+    it('a consultation needs a new id, a known kind and a party', () => {
+      refuse(consulting(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'agency', party: '市财政局', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'START_CONSULTATION', consultationId: 'c9', kind: 'court' as never, party: '某法院', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'START_CONSULTATION', consultationId: 'c9', kind: 'third_party', party: ' ', ...by(CASEWORKER) }, 422);
+    });
+
+    it('consultations are started only while processing', () => {
+      refuse(drafted(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '张某', ...by(CASEWORKER) }, 409);
+    });
+
+    it('recording an opinion closes that consultation only', () => {
+      const s = accept(consulting(), { type: 'RECORD_OPINION', consultationId: 'c2', opinion: 'consent', ...by(CASEWORKER, '2024-09-12') });
+      const [c1, c2] = contextOf(s).consultations;
+      assert.equal(c1?.repliedDate, null);
+      assert.equal(c2?.repliedDate, '2024-09-12');
+      assert.equal(c2?.opinion, 'consent');
+    });
+
+    it('a third party objecting must give reasons', () => {
+      refuse(consulting(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', ...by(CASEWORKER) }, 422);
+      const s = accept(consulting(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '涉及商业秘密', ...by(CASEWORKER) });
+      assert.equal(contextOf(s).consultations[0]?.reasons, '涉及商业秘密');
+    });
+
+    it('an opinion must be consent, object or none', () => {
+      refuse(consulting(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'maybe' as never, ...by(CASEWORKER) }, 422);
+    });
+
+    it('an opinion needs an open consultation of that id', () => {
+      refuse(registered(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'none', ...by(CASEWORKER) }, 409);
+      refuse(consulting(), { type: 'RECORD_OPINION', consultationId: 'nope', opinion: 'none', ...by(CASEWORKER) }, 422);
+      const s = accept(consulting(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'none', ...by(CASEWORKER) });
+      refuse(s, { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER) }, 422);
+    });
+
+    it('an opinion cannot arrive before the consultation was sent', () => {
+      refuse(consulting(), { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'none', ...by(CASEWORKER, '2024-09-03') }, 422);
+    });
+
+    it('an opinion may still be recorded once the reply is in review', () => {
+      const s = run(
+        consulting(),
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
+        { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER, '2024-09-13') },
+      );
+      assert.equal(stateOf(s), 'in_review');
+      assert.equal(contextOf(s).consultations[0]?.opinion, 'consent');
+    });
+  });
+
+  describe('extension (Art. 33)', () => {
+    const requestOn = (date: string, workingDays = 10): ApplicationEvent => ({
+      type: 'REQUEST_EXTENSION',
+      workingDays,
+      reason: '需调取档案',
+      ...by(CASEWORKER, date),
+    });
+    const requested = () => accept(registered(), requestOn('2024-09-20'));
+
+    it('an extension may be requested up to and including replyDue', () => {
+      const s = accept(registered(), requestOn('2024-09-30'));
+      assert.deepEqual(contextOf(s).extension, {
+        requestedDate: '2024-09-30',
+        workingDays: 10,
+        reason: '需调取档案',
+        status: 'requested',
+        decidedDate: null,
+        rejectReason: null,
+      });
+    });
+
+    it('an extension requested after replyDue is refused, naming the due date', () => {
+      const j = refuse(registered(), requestOn('2024-10-08'), 422);
+      assert.equal(j.message, '延期申请须在答复期限（2024年9月30日）前提出（第三十三条）');
+    });
+
+    it('an extension is 1 to 20 working days', () => {
+      for (const days of [0, 21, 1.5]) refuse(registered(), requestOn('2024-09-20', days), 422);
+      for (const days of [1, 20]) accept(registered(), requestOn('2024-09-20', days));
+    });
+
+    it('an extension needs a reason', () => {
+      refuse(registered(), { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '', ...by(CASEWORKER) }, 422);
+    });
+
+    it('the head of the disclosure office approves the extension', () => {
+      refuse(requested(), { type: 'APPROVE_EXTENSION', ...by(OTHER_CASEWORKER, '2024-09-21') }, 403);
+      const s = accept(requested(), { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-23') });
+      assert.equal(contextOf(s).extension?.status, 'approved');
+      assert.equal(contextOf(s).extension?.decidedDate, '2024-09-23');
+    });
+
+    it('an extension cannot be decided before it was requested', () => {
+      refuse(requested(), { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-19') }, 422);
+    });
+
+    it('rejecting an extension needs a reason', () => {
+      refuse(requested(), { type: 'REJECT_EXTENSION', reason: ' ', ...by(APPROVER, '2024-09-23') }, 422);
+      const s = accept(requested(), { type: 'REJECT_EXTENSION', reason: '理由不充分', ...by(APPROVER, '2024-09-23') });
+      assert.equal(contextOf(s).extension?.status, 'rejected');
+      assert.equal(contextOf(s).extension?.rejectReason, '理由不充分');
+    });
+
+    it('only a requested extension can be decided', () => {
+      refuse(registered(), { type: 'APPROVE_EXTENSION', ...by(APPROVER) }, 409);
+      const s = accept(requested(), { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-23') });
+      refuse(s, { type: 'REJECT_EXTENSION', reason: '改变主意', ...by(APPROVER, '2024-09-24') }, 409);
+    });
+
+    it('at most one extension, whether the first was approved or rejected', () => {
+      const approvedOnce = accept(requested(), { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-23') });
+      refuse(approvedOnce, requestOn('2024-09-24'), 409);
+      const rejectedOnce = accept(requested(), { type: 'REJECT_EXTENSION', reason: '无必要', ...by(APPROVER, '2024-09-23') });
+      refuse(rejectedOnce, requestOn('2024-09-24'), 409);
+      refuse(requested(), requestOn('2024-09-24'), 409);
+    });
+
+    it('an extension may be requested while the reply is in review', () => {
+      const s = accept(inReview(), requestOn('2024-09-25'));
+      assert.equal(stateOf(s), 'in_review');
+      assert.equal(contextOf(s).extension?.status, 'requested');
+    });
+  });
+
+  describe('information-processing fee (国办函〔2020〕109号)', () => {
+    const notice: ApplicationEvent = { type: 'ISSUE_FEE_NOTICE', basis: 'per_page', pages: 120, amount: 2400, ...by(CASEWORKER, '2024-09-06') };
+    const pending = () => accept(registered(), notice);
+
+    it('a fee notice records basis, pages and amount as pending', () => {
+      assert.deepEqual(contextOf(pending()).fee, {
+        noticeDate: '2024-09-06',
+        basis: 'per_page',
+        pages: 120,
+        amount: 2400,
+        status: 'pending',
+        paidDate: null,
+      });
+    });
+
+    it('a fee by volume needs the page count; a fee per application has none', () => {
+      refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_page', amount: 2400, ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', pages: 3, amount: 100, ...by(CASEWORKER) }, 422);
+      const s = accept(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, ...by(CASEWORKER) });
+      assert.equal(contextOf(s).fee?.pages, null);
+    });
+
+    it('a fee must be a positive amount on a known basis', () => {
+      refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 0, ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'both' as never, amount: 100, ...by(CASEWORKER) }, 422);
+    });
+
+    it('no second fee notice while one is pending, but after payment', () => {
+      refuse(pending(), notice, 409);
+      const paid = accept(pending(), { type: 'RECORD_PAYMENT', ...by(CASEWORKER, '2024-09-10') });
+      assert.equal(contextOf(paid).fee?.status, 'paid');
+      assert.equal(contextOf(paid).fee?.paidDate, '2024-09-10');
+      accept(paid, { ...notice, date: '2024-09-11' });
+    });
+
+    it('a payment needs a pending fee and cannot precede the notice', () => {
+      refuse(registered(), { type: 'RECORD_PAYMENT', ...by(CASEWORKER) }, 409);
+      refuse(pending(), { type: 'RECORD_PAYMENT', ...by(CASEWORKER, '2024-09-05') }, 422);
+    });
+
+    it('an unpaid fee stops processing only after feePaymentDue', () => {
+      const due = facts({ feePaymentDue: '2024-10-11' });
+      refuse(pending(), { type: 'FEE_LAPSED', ...by(CASEWORKER, '2024-10-11', due) }, 422);
+      const s = accept(pending(), { type: 'FEE_LAPSED', ...by(CASEWORKER, '2024-10-12', due) });
+      assert.equal(stateOf(s), 'closed');
+      assert.equal(contextOf(s).decision, 'other.fee_unpaid');
+      assert.equal(contextOf(s).closedReason, 'fee_unpaid');
+      assert.equal(contextOf(s).fee?.status, 'lapsed');
+    });
+
+    it('a fee lapse needs a pending fee', () => {
+      refuse(registered(), { type: 'FEE_LAPSED', ...by(CASEWORKER, '2024-10-12', facts({ feePaymentDue: '2024-10-11' })) }, 409);
+    });
+
+    it('a fee notice is issued only while processing', () => {
+      refuse(drafted(), notice, 409);
+    });
+  });
+
+  describe('drafting the reply', () => {
+    it('a draft records the decision, texts and the drafter', () => {
+      const s = accept(registered(), {
+        type: 'DRAFT_REPLY',
+        decision: 'unavailable.not_held',
+        referTo: '市住房城乡建设管理委',
+        ...by(CASEWORKER, '2024-09-12'),
+      });
+      assert.equal(stateOf(s), 'drafted');
+      assert.deepEqual(contextOf(s).draft, {
+        decision: 'unavailable.not_held',
+        reasons: null,
+        disclosed: null,
+        withheld: null,
+        referTo: '市住房城乡建设管理委',
+        draftedBy: 1,
+        draftedDate: '2024-09-12',
+      });
+    });
+
+    it('a draft can be replaced while drafted', () => {
+      const s = accept(drafted(), { type: 'DRAFT_REPLY', decision: 'withhold.state_secret', reasons: '经定密属于秘密级', ...by(OTHER_CASEWORKER, '2024-09-13') });
+      assert.equal(stateOf(s), 'drafted');
+      assert.equal(contextOf(s).draft?.decision, 'withhold.state_secret');
+      assert.equal(contextOf(s).draft?.draftedBy, 2);
+    });
+
+    it('withholding for a third party needs a third-party consultation with a recorded opinion', () => {
+      const withhold: ApplicationEvent = { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '第三方不同意公开', ...by(CASEWORKER, '2024-09-20') };
+      refuse(registered(), withhold, 422);
+      const open = accept(registered(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '张某', ...by(CASEWORKER) });
+      refuse(open, withhold, 422);
+      const agencyOnly = run(
+        registered(),
+        { type: 'START_CONSULTATION', consultationId: 'a1', kind: 'agency', party: '市公安局', ...by(CASEWORKER) },
+        { type: 'RECORD_OPINION', consultationId: 'a1', opinion: 'object', reasons: '涉及侦查', ...by(CASEWORKER, '2024-09-10') },
+      );
+      refuse(agencyOnly, withhold, 422);
+      const answered = accept(open, { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '涉及个人隐私', ...by(CASEWORKER, '2024-09-10') });
+      assert.equal(contextOf(accept(answered, withhold)).draft?.decision, 'withhold.third_party');
+    });
+
+    it('a partial disclosure states what is disclosed and what is withheld', () => {
+      const partial = { type: 'DRAFT_REPLY', decision: 'partial', reasons: '部分内容涉及国家秘密', ...by(CASEWORKER) } as const;
+      refuse(registered(), { ...partial, disclosed: '2023年度预算表' }, 422);
+      refuse(registered(), { ...partial, withheld: '附件三' }, 422);
+      accept(registered(), { ...partial, disclosed: '2023年度预算表', withheld: '附件三' });
+    });
+
+    it('every withholding decision needs reasons', () => {
+      const withholding = DECISIONS.filter((d) => d.withholds && d.code !== 'withhold.third_party');
+      assert.equal(withholding.length, 8);
+      for (const d of withholding) {
+        refuse(registered(), { type: 'DRAFT_REPLY', decision: d.code, disclosed: '甲', withheld: '乙', ...by(CASEWORKER) }, 422);
+        accept(registered(), { type: 'DRAFT_REPLY', decision: d.code, disclosed: '甲', withheld: '乙', reasons: '理由', ...by(CASEWORKER) });
+      }
+    });
+
+    it('decisions that only arise by lapse, or unknown codes, cannot be drafted', () => {
+      refuse(registered(), { type: 'DRAFT_REPLY', decision: 'other.correction_lapsed', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'DRAFT_REPLY', decision: 'other.fee_unpaid', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'DRAFT_REPLY', decision: 'withhold.whatever' as never, ...by(CASEWORKER) }, 422);
+    });
+
+    it('non-withholding decisions need no reasons', () => {
+      for (const decision of ['disclose', 'unavailable.needs_creation', 'not_processed.repeat', 'other.other'] as const) {
+        accept(registered(), { type: 'DRAFT_REPLY', decision, ...by(CASEWORKER) });
+      }
+    });
+  });
+
+  describe('confidentiality review (先审查、后公开, 一事一审)', () => {
+    it('a submitted draft is in review', () => {
+      assert.equal(stateOf(inReview()), 'in_review');
+    });
+
+    it('submitting needs a draft', () => {
+      refuse(registered(), { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) }, 409);
+    });
+
+    it('a reviewer approves, recording who, when and the checklist', () => {
+      const s = accept(inReview(), { type: 'APPROVE_REVIEW', checklist: ['不涉及国家秘密', '不涉及个人隐私'], ...by(REVIEWER, '2024-09-06') });
+      assert.equal(stateOf(s), 'approved');
+      assert.deepEqual(contextOf(s).review, {
+        returns: [],
+        approvedBy: 3,
+        approvedDate: '2024-09-06',
+        checklist: ['不涉及国家秘密', '不涉及个人隐私'],
+      });
+    });
+
+    it('the checklist is a list of strings', () => {
+      refuse(inReview(), { type: 'APPROVE_REVIEW', checklist: [1] as never, ...by(REVIEWER) }, 422);
+    });
+
+    it('the drafter cannot review their own draft, even holding the reviewer role', () => {
+      const drafterAsReviewer: Actor = { id: CASEWORKER.id, role: 'reviewer' };
+      const j = refuse(inReview(), { type: 'APPROVE_REVIEW', ...by(drafterAsReviewer) }, 403);
+      assert.match(j.message, /一事一审/);
+      refuse(inReview(), { type: 'RETURN_FOR_REVISION', reason: '补充依据', ...by(drafterAsReviewer) }, 403);
+    });
+
+    it('a returned draft goes back for revision and comes round again', () => {
+      const returned = accept(inReview(), { type: 'RETURN_FOR_REVISION', reason: '未写明救济途径', ...by(REVIEWER, '2024-09-06') });
+      assert.equal(stateOf(returned), 'drafted');
+      assert.deepEqual(contextOf(returned).review.returns, [{ date: '2024-09-06', reason: '未写明救济途径', by: 3 }]);
+      const again = run(
+        returned,
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER, '2024-09-09') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-09') },
+        { type: 'RETURN_FOR_REVISION', reason: '附件不全', ...by(REVIEWER, '2024-09-10') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-10') },
+        { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-09-11') },
+      );
+      assert.equal(stateOf(again), 'approved');
+      assert.equal(contextOf(again).review.returns.length, 2);
+      assert.equal(contextOf(again).review.approvedBy, 3);
+    });
+
+    it('a return needs a reason', () => {
+      refuse(inReview(), { type: 'RETURN_FOR_REVISION', reason: '', ...by(REVIEWER) }, 422);
+    });
+
+    it('a draft in review cannot be redrafted until it is returned', () => {
+      refuse(inReview(), { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) }, 409);
+    });
+  });
+
+  describe('issuing the reply', () => {
+    it('the head of the disclosure office signs; the decision becomes final', () => {
+      const s = issued();
+      assert.equal(stateOf(s), 'issued');
+      assert.equal(contextOf(s).decision, 'disclose');
+      assert.equal(contextOf(s).issuedBy, 4);
+      assert.equal(contextOf(s).issuedDate, '2024-09-09');
+    });
+
+    it('neither the drafter nor the reviewer may sign', () => {
+      refuse(approved(), { type: 'ISSUE_REPLY', ...by({ id: CASEWORKER.id, role: 'approver' }) }, 403);
+      refuse(approved(), { type: 'ISSUE_REPLY', ...by({ id: REVIEWER.id, role: 'approver' }) }, 403);
+    });
+
+    it('only an approved reply can be issued', () => {
+      refuse(inReview(), { type: 'ISSUE_REPLY', ...by(APPROVER) }, 409);
+    });
+
+    describe('while a consultation is open', () => {
+      const withOpenConsultation = () =>
+        run(
+          registered(),
+          { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'agency', party: '市发展改革委', ...by(CASEWORKER, '2024-09-03') },
+          { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+          { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
+          { type: 'APPROVE_REVIEW', ...by(REVIEWER) },
+        );
+      const opinionDue = facts({ consultationOpinionDue: { c1: '2024-09-24' } });
+
+      it('the reply waits until the end of the opinion period', () => {
+        const j = refuse(withOpenConsultation(), { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-24', opinionDue) }, 422);
+        assert.match(j.message, /市发展改革委.*2024年9月24日/);
+      });
+
+      it('after the opinion period the silent agency is deemed to consent and the reply may issue', () => {
+        const s = accept(withOpenConsultation(), { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-25', opinionDue) });
+        assert.equal(stateOf(s), 'issued');
+      });
+
+      it('a consultation without a known opinion period holds the reply', () => {
+        refuse(withOpenConsultation(), { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-12-31') }, 422);
+      });
+
+      it('once the opinion is recorded the reply may issue at once', () => {
+        const s = run(
+          withOpenConsultation(),
+          { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER, '2024-09-10', opinionDue) },
+          { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-10', opinionDue) },
+        );
+        assert.equal(stateOf(s), 'issued');
+      });
+    });
+
+    it('the reply waits for an unpaid fee', () => {
+      const s = run(
+        registered(),
+        { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, ...by(CASEWORKER, '2024-09-03') },
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
+        { type: 'APPROVE_REVIEW', ...by(REVIEWER) },
+      );
+      const j = refuse(s, { type: 'ISSUE_REPLY', ...by(APPROVER) }, 409);
+      assert.match(j.message, /缴纳信息处理费/);
+      const paid = accept(s, { type: 'RECORD_PAYMENT', ...by(CASEWORKER, '2024-09-06') });
+      assert.equal(stateOf(accept(paid, { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-09') })), 'issued');
+    });
+  });
+
+  describe('delivery', () => {
+    it('delivery closes the application with the issued decision', () => {
+      const s = accept(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-10') });
+      assert.equal(stateOf(s), 'closed');
+      assert.equal(s.status, 'done');
+      assert.deepEqual(contextOf(s).delivery, { date: '2024-09-10', method: '邮寄' });
+      assert.equal(contextOf(s).decision, 'disclose');
+      assert.equal(contextOf(s).closedReason, 'delivered');
+      assert.equal(contextOf(s).closedDate, '2024-09-10');
+    });
+
+    it('delivery needs a method and cannot precede the issue', () => {
+      refuse(issued(), { type: 'RECORD_DELIVERY', method: '', ...by(CASEWORKER, '2024-09-10') }, 422);
+      refuse(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-06') }, 422);
+    });
+
+    it('an issued reply can no longer be withdrawn', () => {
+      refuse(issued(), { type: 'WITHDRAW', ...by(CASEWORKER) }, 409);
+    });
+
+    it('a closed application accepts nothing', () => {
+      const closed = accept(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-10') });
+      const j = refuse(closed, { type: 'WITHDRAW', ...by(CASEWORKER) }, 409);
+      assert.deepEqual(j.allowedEvents, []);
+      assert.equal(j.message, '当前状态（已办结）不能执行“申请人撤回”。现在没有您可以执行的操作');
+    });
+  });
+
+  describe('withdrawal', () => {
+    it('the applicant may withdraw at any point before the reply is issued', () => {
+      for (const s of [registered(), awaitingCorrection(), drafted(), inReview(), approved()]) {
+        const closed = accept(s, { type: 'WITHDRAW', ...by(CASEWORKER, '2024-09-12') });
+        assert.equal(stateOf(closed), 'closed');
+        assert.equal(contextOf(closed).decision, 'other.other');
+        assert.equal(contextOf(closed).closedReason, 'withdrawn');
+        assert.equal(contextOf(closed).closedDate, '2024-09-12');
+      }
+    });
+  });
+
+  describe('reply on the spot (domain §2.2)', () => {
+    it('an on-the-spot reply closes the application the same day', () => {
+      const s = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      assert.equal(stateOf(s), 'closed');
+      const c = contextOf(s);
+      assert.equal(c.decision, 'disclose');
+      assert.equal(c.closedReason, 'on_the_spot');
+      assert.equal(c.issuedDate, '2024-09-02');
+      assert.equal(c.issuedBy, 1);
+      assert.equal(c.closedDate, '2024-09-02');
+    });
+
+    it('withholding is never answered on the spot', () => {
+      refuse(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'withhold.process_info', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'partial', ...by(CASEWORKER) }, 422);
+      refuse(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'other.fee_unpaid', ...by(CASEWORKER) }, 422);
+    });
+
+    it('once consulting or charging has started there is no on-the-spot reply', () => {
+      const consulting = accept(registered(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '李某', ...by(CASEWORKER) });
+      refuse(consulting, { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER) }, 409);
+      refuse(drafted(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER) }, 409);
+    });
+  });
+
+  describe('allowed events', () => {
+    it('lists what the actor may do now in this state', () => {
+      assert.deepEqual(allowedEvents(registered(), CASEWORKER, facts(), '2024-09-05'), [
+        'REQUEST_CORRECTION',
+        'START_CONSULTATION',
+        'REQUEST_EXTENSION',
+        'ISSUE_FEE_NOTICE',
+        'DRAFT_REPLY',
+        'WITHDRAW',
+        'REPLY_ON_THE_SPOT',
+      ]);
+      assert.deepEqual(allowedEvents(registered(), APPROVER, facts(), '2024-09-05'), []);
+      assert.deepEqual(allowedEvents(registered(), { id: 9, role: 'admin' }, facts(), '2024-09-05'), []);
+    });
+
+    it('leaves out events whose date guards fail on that date', () => {
+      assert.ok(!allowedEvents(registered(), CASEWORKER, facts(), '2024-10-08').includes('REQUEST_EXTENSION'));
+      const due = facts({ correctionDue: '2024-09-20' });
+      assert.deepEqual(allowedEvents(awaitingCorrection(), CASEWORKER, due, '2024-09-20'), ['CORRECTION_RECEIVED', 'WITHDRAW']);
+      assert.deepEqual(allowedEvents(awaitingCorrection(), CASEWORKER, due, '2024-09-23'), ['CORRECTION_RECEIVED', 'CORRECTION_LAPSED', 'WITHDRAW']);
+    });
+
+    it('respects four-eyes', () => {
+      assert.deepEqual(allowedEvents(inReview(), REVIEWER, facts(), '2024-09-06'), ['APPROVE_REVIEW', 'RETURN_FOR_REVISION']);
+      assert.deepEqual(allowedEvents(inReview(), { id: CASEWORKER.id, role: 'reviewer' }, facts(), '2024-09-06'), []);
+      assert.deepEqual(allowedEvents(approved(), APPROVER, facts(), '2024-09-09'), ['ISSUE_REPLY']);
+      assert.deepEqual(allowedEvents(approved(), { id: REVIEWER.id, role: 'approver' }, facts(), '2024-09-09'), []);
+    });
+
+    it('the 409 refusal names the state and the allowed events in Chinese', () => {
+      const j = refuse(registered(), { type: 'ISSUE_REPLY', ...by(CASEWORKER) }, 409);
+      assert.equal(
+        j.message,
+        '当前状态（办理中）不能执行“签发答复”。现在可以执行：告知补正、征求意见、申请延期、发出收费通知、拟写答复、申请人撤回、当场答复',
+      );
+      assert.deepEqual(j.allowedEvents, allowedEvents(registered(), CASEWORKER, facts(), '2024-09-05'));
+    });
+  });
+
+  describe('order of judgement', () => {
+    it('a wrong state is reported before a wrong role', () => {
+      refuse(registered(), { type: 'ISSUE_REPLY', ...by({ id: 9, role: 'manager' }) }, 409);
+    });
+
+    it('a situation that forbids the event is reported before the role', () => {
+      const s = accept(registered(), { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '复杂', ...by(CASEWORKER) });
+      refuse(s, { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '复杂', ...by(REVIEWER) }, 409);
+    });
+
+    it('a wrong role is reported before an invalid payload', () => {
+      refuse(registered(), { type: 'REQUEST_EXTENSION', workingDays: 99, reason: '', ...by({ id: 9, role: 'legal' }) }, 403);
+    });
+
+    it('an unknown reply due date only blocks the events that need it', () => {
+      const unknownDue = facts({ replyDue: '' });
+      refuse(registered(), { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '复杂', ...by(CASEWORKER, '2024-09-05', unknownDue) }, 422);
+      accept(registered(), { type: 'WITHDRAW', ...by(CASEWORKER, '2024-09-05', unknownDue) });
+    });
+
+    it('an event with a malformed date or unknown type is invalid', () => {
+      refuse(registered(), { type: 'WITHDRAW', ...by(CASEWORKER, '2024-9-5') }, 422);
+      refuse(registered(), { type: 'WITHDRAW', ...by(CASEWORKER, '2024-02-30') }, 422);
+      const j = judgeEvent(registered(), { type: 'REOPEN', ...by(CASEWORKER) } as unknown as ApplicationEvent);
+      assert.equal(j.ok, false);
+      assert.equal(!j.ok && j.status, 422);
+    });
+  });
+
+  describe('snapshots', () => {
+    it('a refused event leaves the live snapshot the very same object', () => {
+      const actor = createActor(applicationMachine).start();
+      const before = actor.getSnapshot();
+      actor.send({ type: 'ISSUE_REPLY', ...by(APPROVER) });
+      actor.send({ type: 'WITHDRAW', ...by({ id: 9, role: 'admin' }) });
+      assert.equal(actor.getSnapshot(), before);
+      actor.stop();
+    });
+
+    it('judging never mutates the stored snapshot', () => {
+      const frozen = deepFreeze(approved());
+      const j = judgeEvent(frozen, { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-09') });
+      assert.equal(j.ok, true);
+      assert.equal(stateOf(frozen), 'approved');
+    });
+
+    it('a whole case survives JSON storage between every event', () => {
+      const events: ApplicationEvent[] = [
+        { type: 'REQUEST_CORRECTION', items: ['写明文号'], periodWorkingDays: 10, ...by(CASEWORKER, '2024-09-03') },
+        { type: 'CORRECTION_RECEIVED', ...by(CASEWORKER, '2024-09-05') },
+        { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '某公司', ...by(CASEWORKER, '2024-09-06') },
+        { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '商业秘密', ...by(CASEWORKER, '2024-09-12') },
+        { type: 'REQUEST_EXTENSION', workingDays: 15, reason: '需进一步核实', ...by(CASEWORKER, '2024-09-20') },
+        { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-23') },
+        { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '公开会损害第三方合法权益', ...by(CASEWORKER, '2024-09-24') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-24') },
+        { type: 'APPROVE_REVIEW', checklist: ['已核对'], ...by(REVIEWER, '2024-09-25') },
+        { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-26') },
+        { type: 'RECORD_DELIVERY', method: '电子邮件', ...by(CASEWORKER, '2024-09-27') },
+      ];
+      let stored = JSON.stringify(initialApplicationSnapshot());
+      for (const event of events) {
+        stored = JSON.stringify(accept(JSON.parse(stored) as PersistedApplicationSnapshot, event));
+      }
+      const final = JSON.parse(stored) as PersistedApplicationSnapshot;
+      assert.equal(stateOf(final), 'closed');
+      assert.equal(final.status, 'done');
+      assert.equal(contextOf(final).decision, 'withhold.third_party');
+      assert.equal(contextOf(final).extension?.status, 'approved');
+    });
+
+    it('a snapshot naming a state this machine does not know is refused loudly', () => {
+      const stale = { ...registered(), value: 'registered' } as unknown as PersistedApplicationSnapshot;
+      assert.throws(() => judgeEvent(stale, { type: 'WITHDRAW', ...by(CASEWORKER) }), /migrate/);
+    });
+  });
+
+  describe('snapshot migration', () => {
+    it('a version-0 snapshot becomes a working version-1 snapshot', () => {
+      const migrated = migrateSnapshot(JSON.parse(JSON.stringify(V0_FIXTURE)) as { machineVersion: number; snapshot: unknown });
+      assert.equal(stateOf(migrated), 'processing');
+      assert.deepEqual(contextOf(migrated).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.equal('reviewedBy' in contextOf(migrated), false);
+      assert.equal(contextOf(migrated).consultations[0]?.opinion, 'object');
+      const next = accept(migrated, { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '涉及商业秘密', ...by(CASEWORKER, '2024-09-12') });
+      assert.equal(stateOf(next), 'drafted');
+    });
+
+    it('version 0 approval fields move into review', () => {
+      const snapshot = {
+        ...V0_FIXTURE.snapshot,
+        value: 'closed',
+        context: { ...V0_FIXTURE.snapshot.context, reviewedBy: 7, reviewedDate: '2024-09-20' },
+      };
+      const migrated = migrateSnapshot({ machineVersion: 0, snapshot });
+      assert.equal(migrated.status, 'done');
+      assert.equal(contextOf(migrated).review.approvedBy, 7);
+      assert.equal(contextOf(migrated).review.approvedDate, '2024-09-20');
+    });
+
+    it('a current snapshot passes through unchanged', () => {
+      const s = approved();
+      assert.deepEqual(migrateSnapshot({ machineVersion: APPLICATION_MACHINE_VERSION, snapshot: s }), s);
+    });
+
+    it('a snapshot from a newer machine, or missing context fields, is rejected', () => {
+      assert.throws(() => migrateSnapshot({ machineVersion: APPLICATION_MACHINE_VERSION + 1, snapshot: registered() }), /newer/);
+      assert.throws(() => migrateSnapshot({ machineVersion: 1, snapshot: V0_FIXTURE.snapshot }), /review|unknown state/);
+    });
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,108 @@
+// How snapshots are migrated
+// ==========================
+// Each application row stores `{ machineVersion, snapshot }`, where `snapshot` is XState's persisted
+// snapshot of applicationMachine at that version. XState v5 has no migration API, and restoring a
+// snapshot that names a state the machine no longer has does not throw — it errors later. So:
+//
+// 1. Whenever states or the context change shape, bump APPLICATION_MACHINE_VERSION
+//    (application.machine.ts) and add a migrator `N → N+1` to MIGRATORS below. A migrator is pure:
+//    it takes and returns `{ value, context }` (plain JSON), renaming states and reshaping context.
+//    Never edit an existing migrator; stored rows depend on it.
+// 2. Keep a fixture of a real snapshot of the old version next to its migrator (as V0_FIXTURE
+//    below) and test the migration from it.
+// 3. migrateSnapshot() in application.machine.ts runs migrateToCurrent() and rebuilds the snapshot
+//    with `applicationMachine.resolveState({ value, context })`, which validates the state name and
+//    recomputes status ('done' for `closed`), then persists it again. The server migrates on read
+//    (and may write the result back with the new machineVersion), or in bulk from the CLI.
+//
+// Deadlines are not part of the snapshot (they are recomputed from the event history by clock.ts),
+// so a migration never has to touch dates beyond moving fields.
+
+import type { ApplicationContext } from './application.machine.js';
+
+export interface MigratableSnapshot {
+  value: unknown;
+  context: Record<string, unknown>;
+}
+
+type Migrator = (from: MigratableSnapshot) => MigratableSnapshot;
+
+/**
+ * A version-0 snapshot, kept as the reference for the 0 → 1 migrator. Version 0 had no confidentiality
+ * review state: the first state was called `registered`, approval was a single pair of fields
+ * `reviewedBy` / `reviewedDate`, and there was no `review` object (no returns, no checklist).
+ */
+export const V0_FIXTURE = {
+  machineVersion: 0,
+  snapshot: {
+    status: 'active',
+    value: 'registered',
+    historyValue: {},
+    children: {},
+    context: {
+      correction: null,
+      consultations: [
+        {
+          id: 'c1',
+          kind: 'third_party',
+          party: '某某科技有限公司',
+          agencyCode: null,
+          sentDate: '2024-09-03',
+          repliedDate: '2024-09-10',
+          opinion: 'object',
+          reasons: '涉及商业秘密',
+        },
+      ],
+      extension: null,
+      fee: null,
+      draft: null,
+      reviewedBy: null,
+      reviewedDate: null,
+      issuedBy: null,
+      issuedDate: null,
+      delivery: null,
+      decision: null,
+      closedDate: null,
+      closedReason: null,
+    },
+  },
+} as const;
+
+/** Renames of version-0 states; states not listed kept their name. */
+const V0_STATE_NAMES: Record<string, string> = { registered: 'processing' };
+
+const migrateV0toV1: Migrator = ({ value, context }) => {
+  const { reviewedBy, reviewedDate, ...rest } = context;
+  const review: ApplicationContext['review'] = {
+    returns: [],
+    approvedBy: typeof reviewedBy === 'number' ? reviewedBy : null,
+    approvedDate: typeof reviewedDate === 'string' ? reviewedDate : null,
+    checklist: null,
+  };
+  const renamed = typeof value === 'string' ? (V0_STATE_NAMES[value] ?? value) : value;
+  return { value: renamed, context: { ...rest, review } };
+};
+
+/** MIGRATORS[n] takes a version-n snapshot to version n+1. */
+const MIGRATORS: readonly Migrator[] = [migrateV0toV1];
+
+/**
+ * Run the migrators from `fromVersion` up to `toVersion` on the `{ value, context }` of a stored
+ * snapshot. Throws on a snapshot newer than the code (a deployment error) or of an unknown shape.
+ */
+export function migrateToCurrent(fromVersion: number, snapshot: unknown, toVersion: number): MigratableSnapshot {
+  if (!Number.isInteger(fromVersion) || fromVersion < 0) throw new Error(`invalid machine version ${fromVersion}`);
+  if (fromVersion > toVersion) {
+    throw new Error(`snapshot of machine version ${fromVersion} is newer than this code (version ${toVersion})`);
+  }
+  if (typeof snapshot !== 'object' || snapshot === null) throw new Error('stored snapshot is not an object');
+  const { value, context } = snapshot as { value?: unknown; context?: unknown };
+  if (typeof context !== 'object' || context === null) throw new Error('stored snapshot has no context');
+  let current: MigratableSnapshot = { value, context: context as Record<string, unknown> };
+  for (let version = fromVersion; version < toVersion; version++) {
+    const migrate = MIGRATORS[version];
+    if (!migrate) throw new Error(`no migrator from machine version ${version}`);
+    current = migrate(current);
+  }
+  return current;
+}

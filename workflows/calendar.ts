@@ -1,0 +1,167 @@
+// Chinese working-day calendar (工作日).
+//
+// Domain §2: working days follow the State Council holiday notices — weekends are off unless they
+// are make-up workdays (调休上班), statutory holidays are off. Official data comes from the npm
+// package `chinese-days` (2004 onwards); an admin can add local overrides (stored in the database)
+// because each year's notice is published in November and a package release may lag behind.
+// A year with neither official data nor any override is counted with the weekend rule only and
+// reported as provisional, so a deadline computed through it is flagged until the data exists.
+//
+// Counting rule (民事诉讼法 Art. 85, borrowed by the Regulation and by 行政复议法 Art. 88): the day
+// on which a period starts is not counted; "N working days from D" is the N-th working day after D.
+
+import { createRequire } from 'node:module';
+import { addDays, compareDates, dayOfWeek, isIsoDate, yearOf } from './dates.js';
+
+// The JSON is loaded with require() rather than `import … with { type: 'json' }`: Node 20 (our
+// minimum, see package.json engines) still prints an ExperimentalWarning for JSON modules, and
+// require() behaves the same under tsx and under compiled `node dist/...`.
+interface ChineseDaysData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+  inLieuDays: Record<string, string>;
+}
+const require = createRequire(import.meta.url);
+const data = require('chinese-days/dist/chinese-days.json') as ChineseDaysData;
+
+interface OfficialEntry { working: boolean; note: string }
+
+// Values look like "Spring Festival,春节,4" (English name, Chinese name, length in days).
+function chineseName(value: string): string {
+  const parts = value.split(',');
+  return parts[1]?.trim() || parts[0]?.trim() || value;
+}
+
+const OFFICIAL = new Map<string, OfficialEntry>();
+const OFFICIAL_YEARS = new Set<number>();
+for (const [date, value] of Object.entries(data.holidays)) {
+  const inLieu = Object.hasOwn(data.inLieuDays, date);
+  OFFICIAL.set(date, { working: false, note: inLieu ? `${chineseName(value)}（调休）` : chineseName(value) });
+  OFFICIAL_YEARS.add(yearOf(date));
+}
+for (const [date, value] of Object.entries(data.workdays)) {
+  OFFICIAL.set(date, { working: true, note: `${chineseName(value)}调休上班` });
+  OFFICIAL_YEARS.add(yearOf(date));
+}
+
+/** Years covered by the bundled official data, ascending (2004–2026 in chinese-days 1.5.7). */
+export const OFFICIAL_DATA_YEARS: readonly number[] = Object.freeze([...OFFICIAL_YEARS].sort((a, b) => a - b));
+
+export interface CalendarOverride { date: string; kind: 'workday' | 'holiday'; note?: string | null }
+
+export type DaySource = 'override' | 'official' | 'weekend' | 'weekday';
+
+export interface DayInfo { date: string; working: boolean; source: DaySource; note?: string }
+
+function assertDate(date: string, what: string): void {
+  if (!isIsoDate(date)) throw new RangeError(`${what}: not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+}
+
+function assertInteger(n: number, what: string): void {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${what}: expected an integer, got ${n}`);
+}
+
+export class WorkCalendar {
+  readonly #overrides = new Map<string, CalendarOverride>();
+  readonly #overrideYears = new Set<number>();
+
+  constructor(overrides: readonly CalendarOverride[] = []) {
+    for (const o of overrides) {
+      assertDate(o.date, 'CalendarOverride.date');
+      if (o.kind !== 'workday' && o.kind !== 'holiday') {
+        throw new RangeError(`CalendarOverride.kind must be 'workday' or 'holiday', got ${JSON.stringify(o.kind)}`);
+      }
+      // A later entry for the same date wins, so callers can append corrections.
+      this.#overrides.set(o.date, { date: o.date, kind: o.kind, note: o.note ?? null });
+      this.#overrideYears.add(yearOf(o.date));
+    }
+  }
+
+  /** Override (admin) > official State Council data > weekend rule. */
+  isWorkingDay(date: string): boolean {
+    return this.dayInfo(date).working;
+  }
+
+  /**
+   * Whether the year's holiday arrangement is known: it is in the bundled data, or an admin has
+   * entered at least one override for it (entering the new notice's days is how an admin
+   * "publishes" a year the package does not cover yet).
+   */
+  hasOfficialData(year: number): boolean {
+    return OFFICIAL_YEARS.has(year) || this.#overrideYears.has(year);
+  }
+
+  dayInfo(date: string): DayInfo {
+    assertDate(date, 'dayInfo');
+    const override = this.#overrides.get(date);
+    if (override) {
+      const info: DayInfo = { date, working: override.kind === 'workday', source: 'override' };
+      if (override.note) info.note = override.note;
+      return info;
+    }
+    const official = OFFICIAL.get(date);
+    if (official) return { date, working: official.working, source: 'official', note: official.note };
+    const dow = dayOfWeek(date);
+    if (dow === 0 || dow === 6) return { date, working: false, source: 'weekend' };
+    return { date, working: true, source: 'weekday' };
+  }
+
+  /**
+   * The n-th working day after `date` (Art. 85: the start day itself is not counted, and it may
+   * be a non-working day). n = 0 returns `date` unchanged; a negative n counts backwards.
+   */
+  addWorkingDays(date: string, n: number): string {
+    assertDate(date, 'addWorkingDays');
+    assertInteger(n, 'addWorkingDays');
+    const step = n < 0 ? -1 : 1;
+    let remaining = Math.abs(n);
+    let d = date;
+    while (remaining > 0) {
+      d = addDays(d, step);
+      if (this.isWorkingDay(d)) remaining--;
+    }
+    return d;
+  }
+
+  /** Number of working days in the half-open interval (from, to]; 0 when to <= from. */
+  workingDaysBetween(from: string, to: string): number {
+    assertDate(from, 'workingDaysBetween');
+    assertDate(to, 'workingDaysBetween');
+    let count = 0;
+    for (let d = addDays(from, 1); compareDates(d, to) <= 0; d = addDays(d, 1)) {
+      if (this.isWorkingDay(d)) count++;
+    }
+    return count;
+  }
+
+  /**
+   * "N days" in calendar days (Art. 85): ends on the n-th day after `date`, moved to the next
+   * working day when that day is a weekend or holiday.
+   */
+  addCalendarDays(date: string, n: number): string {
+    assertDate(date, 'addCalendarDays');
+    assertInteger(n, 'addCalendarDays');
+    return this.nextWorkingDayOnOrAfter(addDays(date, n));
+  }
+
+  nextWorkingDayOnOrAfter(date: string): string {
+    assertDate(date, 'nextWorkingDayOnOrAfter');
+    let d = date;
+    // Terminates: outside the finite set of overrides/official days every weekday is working.
+    while (!this.isWorkingDay(d)) d = addDays(d, 1);
+    return d;
+  }
+
+  /** Years in [from, to] (either order) whose arrangement is unknown, ascending. */
+  provisionalYears(from: string, to: string): number[] {
+    assertDate(from, 'provisionalYears');
+    assertDate(to, 'provisionalYears');
+    const a = yearOf(from);
+    const b = yearOf(to);
+    const years: number[] = [];
+    for (let y = Math.min(a, b); y <= Math.max(a, b); y++) {
+      if (!this.hasOfficialData(y)) years.push(y);
+    }
+    return years;
+  }
+}

@@ -1,0 +1,388 @@
+// The statutory reply clock (domain.md §2), computed from an application's event history.
+//
+// Pure: "today" is a parameter and nothing is read from the environment, so the same history
+// always yields the same deadlines and the whole computation can be tested exhaustively.
+
+import type { WorkCalendar } from './calendar.js';
+import { compareDates, formatChineseDate, isIsoDate } from './dates.js';
+
+export interface ClockEvent { seq: number; type: string; date: string; payload: Record<string, unknown> }
+
+export interface ClockInput { receivedDate: string; events: readonly ClockEvent[]; today: string; closed?: boolean }
+
+export interface ConsultationDeadline {
+  id: string;
+  kind: string;
+  sentDate: string;
+  opinionDue: string;
+  repliedDate: string | null;
+}
+
+export interface Deadlines {
+  /** Last working day on which the reply may be issued. Kept (not nulled) once the case is closed. */
+  replyDue: string | null;
+  /** Art. 30: the one-time correction notice is due within 7 working days of receipt. */
+  correctionNoticeDue: string;
+  /** End of the correction period the notice gave the applicant (notice date + periodWorkingDays). */
+  correctionDue: string | null;
+  /** 国办函〔2020〕109号: fee notice date (or the applicant's recorded receipt of it) + 20 working days. */
+  feePaymentDue: string | null;
+  consultations: ConsultationDeadline[];
+  /** True when any deadline was computed through a year that has no official holiday data. */
+  provisional: boolean;
+  provisionalYears: number[];
+  /** Chinese sentences showing how replyDue was reached, step by step. */
+  explanation: string[];
+  /** Working days in (today, replyDue]; negative when overdue; null when closed. */
+  workingDaysLeft: number | null;
+  overdue: boolean;
+  dueSoon: boolean;
+}
+
+// Art. 33: reply within 20 working days of receipt.
+const REPLY_WORKING_DAYS = 20;
+// Art. 30: the correction notice is issued within 7 working days of receipt.
+const CORRECTION_NOTICE_WORKING_DAYS = 7;
+// Arts. 32, 34: a consulted third party / agency has 15 working days to give its opinion.
+const OPINION_WORKING_DAYS = 15;
+// 国办函〔2020〕109号: the fee is paid within 20 working days of receiving the notice.
+const FEE_PAYMENT_WORKING_DAYS = 20;
+// "Due soon" threshold for dashboards, in working days.
+const DUE_SOON_WORKING_DAYS = 3;
+
+const fmt = formatChineseDate;
+
+function minDate(a: string, b: string): string {
+  return compareDates(a, b) <= 0 ? a : b;
+}
+
+function maxDate(a: string, b: string): string {
+  return compareDates(a, b) >= 0 ? a : b;
+}
+
+function nonNegativeInt(v: unknown): number | null {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+/** A period during which the reply clock does not run (Arts. 32, 34; fee notice, domain §2.6). */
+interface StopPeriod {
+  seq: number;
+  /** Day the letter/notice went out; not itself stopped (Art. 85: start day not counted). */
+  start: string;
+  /** Last stopped day, inclusive. */
+  end: string;
+  /** Working days in (start, end]. */
+  days: string[];
+  /** Chinese description of the period without the closing clause. */
+  head: string;
+}
+
+interface ConsultationState {
+  id: string;
+  kind: string;
+  party: string | null;
+  sentDate: string;
+  seq: number;
+  repliedDate: string | null;
+}
+
+interface FeeState {
+  seq: number;
+  date: string;
+  due: string;
+  paidDate: string | null;
+  lapsedDate: string | null;
+}
+
+export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Deadlines {
+  const { receivedDate, today } = input;
+  const closed = input.closed === true;
+  if (!isIsoDate(receivedDate)) throw new RangeError(`computeDeadlines: invalid receivedDate ${JSON.stringify(receivedDate)}`);
+  if (!isIsoDate(today)) throw new RangeError(`computeDeadlines: invalid today ${JSON.stringify(today)}`);
+
+  // Events are applied in recording order; an event with an unusable date cannot move a
+  // statutory period, so it is skipped rather than allowed to break the whole case view.
+  const events = [...input.events].filter((e) => isIsoDate(e.date)).sort((a, b) => a.seq - b.seq);
+
+  // Periods still open (no opinion yet, fee not yet paid) run up to "today". Once the case is
+  // closed they must stop moving, so they run up to the last recorded event (the closing one).
+  let cutoff = today;
+  if (closed && events.length > 0) {
+    cutoff = minDate(today, events.map((e) => e.date).reduce(maxDate));
+  }
+
+  const correctionNoticeDue = calendar.addWorkingDays(receivedDate, CORRECTION_NOTICE_WORKING_DAYS);
+
+  // ---- Pass 1: fold the history into state -------------------------------------------------
+  let correctionNotice: { date: string; period: number | null } | null = null;
+  let correctionReceived: { date: string; seq: number } | null = null;
+  const consultations = new Map<string, ConsultationState>();
+  const fees: FeeState[] = [];
+  let pendingExtension: { workingDays: number | null; seq: number } | null = null;
+  const approvedExtensions: { date: string; seq: number; workingDays: number }[] = [];
+
+  for (const e of events) {
+    const p = e.payload ?? {};
+    switch (e.type) {
+      case 'REQUEST_CORRECTION':
+        // Art. 30 allows one notice; if several were recorded, the latest is what the applicant
+        // was last told, so its period is the one shown.
+        correctionNotice = { date: e.date, period: nonNegativeInt(p['periodWorkingDays']) };
+        break;
+      case 'CORRECTION_RECEIVED':
+        // Art. 30: the clock restarts from the day the corrected application is received.
+        correctionReceived = { date: e.date, seq: e.seq };
+        break;
+      case 'START_CONSULTATION': {
+        const id = text(p['consultationId']) ?? `#${e.seq}`;
+        if (!consultations.has(id)) {
+          consultations.set(id, {
+            id,
+            kind: text(p['kind']) ?? 'third_party',
+            party: text(p['party']),
+            sentDate: e.date,
+            seq: e.seq,
+            repliedDate: null,
+          });
+        }
+        break;
+      }
+      case 'RECORD_OPINION': {
+        const c = consultations.get(text(p['consultationId']) ?? '');
+        if (c && c.repliedDate === null) c.repliedDate = e.date;
+        break;
+      }
+      case 'ISSUE_FEE_NOTICE': {
+        // §4: 20 working days from the day after the applicant receives the notice; that is the
+        // notice date unless the applicant's receipt date was recorded.
+        const receipt = p['applicantReceivedDate'];
+        const from = isIsoDate(receipt) ? receipt : e.date;
+        fees.push({ seq: e.seq, date: e.date, due: calendar.addWorkingDays(from, FEE_PAYMENT_WORKING_DAYS), paidDate: null, lapsedDate: null });
+        break;
+      }
+      case 'RECORD_PAYMENT': {
+        const f = fees.findLast((x) => x.paidDate === null && x.lapsedDate === null);
+        if (f) f.paidDate = e.date;
+        break;
+      }
+      case 'FEE_LAPSED': {
+        const f = fees.findLast((x) => x.paidDate === null && x.lapsedDate === null);
+        if (f) f.lapsedDate = e.date;
+        break;
+      }
+      case 'REQUEST_EXTENSION':
+        pendingExtension = { workingDays: nonNegativeInt(p['workingDays']), seq: e.seq };
+        break;
+      case 'APPROVE_EXTENSION':
+        // Art. 33: only an extension approved by the head of the disclosure office counts.
+        if (pendingExtension && pendingExtension.workingDays !== null) {
+          approvedExtensions.push({ date: e.date, seq: e.seq, workingDays: pendingExtension.workingDays });
+        }
+        pendingExtension = null;
+        break;
+      case 'REJECT_EXTENSION':
+        pendingExtension = null;
+        break;
+      default:
+        // Other events (decisions, documents, reviews …) do not affect the clock.
+        break;
+    }
+  }
+
+  // ---- Pass 2: base date, stop periods, extension ------------------------------------------
+  const explanation: string[] = [];
+  const base = correctionReceived?.date ?? receivedDate;
+  const restartSeq = correctionReceived?.seq ?? Number.NEGATIVE_INFINITY;
+  const initialDue = calendar.addWorkingDays(receivedDate, REPLY_WORKING_DAYS);
+
+  explanation.push(`${fmt(receivedDate)}收到申请（起算日不计入），加${REPLY_WORKING_DAYS}个工作日，答复期限为${fmt(initialDue)}。`);
+
+  let correctionDue: string | null = null;
+  if (correctionNotice) {
+    if (correctionNotice.period !== null) {
+      correctionDue = calendar.addWorkingDays(correctionNotice.date, correctionNotice.period);
+      explanation.push(`${fmt(correctionNotice.date)}发出补正通知，补正期限为${correctionNotice.period}个工作日（至${fmt(correctionDue)}）。`);
+    } else {
+      explanation.push(`${fmt(correctionNotice.date)}发出补正通知。`);
+    }
+  }
+  if (correctionReceived) {
+    const restartedDue = calendar.addWorkingDays(base, REPLY_WORKING_DAYS);
+    const hadEarlierSteps =
+      approvedExtensions.some((x) => x.seq < restartSeq) ||
+      [...consultations.values()].some((c) => compareDates(c.sentDate, base) < 0) ||
+      fees.some((f) => compareDates(f.date, base) < 0);
+    explanation.push(
+      `${fmt(base)}收到补正后的申请，答复期限自该日重新起算（起算日不计入），加${REPLY_WORKING_DAYS}个工作日，为${fmt(restartedDue)}` +
+        (hadEarlierSteps ? '；此前的中止期间和延期不再计算。' : '。'),
+    );
+  }
+
+  const periods: StopPeriod[] = [];
+  const consultationOut: ConsultationDeadline[] = [];
+
+  for (const c of consultations.values()) {
+    const opinionDue = calendar.addWorkingDays(c.sentDate, OPINION_WORKING_DAYS);
+    consultationOut.push({ id: c.id, kind: c.kind, sentDate: c.sentDate, opinionDue, repliedDate: c.repliedDate });
+    if (compareDates(c.sentDate, base) < 0) continue; // superseded by the correction restart (Art. 30)
+
+    // Arts. 32, 34: the clock stops until the opinion arrives, but never beyond the 15-working-day
+    // opinion period (a silent third party leaves the decision to the agency; a silent agency is
+    // deemed to consent).
+    // Choice for an opinion not yet received: count the stop only up to today. The displayed
+    // replyDue is then the earliest the reply could be due if the opinion arrived today, so it
+    // moves one working day later for each working day of waiting. We cannot know the arrival
+    // date in advance, and never showing more time than the agency may actually have is safer
+    // than assuming the full 15 days and then pulling the deadline forward.
+    let end: string;
+    let status: string;
+    if (c.repliedDate !== null) {
+      end = minDate(c.repliedDate, opinionDue);
+      status = compareDates(c.repliedDate, opinionDue) <= 0
+        ? `${fmt(c.repliedDate)}收到意见`
+        : `${fmt(c.repliedDate)}收到意见，已超过征求意见期限，只计至${fmt(opinionDue)}`;
+    } else if (compareDates(cutoff, opinionDue) < 0) {
+      end = cutoff;
+      status = `尚未收到意见，暂计至${fmt(maxDate(cutoff, c.sentDate))}（收到意见前答复期限逐日顺延）`;
+    } else {
+      end = opinionDue;
+      status = `征求意见期限届满未收到意见，计至${fmt(opinionDue)}`;
+    }
+    const who = c.party ? `向${c.party}` : '';
+    const kindLabel = c.kind === 'agency' ? '其他机关，条例第三十四条' : '第三方，条例第三十二条';
+    periods.push({
+      seq: c.seq,
+      start: c.sentDate,
+      end,
+      days: workingDaysIn(calendar, c.sentDate, end),
+      head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），征求意见期限至${fmt(opinionDue)}；${status}`,
+    });
+  }
+
+  for (const f of fees) {
+    if (compareDates(f.date, base) < 0) continue; // superseded by the correction restart (Art. 30)
+    // Domain §2.6 / §4: the time between the fee notice and payment is not counted; an unpaid
+    // notice stops the clock up to today (same reasoning as an open consultation) and at most
+    // until the payment deadline, after which processing stops for non-payment.
+    let end: string;
+    let status: string;
+    if (f.paidDate !== null) {
+      end = f.paidDate;
+      status = `${fmt(f.paidDate)}缴费`;
+    } else if (f.lapsedDate !== null) {
+      end = minDate(f.lapsedDate, f.due);
+      status = '逾期未缴费';
+    } else if (compareDates(cutoff, f.due) < 0) {
+      end = cutoff;
+      status = `尚未缴费，暂计至${fmt(maxDate(cutoff, f.date))}（缴费前答复期限逐日顺延）`;
+    } else {
+      end = f.due;
+      status = `缴费期限届满未缴费，计至${fmt(f.due)}`;
+    }
+    periods.push({
+      seq: f.seq,
+      start: f.date,
+      end,
+      days: workingDaysIn(calendar, f.date, end),
+      head: `${fmt(f.date)}发出收费通知，缴费期限至${fmt(f.due)}；${status}`,
+    });
+  }
+
+  // Art. 33: an approved extension adds its working days after the current replyDue. Only
+  // approvals recorded after the correction restart count.
+  const extensions = approvedExtensions.filter((x) => x.seq > restartSeq);
+  const extensionDays = extensions.reduce((sum, x) => sum + x.workingDays, 0);
+  const target = REPLY_WORKING_DAYS + extensionDays;
+
+  // replyDue = base + 20 (+ extension) + |union of stopped working days| working days. Overlapping
+  // periods stop the clock once, hence the set. One refinement of that formula: a period that only
+  // starts after the reply was already due cannot stop a clock that has run out (otherwise a late
+  // consultation letter would cure an overdue case). Periods are taken in order of their start
+  // date and each is admitted only if it starts on or before the due date reached so far; since
+  // admitting a period only moves the due date later, one pass suffices.
+  periods.sort((a, b) => compareDates(a.start, b.start) || a.seq - b.seq);
+  const stopped = new Set<string>();
+  let replyDue = calendar.addWorkingDays(base, target);
+  let total = 0;
+  for (const period of periods) {
+    if (compareDates(period.start, replyDue) > 0) {
+      explanation.push(`${period.head}；该期间在答复期限届满后才开始，不再顺延答复期限。`);
+      continue;
+    }
+    for (const d of period.days) stopped.add(d);
+    total += period.days.length;
+    replyDue = calendar.addWorkingDays(base, target + stopped.size);
+    explanation.push(`${period.head}，其间${period.days.length}个工作日不计入答复期限。`);
+  }
+
+  const dueAfterStops = calendar.addWorkingDays(base, REPLY_WORKING_DAYS + stopped.size);
+  if (stopped.size > 0) {
+    const overlapNote = total > stopped.size ? '（重叠部分只计一次）' : '';
+    explanation.push(`不计入答复期限的工作日共${stopped.size}个${overlapNote}，答复期限顺延至${fmt(dueAfterStops)}。`);
+  }
+  let running = dueAfterStops;
+  for (const x of extensions) {
+    running = calendar.addWorkingDays(running, x.workingDays);
+    explanation.push(`${fmt(x.date)}经批准延期答复${x.workingDays}个工作日（条例第三十三条），答复期限延长至${fmt(running)}。`);
+  }
+  // running === replyDue by construction: base + 20 + |stopped| + extension working days.
+
+  // ---- Provisional data and status ---------------------------------------------------------
+  const involved: string[] = [receivedDate, base, replyDue, correctionNoticeDue];
+  if (correctionDue) involved.push(correctionDue);
+  for (const f of fees) involved.push(f.due);
+  for (const c of consultationOut) involved.push(c.opinionDue);
+  const first = involved.reduce(minDate);
+  const last = involved.reduce(maxDate);
+  const provisionalYears = calendar.provisionalYears(first, last);
+  if (provisionalYears.length > 0) {
+    explanation.push(`${provisionalYears.join('、')}年尚无官方节假日安排数据，相关期限暂按周末规则计算，数据发布后可能调整。`);
+  }
+
+  const feePaymentDue = fees.length > 0 ? fees[fees.length - 1]!.due : null;
+
+  let workingDaysLeft: number | null = null;
+  let overdue = false;
+  let dueSoon = false;
+  if (!closed) {
+    overdue = compareDates(today, replyDue) > 0;
+    if (overdue) {
+      // Counted up to the next working day on which the reply could be issued, so a case that
+      // became overdue on Friday night shows -1 over the weekend rather than 0.
+      workingDaysLeft = -calendar.workingDaysBetween(replyDue, calendar.nextWorkingDayOnOrAfter(today));
+    } else {
+      workingDaysLeft = calendar.workingDaysBetween(today, replyDue);
+      dueSoon = workingDaysLeft <= DUE_SOON_WORKING_DAYS;
+    }
+  }
+
+  return {
+    replyDue,
+    correctionNoticeDue,
+    correctionDue,
+    feePaymentDue,
+    consultations: consultationOut,
+    provisional: provisionalYears.length > 0,
+    provisionalYears,
+    explanation,
+    workingDaysLeft,
+    overdue,
+    dueSoon,
+  };
+}
+
+/** Working days in (start, end], in order. */
+function workingDaysIn(calendar: WorkCalendar, start: string, end: string): string[] {
+  const days: string[] = [];
+  let d = start;
+  while (true) {
+    d = calendar.addWorkingDays(d, 1);
+    if (compareDates(d, end) > 0) break;
+    days.push(d);
+  }
+  return days;
+}

@@ -1,0 +1,106 @@
+// Pure helpers for calendar dates written as ISO strings ('YYYY-MM-DD').
+//
+// Statutory periods (民事诉讼法 Art. 85, borrowed by the Regulation) are counted in whole days,
+// so a date never carries a time or a time zone here. All arithmetic is integer arithmetic on a
+// day number (days since 1970-01-01), which avoids local-time and DST surprises and the
+// Date.UTC quirk that maps years 0–99 to 1900–1999. Nothing in this module reads the clock
+// except todayInShanghai, and that takes the instant as a parameter.
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return isLeapYear(y) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+interface Ymd { y: number; m: number; d: number }
+
+function parse(s: string): Ymd | null {
+  const match = ISO_DATE.exec(s);
+  if (!match) return null;
+  const y = Number(match[1]);
+  const m = Number(match[2]);
+  const d = Number(match[3]);
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
+  return { y, m, d };
+}
+
+function parseOrThrow(s: string): Ymd {
+  const ymd = parse(s);
+  if (!ymd) throw new RangeError(`Not an ISO calendar date (YYYY-MM-DD): ${JSON.stringify(s)}`);
+  return ymd;
+}
+
+// Days-from-civil / civil-from-days (proleptic Gregorian), after H. Hinnant's public-domain
+// algorithms; exact for every year 0000–9999 accepted by isIsoDate.
+function toDayNumber({ y, m, d }: Ymd): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function fromDayNumber(n: number): string {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) throw new RangeError(`Date out of range (year ${y})`);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** True for a strict 'YYYY-MM-DD' string naming a real calendar date (no 2025-02-29). */
+export function isIsoDate(s: unknown): s is string {
+  return typeof s === 'string' && parse(s) !== null;
+}
+
+/** The date n calendar days after d (n may be negative). */
+export function addDays(d: string, n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`addDays: n must be an integer, got ${n}`);
+  return fromDayNumber(toDayNumber(parseOrThrow(d)) + n);
+}
+
+/** Negative if a is before b, 0 if equal, positive if after. Usable as an Array#sort comparator. */
+export function compareDates(a: string, b: string): number {
+  const da = toDayNumber(parseOrThrow(a));
+  const db = toDayNumber(parseOrThrow(b));
+  return da < db ? -1 : da > db ? 1 : 0;
+}
+
+/** Day of the week, 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(d: string): number {
+  // 1970-01-01 (day 0) was a Thursday.
+  const n = toDayNumber(parseOrThrow(d));
+  return (((n + 4) % 7) + 7) % 7;
+}
+
+export function yearOf(d: string): number {
+  return parseOrThrow(d).y;
+}
+
+/** '2025-03-12' → '2025年3月12日' (Arabic numerals, no leading zeros, as GB/T 9704 dates are written). */
+export function formatChineseDate(d: string): string {
+  const { y, m, d: day } = parseOrThrow(d);
+  return `${y}年${m}月${day}日`;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000; // China Standard Time is UTC+8 all year (no DST since 1991).
+
+/** The calendar date in Asia/Shanghai at the given instant (defaults to now). */
+export function todayInShanghai(now: Date = new Date()): string {
+  const ms = now.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('todayInShanghai: invalid Date');
+  return fromDayNumber(Math.floor((ms + SHANGHAI_OFFSET_MS) / 86_400_000));
+}

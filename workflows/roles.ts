@@ -1,0 +1,28 @@
+// Roles of the people who work on applications. One user acts in one role per event; the role
+// travels in the event (`actor.role`) so the machines can judge permissions purely.
+//
+// - caseworker 承办人: registers and handles the application, drafts the reply.
+// - reviewer 保密审查: the confidentiality review every reply passes before issue
+//   ("先审查、后公开", "一事一审", Regulation Art. 17).
+// - approver 公开工作机构负责人: head of the disclosure office; approves extensions (Art. 33) and
+//   signs the reply.
+// - legal 法制: the legal department (reconsideration and litigation answers); reads cases.
+// - manager 政务公开办: oversight and reports; reads cases.
+// - admin 系统管理员: system administration (users, calendar); never acts on cases.
+
+export const ROLES = ['caseworker', 'reviewer', 'approver', 'legal', 'manager', 'admin'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  caseworker: '承办人',
+  reviewer: '保密审查',
+  approver: '公开工作机构负责人',
+  legal: '法制',
+  manager: '政务公开办',
+  admin: '系统管理员',
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
