@@ -42,13 +42,14 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   app.use(identify(ctx));
-  app.use(csrfProtection());
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
     res.locals.path = req.path;
     res.locals.today = ctx.clock.today();
+    res.locals.csrfToken = '';
     next();
   });
+  app.use(csrfProtection());
 
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));
@@ -66,7 +67,16 @@ export function createApp(ctx: AppContext): express.Express {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    res.status(httpErr.status).render('error', { title: '出错了', error: httpErr });
+    res.locals.user ??= req.user ?? null;
+    res.locals.path ??= req.path;
+    res.locals.today ??= ctx.clock.today();
+    res.locals.csrfToken ??= req.csrfToken ?? '';
+    res.status(httpErr.status).render('error', { title: '出错了', error: httpErr }, (renderErr, html) => {
+      if (renderErr) {
+        console.error('error page failed to render:', renderErr);
+        res.type('text/plain; charset=utf-8').send(httpErr.message);
+      } else res.send(html);
+    });
   });
   return app;
 }

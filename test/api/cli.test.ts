@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb } from '../../db/knex.js';
+import { freshDatabase, testDatabaseUrl } from '../helpers/test-app.js';
+import type { Knex } from 'knex';
+
+// The command line is a public contract (issue 2): run it as a real process.
+describe('the disclosure-desk command line', () => {
+  let dir: string;
+  let databaseUrl: string;
+  let db: Knex;
+
+  const cli = (args: string[], input?: string) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, BCRYPT_ROUNDS: '4' },
+      input: input ?? '',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dd-cli-'));
+    databaseUrl = testDatabaseUrl(dir);
+    db = createDb(databaseUrl);
+    await freshDatabase(db);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrate brings the database to the latest schema and is idempotent', () => {
+    const first = cli(['migrate']);
+    assert.equal(first.code, 0, first.err);
+    const again = cli(['migrate']);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /already at the latest schema/);
+  });
+
+  it('agency add creates agencies, with a parent', async () => {
+    assert.equal(cli(['agency', 'add', '--code', 'DJQ', '--name', '东江区人民政府办公室']).code, 0);
+    const r = cli(['agency', 'add', '--code', 'GHZY', '--name', '东江区规划和自然资源局', '--parent', 'DJQ']);
+    assert.equal(r.code, 0, r.err);
+    const child = await db('agencies').where({ code: 'GHZY' }).first();
+    const parent = await db('agencies').where({ code: 'DJQ' }).first();
+    assert.equal(child.parent_id, parent.id);
+    assert.equal(child.name, '东江区规划和自然资源局');
+  });
+
+  it('a duplicate agency code is a clear error with exit 1', () => {
+    const r = cli(['agency', 'add', '--code', 'DJQ', '--name', '重复']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /DJQ 已存在/);
+  });
+
+  it('an unknown parent is a clear error with exit 1', () => {
+    const r = cli(['agency', 'add', '--code', 'X', '--name', '某机关', '--parent', 'NOPE']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /NOPE 不存在/);
+  });
+
+  it('user add reads the password from stdin and the user can log in with it', async () => {
+    const r = cli(['user', 'add', '--username', 'lina', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'a-secret-pass\n');
+    assert.equal(r.code, 0, r.err);
+    const row = await db('users').where({ username: 'lina' }).first();
+    assert.equal(row.role, 'caseworker');
+    assert.ok(row.password_hash.startsWith('$2'), 'bcrypt hash');
+    const bcrypt = (await import('bcryptjs')).default;
+    assert.ok(await bcrypt.compare('a-secret-pass', row.password_hash), 'the trailing newline is not part of the password');
+  });
+
+  it('a duplicate username is a clear error with exit 1', () => {
+    const r = cli(['user', 'add', '--username', 'lina', '--role', 'reviewer', '--agency', 'GHZY', '--password-stdin'], 'another-pass\n');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /lina 已存在/);
+  });
+
+  it('wrong arguments print usage and exit 2', () => {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['agency', 'add', '--code', 'A'],
+      ['agency', 'add', '--code', 'A', '--name', 'B', '--bogus', 'x'],
+      ['user', 'add', '--username', 'u', '--role', 'caseworker', '--agency', 'GHZY'],
+      ['user', 'add', '--username', 'u', '--role', 'wizard', '--agency', 'GHZY', '--password-stdin'],
+      ['user', 'add', '--username', 'u', '--role', 'caseworker', '--agency', 'GHZY', '--password', 'in-argv'],
+      ['calendar', 'set', '2026-13-01', 'holiday'],
+    ]) {
+      const r = cli(args, 'whatever-pass\n');
+      assert.equal(r.code, 2, `${args.join(' ')} → ${r.code} ${r.err}`);
+      assert.match(r.err + r.out, /usage: disclosure-desk/);
+    }
+  });
+
+  it('refuses a password too short for the policy with exit 1', () => {
+    const r = cli(['user', 'add', '--username', 'shorty', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'abc\n');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /至少 8 位/);
+  });
+
+  it('demo refuses a database that already has data', () => {
+    const r = cli(['demo']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /empty database/);
+  });
+
+  it('calendar set/show/unset keeps local overrides', () => {
+    assert.equal(cli(['calendar', 'set', '2027-01-01', 'holiday', '--note', '元旦']).code, 0);
+    const show = cli(['calendar', 'show', '2027']);
+    assert.equal(show.code, 0, show.err);
+    assert.match(show.out, /2027-01-01\s+holiday\s+override\s+元旦/);
+    assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 0);
+    assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 1);
+  });
+
+  it('refuses to start in production without SESSION_SECRET', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /SESSION_SECRET is required/);
+  });
+});
+
+describe('the demo data', () => {
+  let dir: string;
+  let db: Knex;
+  before(async function () {
+    this.timeout(120_000);
+    dir = mkdtempSync(join(tmpdir(), 'dd-demo-'));
+    const databaseUrl = testDatabaseUrl(dir);
+    db = createDb(databaseUrl);
+    await freshDatabase(db);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, BCRYPT_ROUNDS: '4' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has a district office with two departments under it', async () => {
+    const agencies = await db('agencies').select();
+    const district = agencies.find((a) => a.parent_id === null);
+    assert.ok(district);
+    assert.match(district.name, /政务公开办/);
+    assert.equal(agencies.filter((a) => a.parent_id === district.id).length, 2);
+  });
+
+  it('has users of every role', async () => {
+    const roles = new Set((await db('users').select('role')).map((r) => r.role));
+    for (const role of ['caseworker', 'reviewer', 'approver', 'legal', 'manager', 'admin']) assert.ok(roles.has(role), role);
+  });
+
+  it('has a dozen applications in varied states, built from real histories', async () => {
+    const apps = await db('applications').select('id', 'state', 'version');
+    assert.ok(apps.length >= 12, `${apps.length}`);
+    const states = new Set(apps.map((a) => a.state));
+    for (const s of ['processing', 'awaiting_correction', 'drafted', 'in_review', 'approved', 'issued', 'closed']) assert.ok(states.has(s), s);
+    for (const a of apps) {
+      const events = await db('application_events').where({ application_id: a.id }).count({ n: '*' }).first();
+      assert.equal(Number(events?.n), a.version, 'one history row per version');
+    }
+  });
+});

@@ -1,0 +1,154 @@
+// Helpers for the browser tests: the real server as a child process, Debian's Chromium driven by
+// playwright-core (no browser download: executablePath points at the system Chromium).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
+export const DEMO_PASSWORD = 'demo-pass-2026';
+
+/** Flags that let Chromium start as root in a sandbox-less container with no outside network. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface RunningServer {
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server printed so far (stdout and stderr interleaved). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === 'string') return reject(new Error('no port'));
+      srv.close(() => resolvePort(addr.port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((res) => {
+    const timer = setTimeout(() => res(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      res(true);
+    });
+  });
+}
+
+/**
+ * Starts `server/cli.ts serve --demo-if-empty` from source on a free port, with a fresh temporary
+ * DATA_DIR and SQLite in it (always SQLite: the demo data needs an empty database), and waits
+ * until GET /api/health answers 200.
+ */
+export async function startServer(opts: { timeoutMs?: number } = {}): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dd-browser-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: `sqlite:${join(dataDir, 'disclosure-desk.sqlite')}`,
+    PORT: String(port),
+    BCRYPT_ROUNDS: '4',
+    NODE_ENV: 'test',
+  };
+  delete env.TEST_DATABASE_URL;
+  delete env.SESSION_SECRET;
+
+  let log = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve', '--demo-if-empty'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, 5000))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5000);
+      }
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`the server exited before it answered /api/health (code ${child.exitCode}):\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not answer ${baseUrl}/api/health in time:\n${log}`);
+    }
+    await sleep(200);
+  }
+  return { baseUrl, dataDir, output: () => log, stop };
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), headless, through playwright-core. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000,
+  });
+}
+
+/** Full-page PNG in test-output/screenshots/NAME.png; returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Logs in through the login form; resolves on the page the login redirected to. */
+export async function login(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD, shot?: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  if (shot) await screenshot(page, shot);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
+  if (new URL(page.url()).pathname === '/login') {
+    const alert = await page.locator('[role="alert"]').allInnerTexts();
+    throw new Error(`login as ${username} failed: ${alert.join(' ') || '(no message)'}`);
+  }
+}

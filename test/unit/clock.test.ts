@@ -1,0 +1,450 @@
+// Expected dates were counted by hand against the State Council notices (chinese-days data); the
+// counting is spelled out in comments so each case can be re-checked without running the code.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { type CalendarOverride, WorkCalendar } from '../../workflows/calendar.js';
+import { type ClockEvent, computeDeadlines } from '../../workflows/clock.js';
+import { addDays, compareDates } from '../../workflows/dates.js';
+
+const cal = new WorkCalendar();
+
+let seqCounter = 0;
+function ev(type: string, date: string, payload: Record<string, unknown> = {}): ClockEvent {
+  return { seq: ++seqCounter, type, date, payload };
+}
+const consult = (date: string, id: string, kind: 'third_party' | 'agency' = 'third_party', party = '某某公司') =>
+  ev('START_CONSULTATION', date, { consultationId: id, kind, party });
+const opinion = (date: string, id: string) => ev('RECORD_OPINION', date, { consultationId: id, opinion: '同意公开' });
+
+describe('reply clock: worked examples (domain.md §2)', () => {
+  it('received Mon 2024-09-02 is due 2024-09-30 across Mid-Autumn', () => {
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events: [], today: '2024-09-02' }, cal);
+    assert.equal(d.replyDue, '2024-09-30');
+    assert.deepEqual(d.explanation, ['2024年9月2日收到申请（起算日不计入），加20个工作日，答复期限为2024年9月30日。']);
+    assert.equal(d.provisional, false);
+    assert.deepEqual(d.provisionalYears, []);
+  });
+
+  it('received 2025-01-20 is due 2025-02-21 across Spring Festival', () => {
+    const d = computeDeadlines({ receivedDate: '2025-01-20', events: [], today: '2025-01-20' }, cal);
+    assert.equal(d.replyDue, '2025-02-21');
+  });
+
+  it('received 2024-04-01: correction notice due 2024-04-11; corrected on 2024-04-15 restarts the clock to 2024-05-14', () => {
+    const before = computeDeadlines({ receivedDate: '2024-04-01', events: [], today: '2024-04-01' }, cal);
+    assert.equal(before.correctionNoticeDue, '2024-04-11');
+    const events = [
+      ev('REQUEST_CORRECTION', '2024-04-03', { items: ['申请内容描述不明确'], periodWorkingDays: 10 }),
+      ev('CORRECTION_RECEIVED', '2024-04-15'),
+    ];
+    const d = computeDeadlines({ receivedDate: '2024-04-01', events, today: '2024-04-15' }, cal);
+    assert.equal(d.correctionNoticeDue, '2024-04-11');
+    assert.equal(d.replyDue, '2024-05-14');
+    // 3 Apr + 10: 4–6 off, Sun 7 (1), 8–12 (6), 15–18 (10).
+    assert.equal(d.correctionDue, '2024-04-18');
+    assert.deepEqual(d.explanation, [
+      '2024年4月1日收到申请（起算日不计入），加20个工作日，答复期限为2024年4月29日。',
+      '2024年4月3日发出补正通知，补正期限为10个工作日（至2024年4月18日）。',
+      '2024年4月15日收到补正后的申请，答复期限自该日重新起算（起算日不计入），加20个工作日，为2024年5月14日。',
+    ]);
+  });
+});
+
+describe('reply clock: across every holiday period', () => {
+  const cases: [string, string][] = [
+    // Fri 20 Sep: 23–27 (5), Sun 29 (6), 30 (7), 1–7 Oct off, 8–11 (11), Sat 12 (12), 14–18 (17), 21–23 (20).
+    ['2024-09-20', '2024-10-23'],
+    // Mon 22 Sep 2025: 23–26 (4), Sun 28 (5), 29–30 (7), 1–8 Oct off, 9–10 (9), Sat 11 (10), 13–17 (15), 20–24 (20).
+    ['2025-09-22', '2025-10-24'],
+    // Mon 9 Feb 2026: 10–13 (4), Sat 14 (5), 15–23 off, 24–27 (9), Sat 28 (10), 2–6 Mar (15), 9–13 (20).
+    ['2026-02-09', '2026-03-13'],
+    // Mon 15 Apr 2024: 16–19 (4), 22–26 (9), Sun 28 (10), 29–30 (12), 1–5 May off, 6–10 (17), Sat 11 (18), 13–14 (20).
+    ['2024-04-15', '2024-05-14'],
+    // Mon 22 Dec 2025: 23–26 (4), 29–31 (7), 1–3 Jan off, Sun 4 (8), 5–9 (13), 12–16 (18), 19–20 (20).
+    ['2025-12-22', '2026-01-20'],
+    // Mon 26 May 2025: 27–30 (4), 31 May–2 Jun off, 3–6 (8), 9–13 (13), 16–20 (18), 23–24 (20).
+    ['2025-05-26', '2025-06-24'],
+  ];
+  for (const [received, due] of cases) {
+    it(`received ${received} is due ${due}`, () => {
+      assert.equal(computeDeadlines({ receivedDate: received, events: [], today: received }, cal).replyDue, due);
+    });
+  }
+});
+
+describe('reply clock: consultations (Arts. 32, 34)', () => {
+  it('a third-party consultation stops the reply clock until the opinion arrives', () => {
+    // Sent Thu 5 Sep, replied Thu 12 Sep: stopped 6, 9, 10, 11, 12 = 5 working days.
+    // 30 Sep + 5: 1–7 Oct off, 8–11 (4), Sat 12 Oct make-up day (5).
+    const events = [consult('2024-09-05', 'c1'), opinion('2024-09-12', 'c1')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-09-13' }, cal);
+    assert.equal(d.replyDue, '2024-10-12');
+    // 5 Sep + 15: 6 (1), 9–13 (6), Sat 14 (7), 18–20 (10), 23–27 (15).
+    assert.deepEqual(d.consultations, [
+      { id: 'c1', kind: 'third_party', sentDate: '2024-09-05', opinionDue: '2024-09-27', repliedDate: '2024-09-12' },
+    ]);
+    assert.ok(d.explanation.includes('2024年9月5日向某某公司征求意见（第三方，条例第三十二条），征求意见期限至2024年9月27日；2024年9月12日收到意见，其间5个工作日不计入答复期限。'));
+    assert.equal(d.explanation.at(-1), '不计入答复期限的工作日共5个，答复期限顺延至2024年10月12日。');
+  });
+
+  it('overlapping consultations stop the clock once', () => {
+    // Received Mon 3 Mar 2025, base due Mon 31 Mar.
+    // A: 5→12 Mar stops 6, 7, 10, 11, 12. B: 10→14 Mar stops 11, 12, 13, 14. Union: 7 days.
+    // 31 Mar + 7: 1–3 Apr (3), 4–6 Qingming off, 7–10 (7).
+    const events = [consult('2025-03-05', 'a'), consult('2025-03-10', 'b', 'agency', '区财政局'), opinion('2025-03-12', 'a'), opinion('2025-03-14', 'b')];
+    const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-20' }, cal);
+    assert.equal(d.replyDue, '2025-04-10');
+    assert.equal(d.explanation.at(-1), '不计入答复期限的工作日共7个（重叠部分只计一次），答复期限顺延至2025年4月10日。');
+    assert.ok(d.explanation.some((s) => s.includes('向区财政局征求意见（其他机关，条例第三十四条）')));
+  });
+
+  it('an unanswered consultation stops the clock at most until the 15-working-day opinion period ends', () => {
+    // Sent Wed 5 Mar 2025; opinion due: 6–7 (2), 10–14 (7), 17–21 (12), 24–26 (15) → 26 Mar.
+    // 31 Mar + 15: 1–3 (3), 7–11 (8), 14–18 (13), 21–22 (15) → 22 Apr.
+    const events = [consult('2025-03-05', 'c1')];
+    const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-04-30' }, cal);
+    assert.equal(d.consultations[0]?.opinionDue, '2025-03-26');
+    assert.equal(d.replyDue, '2025-04-22');
+    assert.ok(d.explanation.some((s) => s.includes('征求意见期限届满未收到意见')));
+  });
+
+  it('a late opinion stops the clock only until the opinion period ended', () => {
+    const events = [consult('2025-03-05', 'c1'), opinion('2025-04-02', 'c1')];
+    const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-04-03' }, cal);
+    assert.equal(d.replyDue, '2025-04-22');
+  });
+
+  it('an open consultation keeps pushing the deadline one working day per working day of waiting', () => {
+    const events = [consult('2025-03-05', 'c1')];
+    // Today Mon 10 Mar: stopped 6, 7, 10 = 3 → 31 Mar + 3 = 3 Apr.
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-10' }, cal).replyDue, '2025-04-03');
+    // Today Tue 11 Mar: 4 stopped → 31 Mar + 4 = 7 Apr (4–6 Apr Qingming).
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-11' }, cal).replyDue, '2025-04-07');
+    // Today Sat 8 Mar: still 2 stopped → 2 Apr.
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-08' }, cal).replyDue, '2025-04-02');
+  });
+
+  it('a consultation sent on the reply due date still stops the clock', () => {
+    // Due Mon 30 Sep 2024; sent that day, replied Wed 9 Oct: stopped 8, 9 Oct → due 9 Oct.
+    const events = [consult('2024-09-30', 'c1'), opinion('2024-10-09', 'c1')];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-10-09' }, cal).replyDue, '2024-10-09');
+  });
+
+  it('a consultation started after the reply was already due does not revive the clock', () => {
+    const events = [consult('2024-10-09', 'c1')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-10-15' }, cal);
+    assert.equal(d.replyDue, '2024-09-30');
+    assert.equal(d.overdue, true);
+    assert.ok(d.explanation.some((s) => s.includes('答复期限届满后才开始')));
+  });
+});
+
+describe('reply clock: fee notice (domain §4)', () => {
+  it('the time between fee notice and payment is not counted', () => {
+    // Notice Mon 10 Mar 2025, paid Mon 17 Mar: stopped 11–14, 17 = 5 → 31 Mar + 5: 1–3, 7, 8 Apr.
+    const events = [ev('ISSUE_FEE_NOTICE', '2025-03-10', { amount: 200 }), ev('RECORD_PAYMENT', '2025-03-17')];
+    const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-17' }, cal);
+    assert.equal(d.replyDue, '2025-04-08');
+    // 10 Mar + 20: 11–14 (4), 17–21 (9), 24–28 (14), 31 (15), 1–3 Apr (18), 7–8 (20).
+    assert.equal(d.feePaymentDue, '2025-04-08');
+    assert.ok(d.explanation.includes('2025年3月10日发出收费通知，缴费期限至2025年4月8日；2025年3月17日缴费，其间5个工作日不计入答复期限。'));
+  });
+
+  it('an unpaid fee notice stops the clock up to today', () => {
+    const events = [ev('ISSUE_FEE_NOTICE', '2025-03-10')];
+    // Today Wed 12 Mar: stopped 11, 12 → 31 Mar + 2 = 2 Apr.
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-12' }, cal).replyDue, '2025-04-02');
+  });
+
+  it('an unpaid fee notice stops the clock at most until the payment deadline', () => {
+    const events = [ev('ISSUE_FEE_NOTICE', '2025-03-10'), ev('FEE_LAPSED', '2025-04-09')];
+    // Stopped 20 days (11 Mar–8 Apr). 31 Mar + 20: 1–3 (3), 7–11 (8), 14–18 (13), 21–25 (18), Sun 27 (19), 28 (20).
+    const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-05-20' }, cal);
+    assert.equal(d.replyDue, '2025-04-28');
+    const unlapsed = computeDeadlines({ receivedDate: '2025-03-03', events: events.slice(0, 1), today: '2025-05-20' }, cal);
+    assert.equal(unlapsed.replyDue, '2025-04-28');
+  });
+
+  it('counts the payment period from the applicant’s recorded receipt of the notice', () => {
+    // Received by the applicant Wed 12 Mar: 13–14 (2), 17–21 (7), 24–28 (12), 31 (13), 1–3 Apr (16), 7–10 (20).
+    const events = [ev('ISSUE_FEE_NOTICE', '2025-03-10', { applicantReceivedDate: '2025-03-12' })];
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-12' }, cal).feePaymentDue, '2025-04-10');
+  });
+
+  it('a fee stop overlapping a consultation is counted once', () => {
+    // Consultation 5→12 Mar stops 6, 7, 10, 11, 12; fee 10→17 Mar stops 11–14, 17. Union: 6, 7, 10–14, 17 = 8.
+    // 31 Mar + 8: 1–3 (3), 7–11 (8).
+    const events = [consult('2025-03-05', 'c1'), ev('ISSUE_FEE_NOTICE', '2025-03-10'), opinion('2025-03-12', 'c1'), ev('RECORD_PAYMENT', '2025-03-17')];
+    assert.equal(computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-20' }, cal).replyDue, '2025-04-11');
+  });
+});
+
+describe('reply clock: extension (Art. 33)', () => {
+  it('an approved extension adds its working days after the reply due date', () => {
+    // 30 Sep 2024 + 10: 1–7 Oct off, 8–11 (4), Sat 12 (5), 14–18 (10).
+    const events = [ev('REQUEST_EXTENSION', '2024-09-25', { workingDays: 10, reason: '需要调取档案' }), ev('APPROVE_EXTENSION', '2024-09-26')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-09-26' }, cal);
+    assert.equal(d.replyDue, '2024-10-18');
+    assert.equal(d.explanation.at(-1), '2024年9月26日经批准延期答复10个工作日（条例第三十三条），答复期限延长至2024年10月18日。');
+  });
+
+  it('an extension request alone, or a rejected one, changes nothing', () => {
+    const requested = [ev('REQUEST_EXTENSION', '2024-09-25', { workingDays: 10, reason: 'x' })];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events: requested, today: '2024-09-26' }, cal).replyDue, '2024-09-30');
+    const rejected = [...requested, ev('REJECT_EXTENSION', '2024-09-26')];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events: rejected, today: '2024-09-26' }, cal).replyDue, '2024-09-30');
+    const approveAfterReject = [...rejected, ev('APPROVE_EXTENSION', '2024-09-27')];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events: approveAfterReject, today: '2024-09-27' }, cal).replyDue, '2024-09-30');
+  });
+
+  it('the extension is added after the due date that already includes stops', () => {
+    // Stops give 12 Oct (see consultation test); + 10: 14–18 (5), 21–25 (10).
+    const events = [
+      consult('2024-09-05', 'c1'),
+      opinion('2024-09-12', 'c1'),
+      ev('REQUEST_EXTENSION', '2024-09-25', { workingDays: 10, reason: 'x' }),
+      ev('APPROVE_EXTENSION', '2024-09-26'),
+    ];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-09-26' }, cal).replyDue, '2024-10-25');
+  });
+});
+
+describe('reply clock: correction restart (Art. 30)', () => {
+  it('stops and extensions before the corrected application no longer count; later consultations do', () => {
+    const events = [
+      consult('2024-04-02', 'early'),
+      opinion('2024-04-10', 'early'),
+      ev('REQUEST_EXTENSION', '2024-04-08', { workingDays: 15, reason: 'x' }),
+      ev('APPROVE_EXTENSION', '2024-04-09'),
+      ev('REQUEST_CORRECTION', '2024-04-10', { items: ['x'], periodWorkingDays: 5 }),
+      ev('CORRECTION_RECEIVED', '2024-04-15'),
+      consult('2024-04-16', 'late'),
+      opinion('2024-04-22', 'late'),
+    ];
+    // Restart 15 Apr → 14 May; late consultation stops 17, 18, 19, 22 Apr = 4 → 14 May + 4: 15, 16, 17, 20 May.
+    const d = computeDeadlines({ receivedDate: '2024-04-01', events, today: '2024-04-22' }, cal);
+    assert.equal(d.replyDue, '2024-05-20');
+    assert.equal(d.consultations.length, 2);
+    assert.ok(d.explanation.some((s) => s.endsWith('此前的中止期间和延期不再计算。')));
+    // 10 Apr + 5: 11, 12, 15, 16, 17.
+    assert.equal(d.correctionDue, '2024-04-17');
+  });
+
+  it('a pending correction notice does not move the reply due date', () => {
+    const events = [ev('REQUEST_CORRECTION', '2024-04-03', { items: ['x'], periodWorkingDays: 10 })];
+    const d = computeDeadlines({ receivedDate: '2024-04-01', events, today: '2024-04-05' }, cal);
+    assert.equal(d.replyDue, '2024-04-29');
+    assert.equal(d.correctionDue, '2024-04-18');
+  });
+});
+
+describe('reply clock: status (workingDaysLeft, overdue, dueSoon)', () => {
+  const at = (today: string, closed = false) => computeDeadlines({ receivedDate: '2024-09-02', events: [], today, closed }, cal);
+
+  it('counts working days left from today (exclusive) to the due date (inclusive)', () => {
+    // Wed 25 Sep → 26, 27, Sun 29, 30 = 4.
+    assert.deepEqual([at('2024-09-25').workingDaysLeft, at('2024-09-25').dueSoon, at('2024-09-25').overdue], [4, false, false]);
+    assert.deepEqual([at('2024-09-26').workingDaysLeft, at('2024-09-26').dueSoon], [3, true]);
+    assert.deepEqual([at('2024-09-30').workingDaysLeft, at('2024-09-30').dueSoon, at('2024-09-30').overdue], [0, true, false]);
+    assert.equal(at('2024-09-02').workingDaysLeft, 20);
+  });
+
+  it('is overdue after the due date, with a negative count', () => {
+    // 1 Oct is a holiday: the next chance to reply is Tue 8 Oct, one working day late.
+    assert.deepEqual([at('2024-10-01').overdue, at('2024-10-01').workingDaysLeft, at('2024-10-01').dueSoon], [true, -1, false]);
+    assert.equal(at('2024-10-08').workingDaysLeft, -1);
+    assert.equal(at('2024-10-09').workingDaysLeft, -2);
+  });
+
+  it('a closed case keeps its due date but is neither overdue nor due soon', () => {
+    const d = at('2024-10-09', true);
+    assert.equal(d.replyDue, '2024-09-30');
+    assert.deepEqual([d.overdue, d.dueSoon, d.workingDaysLeft], [false, false, null]);
+  });
+
+  it('a closed case with an unanswered consultation no longer moves as days pass', () => {
+    const events = [consult('2025-03-05', 'c1'), ev('ISSUE_REPLY', '2025-03-10', { decision: 'disclose' })];
+    const a = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-03-11', closed: true }, cal);
+    const b = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-06-30', closed: true }, cal);
+    assert.equal(a.replyDue, '2025-04-03');
+    assert.equal(b.replyDue, '2025-04-03');
+  });
+});
+
+describe('reply clock: overrides and provisional years', () => {
+  it('flags a deadline counted through 2027, which has no official data yet', () => {
+    // Thu 10 Dec 2026: 11 (1), 14–18 (6), 21–25 (11), 28–31 (15), Fri 1 Jan 2027 counted (16), 4–7 (20).
+    const d = computeDeadlines({ receivedDate: '2026-12-10', events: [], today: '2026-12-10' }, cal);
+    assert.equal(d.replyDue, '2027-01-07');
+    assert.equal(d.provisional, true);
+    assert.deepEqual(d.provisionalYears, [2027]);
+    assert.ok(d.explanation.at(-1)?.startsWith('2027年尚无官方节假日安排数据'));
+  });
+
+  it('an override holiday moves the reply due date later and clears the provisional flag for its year', () => {
+    const withNewYear = new WorkCalendar([{ date: '2027-01-01', kind: 'holiday', note: '元旦' }]);
+    const d = computeDeadlines({ receivedDate: '2026-12-10', events: [], today: '2026-12-10' }, withNewYear);
+    assert.equal(d.replyDue, '2027-01-08');
+    assert.equal(d.provisional, false);
+  });
+
+  it('a deadline that stays inside 2026 is not provisional', () => {
+    const d = computeDeadlines({ receivedDate: '2026-11-02', events: [], today: '2026-11-02' }, cal);
+    assert.equal(d.provisional, false);
+  });
+
+  it('ignores unknown events and events with unusable dates', () => {
+    const events = [ev('ADD_NOTE', '2024-09-03', { text: 'x' }), ev('START_CONSULTATION', 'not-a-date', { consultationId: 'x' })];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-09-03' }, cal);
+    assert.equal(d.replyDue, '2024-09-30');
+    assert.deepEqual(d.consultations, []);
+  });
+
+  it('rejects an invalid received date or today', () => {
+    assert.throws(() => computeDeadlines({ receivedDate: '2024-02-30', events: [], today: '2024-03-01' }, cal), RangeError);
+    assert.throws(() => computeDeadlines({ receivedDate: '2024-02-01', events: [], today: '' }, cal), RangeError);
+  });
+});
+
+// ---- Properties -------------------------------------------------------------------------------
+
+// Random histories. Stop periods start within 25 calendar days of receipt, i.e. before the reply is
+// first due (20 working days span at least 28 calendar days): consultations and fee notices belong to
+// the processing period. (A stop that starts after the clock has run out is deliberately ignored —
+// see the example tests above — and sits outside the monotonicity argument.)
+const receivedArb = fc.integer({ min: 0, max: 366 * 24 }).map((n) => addDays('2004-01-01', n));
+
+interface Spec {
+  received: string;
+  todayOffset: number;
+  closed: boolean;
+  correction: { noticeOffset: number; period: number; receivedOffset: number | null } | null;
+  consultations: { start: number; reply: number | null; kind: 'third_party' | 'agency' }[];
+  fees: { start: number; paid: number | null; lapsed: boolean }[];
+  extension: { days: number; approved: boolean } | null;
+}
+
+const specArb: fc.Arbitrary<Spec> = fc.record({
+  received: receivedArb,
+  todayOffset: fc.integer({ min: 0, max: 150 }),
+  closed: fc.boolean(),
+  correction: fc.option(
+    fc.record({
+      noticeOffset: fc.integer({ min: 0, max: 9 }),
+      period: fc.integer({ min: 1, max: 15 }),
+      receivedOffset: fc.option(fc.integer({ min: 10, max: 20 }), { nil: null }),
+    }),
+    { nil: null },
+  ),
+  consultations: fc.array(
+    fc.record({
+      start: fc.integer({ min: 0, max: 25 }),
+      reply: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+      kind: fc.constantFrom('third_party' as const, 'agency' as const),
+    }),
+    { maxLength: 3 },
+  ),
+  fees: fc.array(
+    fc.record({ start: fc.integer({ min: 0, max: 25 }), paid: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }), lapsed: fc.boolean() }),
+    { maxLength: 2 },
+  ),
+  extension: fc.option(fc.record({ days: fc.integer({ min: 1, max: 20 }), approved: fc.boolean() }), { nil: null }),
+});
+
+const overridesArb = (around: string): fc.Arbitrary<CalendarOverride[]> =>
+  fc.array(
+    fc.record({
+      date: fc.integer({ min: -5, max: 120 }).map((n) => addDays(around, n)),
+      kind: fc.constantFrom('workday' as const, 'holiday' as const),
+    }),
+    { maxLength: 6 },
+  );
+
+/** Builds a chronologically recorded event history (seq follows the dates) from a Spec. */
+function buildEvents(s: Spec): ClockEvent[] {
+  const raw: { date: string; type: string; payload: Record<string, unknown> }[] = [];
+  const at = (n: number) => addDays(s.received, n);
+  if (s.correction) {
+    raw.push({ date: at(s.correction.noticeOffset), type: 'REQUEST_CORRECTION', payload: { items: ['x'], periodWorkingDays: s.correction.period } });
+    if (s.correction.receivedOffset !== null) raw.push({ date: at(s.correction.receivedOffset), type: 'CORRECTION_RECEIVED', payload: {} });
+  }
+  s.consultations.forEach((c, i) => {
+    raw.push({ date: at(c.start), type: 'START_CONSULTATION', payload: { consultationId: `c${i}`, kind: c.kind, party: 'p' } });
+    if (c.reply !== null) raw.push({ date: at(c.start + c.reply), type: 'RECORD_OPINION', payload: { consultationId: `c${i}`, opinion: 'ok' } });
+  });
+  s.fees.forEach((f) => {
+    raw.push({ date: at(f.start), type: 'ISSUE_FEE_NOTICE', payload: {} });
+    if (f.paid !== null) raw.push({ date: at(f.start + f.paid), type: f.lapsed ? 'FEE_LAPSED' : 'RECORD_PAYMENT', payload: {} });
+  });
+  if (s.extension) {
+    raw.push({ date: at(21), type: 'REQUEST_EXTENSION', payload: { workingDays: s.extension.days, reason: 'x' } });
+    raw.push({ date: at(22), type: s.extension.approved ? 'APPROVE_EXTENSION' : 'REJECT_EXTENSION', payload: {} });
+  }
+  // Stable sort keeps each notice before its own payment when both fall on the same day.
+  raw.sort((a, b) => compareDates(a.date, b.date));
+  return raw.map((r, i) => ({ seq: i + 1, ...r }));
+}
+
+function run(s: Spec, calendar: WorkCalendar, events = buildEvents(s)) {
+  return computeDeadlines({ receivedDate: s.received, events, today: addDays(s.received, s.todayOffset), closed: s.closed }, calendar);
+}
+
+describe('reply clock: properties', () => {
+  it('replyDue is always a working day', () => {
+    fc.assert(
+      fc.property(specArb.chain((s) => fc.tuple(fc.constant(s), overridesArb(s.received))), ([s, overrides]) => {
+        const c = new WorkCalendar(overrides);
+        const d = run(s, c);
+        assert.ok(d.replyDue !== null && c.isWorkingDay(d.replyDue), `replyDue ${d.replyDue} is not a working day`);
+        assert.ok(c.isWorkingDay(d.correctionNoticeDue));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('adding a stop period never moves replyDue earlier', () => {
+    const extraArb = fc.record({
+      kind: fc.constantFrom('consultation' as const, 'fee' as const),
+      start: fc.integer({ min: 0, max: 60 }),
+      end: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(specArb, extraArb, (s, extra) => {
+        const events = buildEvents(s);
+        const base = run(s, cal, events);
+        const start = addDays(s.received, extra.start);
+        const added: ClockEvent[] = [...events];
+        let seq = events.length;
+        if (extra.kind === 'consultation') {
+          added.push({ seq: ++seq, type: 'START_CONSULTATION', date: start, payload: { consultationId: 'extra', kind: 'agency', party: 'q' } });
+          if (extra.end !== null) added.push({ seq: ++seq, type: 'RECORD_OPINION', date: addDays(start, extra.end), payload: { consultationId: 'extra' } });
+        } else {
+          added.push({ seq: ++seq, type: 'ISSUE_FEE_NOTICE', date: start, payload: {} });
+          if (extra.end !== null) added.push({ seq: ++seq, type: 'RECORD_PAYMENT', date: addDays(start, extra.end), payload: {} });
+        }
+        const withStop = run(s, cal, added);
+        assert.ok(compareDates(withStop.replyDue!, base.replyDue!) >= 0, `${withStop.replyDue} < ${base.replyDue}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('adding an override holiday never moves any deadline earlier', () => {
+    fc.assert(
+      fc.property(
+        specArb.chain((s) => fc.tuple(fc.constant(s), overridesArb(s.received), fc.integer({ min: -3, max: 120 }))),
+        ([s, overrides, holidayOffset]) => {
+          const before = run(s, new WorkCalendar(overrides));
+          const after = run(s, new WorkCalendar([...overrides, { date: addDays(s.received, holidayOffset), kind: 'holiday' }]));
+          const later = (a: string | null, b: string | null) => assert.ok(a === b || (a !== null && b !== null && compareDates(a, b) >= 0), `${a} < ${b}`);
+          later(after.replyDue, before.replyDue);
+          later(after.correctionNoticeDue, before.correctionNoticeDue);
+          later(after.correctionDue, before.correctionDue);
+          later(after.feePaymentDue, before.feePaymentDue);
+          after.consultations.forEach((c, i) => later(c.opinionDue, before.consultations[i]?.opinionDue ?? null));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
