@@ -13,6 +13,8 @@ import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { listOverrides, setOverride, unsetOverride } from './calendar-store.js';
 import { WorkCalendar } from '../workflows/calendar.js';
+import { rebuildOpenDeadlines } from './cases/application-service.js';
+import { systemClock } from './time.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -140,14 +142,21 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'set') {
         const [date, kind] = positionals;
         if (positionals.length !== 2 || !isIsoDate(date) || (kind !== 'workday' && kind !== 'holiday')) throw new UsageError('expected: calendar set YYYY-MM-DD workday|holiday [--note TEXT]');
-        await withDb(config, (db) => setOverride(db, { date, kind, note: (values.note as string | undefined) ?? null }, null));
-        console.log(`${date} set to ${kind}`);
+        const rebuilt = await withDb(config, async (db) => {
+          await setOverride(db, { date, kind, note: (values.note as string | undefined) ?? null }, null);
+          return rebuildOpenDeadlines({ db, config, clock: systemClock });
+        });
+        console.log(`${date} set to ${kind}; deadlines of ${rebuilt} open applications recomputed`);
         return 0;
       }
       if (sub === 'unset') {
         const [date] = positionals;
         if (positionals.length !== 1 || !isIsoDate(date)) throw new UsageError('expected: calendar unset YYYY-MM-DD');
-        const removed = await withDb(config, (db) => unsetOverride(db, date));
+        const removed = await withDb(config, async (db) => {
+          const done = await unsetOverride(db, date);
+          if (done) await rebuildOpenDeadlines({ db, config, clock: systemClock });
+          return done;
+        });
         if (!removed) throw new CliError(`no local override for ${date}`);
         console.log(`${date} override removed`);
         return 0;

@@ -73,6 +73,10 @@ export async function up(knex: Knex): Promise<void> {
     // Derived from history + calendar by the clock; cached for inbox queries, rebuilt on every change.
     t.string('reply_due', 10).nullable();
     t.string('correction_notice_due', 10).nullable();
+    // While a consultation or fee notice is open the clock is stopped and replyDue moves later each
+    // working day; such rows are recomputed when their cache is older than today (deadline-cache.ts).
+    t.boolean('clock_stopped').notNullable().defaultTo(false);
+    t.string('deadlines_as_of', 10).nullable();
     t.integer('created_by').notNullable().references('id').inTable('users');
     t.string('created_at', 30).notNullable();
     t.string('updated_at', 30).notNullable();
@@ -80,6 +84,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['case_number']);
     t.index(['agency_id', 'state']);
     t.index(['reply_due']);
+    t.index(['clock_stopped', 'deadlines_as_of']);
     t.index(['applicant_key']);
   });
 

@@ -18,7 +18,8 @@ import type { AppContext } from '../context.js';
 import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
 import {
   findApplication, insertApplication, insertAttachment, insertEvent, isStoragePathReferenced, listApplications as listRows,
-  listAttachments, listEvents, updateApplicationState, CLOSED_STATES, type ApplicationRow, type EventRow,
+  listAttachments, listEvents, updateApplicationState, CLOSED_STATES, listEventsFor, findStaleCacheRows, findOpenRows,
+  updateCachedDeadlines, type ApplicationRow, type EventRow, type CachedDeadlines,
 } from './application-store.js';
 import { checkUploads, removeFile, storeFiles, type UploadedFile } from './attachment-files.js';
 import type { Applicant, Intake } from './intake.js';
@@ -54,6 +55,14 @@ export function factsFrom(d: Deadlines): Facts {
     feePaymentDue: d.feePaymentDue,
     consultationOpinionDue: Object.fromEntries(d.consultations.map((c) => [c.id, c.opinionDue])),
   };
+}
+
+/** The cached columns for a case, from its clock and its machine context. */
+export function cacheFrom(d: Deadlines, snapshot: PersistedApplicationSnapshot, today: string): CachedDeadlines {
+  const c = contextOf(snapshot);
+  // Arts. 32/34 and fees §4: an open consultation or an unpaid fee notice keeps moving replyDue.
+  const clockStopped = stateOf(snapshot) !== 'closed' && (c.consultations.some((x) => !x.repliedDate) || c.fee?.status === 'pending');
+  return { replyDue: d.replyDue, correctionNoticeDue: d.correctionNoticeDue, clockStopped, asOf: today };
 }
 
 function restore(row: ApplicationRow): PersistedApplicationSnapshot {
@@ -112,7 +121,8 @@ export async function registerApplication(
     const id = await ctx.db.transaction(async (trx) => {
       // Allocated in the same transaction as the insert: a failed registration leaves no gap.
       const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
-      const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today: ctx.clock.today() }, calendar);
+      const today = ctx.clock.today();
+      const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
       const appId = await insertApplication(trx, {
         agencyId: agency.id,
         caseNumber: formatCaseNumber(agency.code, year, seq),
@@ -126,8 +136,7 @@ export async function registerApplication(
         applicant: intake.applicant,
         applicantKey: applicantKey(intake.applicant),
         request: intake.request,
-        replyDue: initial.replyDue,
-        correctionNoticeDue: initial.correctionNoticeDue,
+        cache: cacheFrom(initial, snapshot, today),
         createdBy: user.id,
         now,
       });
@@ -199,6 +208,8 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
   const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 50));
   const today = ctx.clock.today();
   const agencyIds = await visibleAgencyIds(ctx, user);
+  const calendar = await loadCalendar(ctx.db);
+  await refreshStaleDeadlines(ctx, calendar, agencyIds);
   const { total, rows } = await listRows(ctx.db, {
     agencyIds,
     state: q.state,
@@ -209,11 +220,9 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     page,
     pageSize,
   });
-  const calendar = await loadCalendar(ctx.db);
-  // Lists show cached due dates for sorting, but urgency comes from the clock on the same calendar.
-  const items = await Promise.all(
-    rows.map(async (row) => toApplicationView(row, deadlinesFor(row, await listEvents(ctx.db, row.id), calendar, today), { full: false })),
-  );
+  const histories = await listEventsFor(ctx.db, rows.map((r) => r.id));
+  // Lists filter and sort on the cached due dates; what they show comes from the clock itself.
+  const items = rows.map((row) => toApplicationView(row, deadlinesFor(row, histories.get(row.id) ?? [], calendar, today), { full: false }));
   return { total, page, pageSize, items };
 }
 
@@ -271,8 +280,7 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
         snapshot: verdict.snapshot,
         machineVersion: APPLICATION_MACHINE_VERSION,
         decision: verdict.context.decision ?? null,
-        replyDue: after.replyDue,
-        correctionNoticeDue: after.correctionNoticeDue,
+        cache: cacheFrom(after, verdict.snapshot, today),
         now,
       });
       if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
@@ -292,4 +300,30 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
 function isSerializationFailure(e: unknown): boolean {
   const code = (e as { code?: string })?.code;
   return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The deadline cache: derived, rebuilt from history whenever time, history or the calendar moves it.
+
+async function rebuildCache(ctx: AppContext, rows: ApplicationRow[], calendar: WorkCalendar): Promise<void> {
+  const today = ctx.clock.today();
+  const histories = await listEventsFor(ctx.db, rows.map((r) => r.id));
+  for (const row of rows) {
+    const d = deadlinesFor(row, histories.get(row.id) ?? [], calendar, today);
+    // Idempotent: several instances may do this at once and write the same values.
+    await updateCachedDeadlines(ctx.db, row.id, cacheFrom(d, restore(row), today));
+  }
+}
+
+/** Rows whose stopped clock moved replyDue since they were cached (few: open consultations, unpaid fees). */
+export async function refreshStaleDeadlines(ctx: AppContext, calendar: WorkCalendar, agencyIds?: number[]): Promise<void> {
+  const stale = await findStaleCacheRows(ctx.db, ctx.clock.today(), agencyIds);
+  if (stale.length) await rebuildCache(ctx, stale, calendar);
+}
+
+/** After a calendar change every open case's deadlines are recomputed at once. */
+export async function rebuildOpenDeadlines(ctx: AppContext): Promise<number> {
+  const rows = await findOpenRows(ctx.db);
+  await rebuildCache(ctx, rows, await loadCalendar(ctx.db));
+  return rows.length;
 }

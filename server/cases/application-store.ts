@@ -84,6 +84,21 @@ export async function findApplication(db: Db, id: number): Promise<ApplicationRo
   return r ? toApplication(r) : null;
 }
 
+/** Deadlines cached for queries: derived from history + calendar, never the only truth. */
+export interface CachedDeadlines {
+  replyDue: string | null;
+  correctionNoticeDue: string | null;
+  clockStopped: boolean;
+  asOf: string;
+}
+
+const cacheColumns = (c: CachedDeadlines) => ({
+  reply_due: c.replyDue,
+  correction_notice_due: c.correctionNoticeDue,
+  clock_stopped: c.clockStopped,
+  deadlines_as_of: c.asOf,
+});
+
 export interface NewApplication {
   agencyId: number;
   caseNumber: string;
@@ -97,8 +112,7 @@ export interface NewApplication {
   applicant: Applicant;
   applicantKey: string;
   request: RequestDetails;
-  replyDue: string | null;
-  correctionNoticeDue: string | null;
+  cache: CachedDeadlines;
   createdBy: number;
   now: string;
 }
@@ -124,8 +138,7 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
       request: JSON.stringify(a.request),
       description: a.request.description,
       decision: null,
-      reply_due: a.replyDue,
-      correction_notice_due: a.correctionNoticeDue,
+      ...cacheColumns(a.cache),
       created_by: a.createdBy,
       created_at: a.now,
       updated_at: a.now,
@@ -142,7 +155,7 @@ export async function updateApplicationState(
   trx: Knex.Transaction,
   id: number,
   expectedVersion: number,
-  next: { state: string; snapshot: unknown; machineVersion: number; decision: string | null; replyDue: string | null; correctionNoticeDue: string | null; now: string },
+  next: { state: string; snapshot: unknown; machineVersion: number; decision: string | null; cache: CachedDeadlines; now: string },
 ): Promise<boolean> {
   const n = await trx('applications')
     .where({ id, version: expectedVersion })
@@ -151,16 +164,42 @@ export async function updateApplicationState(
       snapshot: JSON.stringify(next.snapshot),
       machine_version: next.machineVersion,
       decision: next.decision,
-      reply_due: next.replyDue,
-      correction_notice_due: next.correctionNoticeDue,
+      ...cacheColumns(next.cache),
       version: expectedVersion + 1,
       updated_at: next.now,
     });
   return n === 1;
 }
 
-export async function updateCachedDeadlines(db: Db, id: number, replyDue: string | null, correctionNoticeDue: string | null): Promise<void> {
-  await db('applications').where({ id }).update({ reply_due: replyDue, correction_notice_due: correctionNoticeDue });
+export async function updateCachedDeadlines(db: Db, id: number, cache: CachedDeadlines): Promise<void> {
+  await db('applications').where({ id }).update(cacheColumns(cache));
+}
+
+/** Open applications whose cached deadlines may have moved since they were computed. */
+export async function findStaleCacheRows(db: Db, today: string, agencyIds?: number[]): Promise<ApplicationRow[]> {
+  const q = baseQuery(db)
+    .whereNotIn('ap.state', CLOSED_STATES)
+    .where('ap.clock_stopped', true)
+    .where((w) => w.whereNull('ap.deadlines_as_of').orWhere('ap.deadlines_as_of', '<', today));
+  if (agencyIds) q.whereIn('ap.agency_id', agencyIds);
+  return (await q).map(toApplication);
+}
+
+export async function findOpenRows(db: Db): Promise<ApplicationRow[]> {
+  return (await baseQuery(db).whereNotIn('ap.state', CLOSED_STATES)).map(toApplication);
+}
+
+/** Histories of several applications in one query (lists must not query once per row). */
+export async function listEventsFor(db: Db, applicationIds: number[]): Promise<Map<number, EventRow[]>> {
+  const out = new Map<number, EventRow[]>(applicationIds.map((id) => [id, []]));
+  if (applicationIds.length === 0) return out;
+  const rows = await db('application_events as e')
+    .join('users as u', 'u.id', 'e.actor_id')
+    .whereIn('e.application_id', applicationIds)
+    .orderBy(['e.application_id', 'e.seq'])
+    .select('e.*', 'u.display_name as actor_name');
+  for (const r of rows) out.get(Number(r.application_id))!.push(toEvent(r));
+  return out;
 }
 
 export async function insertEvent(
@@ -185,7 +224,12 @@ export async function listEvents(db: Db, applicationId: number): Promise<EventRo
     .where('e.application_id', applicationId)
     .orderBy('e.seq')
     .select('e.*', 'u.display_name as actor_name');
-  return rows.map((r) => ({
+  return rows.map(toEvent);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toEvent(r: any): EventRow {
+  return {
     id: Number(r.id),
     seq: Number(r.seq),
     type: r.type,
@@ -195,7 +239,7 @@ export async function listEvents(db: Db, applicationId: number): Promise<EventRo
     actorRole: r.actor_role,
     actorName: r.actor_name,
     recordedAt: r.recorded_at,
-  }));
+  };
 }
 
 export async function insertAttachment(

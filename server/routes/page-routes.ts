@@ -15,6 +15,7 @@ import { clientIp, parseListQuery } from './api-routes.js';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { DECISIONS } from '../../workflows/decisions.js';
+import { loadCalendar } from '../calendar-store.js';
 
 /** Only same-site relative paths are followed after login. */
 const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(?!\/)/.test(v) ? v : '/');
@@ -54,9 +55,10 @@ export function pageRouter(ctx: AppContext): Router {
     const query = parseListQuery(req.query as Record<string, unknown>);
     const filtered = query.state || query.text || query.dueBefore || query.overdue || query.open;
     const list = await listApplicationViews(ctx, user, filtered ? query : { ...query, open: true });
-    const all = await listApplicationViews(ctx, user, { open: true, pageSize: 200 });
-    const overdue = all.items.filter((a) => a.overdue);
-    const dueSoon = all.items.filter((a) => a.dueSoon);
+    // Due within 3 working days (ui.md amber) and overdue (red): queried on the cached dates, judged by the clock.
+    const soonLimit = (await loadCalendar(ctx.db)).addWorkingDays(ctx.clock.today(), 3);
+    const overdue = (await listApplicationViews(ctx, user, { overdue: true, pageSize: 200 })).items.filter((a) => a.overdue);
+    const dueSoon = (await listApplicationViews(ctx, user, { dueBefore: soonLimit, pageSize: 200 })).items.filter((a) => a.dueSoon);
     const byState = await countByState(ctx.db, await visibleAgencyIds(ctx, user));
     res.render('inbox', { title: '工作台', list, overdue, dueSoon, byState, query: req.query, filtered });
   });

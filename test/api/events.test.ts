@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { fixedClock } from '../../server/time.js';
 
 describe('the event API of an application', () => {
   let env: TestEnv;
@@ -100,5 +101,27 @@ describe('the event API of an application', () => {
     const rows = await env.db('audit_log').where('action', 'like', 'application.event.%');
     assert.ok(rows.length >= 5);
     assert.ok(rows.every((r) => r.username && r.entity_id));
+  });
+
+  it('an open consultation keeps moving the cached replyDue used by the overdue filter', async () => {
+    env.ctx.clock = fixedClock('2026-11-02');
+    const app = await register('2026-10-09');
+    const sent = await send(app.id, 'cw', { type: 'START_CONSULTATION', date: '2026-11-02', kind: 'third_party', party: '某开发公司' });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const dueThen = sent.body.deadlines.replyDue;
+    // Ten working days later, the third party still silent: those days are not counted (Art. 32).
+    env.ctx.clock = fixedClock('2026-11-16');
+    try {
+      const list = await request(env.app).get('/api/applications?pageSize=200').set('Authorization', `Bearer ${tokens.cw}`);
+      const item = list.body.items.find((a: { id: number }) => a.id === app.id);
+      assert.ok(item.deadlines.replyDue > dueThen, `${item.deadlines.replyDue} > ${dueThen}`);
+      const row = await env.db('applications').where({ id: app.id }).first();
+      assert.equal(row.reply_due, item.deadlines.replyDue, 'the cache was rebuilt from history');
+      assert.equal(row.deadlines_as_of, '2026-11-16');
+      const overdue = await request(env.app).get('/api/applications?overdue=true&pageSize=200').set('Authorization', `Bearer ${tokens.cw}`);
+      assert.ok(!overdue.body.items.some((a: { id: number }) => a.id === app.id));
+    } finally {
+      env.ctx.clock = fixedClock('2026-11-20');
+    }
   });
 });
