@@ -3,7 +3,7 @@
 //   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar …
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
-import { loadConfig, ConfigError, type Config } from './config.js';
+import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { HttpError } from './http-errors.js';
 import { addAgency, addUser } from './admin/admin-service.js';
@@ -82,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
+      requireSessionSecret(config);
       const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { 'demo-if-empty': { type: 'boolean' } });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       const db = createDb(config.databaseUrl);
@@ -143,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
         const [date, kind] = positionals;
         if (positionals.length !== 2 || !isIsoDate(date) || (kind !== 'workday' && kind !== 'holiday')) throw new UsageError('expected: calendar set YYYY-MM-DD workday|holiday [--note TEXT]');
         const rebuilt = await withDb(config, async (db) => {
-          await setOverride(db, { date, kind, note: (values.note as string | undefined) ?? null }, null);
+          await db.transaction((trx) => setOverride(trx, { date, kind, note: (values.note as string | undefined) ?? null }, null));
           return rebuildOpenDeadlines({ db, config, clock: systemClock });
         });
         console.log(`${date} set to ${kind}; deadlines of ${rebuilt} open applications recomputed`);
@@ -153,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
         const [date] = positionals;
         if (positionals.length !== 1 || !isIsoDate(date)) throw new UsageError('expected: calendar unset YYYY-MM-DD');
         const removed = await withDb(config, async (db) => {
-          const done = await unsetOverride(db, date);
+          const done = await db.transaction((trx) => unsetOverride(trx, date, null));
           if (done) await rebuildOpenDeadlines({ db, config, clock: systemClock });
           return done;
         });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   databaseUrl: string;
@@ -21,18 +22,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT 无效：${env.PORT}`);
   let sessionSecret = env.SESSION_SECRET ?? '';
-  if (!sessionSecret) {
-    if (production) {
-      throw new ConfigError(
-        'SESSION_SECRET is required when NODE_ENV=production (set it to a long random string). ' +
-          '生产环境必须设置 SESSION_SECRET。',
-      );
-    }
-    sessionSecret = randomBytes(32).toString('hex');
-  }
+  // In production the server refuses to start without it (requireSessionSecret); other commands
+  // (migrate, user add) do not need it.
+  if (!sessionSecret && !production) sessionSecret = developmentSecret(dataDir);
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres:// (got ${databaseUrl.split(':')[0]}:…)`);
   }
   const bcryptRounds = env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : 11;
   return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds };
+}
+
+/** Called before serving: without a shared secret, sessions cannot work across instances. */
+export function requireSessionSecret(config: Config): void {
+  if (!config.sessionSecret) {
+    throw new ConfigError(
+      'SESSION_SECRET is required when NODE_ENV=production (set it to a long random string, the same on every instance). ' +
+        '生产环境必须设置 SESSION_SECRET。',
+    );
+  }
+  if (config.sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters long (SESSION_SECRET 至少 32 个字符)。');
+  }
+}
+
+/**
+ * Outside production a secret is made once and kept in DATA_DIR, so restarting the development
+ * server does not log everyone out. Production must set SESSION_SECRET (shared by all instances).
+ */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, '.session-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not made yet
+  }
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
 }

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
+import { requireSessionSecret, type Config } from './config.js';
 import { migrateLatest } from '../db/knex.js';
 import { systemClock } from './time.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 
 /** Migrates, then listens on config.port. Resolves once listening. */
 export async function serve(db: Knex, config: Config): Promise<Server> {
+  requireSessionSecret(config);
   await migrateLatest(db);
   const app = createApp({ db, config, clock: systemClock });
   await purgeExpiredSessions(db);

@@ -19,7 +19,7 @@ declare global {
       /** 'cookie' for the web pages, 'token' for the JSON API. */
       authKind?: 'cookie' | 'token';
       csrfToken?: string;
-      sessionSecret?: string;
+      sessionToken?: string;
     }
   }
 }
@@ -41,13 +41,13 @@ export function identify(ctx: AppContext) {
       secret = req.cookies?.[SESSION_COOKIE];
     }
     if (secret) {
-      const session = await findSession(ctx.db, secret, kind);
+      const session = await findSession(ctx.db, ctx.config.sessionSecret, secret, kind);
       if (session) {
         const user = await findUserById(ctx.db, session.userId);
         if (user?.active) {
           req.user = withoutHash(user);
           req.authKind = kind;
-          req.sessionSecret = secret;
+          req.sessionToken = secret;
           if (session.csrfToken) req.csrfToken = session.csrfToken;
         }
       }

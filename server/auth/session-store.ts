@@ -1,10 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
 
 export type SessionKind = 'cookie' | 'token';
 export const SESSION_HOURS = 12;
 
-const hashId = (raw: string) => createHash('sha256').update(raw).digest('hex');
+// Only an HMAC of the token (keyed with SESSION_SECRET) is stored: a copy of the database grants no
+// live session, and every instance sharing the secret recognises every session.
+const hashId = (key: string, raw: string) => createHmac('sha256', key).update(raw).digest('hex');
 
 export interface Session {
   userId: number;
@@ -13,13 +15,12 @@ export interface Session {
   expiresAt: string;
 }
 
-/** Only the hash of the secret is stored, so a copy of the database grants no live session. */
-export async function createSession(db: Db, userId: number, kind: SessionKind): Promise<{ secret: string; csrfToken: string | null }> {
+export async function createSession(db: Db, key: string, userId: number, kind: SessionKind): Promise<{ secret: string; csrfToken: string | null }> {
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = kind === 'cookie' ? randomBytes(24).toString('base64url') : null;
   const now = new Date();
   await db('sessions').insert({
-    id_hash: hashId(secret),
+    id_hash: hashId(key, secret),
     kind,
     user_id: userId,
     csrf_token: csrfToken,
@@ -29,8 +30,8 @@ export async function createSession(db: Db, userId: number, kind: SessionKind): 
   return { secret, csrfToken };
 }
 
-export async function findSession(db: Db, secret: string, kind: SessionKind): Promise<Session | null> {
-  const row = await db('sessions').where({ id_hash: hashId(secret), kind }).first();
+export async function findSession(db: Db, key: string, secret: string, kind: SessionKind): Promise<Session | null> {
+  const row = await db('sessions').where({ id_hash: hashId(key, secret), kind }).first();
   if (!row) return null;
   if (row.expires_at <= new Date().toISOString()) {
     await db('sessions').where({ id_hash: row.id_hash }).del();
@@ -39,8 +40,8 @@ export async function findSession(db: Db, secret: string, kind: SessionKind): Pr
   return { userId: Number(row.user_id), kind: row.kind, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
-export async function destroySession(db: Db, secret: string): Promise<void> {
-  await db('sessions').where({ id_hash: hashId(secret) }).del();
+export async function destroySession(db: Db, key: string, secret: string): Promise<void> {
+  await db('sessions').where({ id_hash: hashId(key, secret) }).del();
 }
 
 export async function destroyUserSessions(db: Db, userId: number): Promise<void> {

@@ -58,13 +58,13 @@ export function apiRouter(ctx: AppContext): Router {
       throw invalid({ username: '请填写用户名', password: '请填写密码' }, '请填写用户名和密码');
     }
     const user = await authenticate(ctx.db, username, password, clientIp(req) ?? '');
-    const { secret } = await createSession(ctx.db, user.id, 'token');
+    const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'token');
     res.json({ token: secret, expiresInHours: SESSION_HOURS, user: { username: user.username, role: user.role, agency: user.agencyCode } });
   });
 
   r.delete('/auth/token', async (req, res) => {
     requireUser(req);
-    if (req.authKind === 'token' && req.sessionSecret) await destroySession(ctx.db, req.sessionSecret);
+    if (req.authKind === 'token' && req.sessionToken) await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
     res.status(204).end();
   });
 

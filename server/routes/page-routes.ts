@@ -33,7 +33,7 @@ export function pageRouter(ctx: AppContext): Router {
     try {
       if (!username || !password) throw new HttpError(422, 'invalid', '请填写用户名和密码');
       const user = await authenticate(ctx.db, username, password, clientIp(req) ?? '');
-      const { secret } = await createSession(ctx.db, user.id, 'cookie');
+      const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'cookie');
       res.cookie(SESSION_COOKIE, secret, { ...cookieOptions(ctx), maxAge: SESSION_HOURS * 3600_000 });
       res.clearCookie(ANON_CSRF_COOKIE, { path: '/' });
       res.redirect(303, safeNext(next));
@@ -44,7 +44,7 @@ export function pageRouter(ctx: AppContext): Router {
   });
 
   r.post('/logout', async (req, res) => {
-    if (req.sessionSecret && req.authKind === 'cookie') await destroySession(ctx.db, req.sessionSecret);
+    if (req.sessionToken && req.authKind === 'cookie') await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   });
