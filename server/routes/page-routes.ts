@@ -73,8 +73,10 @@ export function pageRouter(ctx: AppContext): Router {
     const user = requireUser(req);
     if (user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有承办人可以登记申请');
     const form = (req.body ?? {}) as Record<string, string>;
+    // Browsers cannot refill a file input: say so when files were chosen.
+    const filesLost = uploadedFiles(req).length > 0;
     const rerender = (status: number, fields: Record<string, string>, error: string) =>
-      res.status(status).render('application-new', { title: '登记申请', form, fields, error });
+      res.status(status).render('application-new', { title: '登记申请', form, fields, error, filesLost });
     const result = validateIntake(nestFormFields(form), ctx.clock.today());
     if (!result.ok) return rerender(422, result.fields, '请更正标出的字段后再提交');
     try {

@@ -22,6 +22,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--lang=zh-CN',
 ];
 
 export interface RunningServer {
