@@ -298,38 +298,63 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
   const extensionDays = extensions.reduce((sum, x) => sum + x.workingDays, 0);
   const target = REPLY_WORKING_DAYS + extensionDays;
 
-  // replyDue = base + 20 (+ extension) + |union of stopped working days| working days. Overlapping
-  // periods stop the clock once, hence the set. One refinement of that formula: a period that only
-  // starts after the reply was already due cannot stop a clock that has run out (otherwise a late
-  // consultation letter would cure an overdue case). Periods are taken in order of their start
-  // date and each is admitted only if it starts on or before the due date reached so far; since
-  // admitting a period only moves the due date later, one pass suffices.
+  // Arts. 32/34 and §2.6: time stopped is not counted. replyDue is the day on which the
+  // (20 + extension)-th *running* working day after the base falls, running days being working
+  // days outside every stop period (overlapping periods stop the clock once: a set). While all
+  // stops begin before the due date this equals domain.md's "base + 20 + |union| working days".
+  // Two edges the formula leaves open are settled so that adding a stop, or an extra holiday, never
+  // moves replyDue earlier:
+  //  - a period that starts on the due date itself (the clock has no day left) makes the reply due
+  //    on the day the period ends, or the next working day (the opinion or payment is awaited);
+  //  - a period that only starts after the due date cannot revive an exhausted clock.
   periods.sort((a, b) => compareDates(a.start, b.start) || a.seq - b.seq);
   const stopped = new Set<string>();
-  let replyDue = calendar.addWorkingDays(base, target);
+  for (const period of periods) for (const d of period.days) stopped.add(d);
+  const nthRunningDay = (n: number): string => {
+    let d = base;
+    for (let counted = 0; counted < n; ) {
+      d = calendar.addWorkingDays(d, 1);
+      if (!stopped.has(d)) counted++;
+    }
+    return d;
+  };
+  const dueAfter = (n: number): string => {
+    const running = nthRunningDay(n);
+    let due = running;
+    for (const period of periods) {
+      if (compareDates(period.start, running) <= 0) due = maxDate(due, calendar.nextWorkingDayOnOrAfter(period.end));
+    }
+    return due;
+  };
+  const replyDue = dueAfter(target);
+  const runningDue = nthRunningDay(target);
+  const dueAfterStops = dueAfter(REPLY_WORKING_DAYS);
+
+  const countedDays = new Set<string>();
   let total = 0;
   for (const period of periods) {
-    if (compareDates(period.start, replyDue) > 0) {
+    if (compareDates(period.start, runningDue) > 0) {
       explanation.push(`${period.head}；该期间在答复期限届满后才开始，不再顺延答复期限。`);
       continue;
     }
-    for (const d of period.days) stopped.add(d);
-    total += period.days.length;
-    replyDue = calendar.addWorkingDays(base, target + stopped.size);
-    explanation.push(`${period.head}，其间${period.days.length}个工作日不计入答复期限。`);
+    const effective = period.days.filter((d) => compareDates(d, runningDue) <= 0);
+    if (effective.length === 0) {
+      explanation.push(`${period.head}；该期间自答复期限届满当日开始，答复期限顺延至该期间结束（${fmt(calendar.nextWorkingDayOnOrAfter(period.end))}）。`);
+      continue;
+    }
+    for (const d of effective) countedDays.add(d);
+    total += effective.length;
+    explanation.push(`${period.head}，其间${effective.length}个工作日不计入答复期限。`);
   }
-
-  const dueAfterStops = calendar.addWorkingDays(base, REPLY_WORKING_DAYS + stopped.size);
-  if (stopped.size > 0) {
-    const overlapNote = total > stopped.size ? '（重叠部分只计一次）' : '';
-    explanation.push(`不计入答复期限的工作日共${stopped.size}个${overlapNote}，答复期限顺延至${fmt(dueAfterStops)}。`);
+  if (countedDays.size > 0) {
+    const overlapNote = total > countedDays.size ? '（重叠部分只计一次）' : '';
+    explanation.push(`不计入答复期限的工作日共${countedDays.size}个${overlapNote}，答复期限顺延至${fmt(dueAfterStops)}。`);
   }
-  let running = dueAfterStops;
+  let extended = REPLY_WORKING_DAYS;
   for (const x of extensions) {
-    running = calendar.addWorkingDays(running, x.workingDays);
-    explanation.push(`${fmt(x.date)}经批准延期答复${x.workingDays}个工作日（条例第三十三条），答复期限延长至${fmt(running)}。`);
+    extended += x.workingDays;
+    explanation.push(`${fmt(x.date)}经批准延期答复${x.workingDays}个工作日（条例第三十三条），答复期限延长至${fmt(dueAfter(extended))}。`);
   }
-  // running === replyDue by construction: base + 20 + |stopped| + extension working days.
 
   // ---- Provisional data and status ---------------------------------------------------------
   const involved: string[] = [receivedDate, base, replyDue, correctionNoticeDue];

@@ -130,6 +130,13 @@ describe('reply clock: consultations (Arts. 32, 34)', () => {
     assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-10-09' }, cal).replyDue, '2024-10-09');
   });
 
+  it('an opinion arriving on a day made a holiday does not pull the due date earlier', () => {
+    // Same case, 9 Oct declared a holiday: the opinion is awaited until then, so due Thu 10 Oct.
+    const events = [consult('2024-09-30', 'c1'), opinion('2024-10-09', 'c1')];
+    const withHoliday = new WorkCalendar([{ date: '2024-10-09', kind: 'holiday' }]);
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-10-09' }, withHoliday).replyDue, '2024-10-10');
+  });
+
   it('a consultation started after the reply was already due does not revive the clock', () => {
     const events = [consult('2024-10-09', 'c1')];
     const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-10-15' }, cal);
@@ -308,10 +315,8 @@ describe('reply clock: overrides and provisional years', () => {
 
 // ---- Properties -------------------------------------------------------------------------------
 
-// Random histories. Stop periods start within 25 calendar days of receipt, i.e. before the reply is
-// first due (20 working days span at least 28 calendar days): consultations and fee notices belong to
-// the processing period. (A stop that starts after the clock has run out is deliberately ignored —
-// see the example tests above — and sits outside the monotonicity argument.)
+// Random histories. Stop periods may start anywhere from receipt to well past the first due date
+// (60 calendar days), so the edges — a letter sent on the due date, or after it — are exercised too.
 const receivedArb = fc.integer({ min: 0, max: 366 * 24 }).map((n) => addDays('2004-01-01', n));
 
 interface Spec {
@@ -338,14 +343,14 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
   ),
   consultations: fc.array(
     fc.record({
-      start: fc.integer({ min: 0, max: 25 }),
+      start: fc.integer({ min: 0, max: 60 }),
       reply: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
       kind: fc.constantFrom('third_party' as const, 'agency' as const),
     }),
     { maxLength: 3 },
   ),
   fees: fc.array(
-    fc.record({ start: fc.integer({ min: 0, max: 25 }), paid: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }), lapsed: fc.boolean() }),
+    fc.record({ start: fc.integer({ min: 0, max: 60 }), paid: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }), lapsed: fc.boolean() }),
     { maxLength: 2 },
   ),
   extension: fc.option(fc.record({ days: fc.integer({ min: 1, max: 20 }), approved: fc.boolean() }), { nil: null }),
@@ -398,7 +403,7 @@ describe('reply clock: properties', () => {
         assert.ok(d.replyDue !== null && c.isWorkingDay(d.replyDue), `replyDue ${d.replyDue} is not a working day`);
         assert.ok(c.isWorkingDay(d.correctionNoticeDue));
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -425,7 +430,7 @@ describe('reply clock: properties', () => {
         const withStop = run(s, cal, added);
         assert.ok(compareDates(withStop.replyDue!, base.replyDue!) >= 0, `${withStop.replyDue} < ${base.replyDue}`);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -444,7 +449,7 @@ describe('reply clock: properties', () => {
           after.consultations.forEach((c, i) => later(c.opinionDue, before.consultations[i]?.opinionDue ?? null));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });
