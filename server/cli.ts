@@ -11,9 +11,7 @@ import { serve } from './server-runner.js';
 import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
 import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
-import { listOverrides, setOverride, unsetOverride } from './calendar-store.js';
-import { WorkCalendar } from '../workflows/calendar.js';
-import { rebuildOpenDeadlines } from './cases/application-service.js';
+import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
 import { systemClock } from './time.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
@@ -143,32 +141,23 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'set') {
         const [date, kind] = positionals;
         if (positionals.length !== 2 || !isIsoDate(date) || (kind !== 'workday' && kind !== 'holiday')) throw new UsageError('expected: calendar set YYYY-MM-DD workday|holiday [--note TEXT]');
-        const rebuilt = await withDb(config, async (db) => {
-          await db.transaction((trx) => setOverride(trx, { date, kind, note: (values.note as string | undefined) ?? null }, null));
-          return rebuildOpenDeadlines({ db, config, clock: systemClock });
-        });
+        const rebuilt = await withDb(config, (db) => setCalendarDay({ db, config, clock: systemClock }, null, { date, kind, note: values.note }));
         console.log(`${date} set to ${kind}; deadlines of ${rebuilt} open applications recomputed`);
         return 0;
       }
       if (sub === 'unset') {
         const [date] = positionals;
         if (positionals.length !== 1 || !isIsoDate(date)) throw new UsageError('expected: calendar unset YYYY-MM-DD');
-        const removed = await withDb(config, async (db) => {
-          const done = await db.transaction((trx) => unsetOverride(trx, date, null));
-          if (done) await rebuildOpenDeadlines({ db, config, clock: systemClock });
-          return done;
-        });
-        if (!removed) throw new CliError(`no local override for ${date}`);
+        await withDb(config, (db) => unsetCalendarDay({ db, config, clock: systemClock }, null, date));
         console.log(`${date} override removed`);
         return 0;
       }
       if (sub === 'show') {
         const year = Number(positionals[0]);
         if (positionals.length !== 1 || !Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('expected: calendar show YEAR');
-        const overrides = await withDb(config, (db) => listOverrides(db, year));
-        const cal = new WorkCalendar(overrides);
-        console.log(`${year}: ${cal.hasOfficialData(year) ? 'official data' : 'NO official data — deadlines are provisional (weekends only)'}`);
-        for (const line of calendarYearLines(cal, year)) console.log(line);
+        const shown = await withDb(config, (db) => calendarYear({ db, config, clock: systemClock }, year));
+        console.log(`${year}: ${shown.official ? 'official data' : 'NO official data — deadlines are provisional (weekends only)'}`);
+        for (const d of shown.days) console.log(`${d.date}  ${d.working ? 'workday' : 'holiday'}  ${d.source}${d.note ? '  ' + d.note : ''}`);
         return 0;
       }
       throw new UsageError('expected: calendar set|unset|show');
@@ -176,20 +165,6 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command ${command}`);
   }
-}
-
-/** Non-working weekdays and working weekend days of a year: what differs from the plain week. */
-function calendarYearLines(cal: WorkCalendar, year: number): string[] {
-  const lines: string[] = [];
-  for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
-    const iso = d.toISOString().slice(0, 10);
-    const info = cal.dayInfo(iso);
-    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
-    if (info.working === weekend || info.source === 'override') {
-      lines.push(`${iso}  ${info.working ? 'workday' : 'holiday'}  ${info.source}${info.note ? '  ' + info.note : ''}`);
-    }
-  }
-  return lines;
 }
 
 export class CliError extends Error {}

@@ -7,6 +7,7 @@ import { listUsers } from '../admin/user-store.js';
 import { addAgency, addUser, changeUserActive, resetPassword } from '../admin/admin-service.js';
 import { listAudit } from '../audit.js';
 import { ROLES } from '../../workflows/roles.js';
+import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
 
 export function adminPageRouter(ctx: AppContext): Router {
   const r = Router();
@@ -97,6 +98,34 @@ export function adminPageRouter(ctx: AppContext): Router {
     const username = typeof req.query.username === 'string' && req.query.username ? req.query.username : undefined;
     const result = await listAudit(ctx.db, { page, pageSize: 50, action, username });
     res.render('admin-audit', { title: '审计日志', result, page, query: req.query });
+  });
+
+  const calendarPage = async (req: Request, extra: Record<string, unknown> = {}) => {
+    const year = Number(req.query.year ?? req.body?.year ?? ctx.clock.today().slice(0, 4));
+    return { title: '工作日历', cal: await calendarYear(ctx, Number.isInteger(year) ? year : Number(ctx.clock.today().slice(0, 4))), form: {}, fields: {}, error: null, flash: typeof req.query.done === 'string' ? req.query.done : null, ...extra };
+  };
+
+  r.get('/calendar', async (req, res) => {
+    requireRole(req, 'admin');
+    res.render('admin-calendar', await calendarPage(req));
+  });
+
+  r.post('/calendar', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const form = req.body as Record<string, string>;
+    try {
+      const n = await setCalendarDay(ctx, admin, { date: form.date, kind: form.kind, note: form.note });
+      res.redirect(303, `/admin/calendar?year=${String(form.date).slice(0, 4)}&done=${encodeURIComponent(`已保存，${n} 件办理中申请的期限已重新计算`)}`);
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      res.status(422).render('admin-calendar', await calendarPage(req, { form, fields: e.fields ?? {}, error: e.message }));
+    }
+  });
+
+  r.post('/calendar/:date/delete', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const n = await unsetCalendarDay(ctx, admin, req.params.date);
+    res.redirect(303, `/admin/calendar?year=${String(req.params.date).slice(0, 4)}&done=${encodeURIComponent(`已删除，${n} 件办理中申请的期限已重新计算`)}`);
   });
 
   return r;

@@ -17,6 +17,7 @@ import { addAgency, addUser } from '../admin/admin-service.js';
 import { listAudit } from '../audit.js';
 import { isIsoDate } from '../../workflows/dates.js';
 import { openApiDocument } from './openapi.js';
+import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
 
 export const clientIp = (req: Request) => req.ip ?? null;
 
@@ -167,6 +168,25 @@ export function apiRouter(ctx: AppContext): Router {
     requireRole(req, 'admin');
     const page = Math.max(1, Number(req.query.page ?? 1) || 1);
     res.json(await listAudit(ctx.db, { page, pageSize: 100, action: req.query.action as string | undefined, username: req.query.username as string | undefined }));
+  });
+
+  // --- working-day calendar (package data + local overrides) -------------------------------
+  r.get('/calendar/:year', async (req, res) => {
+    requireUser(req);
+    res.json(await calendarYear(ctx, Number(req.params.year)));
+  });
+
+  r.put('/calendar/overrides/:date', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const recomputed = await setCalendarDay(ctx, admin, { date: req.params.date, kind: b.kind, note: b.note });
+    res.json({ date: req.params.date, kind: b.kind, recomputedApplications: recomputed });
+  });
+
+  r.delete('/calendar/overrides/:date', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const recomputed = await unsetCalendarDay(ctx, admin, req.params.date);
+    res.json({ date: req.params.date, recomputedApplications: recomputed });
   });
 
   r.use((_req, _res, next) => next(new HttpError(404, 'not_found', '接口不存在')));

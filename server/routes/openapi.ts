@@ -173,6 +173,13 @@ export function openApiDocument() {
         get: { summary: 'all users (admin)', responses: { 200: { description: 'list' } } },
         post: { summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}`, responses: { 201: { description: 'created' }, 409: error('duplicate username'), 422: error('invalid') } },
       },
+      '/api/calendar/{year}': {
+        get: { summary: 'the working-day calendar of a year: official data present?, days differing from the plain week, local overrides', parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'calendar' }, 422: error('bad year') } },
+      },
+      '/api/calendar/overrides/{date}': {
+        put: { summary: 'set a local override (admin): {kind: workday|holiday, note?}; deadlines of open applications are recomputed', parameters: [{ name: 'date', in: 'path', required: true, schema: date }], responses: { 200: { description: 'saved' }, 403: error('not admin'), 422: error('invalid') } },
+        delete: { summary: 'remove a local override (admin)', parameters: [{ name: 'date', in: 'path', required: true, schema: date }], responses: { 200: { description: 'removed' }, 404: error('no override on that date') } },
+      },
       '/api/audit': { get: { summary: 'the append-only audit log (admin), newest first', parameters: [{ name: 'page', in: 'query', schema: { type: 'integer' } }, { name: 'action', in: 'query', schema: { type: 'string' } }, { name: 'username', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'page' } } } },
     },
   };

@@ -1,0 +1,61 @@
+import type { Actor } from '../audit.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import { listOverrides, setOverride, unsetOverride } from '../calendar-store.js';
+import { rebuildOpenDeadlines } from '../cases/application-service.js';
+import { WorkCalendar, type DayInfo } from '../../workflows/calendar.js';
+import { isIsoDate } from '../../workflows/dates.js';
+
+export interface CalendarYear {
+  year: number;
+  official: boolean;
+  /** Days that differ from the plain week (weekday holidays, weekend workdays) and every override. */
+  days: (DayInfo & { weekday: number; override: boolean })[];
+  overrides: { date: string; kind: 'workday' | 'holiday'; note?: string | null }[];
+}
+
+export function specialDays(cal: WorkCalendar, year: number): CalendarYear['days'] {
+  const out: CalendarYear['days'] = [];
+  for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
+    const iso = d.toISOString().slice(0, 10);
+    const info = cal.dayInfo(iso);
+    const weekday = d.getUTCDay();
+    const weekend = weekday === 0 || weekday === 6;
+    if (info.working === weekend || info.source === 'override') out.push({ ...info, weekday, override: info.source === 'override' });
+  }
+  return out;
+}
+
+export async function calendarYear(ctx: AppContext, year: number): Promise<CalendarYear> {
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpError(422, 'invalid', '年份应在 2000–2100 之间', { year: '年份无效' });
+  const overrides = await listOverrides(ctx.db);
+  const cal = new WorkCalendar(overrides);
+  return {
+    year,
+    official: cal.hasOfficialData(year),
+    days: specialDays(cal, year),
+    overrides: overrides.filter((o) => o.date.startsWith(`${year}-`)),
+  };
+}
+
+/** Sets a local override and recomputes every open case's deadlines at once (they are derived). */
+export async function setCalendarDay(
+  ctx: AppContext,
+  actor: Pick<Actor, 'id' | 'username'> | null,
+  input: { date: unknown; kind: unknown; note?: unknown },
+): Promise<number> {
+  const fields: Record<string, string> = {};
+  if (!isIsoDate(input.date)) fields.date = '请填写日期（YYYY-MM-DD）';
+  if (input.kind !== 'workday' && input.kind !== 'holiday') fields.kind = '请选择“工作日”或“休息日”';
+  const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim().slice(0, 200) : null;
+  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  await ctx.db.transaction((trx) => setOverride(trx, { date: input.date as string, kind: input.kind as 'workday' | 'holiday', note }, actor));
+  return rebuildOpenDeadlines(ctx);
+}
+
+export async function unsetCalendarDay(ctx: AppContext, actor: Pick<Actor, 'id' | 'username'> | null, date: unknown): Promise<number> {
+  if (!isIsoDate(date)) throw new HttpError(422, 'invalid', '日期格式应为 YYYY-MM-DD', { date: '日期无效' });
+  const removed = await ctx.db.transaction((trx) => unsetOverride(trx, date, actor));
+  if (!removed) throw new HttpError(404, 'not_found', `${date} 没有本地调整`);
+  return rebuildOpenDeadlines(ctx);
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+
+describe('the working-day calendar and its overrides', () => {
+  let env: TestEnv;
+  let cw: string;
+  let admin: string;
+  let id: number;
+  const get = async () => (await request(env.app).get(`/api/applications/${id}`).set('Authorization', `Bearer ${cw}`)).body;
+
+  before(async () => {
+    env = await createTestEnv({ today: '2026-12-15' });
+    cw = await env.token('cw');
+    admin = await env.token('admin');
+    const res = await request(env.app).post('/api/applications').set('Authorization', `Bearer ${cw}`).send(applicationBody({ receivedDate: '2026-12-14' }));
+    id = res.body.id;
+  });
+  after(async () => env.close());
+
+  it('a deadline counted into 2027, before its holiday notice, is provisional and says why', async () => {
+    const app = await get();
+    // Mon 14 Dec 2026 + 20 working days, weekends only in 2027: 15–18 (4), 21–25 (9), 28–31 (13), 1 Jan (14), 4–8 (19), 11 Jan (20).
+    assert.equal(app.deadlines.replyDue, '2027-01-11');
+    assert.equal(app.deadlines.provisional, true);
+    assert.deepEqual(app.deadlines.provisionalYears, [2027]);
+    assert.ok(app.deadlines.explanation.some((s: string) => s.includes('2027年尚无官方节假日安排')));
+  });
+
+  it('an admin entering a holiday moves open deadlines at once, cache included, and ends the provisional flag', async () => {
+    const res = await request(env.app).put('/api/calendar/overrides/2027-01-01').set('Authorization', `Bearer ${admin}`).send({ kind: 'holiday', note: '元旦' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok(res.body.recomputedApplications >= 1);
+    const app = await get();
+    assert.equal(app.deadlines.replyDue, '2027-01-12');
+    assert.equal(app.deadlines.provisional, false);
+    const row = await env.db('applications').where({ id }).first();
+    assert.equal(row.reply_due, '2027-01-12');
+    const audit = await env.db('audit_log').where({ action: 'calendar.set', entity_id: '2027-01-01' }).first();
+    assert.equal(audit.username, 'admin');
+  });
+
+  it('a make-up workday on a Saturday counts', async () => {
+    await request(env.app).put('/api/calendar/overrides/2027-01-09').set('Authorization', `Bearer ${admin}`).send({ kind: 'workday' });
+    assert.equal((await get()).deadlines.replyDue, '2027-01-11');
+  });
+
+  it('shows a year with its special days and overrides', async () => {
+    const res = await request(env.app).get('/api/calendar/2027').set('Authorization', `Bearer ${cw}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.official, true);
+    assert.deepEqual(res.body.overrides.map((o: { date: string }) => o.date), ['2027-01-01', '2027-01-09']);
+    const known = await request(env.app).get('/api/calendar/2026').set('Authorization', `Bearer ${cw}`);
+    assert.ok(known.body.days.some((d: { date: string; working: boolean }) => d.date === '2026-10-01' && !d.working));
+  });
+
+  it('removing overrides restores the deadline', async () => {
+    for (const date of ['2027-01-01', '2027-01-09']) {
+      const res = await request(env.app).delete(`/api/calendar/overrides/${date}`).set('Authorization', `Bearer ${admin}`);
+      assert.equal(res.status, 200);
+    }
+    assert.equal((await get()).deadlines.replyDue, '2027-01-11');
+    assert.equal((await request(env.app).delete('/api/calendar/overrides/2027-01-01').set('Authorization', `Bearer ${admin}`)).status, 404);
+  });
+
+  it('only admins change the calendar, and bad input changes nothing', async () => {
+    assert.equal((await request(env.app).put('/api/calendar/overrides/2027-02-01').set('Authorization', `Bearer ${cw}`).send({ kind: 'holiday' })).status, 403);
+    const bad = await request(env.app).put('/api/calendar/overrides/2027-02-30').set('Authorization', `Bearer ${admin}`).send({ kind: 'holiday' });
+    assert.equal(bad.status, 422);
+    const badKind = await request(env.app).put('/api/calendar/overrides/2027-02-01').set('Authorization', `Bearer ${admin}`).send({ kind: 'sometimes' });
+    assert.equal(badKind.status, 422);
+    assert.equal((await env.db('calendar_overrides').count({ n: '*' }).first())?.n, 0);
+  });
+
+  it('the admin page lists the year and saves a day through the form', async () => {
+    const agent = request.agent(env.app);
+    const login = await agent.get('/login');
+    const anon = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
+    await agent.post('/login').type('form').send({ username: 'admin', password: 'test-pass-123', _csrf: anon });
+    const page = await agent.get('/admin/calendar?year=2027');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /本年度尚无官方放假安排/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const saved = await agent.post('/admin/calendar').type('form').send({ _csrf: csrf, date: '2027-02-11', kind: 'holiday', note: '2027年春节' });
+    assert.equal(saved.status, 303);
+    const after = await agent.get('/admin/calendar?year=2027');
+    assert.match(after.text, /2027年春节/);
+    await agent.post('/admin/calendar/2027-02-11/delete').type('form').send({ _csrf: csrf });
+  });
+});
