@@ -5,12 +5,12 @@
 // snapshot that names a state the machine no longer has does not throw — it errors later. So:
 //
 // 1. Whenever states or the context change shape, bump APPLICATION_MACHINE_VERSION
-//    (application.machine.ts) and add a migrator `N → N+1` to MIGRATORS below. A migrator is pure:
+//    (application-statechart.ts) and add a migrator `N → N+1` to MIGRATORS below. A migrator is pure:
 //    it takes and returns `{ value, context }` (plain JSON), renaming states and reshaping context.
 //    Never edit an existing migrator; stored rows depend on it.
 // 2. Keep a fixture of a real snapshot of the old version next to its migrator (as V0_FIXTURE
 //    below) and test the migration from it.
-// 3. migrateSnapshot() in application.machine.ts runs migrateToCurrent() and rebuilds the snapshot
+// 3. migrateSnapshot() in application-judge.ts runs migrateToCurrent() and rebuilds the snapshot
 //    with `applicationMachine.resolveState({ value, context })`, which validates the state name and
 //    recomputes status ('done' for `closed`), then persists it again. The server migrates on read
 //    (and may write the result back with the new machineVersion), or in bulk from the CLI.
@@ -18,7 +18,7 @@
 // Deadlines are not part of the snapshot (they are recomputed from the event history by clock.ts),
 // so a migration never has to touch dates beyond moving fields.
 
-import type { ApplicationContext } from './application.machine.js';
+import type { ApplicationContext } from './application-types.js';
 
 export interface MigratableSnapshot {
   value: unknown;

@@ -1,0 +1,427 @@
+// The rules of one application: every guard of the machine is a named rule in RULES, with the
+// refusal (409 / 403 / 422) it stands for and the message shown to the user; EVENT_RULES lists each
+// event's guard in reporting order. The machine (application-statechart.ts) and the judge
+// (application-judge.ts) both read these tables, so `can()` and `judgeEvent()` cannot disagree.
+// Pure: no XState, no I/O.
+
+import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
+import { isRole, ROLE_LABELS } from './roles.js';
+import { formatChineseDate, isIsoDate } from './dates.js';
+import { CONSULTATION_KINDS, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
+import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation, EventOf } from './application-types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Rules (the machine's guards), each with the refusal it stands for
+
+export interface Rule {
+  status: 409 | 403 | 422;
+  /**
+   * Reads only state, context, actor, date and facts — never the payload. allowedEvents() evaluates
+   * these with a payload-less event; 409 and 403 rules must all be payload-free.
+   */
+  payloadFree: boolean;
+  test: (ctx: ApplicationContext, ev: ApplicationEvent) => boolean;
+  message: (ctx: ApplicationContext, ev: ApplicationEvent) => string;
+}
+
+/** 2024-09-30 → 2024年9月30日, the form used in documents and messages. */
+function chineseDate(iso: string | null | undefined): string {
+  return isIsoDate(iso) ? formatChineseDate(iso) : '未确定';
+}
+function text(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+function optionalString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+function intBetween(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+/** Payload rules only judge their own event type; other types pass. */
+function on<T extends ApplicationEventType>(type: T, test: (ctx: ApplicationContext, ev: EventOf<T>) => boolean) {
+  return (ctx: ApplicationContext, ev: ApplicationEvent): boolean => ev.type !== type || test(ctx, ev as EventOf<T>);
+}
+/** Open consultations still inside their opinion period on the event date (Arts. 32, 34). */
+function consultationsWithinPeriod(ctx: ApplicationContext, ev: ApplicationEvent): Consultation[] {
+  return ctx.consultations.filter((c) => {
+    if (c.repliedDate !== null) return false;
+    const due = ev.facts.consultationOpinionDue[c.id];
+    // A missing due date is treated as "still running": better to hold the reply than to issue early.
+    return !isIsoDate(due) || ev.date <= due;
+  });
+}
+
+export const RULES = {
+  wellFormed: {
+    status: 422,
+    payloadFree: true,
+    test: (_ctx, ev) => {
+      const actor: unknown = ev.actor;
+      const facts: unknown = ev.facts;
+      if (!isIsoDate(ev.date)) return false;
+      if (typeof actor !== 'object' || actor === null) return false;
+      const a = actor as Record<string, unknown>;
+      if (!Number.isInteger(a.id) || typeof a.role !== 'string') return false;
+      if (typeof facts !== 'object' || facts === null) return false;
+      const f = facts as Record<string, unknown>;
+      // Due dates are only shape-checked here; the guard that uses one refuses an unusable value.
+      return (
+        typeof f.replyDue === 'string' &&
+        (f.correctionDue === null || typeof f.correctionDue === 'string') &&
+        (f.feePaymentDue === null || typeof f.feePaymentDue === 'string') &&
+        typeof f.consultationOpinionDue === 'object' &&
+        f.consultationOpinionDue !== null
+      );
+    },
+    message: () => '操作数据不完整：日期、操作人或期限信息无效',
+  },
+  actorMayAct: {
+    status: 403,
+    payloadFree: true,
+    test: (_ctx, ev) => EVENT_ROLES[ev.type].includes(ev.actor.role),
+    message: (_ctx, ev) =>
+      `${isRole(ev.actor.role) ? ROLE_LABELS[ev.actor.role] : '该角色'}无权执行“${EVENT_LABELS[ev.type]}”`,
+  },
+  // 一事一审 (Art. 17): the drafter never reviews or signs their own reply.
+  notDrafter: {
+    status: 403,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.draft?.draftedBy !== ev.actor.id,
+    message: (_ctx, ev) =>
+      ev.type === 'ISSUE_REPLY' ? '拟稿人不能签发自己起草的答复' : '拟稿人不能审查自己起草的答复（一事一审）',
+  },
+  notReviewer: {
+    status: 403,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.review.approvedBy !== ev.actor.id,
+    message: () => '保密审查人不能签发自己审查通过的答复',
+  },
+
+  // Art. 30: the correction notice is one-time (一次性告知).
+  correctionNotYetRequested: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.correction === null,
+    message: () => '本申请已发出过补正告知，补正只能一次性告知（第三十条）',
+  },
+  correctionItemsGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_CORRECTION', (_ctx, ev) => Array.isArray(ev.items) && ev.items.length > 0 && ev.items.every(text)),
+    message: () => '补正告知须逐项写明需要补正的事项（第三十条）',
+  },
+  correctionPeriodValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_CORRECTION', (_ctx, ev) => intBetween(ev.periodWorkingDays, 1, 30)),
+    message: () => '补正期限须为1至30个工作日',
+  },
+  notBeforeCorrectionRequest: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.correction === null || ev.date >= ctx.correction.requestedDate,
+    message: (ctx) => `收到补正的日期不能早于补正告知日期（${chineseDate(ctx.correction?.requestedDate)}）`,
+  },
+  // Art. 30: only an application not corrected within the period is deemed abandoned.
+  correctionOverdue: {
+    status: 422,
+    payloadFree: true,
+    test: (_ctx, ev) => isIsoDate(ev.facts.correctionDue) && ev.date > ev.facts.correctionDue,
+    message: (_ctx, ev) =>
+      !isIsoDate(ev.facts.correctionDue)
+        ? '补正期限未确定，不能按逾期不补正处理'
+        : `补正期限（${chineseDate(ev.facts.correctionDue)}）届满后才能按逾期不补正处理（第三十条）`,
+  },
+
+  // Arts. 32, 34: consultations.
+  consultationIdNew: {
+    status: 422,
+    payloadFree: false,
+    test: on('START_CONSULTATION', (ctx, ev) => text(ev.consultationId) && !ctx.consultations.some((c) => c.id === ev.consultationId)),
+    message: () => '征求意见编号缺失或重复',
+  },
+  consultationKindValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('START_CONSULTATION', (_ctx, ev) => typeof ev.kind === 'string' && Object.hasOwn(CONSULTATION_KINDS, ev.kind)),
+    message: () => '征求意见对象须为第三方或其他机关',
+  },
+  consultationPartyGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('START_CONSULTATION', (_ctx, ev) => text(ev.party) && optionalString(ev.agencyCode)),
+    message: () => '须写明被征求意见的第三方或机关名称',
+  },
+  hasOpenConsultation: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.consultations.some((c) => c.repliedDate === null),
+    message: () => '没有尚待记录意见的征求意见',
+  },
+  consultationIsOpen: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (ctx, ev) => ctx.consultations.some((c) => c.id === ev.consultationId && c.repliedDate === null)),
+    message: (ctx, ev) =>
+      ev.type === 'RECORD_OPINION' && ctx.consultations.some((c) => c.id === ev.consultationId)
+        ? '该征求意见已记录过意见'
+        : '找不到该征求意见',
+  },
+  opinionValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (_ctx, ev) => typeof ev.opinion === 'string' && Object.hasOwn(OPINIONS, ev.opinion) && optionalString(ev.reasons)),
+    message: () => '意见须为同意公开、不同意公开或未提出意见',
+  },
+  // Art. 32: an objection only counts with reasons; they go into the reply.
+  objectionHasReasons: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (_ctx, ev) => ev.opinion !== 'object' || text(ev.reasons)),
+    message: () => '不同意公开的，须记录其理由（第三十二条）',
+  },
+  opinionNotBeforeSent: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (ctx, ev) => {
+      const c = ctx.consultations.find((x) => x.id === ev.consultationId);
+      return c === undefined || ev.date >= c.sentDate;
+    }),
+    message: (ctx, ev) => {
+      const c = ev.type === 'RECORD_OPINION' ? ctx.consultations.find((x) => x.id === ev.consultationId) : undefined;
+      return `收到意见的日期不能早于发出征求意见的日期（${chineseDate(c?.sentDate)}）`;
+    },
+  },
+
+  // Art. 33: one extension of at most 20 working days, asked for before replyDue.
+  noExtensionYet: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.extension === null,
+    message: () => '本申请已申请过延期，延期答复只能一次（第三十三条）',
+  },
+  extensionBeforeReplyDue: {
+    status: 422,
+    payloadFree: true,
+    test: (_ctx, ev) => isIsoDate(ev.facts.replyDue) && ev.date <= ev.facts.replyDue,
+    message: (_ctx, ev) => `延期申请须在答复期限（${chineseDate(ev.facts.replyDue)}）前提出（第三十三条）`,
+  },
+  extensionDaysValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_EXTENSION', (_ctx, ev) => intBetween(ev.workingDays, 1, 20)),
+    message: () => '延长期限须为1至20个工作日（第三十三条）',
+  },
+  extensionReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_EXTENSION', (_ctx, ev) => text(ev.reason)),
+    message: () => '须说明延期理由',
+  },
+  extensionRequested: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.extension?.status === 'requested',
+    message: () => '没有待审批的延期申请',
+  },
+  notBeforeExtensionRequest: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.extension === null || ev.date >= ctx.extension.requestedDate,
+    message: (ctx) => `审批日期不能早于延期申请日期（${chineseDate(ctx.extension?.requestedDate)}）`,
+  },
+  rejectionReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('REJECT_EXTENSION', (_ctx, ev) => text(ev.reason)),
+    message: () => '不批准延期须说明理由',
+  },
+
+  // 国办函〔2020〕109号: one pending fee notice at a time; no reply while it is unpaid.
+  noFeePending: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.fee?.status !== 'pending',
+    message: (_ctx, ev) =>
+      ev.type === 'ISSUE_REPLY' ? '申请人尚未缴纳信息处理费，暂不能签发答复' : '已有尚未缴费的收费通知',
+  },
+  feeBasisValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => typeof ev.basis === 'string' && Object.hasOwn(FEE_BASES, ev.basis)),
+    message: () => '收费方式须为按件或按量（不得同时适用）',
+  },
+  feePagesGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) =>
+      ev.basis === 'per_page' ? intBetween(ev.pages, 1, Number.MAX_SAFE_INTEGER) : ev.pages === undefined || ev.pages === null,
+    ),
+    message: () => '按量收费须填写页数；按件收费不填页数',
+  },
+  feeAmountPositive: {
+    status: 422,
+    payloadFree: false,
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => typeof ev.amount === 'number' && Number.isFinite(ev.amount) && ev.amount > 0),
+    message: () => '收费金额须大于零',
+  },
+  feePending: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.fee?.status === 'pending',
+    message: () => '没有待缴费的收费通知',
+  },
+  notBeforeFeeNotice: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.fee === null || ev.date >= ctx.fee.noticeDate,
+    message: (ctx) => `缴费日期不能早于收费通知日期（${chineseDate(ctx.fee?.noticeDate)}）`,
+  },
+  feeOverdue: {
+    status: 422,
+    payloadFree: true,
+    test: (_ctx, ev) => isIsoDate(ev.facts.feePaymentDue) && ev.date > ev.facts.feePaymentDue,
+    message: (_ctx, ev) => `缴费期限（${chineseDate(ev.facts.feePaymentDue)}）届满后才能按逾期未缴费处理`,
+  },
+
+  // Drafting: the only decision-specific requirements.
+  draftDecisionValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('DRAFT_REPLY', (_ctx, ev) => isDecisionCode(ev.decision) && isDraftableDecision(ev.decision)),
+    message: (_ctx, ev) =>
+      ev.type === 'DRAFT_REPLY' && isDecisionCode(ev.decision)
+        ? '“逾期不补正”“逾期未缴费”只能因期限届满产生，不能拟稿'
+        : '答复类型无效',
+  },
+  draftTextsValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('DRAFT_REPLY', (_ctx, ev) => [ev.reasons, ev.disclosed, ev.withheld, ev.referTo].every(optionalString)),
+    message: () => '答复内容须为文本',
+  },
+  // Arts. 15, 32: withholding to protect a third party needs that third party's recorded opinion.
+  thirdPartyConsulted: {
+    status: 422,
+    payloadFree: false,
+    test: on('DRAFT_REPLY', (ctx, ev) =>
+      ev.decision !== 'withhold.third_party' || ctx.consultations.some((c) => c.kind === 'third_party' && c.opinion !== null),
+    ),
+    message: () => '以保护第三方合法权益为由不予公开的，须先征求第三方意见并记录其意见（第三十二条）',
+  },
+  // Art. 37: 区分处理 — say what is given and what is withheld.
+  partialSeparated: {
+    status: 422,
+    payloadFree: false,
+    test: on('DRAFT_REPLY', (_ctx, ev) => ev.decision !== 'partial' || (text(ev.disclosed) && text(ev.withheld))),
+    message: () => '部分公开须分别写明予以公开和不予公开的内容（第三十七条）',
+  },
+  // Art. 36(三): refusing to disclose must state the reasons.
+  withholdingReasoned: {
+    status: 422,
+    payloadFree: false,
+    test: on('DRAFT_REPLY', (_ctx, ev) => !isDecisionCode(ev.decision) || !decisionOf(ev.decision).withholds || text(ev.reasons)),
+    message: () => '不予公开或部分公开的，须说明理由（第三十六条）',
+  },
+
+  checklistValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('APPROVE_REVIEW', (_ctx, ev) =>
+      ev.checklist === undefined || ev.checklist === null || (Array.isArray(ev.checklist) && ev.checklist.every((x) => typeof x === 'string')),
+    ),
+    message: () => '审查清单格式无效',
+  },
+  returnReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('RETURN_FOR_REVISION', (_ctx, ev) => text(ev.reason)),
+    message: () => '退回修改须说明理由',
+  },
+
+  // Arts. 32, 34: wait for each opinion or the end of its 15-working-day period.
+  consultationsSettled: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => consultationsWithinPeriod(ctx, ev).length === 0,
+    message: (ctx, ev) => {
+      const c = consultationsWithinPeriod(ctx, ev)[0];
+      const due = c ? ev.facts.consultationOpinionDue[c.id] : undefined;
+      return `征求意见尚未结束（${c?.party ?? ''}，意见期限至${chineseDate(due)}），暂不能签发答复（第三十二条、第三十四条）`;
+    },
+  },
+
+  deliveryMethodGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_DELIVERY', (_ctx, ev) => text(ev.method)),
+    message: () => '须写明送达方式',
+  },
+  notBeforeIssue: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.issuedDate === null || ev.date >= ctx.issuedDate,
+    message: (ctx) => `送达日期不能早于签发日期（${chineseDate(ctx.issuedDate)}）`,
+  },
+
+  // Domain §2.2: an on-the-spot reply answers at the counter; once consulting, charging, extending
+  // or drafting has started the case follows the written route.
+  nothingStartedYet: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => ctx.consultations.length === 0 && ctx.fee === null && ctx.extension === null && ctx.draft === null,
+    message: () => '已开始征求意见、收费、延期或拟稿的申请不能当场答复',
+  },
+  // Withholding needs written reasons and the confidentiality review (Arts. 17, 36(三)), so it is
+  // never given on the spot.
+  onTheSpotDecisionValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REPLY_ON_THE_SPOT', (_ctx, ev) =>
+      isDecisionCode(ev.decision) && isDraftableDecision(ev.decision) && !decisionOf(ev.decision).withholds,
+    ),
+    message: () => '当场答复不适用于该答复类型；不予公开或部分公开须书面说明理由并经保密审查',
+  },
+} as const satisfies Record<string, Rule>;
+
+export type RuleName = keyof typeof RULES;
+
+/**
+ * The guard of each event, in the order judgeEvent reports refusals: situation (409), then role and
+ * four-eyes (403), then payload and dates (422). `wellFormed` is checked before all of them.
+ */
+export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName, 'wellFormed'>[]> = {
+  REQUEST_CORRECTION: ['correctionNotYetRequested', 'actorMayAct', 'correctionItemsGiven', 'correctionPeriodValid'],
+  CORRECTION_RECEIVED: ['actorMayAct', 'notBeforeCorrectionRequest'],
+  CORRECTION_LAPSED: ['actorMayAct', 'correctionOverdue'],
+  START_CONSULTATION: ['actorMayAct', 'consultationIdNew', 'consultationKindValid', 'consultationPartyGiven'],
+  RECORD_OPINION: ['hasOpenConsultation', 'actorMayAct', 'consultationIsOpen', 'opinionValid', 'objectionHasReasons', 'opinionNotBeforeSent'],
+  REQUEST_EXTENSION: ['noExtensionYet', 'actorMayAct', 'extensionBeforeReplyDue', 'extensionDaysValid', 'extensionReasonGiven'],
+  APPROVE_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest'],
+  REJECT_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest', 'rejectionReasonGiven'],
+  ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive'],
+  RECORD_PAYMENT: ['feePending', 'actorMayAct', 'notBeforeFeeNotice'],
+  FEE_LAPSED: ['feePending', 'actorMayAct', 'feeOverdue'],
+  DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'thirdPartyConsulted', 'partialSeparated', 'withholdingReasoned'],
+  SUBMIT_FOR_REVIEW: ['actorMayAct'],
+  APPROVE_REVIEW: ['actorMayAct', 'notDrafter', 'checklistValid'],
+  RETURN_FOR_REVISION: ['actorMayAct', 'notDrafter', 'returnReasonGiven'],
+  ISSUE_REPLY: ['noFeePending', 'actorMayAct', 'notDrafter', 'notReviewer', 'consultationsSettled'],
+  RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
+  WITHDRAW: ['actorMayAct'],
+  REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
+};
+
+// Checked once at load, so a careless edit of the tables fails every test at once: the lists must be
+// in reporting order, and 409/403 rules must not read the payload (allowedEvents relies on it).
+const STATUS_RANK = { 409: 0, 403: 1, 422: 2 } as const;
+for (const [type, names] of Object.entries(EVENT_RULES)) {
+  names.forEach((name, i) => {
+    const rule: Rule = RULES[name];
+    const previous = names[i - 1];
+    if (previous !== undefined && STATUS_RANK[RULES[previous].status] > STATUS_RANK[rule.status]) {
+      throw new Error(`EVENT_RULES.${type}: ${name} must come before ${previous}`);
+    }
+    if (rule.status !== 422 && !rule.payloadFree) throw new Error(`rule ${name} (${rule.status}) must be payload-free`);
+  });
+}

@@ -1,0 +1,270 @@
+// The XState v5 machine of one application: states and transitions as data, each transition's
+// guard the conjunction of its rules from application-rules.ts (`and(['wellFormed', ...EVENT_RULES[type]])`),
+// and the actions that record each event in the context. See application.machine.ts for the overview.
+
+import { and, assign, setup } from 'xstate';
+import type { DecisionCode } from './decisions.js';
+import {
+  CLOSED_REASONS,
+  initialApplicationContext,
+  type ApplicationContext,
+  type ApplicationEvent,
+  type ApplicationEventType,
+  type ClosedReason,
+  type Consultation,
+  type Correction,
+  type Draft,
+  type EventOf,
+  type Extension,
+  type Fee,
+} from './application-types.js';
+import { EVENT_RULES, RULES, type Rule, type RuleName } from './application-rules.js';
+
+/** Bump when states or context change shape, and add a migrator in application-migrations.ts. */
+export const APPLICATION_MACHINE_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Guards: each rule of RULES under its own name, so the machine definition reads as data
+
+const ruleGuards = Object.fromEntries(
+  Object.entries(RULES).map(([name, rule]) => [
+    name,
+    ({ context, event }: { context: ApplicationContext; event: ApplicationEvent }) => (rule as Rule).test(context, event),
+  ]),
+) as Record<RuleName, (args: { context: ApplicationContext; event: ApplicationEvent }) => boolean>;
+
+const guardOf = (type: ApplicationEventType) => and(['wellFormed', ...EVENT_RULES[type]]);
+
+// ---------------------------------------------------------------------------------------------
+// The machine
+
+function close(reason: ClosedReason, date: string, decision: DecisionCode): Partial<ApplicationContext> {
+  return { closedReason: reason, closedDate: date, decision };
+}
+const trimmedOrNull = (value: string | null | undefined): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+export const applicationMachine = setup({
+  types: {
+    context: {} as ApplicationContext,
+    events: {} as ApplicationEvent,
+  },
+  guards: ruleGuards,
+  actions: {
+    recordCorrectionRequest: assign(({ event }) => {
+      assertType(event, 'REQUEST_CORRECTION');
+      const correction: Correction = {
+        requestedDate: event.date,
+        items: event.items.map((item) => item.trim()),
+        periodWorkingDays: event.periodWorkingDays,
+        receivedDate: null,
+      };
+      return { correction };
+    }),
+    // Art. 30: the reply clock restarts from this date (computed in clock.ts from the history).
+    recordCorrectionReceived: assign(({ context, event }) => ({
+      correction: context.correction && { ...context.correction, receivedDate: event.date },
+    })),
+    closeForCorrectionLapse: assign(({ event }) => close('correction_lapsed', event.date, 'other.correction_lapsed')),
+    recordConsultation: assign(({ context, event }) => {
+      assertType(event, 'START_CONSULTATION');
+      const consultation: Consultation = {
+        id: event.consultationId,
+        kind: event.kind,
+        party: event.party.trim(),
+        agencyCode: trimmedOrNull(event.agencyCode),
+        sentDate: event.date,
+        repliedDate: null,
+        opinion: null,
+        reasons: null,
+      };
+      return { consultations: [...context.consultations, consultation] };
+    }),
+    recordOpinion: assign(({ context, event }) => {
+      assertType(event, 'RECORD_OPINION');
+      return {
+        consultations: context.consultations.map((c) =>
+          c.id === event.consultationId
+            ? { ...c, repliedDate: event.date, opinion: event.opinion, reasons: trimmedOrNull(event.reasons) }
+            : c,
+        ),
+      };
+    }),
+    recordExtensionRequest: assign(({ event }) => {
+      assertType(event, 'REQUEST_EXTENSION');
+      const extension: Extension = {
+        requestedDate: event.date,
+        workingDays: event.workingDays,
+        reason: event.reason.trim(),
+        status: 'requested',
+        decidedDate: null,
+        rejectReason: null,
+      };
+      return { extension };
+    }),
+    approveExtension: assign(({ context, event }) => ({
+      extension: context.extension && { ...context.extension, status: 'approved' as const, decidedDate: event.date },
+    })),
+    rejectExtension: assign(({ context, event }) => {
+      assertType(event, 'REJECT_EXTENSION');
+      return {
+        extension: context.extension && {
+          ...context.extension,
+          status: 'rejected' as const,
+          decidedDate: event.date,
+          rejectReason: event.reason.trim(),
+        },
+      };
+    }),
+    recordFeeNotice: assign(({ event }) => {
+      assertType(event, 'ISSUE_FEE_NOTICE');
+      const fee: Fee = {
+        noticeDate: event.date,
+        basis: event.basis,
+        pages: event.basis === 'per_page' ? (event.pages ?? null) : null,
+        amount: event.amount,
+        status: 'pending',
+        paidDate: null,
+      };
+      return { fee };
+    }),
+    recordPayment: assign(({ context, event }) => ({
+      fee: context.fee && { ...context.fee, status: 'paid' as const, paidDate: event.date },
+    })),
+    closeForFeeLapse: assign(({ context, event }) => ({
+      fee: context.fee && { ...context.fee, status: 'lapsed' as const },
+      ...close('fee_unpaid', event.date, 'other.fee_unpaid'),
+    })),
+    recordDraft: assign(({ event }) => {
+      assertType(event, 'DRAFT_REPLY');
+      const draft: Draft = {
+        decision: event.decision,
+        reasons: trimmedOrNull(event.reasons),
+        disclosed: trimmedOrNull(event.disclosed),
+        withheld: trimmedOrNull(event.withheld),
+        referTo: trimmedOrNull(event.referTo),
+        draftedBy: event.actor.id,
+        draftedDate: event.date,
+      };
+      return { draft };
+    }),
+    recordReviewApproval: assign(({ context, event }) => {
+      assertType(event, 'APPROVE_REVIEW');
+      return {
+        review: { ...context.review, approvedBy: event.actor.id, approvedDate: event.date, checklist: event.checklist ?? null },
+      };
+    }),
+    recordReviewReturn: assign(({ context, event }) => {
+      assertType(event, 'RETURN_FOR_REVISION');
+      return {
+        review: {
+          ...context.review,
+          returns: [...context.review.returns, { date: event.date, reason: event.reason.trim(), by: event.actor.id }],
+        },
+      };
+    }),
+    recordIssue: assign(({ context, event }) => ({
+      issuedBy: event.actor.id,
+      issuedDate: event.date,
+      decision: context.draft?.decision ?? null,
+    })),
+    recordDelivery: assign(({ context, event }) => {
+      assertType(event, 'RECORD_DELIVERY');
+      return {
+        delivery: { date: event.date, method: event.method.trim() },
+        ...close('delivered', event.date, context.decision ?? 'other.other'),
+      };
+    }),
+    // The applicant withdrew: report row （六）3 其他.
+    closeForWithdrawal: assign(({ event }) => close('withdrawn', event.date, 'other.other')),
+    recordOnTheSpotReply: assign(({ event }) => {
+      assertType(event, 'REPLY_ON_THE_SPOT');
+      return {
+        issuedBy: event.actor.id,
+        issuedDate: event.date,
+        delivery: { date: event.date, method: CLOSED_REASONS.on_the_spot },
+        ...close('on_the_spot', event.date, event.decision),
+      };
+    }),
+  },
+}).createMachine({
+  id: 'application',
+  context: initialApplicationContext,
+  initial: 'processing',
+  states: {
+    processing: {
+      on: {
+        REQUEST_CORRECTION: { target: 'awaiting_correction', guard: guardOf('REQUEST_CORRECTION'), actions: 'recordCorrectionRequest' },
+        START_CONSULTATION: { guard: guardOf('START_CONSULTATION'), actions: 'recordConsultation' },
+        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
+        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
+        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
+        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
+        ISSUE_FEE_NOTICE: { guard: guardOf('ISSUE_FEE_NOTICE'), actions: 'recordFeeNotice' },
+        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
+        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
+        DRAFT_REPLY: { target: 'drafted', guard: guardOf('DRAFT_REPLY'), actions: 'recordDraft' },
+        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+        REPLY_ON_THE_SPOT: { target: 'closed', guard: guardOf('REPLY_ON_THE_SPOT'), actions: 'recordOnTheSpotReply' },
+      },
+    },
+    // Art. 30: the clock waits for the corrected application (or its lapse).
+    awaiting_correction: {
+      on: {
+        CORRECTION_RECEIVED: { target: 'processing', guard: guardOf('CORRECTION_RECEIVED'), actions: 'recordCorrectionReceived' },
+        CORRECTION_LAPSED: { target: 'closed', guard: guardOf('CORRECTION_LAPSED'), actions: 'closeForCorrectionLapse' },
+        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+      },
+    },
+    // From here until the reply is signed, opinions, extensions and payments may still arrive.
+    drafted: {
+      on: {
+        DRAFT_REPLY: { guard: guardOf('DRAFT_REPLY'), actions: 'recordDraft' },
+        SUBMIT_FOR_REVIEW: { target: 'in_review', guard: guardOf('SUBMIT_FOR_REVIEW') },
+        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
+        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
+        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
+        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
+        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
+        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
+        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+      },
+    },
+    // Art. 17: 先审查、后公开.
+    in_review: {
+      on: {
+        APPROVE_REVIEW: { target: 'approved', guard: guardOf('APPROVE_REVIEW'), actions: 'recordReviewApproval' },
+        RETURN_FOR_REVISION: { target: 'drafted', guard: guardOf('RETURN_FOR_REVISION'), actions: 'recordReviewReturn' },
+        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
+        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
+        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
+        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
+        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
+        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
+        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+      },
+    },
+    approved: {
+      on: {
+        ISSUE_REPLY: { target: 'issued', guard: guardOf('ISSUE_REPLY'), actions: 'recordIssue' },
+        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
+        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
+        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
+        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
+        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
+        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
+        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+      },
+    },
+    issued: {
+      on: {
+        RECORD_DELIVERY: { target: 'closed', guard: guardOf('RECORD_DELIVERY'), actions: 'recordDelivery' },
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
+
+function assertType<T extends ApplicationEventType>(event: ApplicationEvent, type: T): asserts event is EventOf<T> {
+  if (event.type !== type) throw new Error(`expected ${type}, got ${event.type}`);
+}

@@ -1,0 +1,218 @@
+// The vocabulary of one application (政府信息公开申请): its states, its context, the events it
+// accepts, and the per-event tables (labels, who may send each one). Pure data and type guards; the
+// rules live in application-rules.ts, the XState machine in application-statechart.ts, and the
+// judge the server calls in application-judge.ts. Import all of them from application.machine.ts.
+
+import type { DecisionCode } from './decisions.js';
+import type { Role } from './roles.js';
+
+export const APPLICATION_STATES = {
+  processing: '办理中',
+  awaiting_correction: '待补正',
+  drafted: '已拟稿',
+  in_review: '保密审查中',
+  approved: '待签发',
+  issued: '已签发待送达',
+  closed: '已办结',
+} as const;
+export type ApplicationState = keyof typeof APPLICATION_STATES;
+
+export function isApplicationState(value: unknown): value is ApplicationState {
+  return typeof value === 'string' && Object.hasOwn(APPLICATION_STATES, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+export const CONSULTATION_KINDS = { third_party: '第三方', agency: '其他机关' } as const; // Arts. 32, 34
+export type ConsultationKind = keyof typeof CONSULTATION_KINDS;
+export const OPINIONS = { consent: '同意公开', object: '不同意公开', none: '未提出意见' } as const;
+export type Opinion = keyof typeof OPINIONS;
+export const FEE_BASES = { per_application: '按件', per_page: '按量' } as const; // 国办函〔2020〕109号
+export type FeeBasis = keyof typeof FEE_BASES;
+export const CLOSED_REASONS = {
+  delivered: '答复已送达',
+  correction_lapsed: '逾期不补正',
+  fee_unpaid: '逾期未缴费',
+  withdrawn: '申请人撤回',
+  on_the_spot: '当场答复',
+} as const;
+export type ClosedReason = keyof typeof CLOSED_REASONS;
+
+export interface Correction {
+  requestedDate: string;
+  items: string[];
+  periodWorkingDays: number;
+  receivedDate: string | null;
+}
+export interface Consultation {
+  id: string;
+  kind: ConsultationKind;
+  party: string;
+  agencyCode: string | null;
+  sentDate: string;
+  repliedDate: string | null;
+  opinion: Opinion | null;
+  reasons: string | null;
+}
+export interface Extension {
+  requestedDate: string;
+  workingDays: number;
+  reason: string;
+  status: 'requested' | 'approved' | 'rejected';
+  decidedDate: string | null;
+  rejectReason: string | null;
+}
+export interface Fee {
+  noticeDate: string;
+  basis: FeeBasis;
+  pages: number | null;
+  amount: number;
+  status: 'pending' | 'paid' | 'lapsed';
+  paidDate: string | null;
+}
+export interface Draft {
+  decision: DecisionCode;
+  reasons: string | null;
+  disclosed: string | null;
+  withheld: string | null;
+  referTo: string | null;
+  draftedBy: number;
+  draftedDate: string;
+}
+export interface Review {
+  returns: { date: string; reason: string; by: number }[];
+  approvedBy: number | null;
+  approvedDate: string | null;
+  checklist: string[] | null;
+}
+export interface ApplicationContext {
+  correction: Correction | null;
+  consultations: Consultation[];
+  extension: Extension | null;
+  fee: Fee | null;
+  draft: Draft | null;
+  review: Review;
+  issuedBy: number | null;
+  issuedDate: string | null;
+  delivery: { date: string; method: string } | null;
+  decision: DecisionCode | null;
+  closedDate: string | null;
+  closedReason: ClosedReason | null;
+}
+
+export function initialApplicationContext(): ApplicationContext {
+  return {
+    correction: null,
+    consultations: [],
+    extension: null,
+    fee: null,
+    draft: null,
+    review: { returns: [], approvedBy: null, approvedDate: null, checklist: null },
+    issuedBy: null,
+    issuedDate: null,
+    delivery: null,
+    decision: null,
+    closedDate: null,
+    closedReason: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/** Deadlines computed by the server from the statutory clock before the event is sent. */
+export interface Facts {
+  replyDue: string;
+  correctionDue: string | null;
+  feePaymentDue: string | null;
+  /** consultation id → last day of its 15-working-day opinion period (Arts. 32, 34) */
+  consultationOpinionDue: Record<string, string>;
+}
+export interface Actor {
+  id: number;
+  role: Role;
+}
+export interface Envelope {
+  /** effective date, YYYY-MM-DD */
+  date: string;
+  actor: Actor;
+  facts: Facts;
+}
+export type ApplicationEvent = Envelope &
+  (
+    | { type: 'REQUEST_CORRECTION'; items: string[]; periodWorkingDays: number }
+    | { type: 'CORRECTION_RECEIVED' }
+    | { type: 'CORRECTION_LAPSED' }
+    | { type: 'START_CONSULTATION'; consultationId: string; kind: ConsultationKind; party: string; agencyCode?: string | null }
+    | { type: 'RECORD_OPINION'; consultationId: string; opinion: Opinion; reasons?: string | null }
+    | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
+    | { type: 'APPROVE_EXTENSION' }
+    | { type: 'REJECT_EXTENSION'; reason: string }
+    | { type: 'ISSUE_FEE_NOTICE'; basis: FeeBasis; pages?: number | null; amount: number }
+    | { type: 'RECORD_PAYMENT' }
+    | { type: 'FEE_LAPSED' }
+    | { type: 'DRAFT_REPLY'; decision: DecisionCode; reasons?: string | null; disclosed?: string | null; withheld?: string | null; referTo?: string | null }
+    | { type: 'SUBMIT_FOR_REVIEW' }
+    | { type: 'APPROVE_REVIEW'; checklist?: string[] | null }
+    | { type: 'RETURN_FOR_REVISION'; reason: string }
+    | { type: 'ISSUE_REPLY' }
+    | { type: 'RECORD_DELIVERY'; method: string }
+    | { type: 'WITHDRAW' }
+    | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
+  );
+export type ApplicationEventType = ApplicationEvent['type'];
+export type EventOf<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>;
+
+export const EVENT_LABELS: Record<ApplicationEventType, string> = {
+  REQUEST_CORRECTION: '告知补正',
+  CORRECTION_RECEIVED: '收到补正',
+  CORRECTION_LAPSED: '逾期未补正',
+  START_CONSULTATION: '征求意见',
+  RECORD_OPINION: '记录意见',
+  REQUEST_EXTENSION: '申请延期',
+  APPROVE_EXTENSION: '批准延期',
+  REJECT_EXTENSION: '不批准延期',
+  ISSUE_FEE_NOTICE: '发出收费通知',
+  RECORD_PAYMENT: '记录缴费',
+  FEE_LAPSED: '逾期未缴费',
+  DRAFT_REPLY: '拟写答复',
+  SUBMIT_FOR_REVIEW: '提交保密审查',
+  APPROVE_REVIEW: '审查通过',
+  RETURN_FOR_REVISION: '退回修改',
+  ISSUE_REPLY: '签发答复',
+  RECORD_DELIVERY: '记录送达',
+  WITHDRAW: '申请人撤回',
+  REPLY_ON_THE_SPOT: '当场答复',
+};
+export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
+
+export function isApplicationEventType(value: unknown): value is ApplicationEventType {
+  return typeof value === 'string' && Object.hasOwn(EVENT_LABELS, value);
+}
+
+/**
+ * Who may send each event. admin never acts on cases; legal and manager only read them.
+ * Extensions are approved, and replies signed, by the head of the disclosure office (Art. 33).
+ */
+export const EVENT_ROLES: Record<ApplicationEventType, readonly Role[]> = {
+  REQUEST_CORRECTION: ['caseworker'],
+  CORRECTION_RECEIVED: ['caseworker'],
+  CORRECTION_LAPSED: ['caseworker'],
+  START_CONSULTATION: ['caseworker'],
+  RECORD_OPINION: ['caseworker'],
+  REQUEST_EXTENSION: ['caseworker'],
+  APPROVE_EXTENSION: ['approver'],
+  REJECT_EXTENSION: ['approver'],
+  ISSUE_FEE_NOTICE: ['caseworker'],
+  RECORD_PAYMENT: ['caseworker'],
+  FEE_LAPSED: ['caseworker'],
+  DRAFT_REPLY: ['caseworker'],
+  SUBMIT_FOR_REVIEW: ['caseworker'],
+  APPROVE_REVIEW: ['reviewer'],
+  RETURN_FOR_REVISION: ['reviewer'],
+  ISSUE_REPLY: ['approver'],
+  RECORD_DELIVERY: ['caseworker'],
+  WITHDRAW: ['caseworker'],
+  REPLY_ON_THE_SPOT: ['caseworker'],
+};
