@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../server/config.js';
 import { addAgency, addUser } from '../server/admin/admin-service.js';
+import { makeSelfSignedKey } from '../server/documents/agency-keys.js';
 import { findUserByUsername, withoutHash, type User } from '../server/admin/user-store.js';
 import { applyApplicationEvent, registerApplication } from '../server/cases/application-service.js';
 import type { Applicant, Intake } from '../server/cases/intake.js';
@@ -16,10 +17,11 @@ import type { WorkCalendar } from '../workflows/calendar.js';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
 
+const REMEDIES = { reconsiderationBody: '东江区人民政府', court: '东江区人民法院' };
 export const DEMO_AGENCIES = [
-  { code: 'DJQ', name: '东江区人民政府办公室（区政务公开办）', parent: null },
-  { code: 'DJQ-GHZY', name: '东江区规划和自然资源局', parent: 'DJQ' },
-  { code: 'DJQ-JSJT', name: '东江区建设和交通委员会', parent: 'DJQ' },
+  { code: 'DJQ', name: '东江区人民政府办公室（区政务公开办）', parent: null, docPrefix: '东府办', address: '东江区世纪大道2001号', phone: '021-50000001', ...REMEDIES },
+  { code: 'DJQ-GHZY', name: '东江区规划和自然资源局', parent: 'DJQ', docPrefix: '东规资', address: '东江区丁香路1000号', phone: '021-50000002', ...REMEDIES },
+  { code: 'DJQ-JSJT', name: '东江区建设和交通委员会', parent: 'DJQ', docPrefix: '东建交', address: '东江区锦绣路300号', phone: '021-50000003', ...REMEDIES },
 ] as const;
 
 /** Listed in the README; the password of every demo account is DEMO_PASSWORD. */
@@ -160,7 +162,11 @@ export function demoCases(): DemoCase[] {
 }
 
 export async function loadDemoData(db: Knex, config: Config, clock: Clock = systemClock): Promise<void> {
-  for (const a of DEMO_AGENCIES) await addAgency(db, { code: a.code, name: a.name, parentCode: a.parent }, null);
+  for (const a of DEMO_AGENCIES) {
+    const agency = await addAgency(db, { ...a, parentCode: a.parent }, null);
+    // Demo agencies sign with self-signed certificates (disclosure-desk agency cert).
+    await makeSelfSignedKey(config, agency);
+  }
   for (const u of DEMO_USERS) {
     await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds);
   }

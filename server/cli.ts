@@ -12,13 +12,18 @@ import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
 import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
+import { findAgencyByCode } from './admin/agency-store.js';
+import { makeSelfSignedKey } from './documents/agency-keys.js';
+import { audit } from './audit.js';
 import { systemClock } from './time.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
   migrate                                   bring the database (DATABASE_URL) to the latest schema
   serve [--demo-if-empty]                   migrate, then serve on PORT (default 3000)
-  agency add --code CODE --name NAME [--parent CODE]
+  agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
+             [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
+  agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
   user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin
         ROLE: ${ROLES.join(' | ')}
   demo                                      load the demo data (into an empty database)
@@ -100,12 +105,35 @@ export async function main(argv: string[]): Promise<number> {
       return -1; // keep running
     }
     case 'agency': {
-      if (sub !== 'add') throw new UsageError('expected: agency add');
-      const { values, positionals } = parse(rest, { code: { type: 'string' }, name: { type: 'string' }, parent: { type: 'string' } });
+      if (sub === 'cert') {
+        const { values, positionals } = parse(rest, { code: { type: 'string' } });
+        if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+        required(values, 'code');
+        const path = await withDb(config, async (db) => {
+          const agency = await findAgencyByCode(db, values.code as string);
+          if (!agency) throw new CliError(`agency ${values.code} does not exist (机关代码 ${values.code} 不存在)`);
+          const p = await makeSelfSignedKey(config, agency);
+          await audit(db, { actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
+          return p;
+        });
+        console.log(`self-signed signing certificate for ${values.code} written to ${path} (passphrase from KEY_PASSPHRASE)`);
+        return 0;
+      }
+      if (sub !== 'add') throw new UsageError('expected: agency add | agency cert');
+      const { values, positionals } = parse(rest, {
+        code: { type: 'string' }, name: { type: 'string' }, parent: { type: 'string' },
+        prefix: { type: 'string' }, 'seal-purpose': { type: 'string' }, 'reconsideration-body': { type: 'string' },
+        court: { type: 'string' }, address: { type: 'string' }, phone: { type: 'string' },
+      });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       required(values, 'code', 'name');
+      const str = (k: string) => values[k] as string | undefined;
       const agency = await withDb(config, (db) =>
-        addAgency(db, { code: values.code as string, name: values.name as string, parentCode: (values.parent as string | undefined) ?? null }, null),
+        addAgency(db, {
+          code: values.code as string, name: values.name as string, parentCode: str('parent') ?? null,
+          docPrefix: str('prefix'), sealPurpose: str('seal-purpose'), reconsiderationBody: str('reconsideration-body'),
+          court: str('court'), address: str('address'), phone: str('phone'),
+        }, null),
       );
       console.log(`agency ${agency.code} added (${agency.name})`);
       return 0;

@@ -10,6 +10,19 @@ export interface Config {
   production: boolean;
   /** bcrypt cost; lower only in tests. */
   bcryptRounds: number;
+  /**
+   * Passphrase of the agencies' PKCS#12 signing keys (KEY_PASSPHRASE; one agency's own with
+   * KEY_PASSPHRASE_<CODE>, the code upper-cased with '-' as '_'). Never stored in the database.
+   * Outside production a generated one is kept in DATA_DIR.
+   */
+  keyPassphrase: string;
+  agencyKeyPassphrases: Record<string, string>;
+}
+
+export const passphraseEnvName = (agencyCode: string) => `KEY_PASSPHRASE_${agencyCode.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+export function keyPassphraseFor(config: Config, agencyCode: string): string {
+  return config.agencyKeyPassphrases[passphraseEnvName(agencyCode)] ?? config.keyPassphrase;
 }
 
 export class ConfigError extends Error {}
@@ -24,12 +37,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let sessionSecret = env.SESSION_SECRET ?? '';
   // In production the server refuses to start without it (requireSessionSecret); other commands
   // (migrate, user add) do not need it.
-  if (!sessionSecret && !production) sessionSecret = developmentSecret(dataDir);
+  if (!sessionSecret && !production) sessionSecret = developmentSecret(dataDir, '.session-secret');
+  const keyPassphrase = env.KEY_PASSPHRASE || (production ? '' : developmentSecret(dataDir, '.key-passphrase'));
+  const agencyKeyPassphrases = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('KEY_PASSPHRASE_') && typeof e[1] === 'string' && e[1] !== ''),
+  );
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres:// (got ${databaseUrl.split(':')[0]}:…)`);
   }
   const bcryptRounds = env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : 11;
-  return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds };
+  return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases };
 }
 
 /** Called before serving: without a shared secret, sessions cannot work across instances. */
@@ -47,10 +64,10 @@ export function requireSessionSecret(config: Config): void {
 
 /**
  * Outside production a secret is made once and kept in DATA_DIR, so restarting the development
- * server does not log everyone out. Production must set SESSION_SECRET (shared by all instances).
+ * server does not log everyone out (nor lose the demo keys' passphrase). Production must set SESSION_SECRET (shared by all instances).
  */
-function developmentSecret(dataDir: string): string {
-  const file = join(dataDir, '.session-secret');
+function developmentSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   try {
     const existing = readFileSync(file, 'utf8').trim();
     if (existing.length >= 32) return existing;

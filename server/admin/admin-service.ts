@@ -5,7 +5,7 @@ import { audit, type Actor } from '../audit.js';
 import { HttpError } from '../http-errors.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { destroyUserSessions } from '../auth/session-store.js';
-import { findAgencyByCode, insertAgency, type Agency } from './agency-store.js';
+import { findAgencyByCode, findAgencyById, insertAgency, updateAgencyDetails, type Agency, type AgencyDetails } from './agency-store.js';
 import { findUserById, findUserByUsername, insertUser, setPasswordHash, setUserActive } from './user-store.js';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -14,12 +14,13 @@ const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
 /** Used by the CLI and the admin pages alike. */
 export async function addAgency(
   db: Knex,
-  input: { code: string; name: string; parentCode?: string | null },
+  input: { code: string; name: string; parentCode?: string | null } & AgencyDetails,
   actor: Pick<Actor, 'id' | 'username'> | null,
 ): Promise<Agency> {
   const fields: Record<string, string> = {};
   if (!CODE.test(input.code)) fields.code = '机关代码只能包含字母、数字、下划线和连字符（1–32 位）';
   if (!input.name.trim() || input.name.length > 200) fields.name = '请填写机关名称（不超过 200 字）';
+  Object.assign(fields, agencyDetailProblems(input));
   if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
   return db.transaction(async (trx) => {
     let parentId: number | null = null;
@@ -32,7 +33,7 @@ export async function addAgency(
       throw new HttpError(409, 'duplicate', `机关代码 ${input.code} 已存在`, { code: '机关代码已存在' });
     }
     try {
-      const agency = await insertAgency(trx, { code: input.code, name: input.name.trim(), parentId });
+      const agency = await insertAgency(trx, { ...cleanDetails(input), code: input.code, name: input.name.trim(), parentId });
       await audit(trx, { actor, action: 'agency.add', entity: 'agency', entityId: agency.id, detail: { code: agency.code, name: agency.name } });
       return agency;
     } catch (e) {
@@ -99,5 +100,36 @@ export async function resetPassword(db: Knex, userId: number, password: string, 
     await setPasswordHash(trx, userId, hash);
     await destroyUserSessions(trx, userId);
     await audit(trx, { actor, action: 'user.reset_password', entity: 'user', entityId: userId, detail: { username: u.username } });
+  });
+}
+
+function agencyDetailProblems(d: AgencyDetails): Record<string, string> {
+  const fields: Record<string, string> = {};
+  // The prefix goes into every document number: Chinese characters, letters and digits only.
+  if (d.docPrefix && !/^[\p{Script=Han}A-Za-z0-9]{1,20}$/u.test(d.docPrefix)) fields.docPrefix = '文号前缀只能包含汉字、字母和数字（不超过 20 字）';
+  if (d.sealPurpose && d.sealPurpose.length > 20) fields.sealPurpose = '印章用途不超过 20 字';
+  for (const k of ['reconsiderationBody', 'court', 'address'] as const) if ((d[k] ?? '').length > 200) fields[k] = '不超过 200 字';
+  if ((d.phone ?? '').length > 40) fields.phone = '联系电话不超过 40 字';
+  return fields;
+}
+
+function cleanDetails(d: AgencyDetails): AgencyDetails {
+  const t = (v: string | null | undefined) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  return {
+    docPrefix: t(d.docPrefix), sealPurpose: t(d.sealPurpose), reconsiderationBody: t(d.reconsiderationBody),
+    court: t(d.court), address: t(d.address), phone: t(d.phone),
+  };
+}
+
+/** The details printed on documents (文号 prefix, seal purpose, remedies bodies, contact). */
+export async function editAgencyDetails(db: Knex, agencyId: number, input: AgencyDetails, actor: Actor): Promise<Agency> {
+  const fields = agencyDetailProblems(input);
+  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  return db.transaction(async (trx) => {
+    const agency = await findAgencyById(trx, agencyId);
+    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    await updateAgencyDetails(trx, agencyId, cleanDetails(input));
+    await audit(trx, { actor, action: 'agency.edit', entity: 'agency', entityId: agencyId, detail: { code: agency.code, ...cleanDetails(input) } });
+    return (await findAgencyById(trx, agencyId))!;
   });
 }

@@ -5,14 +5,53 @@ export interface Agency {
   code: string;
   name: string;
   parentId: number | null;
+  /** 文号 prefix (domain.md §7); the code when not set. */
+  docPrefix: string;
+  sealPurpose: string;
+  sealPngSha256: string | null;
+  reconsiderationBody: string | null;
+  court: string | null;
+  address: string | null;
+  phone: string | null;
 }
 
-const toAgency = (r: { id: number; code: string; name: string; parent_id: number | null }): Agency => ({
-  id: r.id,
+export const DEFAULT_SEAL_PURPOSE = '政府信息公开专用章';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const toAgency = (r: any): Agency => ({
+  id: Number(r.id),
   code: r.code,
   name: r.name,
-  parentId: r.parent_id,
+  parentId: r.parent_id === null || r.parent_id === undefined ? null : Number(r.parent_id),
+  docPrefix: r.doc_prefix || r.code,
+  sealPurpose: r.seal_purpose || DEFAULT_SEAL_PURPOSE,
+  sealPngSha256: r.seal_png_sha256 ?? null,
+  reconsiderationBody: r.reconsideration_body ?? null,
+  court: r.court ?? null,
+  address: r.address ?? null,
+  phone: r.phone ?? null,
 });
+
+export interface AgencyDetails {
+  docPrefix?: string | null;
+  sealPurpose?: string | null;
+  reconsiderationBody?: string | null;
+  court?: string | null;
+  address?: string | null;
+  phone?: string | null;
+}
+
+export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails & { sealPngSha256?: string | null }): Promise<void> {
+  const cols: Record<string, string | null> = {};
+  if (d.docPrefix !== undefined) cols.doc_prefix = d.docPrefix;
+  if (d.sealPurpose !== undefined) cols.seal_purpose = d.sealPurpose;
+  if (d.sealPngSha256 !== undefined) cols.seal_png_sha256 = d.sealPngSha256;
+  if (d.reconsiderationBody !== undefined) cols.reconsideration_body = d.reconsiderationBody;
+  if (d.court !== undefined) cols.court = d.court;
+  if (d.address !== undefined) cols.address = d.address;
+  if (d.phone !== undefined) cols.phone = d.phone;
+  if (Object.keys(cols).length) await db('agencies').where({ id }).update(cols);
+}
 
 export async function findAgencyByCode(db: Db, code: string): Promise<Agency | null> {
   const r = await db('agencies').where({ code }).first();
@@ -28,9 +67,13 @@ export async function listAgencies(db: Db): Promise<Agency[]> {
   return (await db('agencies').orderBy('id')).map(toAgency);
 }
 
-export async function insertAgency(db: Db, a: { code: string; name: string; parentId: number | null }): Promise<Agency> {
+export async function insertAgency(db: Db, a: { code: string; name: string; parentId: number | null } & AgencyDetails): Promise<Agency> {
   const [row] = await db('agencies')
-    .insert({ code: a.code, name: a.name, parent_id: a.parentId, created_at: new Date().toISOString() })
+    .insert({
+      code: a.code, name: a.name, parent_id: a.parentId, created_at: new Date().toISOString(),
+      doc_prefix: a.docPrefix ?? null, seal_purpose: a.sealPurpose ?? null, reconsideration_body: a.reconsiderationBody ?? null,
+      court: a.court ?? null, address: a.address ?? null, phone: a.phone ?? null,
+    })
     .returning('*');
   return toAgency(row);
 }

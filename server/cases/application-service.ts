@@ -24,6 +24,10 @@ import {
 import { checkUploads, removeFile, storeFiles, type UploadedFile } from './attachment-files.js';
 import type { Applicant, Intake } from './intake.js';
 import { toApplicationView, type ApplicationView } from './application-view.js';
+import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
+import { hasSigningKey } from '../documents/agency-keys.js';
+import { listDocuments } from '../documents/document-store.js';
+import { toDocumentView } from '../documents/document-view.js';
 
 /** The registration itself is the first entry of every history. */
 export const REGISTER_EVENT = 'REGISTER';
@@ -69,7 +73,7 @@ function restore(row: ApplicationRow): PersistedApplicationSnapshot {
   return migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot });
 }
 
-async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
+export async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
   const row = await findApplication(db, id);
   // Another agency's case is indistinguishable from a missing one (no information leak).
@@ -83,10 +87,11 @@ export async function getApplicationView(ctx: AppContext, user: User, id: number
 }
 
 async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
-  const [events, attachments, calendar] = await Promise.all([
+  const [events, attachments, calendar, documents] = await Promise.all([
     listEvents(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
+    listDocuments(ctx.db, row.id),
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
@@ -98,6 +103,7 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     attachments,
     consultations,
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today),
+    documents: documents.map((d) => toDocumentView(d, row.state)),
     full: row.agencyId === user.agencyId,
   });
 }
@@ -113,6 +119,7 @@ export async function registerApplication(
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
   const calendar = await loadCalendar(ctx.db);
+  const canSign = await hasSigningKey(ctx.config, agency.code);
   const stored = await storeFiles(ctx.config.dataDir, files);
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
@@ -147,6 +154,11 @@ export async function registerApplication(
       for (const f of stored) {
         await insertAttachment(trx, { applicationId: appId, ...f, uploadedBy: user.id, now });
       }
+      // The receipt (登记回执) is produced by the registration itself (issue 4).
+      const inserted = (await findApplication(trx, appId))!;
+      await receiptForRegistration(trx, ctx, user, {
+        row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
+      }, canSign);
       await audit(trx, {
         actor: user, action: 'application.register', entity: 'application', entityId: appId,
         detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: stored.length }, ip,
@@ -284,6 +296,11 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
         now,
       });
       if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
+      // Notices are drafted, and the reply issued, in this same transaction (issue 4).
+      const agency = (await findAgencyById(trx, row.agencyId))!;
+      await documentsForEvent(trx, ctx, user, {
+        row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
+      });
       await audit(trx, {
         actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
         detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,

@@ -4,6 +4,7 @@ import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import type { Applicant } from './intake.js';
 import type { ApplicationRow, AttachmentRow, EventRow } from './application-store.js';
+import type { DocumentView } from '../documents/document-view.js';
 
 /** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */
 export function maskApplicant(a: Applicant): Applicant {
@@ -37,6 +38,7 @@ export interface ApplicationView {
   attachments: { id: number; filename: string; mime: string; size: number; sha256: string; createdAt: string }[];
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
+  documents: DocumentView[];
   createdAt: string;
   updatedAt: string;
 }
@@ -44,7 +46,7 @@ export interface ApplicationView {
 export function toApplicationView(
   row: ApplicationRow,
   deadlines: Deadlines,
-  extra: { events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; full: boolean },
+  extra: { events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[]; full: boolean },
 ): ApplicationView {
   const { consultations: clockConsultations, overdue, dueSoon, ...rest } = deadlines;
   return {
@@ -76,6 +78,7 @@ export function toApplicationView(
       recordedAt: e.recordedAt,
     })),
     allowedEvents: extra.allowedEvents ?? [],
+    documents: extra.documents ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -4,7 +4,12 @@ import { requireRole } from '../auth/auth-middleware.js';
 import { HttpError } from '../http-errors.js';
 import { listAgencies } from '../admin/agency-store.js';
 import { listUsers } from '../admin/user-store.js';
-import { addAgency, addUser, changeUserActive, resetPassword } from '../admin/admin-service.js';
+import { addAgency, addUser, changeUserActive, editAgencyDetails, resetPassword } from '../admin/admin-service.js';
+import { findAgencyById, updateAgencyDetails } from '../admin/agency-store.js';
+import { hasSigningKey, makeSelfSignedKey, storeSealPng } from '../documents/agency-keys.js';
+import { checkCsrf } from '../auth/auth-middleware.js';
+import { audit } from '../audit.js';
+import multer from 'multer';
 import { listAudit } from '../audit.js';
 import { ROLES } from '../../workflows/roles.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
@@ -37,6 +42,70 @@ export function adminPageRouter(ctx: AppContext): Router {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;
       res.status(e.status).render('admin-agencies', await agenciesPage(req, { form, fields: e.fields ?? {}, error: e.message }));
     }
+  });
+
+  const agencyPage = async (id: number, extra: Record<string, unknown> = {}) => {
+    const agency = await findAgencyById(ctx.db, id);
+    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    return { title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null, ...extra };
+  };
+
+  r.get('/agencies/:id', async (req, res) => {
+    requireRole(req, 'admin');
+    const page = await agencyPage(Number(req.params.id), { flash: typeof req.query.done === 'string' ? req.query.done : null });
+    res.render('admin-agency', page);
+  });
+
+  r.post('/agencies/:id', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const id = Number(req.params.id);
+    const f = req.body as Record<string, string>;
+    try {
+      await editAgencyDetails(ctx.db, id, {
+        docPrefix: f.docPrefix, sealPurpose: f.sealPurpose, reconsiderationBody: f.reconsiderationBody, court: f.court, address: f.address, phone: f.phone,
+      }, admin);
+      res.redirect(303, `/admin/agencies/${id}?done=${encodeURIComponent('已保存')}`);
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      res.status(422).render('admin-agency', await agencyPage(id, { fields: e.fields ?? {}, error: e.message }));
+    }
+  });
+
+  r.post('/agencies/:id/cert', async (req, res) => {
+    const admin = requireRole(req, 'admin');
+    const agency = await findAgencyById(ctx.db, Number(req.params.id));
+    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    await makeSelfSignedKey(ctx.config, agency);
+    await audit(ctx.db, { actor: admin, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
+    res.redirect(303, `/admin/agencies/${agency.id}?done=${encodeURIComponent('已生成自签名证书')}`);
+  });
+
+  const sealUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
+  r.post('/agencies/:id/seal', (req, res, next) => {
+    sealUpload.single('seal')(req, res, async (err?: unknown) => {
+      try {
+        const admin = requireRole(req, 'admin');
+        checkCsrf(req);
+        const id = Number(req.params.id);
+        const agency = await findAgencyById(ctx.db, id);
+        if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+        try {
+          if (err) throw new HttpError(422, 'invalid', '印章图片不超过 2 MB');
+          const remove = (req.body as Record<string, string>)?.remove === '1';
+          const sha = remove ? null : await storeSealPng(ctx.config, req.file?.buffer ?? Buffer.alloc(0));
+          await ctx.db.transaction(async (trx) => {
+            await updateAgencyDetails(trx, id, { sealPngSha256: sha });
+            await audit(trx, { actor: admin, action: 'agency.seal', entity: 'agency', entityId: id, detail: { code: agency.code, sealPngSha256: sha } });
+          });
+          res.redirect(303, `/admin/agencies/${id}?done=${encodeURIComponent(remove ? '已改用绘制的印章' : '已上传印章图片')}`);
+        } catch (e) {
+          if (!(e instanceof HttpError) || e.status !== 422) throw e;
+          res.status(422).render('admin-agency', await agencyPage(id, { error: e.message }));
+        }
+      } catch (e) {
+        next(e);
+      }
+    });
   });
 
   const usersPage = async (req: Request, extra: Record<string, unknown> = {}) => ({

@@ -17,6 +17,7 @@ import { addAgency, addUser } from '../admin/admin-service.js';
 import { listAudit } from '../audit.js';
 import { isIsoDate } from '../../workflows/dates.js';
 import { openApiDocument } from './openapi.js';
+import { documentApiRouter } from './document-routes.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
 
 export const clientIp = (req: Request) => req.ip ?? null;
@@ -52,6 +53,8 @@ export function apiRouter(ctx: AppContext): Router {
   r.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+
+  r.use(documentApiRouter(ctx));
 
   r.post('/auth/token', async (req, res) => {
     const { username, password } = (req.body ?? {}) as Record<string, unknown>;

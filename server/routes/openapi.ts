@@ -99,6 +99,27 @@ export function openApiDocument() {
             allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
           },
         },
+        Document: {
+          type: 'object',
+          required: ['id', 'kind', 'number', 'issuedDate', 'sha256', 'supersedes'],
+          properties: {
+            id: { type: 'integer' },
+            kind: { enum: ['reply', 'receipt', 'correction_notice', 'extension_notice', 'consultation_letter', 'fee_notice', 'delivery_receipt'] },
+            number: { type: ['string', 'null'], description: 'e.g. 东规资公复〔2026〕12号; null while a draft' },
+            issuedDate: { oneOf: [date, { type: 'null' }] },
+            sha256: { type: ['string', 'null'], description: 'of the issued PDF bytes' },
+            supersedes: { type: ['integer', 'null'], description: 'the document this one corrects' },
+            status: { enum: ['draft', 'issued', 'superseded'] },
+            title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
+            supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
+            templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+          },
+        },
+        Verification: {
+          type: 'object',
+          required: ['valid', 'number', 'agency', 'issuedDate'],
+          properties: { valid: { type: 'boolean' }, number: { type: ['string', 'null'] }, agency: { type: ['string', 'null'] }, issuedDate: { oneOf: [date, { type: 'null' }] }, status: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
+        },
         Event: {
           type: 'object',
           required: ['type', 'date'],
@@ -164,6 +185,32 @@ export function openApiDocument() {
       },
       '/api/applications/{id}/attachments/{attachmentId}': {
         get: { summary: 'download an attachment', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'file' }, 404: error('unknown') } },
+      },
+      '/api/applications/{id}/documents': {
+        get: { summary: 'the documents of an application', parameters: [idParam], responses: { 200: { description: 'list', ...json({ type: 'object', properties: { items: { type: 'array', items: ref('Document') } } }) }, 404: error('unknown application') } },
+      },
+      '/api/documents/{id}': {
+        get: { summary: 'one document', parameters: [idParam], responses: { 200: { description: 'document', ...json(ref('Document')) }, 404: error('unknown') } },
+        put: { summary: 'edit the wording of a draft (caseworker; a reply only before review): {body}', parameters: [idParam], responses: { 200: { description: 'document', ...json(ref('Document')) }, 409: error('issued or in review'), 422: error('empty body') } },
+      },
+      '/api/documents/{id}/pdf': {
+        get: { summary: 'the PDF: stored signed bytes when issued, a watermarked preview when a draft', parameters: [idParam, { name: 'download', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'application/pdf with a UTF-8 file name', content: { 'application/pdf': {} } }, 404: error('unknown') } },
+      },
+      '/api/documents/{id}/issue': {
+        post: { summary: 'issue a draft notice: number, seal, signature (caseworker; corrected or closing replies: approver). {date?}', parameters: [idParam], responses: { 200: { description: 'issued', ...json(ref('Document')) }, 403: error('role'), 409: error('already issued, reply awaiting ISSUE_REPLY, or no signing key'), 422: error('bad date') } },
+      },
+      '/api/documents/{id}/supersede': {
+        post: { summary: 'start a correction of an issued document: {reason} → a new draft that supersedes it when issued', parameters: [idParam], responses: { 201: { description: 'draft', ...json(ref('Document')) }, 409: error('not issued'), 422: error('no reason') } },
+      },
+      '/api/documents/{id}/delivery-receipt': {
+        post: { summary: '送达回证 for an issued document: {method?} → issued at once', parameters: [idParam], responses: { 201: { description: 'issued', ...json(ref('Document')) }, 409: error('not issued') } },
+      },
+      '/api/documents/verify': {
+        post: {
+          security: [], summary: 'public verification: body = the PDF bytes (application/pdf, ≤ 20 MB)',
+          requestBody: { content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { 200: { description: 'valid only when the signature checks and the bytes match a document this system issued', ...json(ref('Verification')) }, 400: error('empty body'), 413: error('too large') },
+        },
       },
       '/api/agencies': {
         get: { summary: 'all agencies', responses: { 200: { description: 'list' } } },

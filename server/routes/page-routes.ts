@@ -91,7 +91,7 @@ export function pageRouter(ctx: AppContext): Router {
   r.get('/applications/:id', async (req, res) => {
     const user = requireUser(req);
     const app = await getApplicationView(ctx, user, Number(req.params.id));
-    res.render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: req.query.registered ? '申请已登记' : null, eventError: null });
+    res.render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: req.query.registered ? '申请已登记' : null, eventError: null, documentError: null });
   });
 
   r.post('/applications/:id/events', async (req, res) => {
@@ -111,7 +111,7 @@ export function pageRouter(ctx: AppContext): Router {
       if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
       const app = await getApplicationView(ctx, user, id);
       const detail = e.fields ? Object.values(e.fields).join('；') : '';
-      res.status(e.status).render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: null, eventError: { type: body.type, message: detail || e.message } });
+      res.status(e.status).render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: null, eventError: { type: body.type, message: detail || e.message }, documentError: null });
     }
   });
 

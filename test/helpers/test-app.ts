@@ -9,6 +9,8 @@ import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { fixedClock, systemClock } from '../../server/time.js';
 import { addAgency, addUser } from '../../server/admin/admin-service.js';
+import { findAgencyByCode } from '../../server/admin/agency-store.js';
+import { makeSelfSignedKey } from '../../server/documents/agency-keys.js';
 import { residentIdCheckChar, creditCodeCheckChar } from '../../workflows/identifiers.js';
 
 export const PASSWORD = 'test-pass-123';
@@ -42,14 +44,19 @@ export interface TestEnv {
  * The real app on a real database, with a small agency tree:
  * DJQ (district office) ⟶ GHZY, JSJT; users of every role.
  */
-export async function createTestEnv(opts: { today?: string; seed?: boolean } = {}): Promise<TestEnv> {
+export async function createTestEnv(opts: { today?: string; seed?: boolean; keys?: boolean } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dd-test-'));
   const databaseUrl = testDatabaseUrl(dataDir);
   const config = { ...loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }), bcryptRounds: 4 };
   const db = createDb(databaseUrl);
   await freshDatabase(db);
   const ctx: AppContext = { db, config, clock: opts.today ? fixedClock(opts.today) : systemClock };
-  if (opts.seed !== false) await seedBase(db);
+  if (opts.seed !== false) {
+    await seedBase(db);
+    if (opts.keys !== false) {
+      for (const code of ['DJQ', 'GHZY', 'JSJT']) await makeSelfSignedKey(config, (await findAgencyByCode(db, code))!);
+    }
+  }
   const app = createApp(ctx);
   const tokens = new Map<string, string>();
   return {
@@ -70,12 +77,13 @@ export async function createTestEnv(opts: { today?: string; seed?: boolean } = {
 }
 
 export async function seedBase(db: Knex): Promise<void> {
-  await addAgency(db, { code: 'DJQ', name: '东江区人民政府办公室' }, null);
-  await addAgency(db, { code: 'GHZY', name: '东江区规划和自然资源局', parentCode: 'DJQ' }, null);
-  await addAgency(db, { code: 'JSJT', name: '东江区建设和交通委员会', parentCode: 'DJQ' }, null);
+  const remedies = { reconsiderationBody: '东江区人民政府', court: '东江区人民法院' };
+  await addAgency(db, { code: 'DJQ', name: '东江区人民政府办公室', docPrefix: '东府办', ...remedies }, null);
+  await addAgency(db, { code: 'GHZY', name: '东江区规划和自然资源局', parentCode: 'DJQ', docPrefix: '东规资', ...remedies }, null);
+  await addAgency(db, { code: 'JSJT', name: '东江区建设和交通委员会', parentCode: 'DJQ', docPrefix: '东建交', ...remedies }, null);
   const users: [string, string, string][] = [
     ['cw', 'caseworker', 'GHZY'], ['cw-b', 'caseworker', 'GHZY'], ['rev', 'reviewer', 'GHZY'], ['appr', 'approver', 'GHZY'],
-    ['cw2', 'caseworker', 'JSJT'], ['mgr', 'manager', 'DJQ'], ['mgr2', 'manager', 'JSJT'], ['legal', 'legal', 'DJQ'], ['admin', 'admin', 'DJQ'],
+    ['cw2', 'caseworker', 'JSJT'], ['rev2', 'reviewer', 'JSJT'], ['appr2', 'approver', 'JSJT'], ['mgr', 'manager', 'DJQ'], ['mgr2', 'manager', 'JSJT'], ['legal', 'legal', 'DJQ'], ['admin', 'admin', 'DJQ'],
   ];
   for (const [username, role, agencyCode] of users) {
     await addUser(db, { username, role, agencyCode, password: PASSWORD, displayName: username }, null, 4);

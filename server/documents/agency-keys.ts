@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { keyPassphraseFor } from '../config.js';
+import type { Agency } from '../admin/agency-store.js';
+import { HttpError } from '../http-errors.js';
+import { generateAgencyP12 } from './keys.js';
+import { loadAgencySigner, type DocumentSigner } from './signer.js';
+import type { SealSpec } from './document-content.js';
+
+// Each agency signs with its own PKCS#12 file under DATA_DIR/keys; the passphrase comes from the
+// configuration (KEY_PASSPHRASE / KEY_PASSPHRASE_<CODE>) and is never stored in the database.
+
+export const keyPath = (config: Config, agencyCode: string) => join(config.dataDir, 'keys', `${agencyCode}.p12`);
+export const sealPngPath = (config: Config, sha256: string) => join(config.dataDir, 'seals', `${sha256}.png`);
+
+/** `disclosure-desk agency cert --code C`: a self-signed certificate for demos and tests. */
+export async function makeSelfSignedKey(config: Config, agency: Agency): Promise<string> {
+  const p12 = generateAgencyP12({ agencyName: agency.name, agencyCode: agency.code, passphrase: keyPassphraseFor(config, agency.code) });
+  const path = keyPath(config, agency.code);
+  await mkdir(join(config.dataDir, 'keys'), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, p12, { mode: 0o600 });
+  await rename(tmp, path);
+  signers.delete(agency.code);
+  return path;
+}
+
+// Decrypting a P12 is slow (PBKDF2 in JS): decrypt once per file version and keep the signer.
+const signers = new Map<string, { mtimeMs: number; signer: DocumentSigner }>();
+
+export async function hasSigningKey(config: Config, agencyCode: string): Promise<boolean> {
+  try {
+    await stat(keyPath(config, agencyCode));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function signerFor(config: Config, agency: Agency): Promise<DocumentSigner> {
+  const path = keyPath(config, agency.code);
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await stat(path)).mtimeMs;
+  } catch {
+    throw new HttpError(409, 'no_signing_key', `${agency.name}尚未配置电子签章证书，无法签发文书（管理员可运行 disclosure-desk agency cert --code ${agency.code}）`);
+  }
+  const cached = signers.get(agency.code);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.signer;
+  try {
+    const signer = loadAgencySigner(await readFile(path), keyPassphraseFor(config, agency.code));
+    signers.set(agency.code, { mtimeMs, signer });
+    return signer;
+  } catch (e) {
+    throw new HttpError(500, 'signing_key', `${agency.name}的签章证书无法使用（口令错误或文件损坏）：${(e as Error).message}`);
+  }
+}
+
+export async function sealFor(config: Config, agency: Agency): Promise<SealSpec> {
+  if (agency.sealPngSha256) {
+    try {
+      return { kind: 'png', png: await readFile(sealPngPath(config, agency.sealPngSha256)) };
+    } catch {
+      // fall back to the drawn seal if the uploaded image is missing
+    }
+  }
+  return { kind: 'vector', agencyName: agency.name, purpose: agency.sealPurpose };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Stores an uploaded transparent PNG seal; returns its SHA-256 (the agency row keeps it). */
+export async function storeSealPng(config: Config, png: Buffer): Promise<string> {
+  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    throw new HttpError(422, 'invalid', '印章图片须为 PNG 格式', { seal: '印章图片须为 PNG 格式' });
+  }
+  // IHDR colour type 6 (RGBA) or 4 (grey + alpha): a seal needs a transparent background.
+  const colourType = png[25];
+  if (colourType !== 6 && colourType !== 4) {
+    throw new HttpError(422, 'invalid', '印章图片须为带透明背景的 PNG', { seal: '印章图片须为带透明背景（RGBA）的 PNG' });
+  }
+  if (png.length > 2 * 1024 * 1024) throw new HttpError(422, 'invalid', '印章图片不超过 2 MB', { seal: '印章图片不超过 2 MB' });
+  const sha = createHash('sha256').update(png).digest('hex');
+  await mkdir(join(config.dataDir, 'seals'), { recursive: true });
+  await writeFile(sealPngPath(config, sha), png);
+  return sha;
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { isIsoDate } from '../../workflows/dates.js';
+import { audit } from '../audit.js';
+import { findAgencyById } from '../admin/agency-store.js';
+import type { User } from '../admin/user-store.js';
+import { loadVisible } from '../cases/application-service.js';
+import { contextOf, migrateSnapshot } from '../../workflows/application.machine.js';
+import type { AppContext } from '../context.js';
+import { HttpError, invalid, notFound } from '../http-errors.js';
+import { editable, toDocumentView, type DocumentView } from './document-view.js';
+import { findDocument, findDocumentsBySha256, insertDraft, listDocuments, readPdf, updateDraft, type DocumentRow } from './document-store.js';
+import { issueInTransaction, previewPdf } from './document-service.js';
+import { verifySignedPdf } from './verify.js';
+import { renderDocumentText } from './document-templates.js';
+import { formatChineseDate } from '../../workflows/dates.js';
+
+export async function documentsOf(ctx: AppContext, user: User, applicationId: number): Promise<DocumentView[]> {
+  const row = await loadVisible(ctx, user, applicationId);
+  return (await listDocuments(ctx.db, row.id)).map((d) => toDocumentView(d, row.state));
+}
+
+async function loadDocument(ctx: AppContext, user: User, id: number) {
+  if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该文书');
+  const doc = await findDocument(ctx.db, id);
+  if (!doc) throw notFound('未找到该文书');
+  // Visible exactly when its application is (another agency's document is a 404 too).
+  const row = await loadVisible(ctx, user, doc.applicationId).catch(() => {
+    throw notFound('未找到该文书');
+  });
+  return { doc, row };
+}
+
+export async function documentView(ctx: AppContext, user: User, id: number): Promise<DocumentView> {
+  const { doc, row } = await loadDocument(ctx, user, id);
+  return toDocumentView(doc, row.state);
+}
+
+export async function documentPdf(ctx: AppContext, user: User, id: number): Promise<{ pdf: Buffer; filename: string; draft: boolean }> {
+  const { doc } = await loadDocument(ctx, user, id);
+  if (doc.status === 'draft') {
+    return { pdf: await previewPdf(ctx, doc), filename: `${doc.title}（草稿）.pdf`, draft: true };
+  }
+  const pdf = await readPdf(ctx.db, doc.id);
+  if (!pdf) throw notFound('文书文件不存在');
+  return { pdf, filename: `${doc.title} ${doc.number}.pdf`, draft: false };
+}
+
+function requireOwnCaseworker(user: User, agencyId: number, roles: string[] = ['caseworker']): void {
+  if (user.agencyId !== agencyId || !roles.includes(user.role)) {
+    throw new HttpError(403, 'forbidden', roles.includes('approver') ? '只有本机关承办人或负责人可以执行该操作' : '只有本机关承办人可以执行该操作');
+  }
+}
+
+export async function editDocument(ctx: AppContext, user: User, id: number, body: unknown, ip: string | null): Promise<DocumentView> {
+  const { doc, row } = await loadDocument(ctx, user, id);
+  requireOwnCaseworker(user, doc.agencyId);
+  if (typeof body !== 'string' || !body.trim()) throw invalid({ body: '请填写文书正文' });
+  if (body.length > 20000) throw invalid({ body: '文书正文不超过 20000 字' });
+  if (!editable(doc, row.state)) {
+    throw new HttpError(409, 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
+  }
+  const now = new Date().toISOString();
+  await ctx.db.transaction(async (trx) => {
+    if (!(await updateDraft(trx, id, { body: body.replace(/\r\n/g, '\n'), now }))) throw new HttpError(409, 'conflict', '该文书刚被签发，不能再修改');
+    await audit(trx, { actor: user, action: 'document.edit', entity: 'document', entityId: id, detail: { applicationId: doc.applicationId, kind: doc.kind } });
+  });
+  return toDocumentView((await findDocument(ctx.db, id))!, row.state);
+}
+
+function issueDate(ctx: AppContext, date: unknown, notBefore: string): string {
+  if (date === undefined || date === null || date === '') return ctx.clock.today();
+  if (!isIsoDate(date)) throw invalid({ date: '签发日期格式应为 YYYY-MM-DD' });
+  if (date > ctx.clock.today()) throw invalid({ date: '签发日期不能晚于今天' });
+  if (date < notBefore) throw invalid({ date: `签发日期不能早于${formatChineseDate(notBefore)}` });
+  return date;
+}
+
+/** Notices (correction, extension, consultation, fee, receipt) are issued by the caseworker from the case page. */
+export async function issueDocument(ctx: AppContext, user: User, id: number, date: unknown, ip: string | null): Promise<DocumentView> {
+  const { doc, row } = await loadDocument(ctx, user, id);
+  const replyIssued = doc.kind === 'reply' && row.state !== 'closed' && !doc.supersedesId;
+  if (replyIssued) throw new HttpError(409, 'use_issue_reply', '答复书经保密审查后由负责人通过“签发答复”签发');
+  // A corrected or closing reply carries the agency's answer: the head of the office signs it.
+  requireOwnCaseworker(user, doc.agencyId, doc.kind === 'reply' ? ['approver'] : ['caseworker']);
+  if (doc.status !== 'draft') throw new HttpError(409, 'not_draft', '该文书已签发');
+  const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
+  const when = issueDate(ctx, date, row.receivedDate);
+  const issued = await ctx.db.transaction(async (trx) => {
+    const fresh = (await findDocument(trx, id))!;
+    return issueInTransaction(trx, ctx, agency, fresh, user, when);
+  });
+  void ip;
+  return toDocumentView(issued, row.state);
+}
+
+/** A correction of an issued document is a new document that supersedes it, with the reason. */
+export async function supersedeDocument(ctx: AppContext, user: User, id: number, reason: unknown, ip: string | null): Promise<DocumentView> {
+  const { doc, row } = await loadDocument(ctx, user, id);
+  requireOwnCaseworker(user, doc.agencyId);
+  if (typeof reason !== 'string' || !reason.trim()) throw invalid({ reason: '请填写更正理由' });
+  if (doc.status !== 'issued') throw new HttpError(409, 'not_issued', '只有已签发的文书才能更正');
+  if (doc.kind === 'delivery_receipt') throw new HttpError(409, 'not_supersedable', '送达回证不能更正，请重新制作');
+  const existing = (await listDocuments(ctx.db, doc.applicationId)).find((d) => d.supersedesId === doc.id && d.status === 'draft');
+  if (existing) throw new HttpError(409, 'already_superseding', '该文书已有待签发的更正文书');
+  const now = new Date().toISOString();
+  const newId = await ctx.db.transaction(async (trx) => {
+    const nid = await insertDraft(trx, {
+      applicationId: doc.applicationId, agencyId: doc.agencyId, kind: doc.kind, variant: doc.variant, title: doc.title, body: doc.body,
+      data: doc.data, templateName: doc.templateName, templateVersion: doc.templateVersion, eventSeq: doc.eventSeq,
+      consultationId: doc.consultationId, targetDocumentId: doc.targetDocumentId, supersedesId: doc.id, supersedeReason: reason.trim().slice(0, 500),
+      createdBy: user.id, now,
+    });
+    await audit(trx, { actor: user, action: 'document.supersede', entity: 'document', entityId: nid, detail: { supersedes: doc.id, number: doc.number, reason: reason.trim() }, ip });
+    return nid;
+  });
+  return toDocumentView((await findDocument(ctx.db, newId))!, row.state);
+}
+
+/** 送达回证 for an issued document: generated, numbered, sealed and signed at once. */
+export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: number, method: unknown, ip: string | null): Promise<DocumentView> {
+  const { doc, row } = await loadDocument(ctx, user, id);
+  requireOwnCaseworker(user, doc.agencyId);
+  if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new HttpError(409, 'not_issued', '只能为已签发的文书制作送达回证');
+  if (doc.kind === 'delivery_receipt') throw new HttpError(409, 'not_allowed', '送达回证本身不需要送达回证');
+  const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
+  const context = contextOf(migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot }));
+  const addressee = doc.kind === 'consultation_letter'
+    ? (context.consultations.find((c) => c.id === doc.consultationId)?.party ?? row.applicant.name)
+    : row.applicant.name;
+  const methodText = typeof method === 'string' && method.trim() ? method.trim().slice(0, 50) : '';
+  const base = doc.data as Record<string, unknown>;
+  const data = { ...base, issuedDate: formatChineseDate(ctx.clock.today()), target: { title: doc.title, number: doc.number, issuedDate: formatChineseDate(doc.issuedDate), addressee, method: methodText } };
+  const text = renderDocumentText('delivery_receipt', data as never);
+  const now = new Date().toISOString();
+  const issued = await ctx.db.transaction(async (trx) => {
+    const nid = await insertDraft(trx, {
+      applicationId: doc.applicationId, agencyId: doc.agencyId, kind: 'delivery_receipt', variant: null, title: text.title, body: text.body,
+      data, templateName: text.templateName, templateVersion: text.templateVersion, eventSeq: null, targetDocumentId: doc.id, createdBy: user.id, now,
+    });
+    return issueInTransaction(trx, ctx, agency, (await findDocument(trx, nid))!, user, ctx.clock.today());
+  });
+  void ip;
+  return toDocumentView(issued, row.state);
+}
+
+export interface VerificationResult {
+  valid: boolean;
+  number: string | null;
+  agency: string | null;
+  issuedDate: string | null;
+  status?: string;
+  title?: string;
+  reason?: string;
+}
+
+/** Public: valid only when the signature checks AND the bytes are exactly a document this system issued. */
+export async function verifyDocument(ctx: AppContext, pdf: Buffer): Promise<VerificationResult> {
+  const none = { valid: false, number: null, agency: null, issuedDate: null };
+  if (pdf.length === 0 || pdf.subarray(0, 5).toString('latin1') !== '%PDF-') return { ...none, reason: '上传的文件不是 PDF' };
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const match = (await findDocumentsBySha256(ctx.db, sha256)).find((d) => d.status === 'issued' || d.status === 'superseded');
+  if (!match) return { ...none, reason: '本系统没有签发过与该文件完全一致的文书（文件可能被修改过）' };
+  const sig = verifySignedPdf(pdf);
+  if (!sig.valid) return { ...none, reason: `电子签名校验未通过${sig.reason ? '：' + sig.reason : ''}` };
+  const agency = await findAgencyById(ctx.db, match.agencyId);
+  return {
+    valid: true,
+    number: match.number,
+    agency: agency?.name ?? null,
+    issuedDate: match.issuedDate,
+    status: match.status,
+    title: match.title,
+    ...(match.status === 'superseded' ? { reason: '该文书已被更正文书取代' } : {}),
+  };
+}

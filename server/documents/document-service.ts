@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { nextCounter } from '../../db/dialect.js';
+import { CHANNELS, isKey } from '../../workflows/glossary.js';
+import { formatChineseDate, yearOf } from '../../workflows/dates.js';
+import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
+import type { ApplicationContext } from '../../workflows/application.machine.js';
+import type { Deadlines } from '../../workflows/clock.js';
+import { audit } from '../audit.js';
+import type { Agency } from '../admin/agency-store.js';
+import { findAgencyById } from '../admin/agency-store.js';
+import type { User } from '../admin/user-store.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import type { ApplicationRow } from '../cases/application-store.js';
+import { renderDocumentPdf } from './layout.js';
+import { sealFor, signerFor } from './agency-keys.js';
+import type { DocumentContent } from './document-content.js';
+import {
+  DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
+  type DocumentKind, type DocumentTemplateData,
+} from './document-templates.js';
+import { findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+
+/** Document families: the middle part of a number, 东规资公复〔2026〕12号 (domain.md §7). */
+export const DOCUMENT_FAMILIES: Record<DocumentKind, string> = {
+  reply: '公复',
+  receipt: '公收',
+  correction_notice: '公补',
+  extension_notice: '公延',
+  consultation_letter: '公征',
+  fee_notice: '公费',
+  delivery_receipt: '公送',
+};
+
+export const DOCUMENT_KINDS = Object.keys(DOCUMENT_FAMILIES) as DocumentKind[];
+
+export function formatDocumentNumber(prefix: string, family: string, year: number, seq: number): string {
+  return `${prefix}${family}〔${year}〕${seq}号`;
+}
+
+const cn = (d: string | null | undefined) => (d ? formatChineseDate(d) : '');
+
+// ---------------------------------------------------------------------------------------------
+// Template data: what a document may say, taken from the case at the moment it is drafted.
+
+export interface CaseFacts {
+  row: ApplicationRow;
+  agency: Agency;
+  context: ApplicationContext;
+  deadlines: Deadlines;
+  date: string; // the effective date of the event that produced the document
+}
+
+export function templateData(f: CaseFacts, extra: Partial<DocumentTemplateData> = {}): DocumentTemplateData {
+  const { row, agency, deadlines } = f;
+  const a = row.applicant;
+  const draft = f.context.draft;
+  return {
+    agency: {
+      name: agency.name,
+      address: agency.address,
+      phone: agency.phone,
+      reconsiderationBody: agency.reconsiderationBody ?? '有管辖权的行政复议机关',
+      court: agency.court ?? '有管辖权的人民法院',
+    },
+    application: {
+      caseNumber: row.caseNumber,
+      receivedDate: cn(row.receivedDate),
+      // Applicants often begin with "申请公开…": the templates already say so.
+      description: row.request.description.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(/[。．.；;，,\s]+$/, ''),
+      documentTitle: row.request.documentTitle,
+      documentNumber: row.request.documentNumber,
+      channel: isKey(CHANNELS, row.channel) ? CHANNELS[row.channel] : row.channel,
+    },
+    applicant: {
+      name: a.name,
+      isOrganisation: a.kind === 'organisation',
+      address: a.address,
+      postcode: a.kind === 'natural_person' ? a.postcode : null,
+    },
+    issuedDate: cn(f.date),
+    replyDue: cn(deadlines.replyDue),
+    decision: draft && isDecisionCode(draft.decision)
+      ? {
+          code: draft.decision,
+          label: decisionLabel(draft.decision),
+          reasons: draft.reasons ?? '',
+          disclosed: draft.disclosed ?? '',
+          withheld: draft.withheld ?? '',
+          referTo: draft.referTo ?? '',
+        }
+      : null,
+    correction: null,
+    extension: null,
+    consultation: null,
+    fee: null,
+    target: null,
+    ...extra,
+  };
+}
+
+function draftFrom(kind: DocumentKind, variant: string | null, data: DocumentTemplateData) {
+  const templateName = templateNameFor(kind, variant);
+  const text = renderDocumentText(templateName, data);
+  return { title: text.title, body: text.body, templateName: text.templateName, templateVersion: text.templateVersion };
+}
+
+async function insertGenerated(
+  trx: Knex.Transaction,
+  f: CaseFacts,
+  user: User,
+  kind: DocumentKind,
+  variant: string | null,
+  data: DocumentTemplateData,
+  extra: { eventSeq: number | null; consultationId?: string | null; targetDocumentId?: number | null },
+): Promise<number> {
+  const d = draftFrom(kind, variant, data);
+  return insertDraft(trx, {
+    applicationId: f.row.id, agencyId: f.agency.id, kind, variant, ...d, data, createdBy: user.id, now: new Date().toISOString(), ...extra,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents produced by application events, inside the event's transaction (issue 4).
+
+export interface EventDocumentInput extends CaseFacts {
+  type: string;
+  seq: number;
+  payload: Record<string, unknown>;
+}
+
+export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, user: User, e: EventDocumentInput): Promise<void> {
+  const c = e.context;
+  switch (e.type) {
+    case 'REQUEST_CORRECTION': {
+      const corr = c.correction;
+      if (!corr) return;
+      const data = templateData(e, {
+        correction: { items: corr.items, periodWorkingDays: corr.periodWorkingDays, dueDate: cn(e.deadlines.correctionDue) },
+      });
+      await insertGenerated(trx, e, user, 'correction_notice', null, data, { eventSeq: e.seq });
+      return;
+    }
+    case 'APPROVE_EXTENSION': {
+      const ext = c.extension;
+      if (!ext) return;
+      const data = templateData(e, { extension: { workingDays: ext.workingDays, reason: ext.reason, newReplyDue: cn(e.deadlines.replyDue) } });
+      await insertGenerated(trx, e, user, 'extension_notice', null, data, { eventSeq: e.seq });
+      return;
+    }
+    case 'START_CONSULTATION': {
+      const id = String(e.payload.consultationId);
+      const cons = c.consultations.find((x) => x.id === id);
+      if (!cons) return;
+      const opinionDue = e.deadlines.consultations.find((x) => x.id === id)?.opinionDue ?? null;
+      const data = templateData(e, {
+        consultation: { kind: cons.kind, party: cons.party, sentDate: cn(cons.sentDate), opinionDue: cn(opinionDue) },
+      });
+      await insertGenerated(trx, e, user, 'consultation_letter', cons.kind, data, { eventSeq: e.seq, consultationId: id });
+      return;
+    }
+    case 'ISSUE_FEE_NOTICE': {
+      const fee = c.fee;
+      if (!fee) return;
+      const data = templateData(e, {
+        fee: {
+          basis: fee.basis,
+          basisLabel: fee.basis === 'per_page' ? '按量收费' : '按件收费',
+          pages: fee.pages ?? null,
+          amount: fee.amount,
+          breakdown: Array.isArray(e.payload.breakdown) ? (e.payload.breakdown as unknown[]).map(String) : [],
+          paymentDue: cn(e.deadlines.feePaymentDue),
+          payment: `请于缴费期限内持本通知书到${e.agency.address ?? e.agency.name}缴纳，或按本机关告知的其他方式缴纳。`,
+        },
+      });
+      await insertGenerated(trx, e, user, 'fee_notice', null, data, { eventSeq: e.seq });
+      return;
+    }
+    case 'DRAFT_REPLY':
+    case 'CORRECTION_LAPSED':
+    case 'FEE_LAPSED':
+    case 'REPLY_ON_THE_SPOT': {
+      // The reply draft follows the latest decision; redrafting regenerates its wording.
+      const decision = e.type === 'CORRECTION_LAPSED' ? 'other.correction_lapsed'
+        : e.type === 'FEE_LAPSED' ? 'other.fee_unpaid'
+        : String(e.payload.decision ?? c.draft?.decision ?? c.decision ?? '');
+      if (!isDecisionCode(decision)) return;
+      const data = templateData(e);
+      if (!data.decision || data.decision.code !== decision) {
+        data.decision = { code: decision, label: decisionLabel(decision), reasons: '', disclosed: '', withheld: '', referTo: '' };
+      }
+      const existing = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft' && !d.supersedesId);
+      if (existing) {
+        const d = draftFrom('reply', decision, data);
+        await updateDraft(trx, existing.id, { ...d, data, variant: decision, eventSeq: e.seq, now: new Date().toISOString() });
+      } else {
+        await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
+      }
+      return;
+    }
+    case 'ISSUE_REPLY': {
+      // Art. 33: the reply leaves signed and sealed in the same transaction as its sign-off.
+      const draft = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft');
+      if (!draft) throw new HttpError(409, 'no_draft', '没有可签发的答复书草稿，请先拟写答复');
+      await issueInTransaction(trx, ctx, e.agency, draft, user, e.date);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
+export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean): Promise<void> {
+  const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
+  if (canSign) await issueInTransaction(trx, ctx, f.agency, (await findDocument(trx, id))!, user, f.date);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issuing: the number, the sealed and signed bytes and their hash, in one transaction.
+
+export function documentContent(doc: Pick<DocumentRow, 'title' | 'body'>, agency: Agency, date: string, number: string | null, draft: boolean): DocumentContent {
+  const { addressee, paragraphs } = parseDocumentBody(doc.body);
+  return { title: doc.title, number, addressee, paragraphs, agencyName: agency.name, date, draft };
+}
+
+export async function issueInTransaction(
+  trx: Knex.Transaction,
+  ctx: AppContext,
+  agency: Agency,
+  doc: DocumentRow,
+  user: User,
+  issuedDate: string,
+): Promise<DocumentRow> {
+  if (doc.status !== 'draft') throw new HttpError(409, 'not_draft', '该文书已签发，不能再次签发');
+  const signer = await signerFor(ctx.config, agency);
+  const seal = await sealFor(ctx.config, agency);
+  const kind = doc.kind as DocumentKind;
+  const family = DOCUMENT_FAMILIES[kind];
+  const year = yearOf(issuedDate);
+  // Gapless per agency, family and year: the counter row is written in this transaction, so a
+  // failure anywhere below rolls the number back with everything else.
+  const seq = await nextCounter(trx, `doc:${agency.id}:${family}:${year}`);
+  const number = formatDocumentNumber(agency.docPrefix, family, year, seq);
+  const pdf = await renderDocumentPdf(documentContent(doc, agency, issuedDate, number, false), {
+    seal,
+    signer,
+    info: { title: `${doc.title} ${number}`, subject: DOCUMENT_KIND_LABELS[kind], keywords: number },
+  });
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const now = new Date().toISOString();
+  if (!(await markIssued(trx, doc.id, { family, year, seq, number, issuedDate, issuedBy: user.id, sha256, pdf, now }))) {
+    throw new HttpError(409, 'conflict', '该文书刚被他人签发，请刷新后重试');
+  }
+  if (doc.supersedesId) await markStatus(trx, doc.supersedesId, 'issued', 'superseded', now);
+  await audit(trx, {
+    actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
+    detail: { number, kind, sha256, applicationId: doc.applicationId, supersedes: doc.supersedesId },
+  });
+  return (await findDocument(trx, doc.id))!;
+}
+
+/** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */
+export async function previewPdf(ctx: AppContext, doc: DocumentRow): Promise<Buffer> {
+  const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
+  return renderDocumentPdf(documentContent(doc, agency, ctx.clock.today(), null, true), { seal: null, signer: null });
+}
+
+export { findDocument, listDocuments };

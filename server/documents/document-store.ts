@@ -1,0 +1,169 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import { insertedId } from '../../db/dialect.js';
+
+export type DocumentStatus = 'draft' | 'issued' | 'superseded' | 'discarded';
+
+export interface DocumentRow {
+  id: number;
+  applicationId: number;
+  agencyId: number;
+  kind: string;
+  variant: string | null;
+  status: DocumentStatus;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  templateName: string;
+  templateVersion: number;
+  eventSeq: number | null;
+  consultationId: string | null;
+  targetDocumentId: number | null;
+  supersedesId: number | null;
+  supersedeReason: string | null;
+  family: string | null;
+  year: number | null;
+  seq: number | null;
+  number: string | null;
+  issuedDate: string | null;
+  issuedBy: number | null;
+  sha256: string | null;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// Every column but the PDF bytes: lists never load them.
+const COLUMNS = [
+  'id', 'application_id', 'agency_id', 'kind', 'variant', 'status', 'title', 'body', 'data', 'template_name', 'template_version',
+  'event_seq', 'consultation_id', 'target_document_id', 'supersedes_id', 'supersede_reason', 'family', 'year', 'seq', 'number',
+  'issued_date', 'issued_by', 'sha256', 'created_by', 'created_at', 'updated_at',
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toDocument(r: any): DocumentRow {
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id),
+    applicationId: Number(r.application_id),
+    agencyId: Number(r.agency_id),
+    kind: r.kind,
+    variant: r.variant,
+    status: r.status,
+    title: r.title,
+    body: r.body,
+    data: JSON.parse(r.data),
+    templateName: r.template_name,
+    templateVersion: Number(r.template_version),
+    eventSeq: n(r.event_seq),
+    consultationId: r.consultation_id,
+    targetDocumentId: n(r.target_document_id),
+    supersedesId: n(r.supersedes_id),
+    supersedeReason: r.supersede_reason,
+    family: r.family,
+    year: n(r.year),
+    seq: n(r.seq),
+    number: r.number,
+    issuedDate: r.issued_date,
+    issuedBy: n(r.issued_by),
+    sha256: r.sha256,
+    createdBy: Number(r.created_by),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function findDocument(db: Db, id: number): Promise<DocumentRow | null> {
+  const r = await db('documents').where({ id }).first(COLUMNS);
+  return r ? toDocument(r) : null;
+}
+
+export async function listDocuments(db: Db, applicationId: number): Promise<DocumentRow[]> {
+  return (await db('documents').where({ application_id: applicationId }).whereNot('status', 'discarded').orderBy('id').select(COLUMNS)).map(toDocument);
+}
+
+export async function findDocumentsBySha256(db: Db, sha256: string): Promise<DocumentRow[]> {
+  return (await db('documents').where({ sha256 }).select(COLUMNS)).map(toDocument);
+}
+
+export async function readPdf(db: Db, id: number): Promise<Buffer | null> {
+  const r = await db('documents').where({ id }).first('pdf');
+  return r?.pdf ? Buffer.from(r.pdf) : null;
+}
+
+export interface NewDocument {
+  applicationId: number;
+  agencyId: number;
+  kind: string;
+  variant: string | null;
+  title: string;
+  body: string;
+  data: unknown;
+  templateName: string;
+  templateVersion: number;
+  eventSeq: number | null;
+  consultationId?: string | null;
+  targetDocumentId?: number | null;
+  supersedesId?: number | null;
+  supersedeReason?: string | null;
+  createdBy: number;
+  now: string;
+}
+
+export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promise<number> {
+  const [row] = await trx('documents')
+    .insert({
+      application_id: d.applicationId,
+      agency_id: d.agencyId,
+      kind: d.kind,
+      variant: d.variant,
+      status: 'draft',
+      title: d.title,
+      body: d.body,
+      data: JSON.stringify(d.data),
+      template_name: d.templateName,
+      template_version: d.templateVersion,
+      event_seq: d.eventSeq,
+      consultation_id: d.consultationId ?? null,
+      target_document_id: d.targetDocumentId ?? null,
+      supersedes_id: d.supersedesId ?? null,
+      supersede_reason: d.supersedeReason ?? null,
+      created_by: d.createdBy,
+      created_at: d.now,
+      updated_at: d.now,
+    })
+    .returning('id');
+  return insertedId(row);
+}
+
+export async function updateDraft(
+  db: Db,
+  id: number,
+  d: { title?: string; body: string; data?: unknown; variant?: string | null; templateName?: string; templateVersion?: number; eventSeq?: number | null; now: string },
+): Promise<boolean> {
+  const cols: Record<string, unknown> = { body: d.body, updated_at: d.now };
+  if (d.title !== undefined) cols.title = d.title;
+  if (d.data !== undefined) cols.data = JSON.stringify(d.data);
+  if (d.variant !== undefined) cols.variant = d.variant;
+  if (d.templateName !== undefined) cols.template_name = d.templateName;
+  if (d.templateVersion !== undefined) cols.template_version = d.templateVersion;
+  if (d.eventSeq !== undefined) cols.event_seq = d.eventSeq;
+  return (await db('documents').where({ id, status: 'draft' }).update(cols)) === 1;
+}
+
+/** Only a draft can be issued, and only once: the status check makes a second issue fail. */
+export async function markIssued(
+  trx: Knex.Transaction,
+  id: number,
+  i: { family: string; year: number; seq: number; number: string; issuedDate: string; issuedBy: number; sha256: string; pdf: Buffer; now: string },
+): Promise<boolean> {
+  const n = await trx('documents').where({ id, status: 'draft' }).update({
+    status: 'issued', family: i.family, year: i.year, seq: i.seq, number: i.number, issued_date: i.issuedDate,
+    issued_by: i.issuedBy, sha256: i.sha256, pdf: i.pdf, updated_at: i.now,
+  });
+  return n === 1;
+}
+
+export async function markStatus(db: Db, id: number, from: DocumentStatus, to: DocumentStatus, now: string): Promise<boolean> {
+  return (await db('documents').where({ id, status: from }).update({ status: to, updated_at: now })) === 1;
+}

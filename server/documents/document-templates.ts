@@ -1,0 +1,295 @@
+// The standard documents (规范文书, domain.md §7) as versioned EJS text templates in
+// templates/documents/. A template renders plain text:
+//
+//   <title line>
+//   ---
+//   <addressee>：
+//
+//   <paragraph>
+//
+//   <paragraph> …
+//
+// The layout (GB/T 9704-2012) adds the document number, the agency name, the date and the seal, and
+// wraps the paragraphs. Each template's first line is `<%# version: N %>`; an issued document records
+// the name and version of the template it was drafted from. Shared wording lives in partials
+// (`_name.ejs`), which cannot be rendered on their own.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import { TEMPLATES_DIR } from '../paths.js';
+
+export type DocumentKind =
+  | 'reply'
+  | 'receipt'
+  | 'correction_notice'
+  | 'extension_notice'
+  | 'consultation_letter'
+  | 'fee_notice'
+  | 'delivery_receipt';
+
+export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
+  reply: '答复书',
+  receipt: '登记回执',
+  correction_notice: '补正申请告知书',
+  extension_notice: '延期答复告知书',
+  consultation_letter: '征求意见书（函）',
+  fee_notice: '收费通知书',
+  delivery_receipt: '送达回证',
+};
+
+/** What a document may say. All dates are already formatted (e.g. '2026年3月12日'); strings may be empty. */
+export interface DocumentTemplateData {
+  agency: { name: string; address: string | null; phone: string | null; reconsiderationBody: string; court: string };
+  application: {
+    caseNumber: string;
+    receivedDate: string;
+    description: string;
+    documentTitle: string | null;
+    documentNumber: string | null;
+    channel: string;
+  };
+  applicant: { name: string; isOrganisation: boolean; address: string | null; postcode: string | null };
+  issuedDate: string;
+  replyDue: string;
+  decision: { code: string; label: string; reasons: string; disclosed: string; withheld: string; referTo: string } | null;
+  correction: { items: string[]; periodWorkingDays: number; dueDate: string } | null;
+  extension: { workingDays: number; reason: string; newReplyDue: string } | null;
+  consultation: { kind: 'third_party' | 'agency'; party: string; sentDate: string; opinionDue: string } | null;
+  fee: {
+    basis: 'per_application' | 'per_page';
+    basisLabel: string;
+    pages: number | null;
+    amount: number;
+    breakdown: string[];
+    paymentDue: string;
+    payment: string;
+  } | null;
+  /** The document a 送达回证 proves delivery of. */
+  target: { title: string; number: string; issuedDate: string; addressee: string; method: string } | null;
+}
+
+export interface RenderedDocument {
+  title: string;
+  body: string;
+  templateName: string;
+  templateVersion: number;
+}
+
+export const DOCUMENT_TEMPLATES_DIR = join(TEMPLATES_DIR, 'documents');
+
+const NAME_RE = /^[a-z][a-z_]*(?:\.[a-z][a-z_]*)*$/;
+const VERSION_RE = /^\uFEFF?<%#\s*version:\s*(\d+)\s*[-_]?%>/;
+
+export function templateNameFor(kind: DocumentKind, variant?: string | null): string {
+  if (!Object.hasOwn(DOCUMENT_KIND_LABELS, kind)) throw new Error(`unknown document kind: ${String(kind)}`);
+  return variant ? `${kind}.${variant}` : kind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers available to templates as `h`: formatting only, never wording of their own beyond
+// grammatical glue, so that the wording stays in the versioned templates.
+
+const TRAILING_PUNCT = /[\s。．.；;，,、：:！!？?]+$/u;
+const ENDS_SENTENCE = /[。！？!?]$/u;
+
+function text(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v).trim();
+}
+
+/** A phrase to embed in a sentence: trimmed, trailing punctuation removed. */
+function clause(v: unknown): string {
+  return text(v).replace(TRAILING_PUNCT, '');
+}
+
+/** A full sentence: trimmed and ending in '。' (or its own ！？). Empty stays empty. */
+function sentence(v: unknown): string {
+  const s = text(v);
+  if (!s) return '';
+  if (ENDS_SENTENCE.test(s)) return s;
+  return s.replace(TRAILING_PUNCT, '') + '。';
+}
+
+function stripBookQuotes(s: string): string {
+  return s.replace(/^《/, '').replace(/》$/, '');
+}
+
+/** The requested information as a phrase: 《标题》（文号：…），内容描述为“…”, or “描述”. */
+function requested(app: DocumentTemplateData['application']): string {
+  const title = stripBookQuotes(clause(app.documentTitle));
+  const number = clause(app.documentNumber);
+  const desc = clause(app.description);
+  let doc = '';
+  if (title) doc = `《${title}》${number ? `（文号：${number}）` : ''}`;
+  else if (number) doc = `文号为${number}的政府信息`;
+  if (doc && desc) return `${doc}，内容描述为“${desc}”`;
+  if (doc) return doc;
+  if (desc) return `“${desc}”`;
+  return '相关政府信息';
+}
+
+function yuan(amount: number): string {
+  if (!Number.isFinite(amount)) return '0';
+  return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
+}
+
+/** How the application arrived, as a verb phrase: 当面提交 / 通过邮寄方式提交. */
+function via(channel: unknown): string {
+  const c = clause(channel);
+  if (!c) return '提交';
+  if (c === '当面') return '当面提交';
+  return `通过${c.replace(/方式$/, '')}方式提交`;
+}
+
+const ORGANISATION_SUFFIX = /(公司|单位|中心|厂|院|所|会|社|局|委|办|店|部|处|站|队|校|室|馆|集团|政府|机关|组织|银行|幼儿园|合作社)$/u;
+
+/** 贵单位 for an organisation's name, 您 for a person's. */
+function honorific(name: unknown): string {
+  return ORGANISATION_SUFFIX.test(clause(name)) ? '贵单位' : '您';
+}
+
+function helpers(data: DocumentTemplateData) {
+  return {
+    you: data.applicant.isOrganisation ? '贵单位' : '您',
+    requested: requested(data.application),
+    blank: '＿＿＿＿＿＿',
+    text,
+    clause,
+    sentence,
+    yuan,
+    via,
+    honorific,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and caching.
+
+interface CompiledTemplate {
+  name: string;
+  version: number;
+  render: (locals: Record<string, unknown>) => string;
+}
+
+const compiled = new Map<string, CompiledTemplate>();
+
+/** Plain text: no HTML escaping; null and undefined print nothing. */
+const plainText = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+function fileOf(name: string): string {
+  return join(DOCUMENT_TEMPLATES_DIR, `${name}.ejs`);
+}
+
+function availableNames(): string[] {
+  return readdirSync(DOCUMENT_TEMPLATES_DIR)
+    .filter((f) => f.endsWith('.ejs') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -'.ejs'.length))
+    .filter((n) => NAME_RE.test(n))
+    .sort();
+}
+
+function parseVersion(source: string, file: string): number {
+  const m = VERSION_RE.exec(source);
+  if (!m?.[1]) throw new Error(`document template ${file} must start with <%# version: N %>`);
+  return Number(m[1]);
+}
+
+function load(name: string): CompiledTemplate {
+  const hit = compiled.get(name);
+  if (hit) return hit;
+  if (!NAME_RE.test(name) || !availableNames().includes(name)) {
+    throw new Error(`unknown document template: "${name}" (no templates/documents/${name}.ejs)`);
+  }
+  const file = fileOf(name);
+  const source = readFileSync(file, 'utf8');
+  const version = parseVersion(source, file);
+  const fn = ejs.compile(source, {
+    filename: file,
+    escape: plainText,
+    cache: true, // includes (partials) are compiled once and cached by ejs under their file name
+    async: false,
+  }) as unknown as (locals: Record<string, unknown>) => string;
+  const t: CompiledTemplate = { name, version, render: fn };
+  compiled.set(name, t);
+  return t;
+}
+
+/** Forgets compiled templates (after templates were edited on disk). */
+export function clearTemplateCache(): void {
+  compiled.clear();
+  ejs.clearCache();
+}
+
+export function listTemplates(): { name: string; version: number }[] {
+  return availableNames().map((name) => ({ name, version: load(name).version }));
+}
+
+// Which data section each template family needs; a missing one is a programming error.
+const REQUIRED_SECTION: Record<string, keyof DocumentTemplateData> = {
+  reply: 'decision',
+  correction_notice: 'correction',
+  extension_notice: 'extension',
+  consultation_letter: 'consultation',
+  fee_notice: 'fee',
+  delivery_receipt: 'target',
+};
+
+const NO_SECTIONS: Pick<DocumentTemplateData, 'decision' | 'correction' | 'extension' | 'consultation' | 'fee' | 'target'> = {
+  decision: null, correction: null, extension: null, consultation: null, fee: null, target: null,
+};
+
+export function renderDocumentText(templateName: string, data: DocumentTemplateData): RenderedDocument {
+  const t = load(templateName);
+  const family = templateName.split('.')[0] ?? templateName;
+  const section = REQUIRED_SECTION[family];
+  if (section && (data[section] === null || data[section] === undefined)) {
+    throw new Error(`document template "${templateName}" needs data.${section}`);
+  }
+  // Stored data from older drafts may lack a section: every top-level name a template uses exists.
+  const locals: DocumentTemplateData = { ...NO_SECTIONS, ...data };
+  const output = t.render({ ...locals, h: helpers(locals) });
+  const lines = output.replace(/\r\n?/g, '\n').split('\n');
+  let i = 0;
+  while (i < lines.length && !lines[i]!.trim()) i++;
+  const title = (lines[i] ?? '').trim().replace(/\s+/g, ' ');
+  i++;
+  while (i < lines.length && !lines[i]!.trim()) i++;
+  if (!title || (lines[i] ?? '').trim() !== '---') {
+    throw new Error(`document template "${templateName}" must render a title line followed by a line "---"`);
+  }
+  const body = splitParagraphs(lines.slice(i + 1).join('\n')).join('\n\n');
+  return { title, body, templateName, templateVersion: t.version };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body text: blank-line separated paragraphs; the first is the addressee when it looks like one.
+
+const ASCII_WORD_END = /[A-Za-z0-9]$/;
+const ASCII_WORD_START = /^[A-Za-z0-9]/;
+
+/** Joins the lines of one paragraph: no space between CJK text, one space between Latin words. */
+function joinLines(lines: string[]): string {
+  let out = '';
+  for (const line of lines) {
+    if (!line) continue;
+    if (out && ASCII_WORD_END.test(out) && ASCII_WORD_START.test(line)) out += ' ';
+    out += line;
+  }
+  return out;
+}
+
+function splitParagraphs(body: string): string[] {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t\u3000]*\n/)
+    .map((p) => joinLines(p.split('\n').map((l) => l.trim())))
+    .filter((p) => p.length > 0);
+}
+
+export function parseDocumentBody(body: string): { addressee: string | null; paragraphs: string[] } {
+  const paragraphs = splitParagraphs(body ?? '');
+  const first = paragraphs[0];
+  if (first !== undefined && /[：:]$/.test(first) && [...first].length <= 60) {
+    return { addressee: first, paragraphs: paragraphs.slice(1) };
+  }
+  return { addressee: null, paragraphs };
+}

@@ -1,0 +1,54 @@
+// Paints a computed layout onto pdfkit pages. No layout decisions are made here.
+import type { LaidOutPage, PlacedText } from './layout.js';
+import { documentFont, type FontWeight } from './fonts.js';
+import { PAGE_HEIGHT, PAGE_WIDTH } from './page-geometry.js';
+import { fillGlyph, glyphAdvance } from './outlines.js';
+
+const FONT_NAMES: Record<FontWeight, string> = { regular: 'NotoSerifSC-Regular', bold: 'NotoSerifSC-Bold' };
+
+/**
+ * Registers the two weights with a new document. pdfkit takes the already parsed fontkit font in
+ * place of the file's Buffer and subset-embeds only the glyphs used (see fonts.ts).
+ */
+export function registerDocumentFonts(doc: PDFKit.PDFDocument): void {
+  for (const weight of ['regular', 'bold'] as const) {
+    doc.registerFont(FONT_NAMES[weight], documentFont(weight) as unknown as Buffer);
+  }
+  doc.font(FONT_NAMES.regular);
+}
+
+function paintText(doc: PDFKit.PDFDocument, t: PlacedText): void {
+  if (!t.text) return;
+  doc.font(FONT_NAMES[t.weight]).fontSize(t.size);
+  doc.text(t.text, t.x, t.baseline, {
+    lineBreak: false,
+    baseline: 'alphabetic',
+    characterSpacing: t.characterSpacing,
+    ...(t.wordSpacing ? { wordSpacing: t.wordSpacing } : {}),
+  });
+}
+
+/** Text lines and the page number of one page, in black. */
+export function paintPage(doc: PDFKit.PDFDocument, page: LaidOutPage): void {
+  doc.fillColor('#000000');
+  for (const line of page.lines) paintText(doc, line);
+  paintText(doc, page.pageNumber);
+}
+
+/** A light grey diagonal '草稿' across the page, drawn as outlines so it is not extractable text. */
+export function paintDraftWatermark(doc: PDFKit.PDFDocument): void {
+  const text = [...'草稿'];
+  const size = 150;
+  const width = text.reduce((w, ch) => w + glyphAdvance(ch, 'bold') * size, 0);
+  doc.save();
+  doc.fillColor('#9a9a9a').fillOpacity(0.28);
+  doc.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2);
+  doc.rotate(-45);
+  let x = -width / 2;
+  for (const ch of text) {
+    const adv = glyphAdvance(ch, 'bold') * size;
+    fillGlyph(doc, ch, 'bold', { cx: x + adv / 2, cy: 0, size });
+    x += adv;
+  }
+  doc.restore();
+}

@@ -1,0 +1,421 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DOCUMENT_KIND_LABELS, DOCUMENT_TEMPLATES_DIR, listTemplates, parseDocumentBody, renderDocumentText, templateNameFor,
+  type DocumentTemplateData,
+} from '../../server/documents/document-templates.js';
+import { DECISIONS, DECISION_CODES } from '../../workflows/decisions.js';
+
+// ---------------------------------------------------------------------------------------------
+// Sample data
+
+function full(overrides: Partial<DocumentTemplateData> = {}): DocumentTemplateData {
+  return {
+    agency: {
+      name: '东江区规划和自然资源局',
+      address: '东江区人民路1号',
+      phone: '0760-12345678',
+      reconsiderationBody: '东江区人民政府',
+      court: '东江区人民法院',
+    },
+    application: {
+      caseNumber: 'DJ2026-0012',
+      receivedDate: '2026年3月2日',
+      description: '东江区2025年度国有建设用地供应计划',
+      documentTitle: '东江区2025年度国有建设用地供应计划',
+      documentNumber: '东规资发〔2025〕8号',
+      channel: '邮寄',
+    },
+    applicant: { name: '张某某', isOrganisation: false, address: '东江区幸福路8号', postcode: '528400' },
+    issuedDate: '2026年3月12日',
+    replyDue: '2026年3月30日',
+    decision: {
+      code: 'disclose',
+      label: '予以公开',
+      reasons: '该信息已于2025年4月10日在本机关门户网站主动公开',
+      disclosed: '本机关门户网站“政府信息公开—计划规划”栏目',
+      withheld: '附件3中涉及的个人身份信息',
+      referTo: '东江区住房和城乡建设局（联系电话：0760-87654321）',
+    },
+    correction: { items: ['请写明所需文件的名称', '请提供身份证明复印件'], periodWorkingDays: 15, dueDate: '2026年3月25日' },
+    extension: { workingDays: 20, reason: '所申请信息数量较大，需要调取档案并进行保密审查', newReplyDue: '2026年4月28日' },
+    consultation: { kind: 'third_party', party: '东江某某置业有限公司', sentDate: '2026年3月5日', opinionDue: '2026年3月26日' },
+    fee: {
+      basis: 'per_page',
+      basisLabel: '按量收费',
+      pages: 120,
+      amount: 1100,
+      breakdown: ['31—100页：70页×10元/页＝700元', '101—120页：20页×20元/页＝400元'],
+      paymentDue: '2026年4月9日',
+      payment: '请于缴费期限内持本通知书到东江区人民路1号缴纳，或按本机关告知的其他方式缴纳。',
+    },
+    target: { title: '政府信息公开申请答复书', number: '东规资公复〔2026〕12号', issuedDate: '2026年3月20日', addressee: '张某某', method: '邮寄' },
+    ...overrides,
+  };
+}
+
+/** Every optional string empty, every nullable field null: the least a template may be given. */
+function sparse(overrides: Partial<DocumentTemplateData> = {}): DocumentTemplateData {
+  return {
+    agency: { name: '东江区规划和自然资源局', address: null, phone: null, reconsiderationBody: '', court: '' },
+    application: { caseNumber: '', receivedDate: '', description: '', documentTitle: null, documentNumber: null, channel: '' },
+    applicant: { name: '张某某', isOrganisation: false, address: null, postcode: null },
+    issuedDate: '',
+    replyDue: '',
+    decision: { code: 'disclose', label: '予以公开', reasons: '', disclosed: '', withheld: '', referTo: '' },
+    correction: { items: [], periodWorkingDays: 10, dueDate: '' },
+    extension: { workingDays: 15, reason: '', newReplyDue: '' },
+    consultation: { kind: 'agency', party: '', sentDate: '', opinionDue: '' },
+    fee: { basis: 'per_application', basisLabel: '', pages: null, amount: 0, breakdown: [], paymentDue: '', payment: '' },
+    target: { title: '', number: '', issuedDate: '', addressee: '', method: '' },
+    ...overrides,
+  };
+}
+
+function withDecision(data: DocumentTemplateData, code: string): DocumentTemplateData {
+  const label = DECISIONS.find((d) => d.code === code)?.label ?? code;
+  return { ...data, decision: { ...(data.decision ?? { reasons: '', disclosed: '', withheld: '', referTo: '' }), code, label } };
+}
+
+function dataFor(name: string, base: DocumentTemplateData): DocumentTemplateData {
+  if (name.startsWith('reply.')) return withDecision(base, name.slice('reply.'.length));
+  if (name === 'consultation_letter.third_party') return { ...base, consultation: { ...base.consultation!, kind: 'third_party' } };
+  if (name === 'consultation_letter.agency') return { ...base, consultation: { ...base.consultation!, kind: 'agency' } };
+  return base;
+}
+
+const NON_REPLY = [
+  'receipt', 'correction_notice', 'extension_notice', 'consultation_letter.third_party', 'consultation_letter.agency', 'fee_notice',
+  'delivery_receipt',
+];
+const ALL = [...NON_REPLY, ...DECISION_CODES.map((c) => `reply.${c}`)];
+
+const WITHHOLDING_REMEDY =
+  '如对本答复不服，可以自收到本答复之日起六十日内向东江区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十三条第一款第（四）项）。';
+const ORDINARY_REMEDY =
+  '如对本答复不服，可以自收到本答复之日起六十日内向东江区人民政府申请行政复议，或者自收到本答复之日起六个月内向东江区人民法院提起行政诉讼。';
+
+/** The article(s) each reply must cite (《中华人民共和国政府信息公开条例》, 国务院令第711号). */
+const REPLY_ARTICLES: Record<string, string[]> = {
+  disclose: ['第三十六条第（一）项', '第（二）项'],
+  partial: ['第三十七条'],
+  'withhold.state_secret': ['第十四条'],
+  'withhold.law_prohibited': ['第十四条'],
+  'withhold.security_stability': ['第十四条'],
+  'withhold.third_party': ['第十五条', '第三十二条'],
+  'withhold.internal_affairs': ['第十六条第一款'],
+  'withhold.process_info': ['第十六条第二款'],
+  'withhold.enforcement_file': ['第十六条第二款'],
+  'withhold.inquiry': ['第三十六条第（七）项'],
+  'unavailable.not_held': ['第三十六条第（五）项'], // referTo given in full(); 第（四）项 is checked below
+  'unavailable.needs_creation': ['第三十八条'],
+  'unavailable.unclear': ['第三十条'],
+  'not_processed.petition': ['第三十九条第一款'],
+  'not_processed.repeat': ['第三十六条第（六）项'],
+  'not_processed.publication': ['第三十九条第二款'],
+  'not_processed.excessive': ['第三十五条'],
+  'not_processed.confirm_or_reissue': ['第二条', '第三十八条'],
+  'other.correction_lapsed': ['第三十条', '视为您放弃申请'],
+  'other.fee_unpaid': ['国办函〔2020〕109号', '视为您放弃申请'],
+  'other.other': ['终止处理'],
+};
+
+const BAD_TEXT = ['undefined', 'null', 'NaN', '[object', '<%', '%>', '。。', '，。', '：。', '“”', '（）', '《》', '于，'];
+
+function assertClean(name: string, title: string, body: string): void {
+  for (const bad of BAD_TEXT) assert.ok(!(title + '\n' + body).includes(bad), `${name}: contains ${JSON.stringify(bad)}\n${body}`);
+  assert.ok(title.length > 0 && !title.includes('\n'), `${name}: title`);
+  assert.ok(!body.includes('\n\n\n'), `${name}: paragraphs are separated by exactly one blank line`);
+  for (const p of body.split('\n\n')) {
+    assert.ok(p.length > 0 && !p.includes('\n'), `${name}: no line breaks inside a paragraph: ${JSON.stringify(p)}`);
+    assert.equal(p, p.trim(), `${name}: paragraphs are trimmed`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('document templates: catalogue and names', () => {
+  it('has one template per document type and one reply per decision code, each with a version', () => {
+    const list = listTemplates();
+    assert.deepEqual(list.map((t) => t.name).sort(), [...ALL].sort());
+    assert.equal(list.filter((t) => t.name.startsWith('reply.')).length, 21);
+    for (const t of list) {
+      assert.ok(Number.isInteger(t.version) && t.version >= 1, `${t.name} version`);
+      // The version is the one written on the file's first line.
+      const first = readFileSync(join(DOCUMENT_TEMPLATES_DIR, `${t.name}.ejs`), 'utf8').split('\n')[0];
+      assert.equal(first, `<%# version: ${t.version} %>`, t.name);
+    }
+  });
+
+  it('records the template name and version on every rendering', () => {
+    const r = renderDocumentText('receipt', full());
+    assert.equal(r.templateName, 'receipt');
+    assert.equal(r.templateVersion, listTemplates().find((t) => t.name === 'receipt')!.version);
+    assert.deepEqual(renderDocumentText('receipt', full()), r, 'cached templates render the same');
+  });
+
+  it('derives template names from kind and variant', () => {
+    assert.equal(templateNameFor('reply', 'withhold.third_party'), 'reply.withhold.third_party');
+    assert.equal(templateNameFor('consultation_letter', 'agency'), 'consultation_letter.agency');
+    assert.equal(templateNameFor('receipt'), 'receipt');
+    assert.equal(templateNameFor('fee_notice', null), 'fee_notice');
+    assert.throws(() => templateNameFor('memo' as never), /unknown document kind/);
+  });
+
+  it('labels every kind', () => {
+    assert.deepEqual(DOCUMENT_KIND_LABELS, {
+      reply: '答复书',
+      receipt: '登记回执',
+      correction_notice: '补正申请告知书',
+      extension_notice: '延期答复告知书',
+      consultation_letter: '征求意见书（函）',
+      fee_notice: '收费通知书',
+      delivery_receipt: '送达回证',
+    });
+  });
+
+  it('refuses unknown templates, partials and paths with a clear error', () => {
+    assert.throws(() => renderDocumentText('reply.withhold.unknown', full()), /unknown document template: "reply\.withhold\.unknown"/);
+    assert.throws(() => renderDocumentText('reply', full()), /unknown document template/);
+    assert.throws(() => renderDocumentText('_remedies', full()), /unknown document template/);
+    assert.throws(() => renderDocumentText('../pages/login', full()), /unknown document template/);
+  });
+
+  it('refuses to render a document without the data it is about', () => {
+    assert.throws(() => renderDocumentText('fee_notice', full({ fee: null })), /needs data\.fee/);
+    assert.throws(() => renderDocumentText('reply.disclose', full({ decision: null })), /needs data\.decision/);
+    assert.throws(() => renderDocumentText('delivery_receipt', full({ target: null })), /needs data\.target/);
+  });
+});
+
+describe('document templates: every template renders', () => {
+  for (const name of ALL) {
+    it(`${name}: full data`, () => {
+      const r = renderDocumentText(name, dataFor(name, full()));
+      assertClean(name, r.title, r.body);
+      const { addressee, paragraphs } = parseDocumentBody(r.body);
+      if (name === 'delivery_receipt') assert.equal(addressee, null, 'a 送达回证 is a form without an addressee');
+      else if (name.startsWith('consultation_letter')) assert.equal(addressee, '东江某某置业有限公司：');
+      else assert.equal(addressee, '张某某：');
+      assert.ok(paragraphs.length >= 2, name);
+      // The layout adds the agency name, the date and the number: the text does not repeat them.
+      assert.ok(!r.body.includes('东江区规划和自然资源局'), `${name}: no signature block`);
+      assert.ok(!r.body.includes('2026年3月12日'), `${name}: no issue date`);
+    });
+
+    it(`${name}: empty optional fields read naturally`, () => {
+      const r = renderDocumentText(name, dataFor(name, sparse()));
+      assertClean(name, r.title, r.body);
+    });
+  }
+
+  it('fills in sections missing from stored data', () => {
+    const data = full() as Partial<DocumentTemplateData>;
+    delete data.consultation;
+    const r = renderDocumentText('reply.withhold.third_party', withDecision(data as DocumentTemplateData, 'withhold.third_party'));
+    assertClean('reply.withhold.third_party', r.title, r.body);
+  });
+});
+
+describe('document templates: replies', () => {
+  const withholding = new Set<string>(DECISIONS.filter((d) => d.withholds).map((d) => d.code));
+
+  it('withholding decisions are exactly partial and withhold.*', () => {
+    assert.deepEqual([...withholding].sort(), DECISION_CODES.filter((c) => c === 'partial' || c.startsWith('withhold.')).sort());
+  });
+
+  for (const code of DECISION_CODES) {
+    it(`reply.${code}: cites its legal basis and the right remedies`, () => {
+      for (const [kind, base] of [['full', full()], ['sparse', sparse({ agency: full().agency })]] as const) {
+        const r = renderDocumentText(`reply.${code}`, withDecision(base, code));
+        assert.equal(r.title, '政府信息公开申请答复书');
+        if (kind === 'full') assert.ok(r.body.includes('本机关于2026年3月2日收到'), 'receipt date');
+        const articles = kind === 'sparse' && code === 'unavailable.not_held' ? ['第三十六条第（四）项'] : REPLY_ARTICLES[code];
+        assert.ok(articles, code);
+        for (const article of articles) assert.ok(r.body.includes(article), `${code} (${kind}) cites ${article}\n${r.body}`);
+        if (code !== 'other.other') assert.ok(r.body.includes('《中华人民共和国政府信息公开条例》') || code === 'other.fee_unpaid', code);
+        const last = r.body.split('\n\n').at(-1);
+        if (withholding.has(code)) {
+          assert.equal(last, WITHHOLDING_REMEDY, code);
+          assert.ok(!r.body.includes('六个月'), `${code}: no direct litigation`);
+        } else {
+          assert.equal(last, ORDINARY_REMEDY, code);
+          assert.ok(!r.body.includes('第二十三条'), `${code}: no 复议前置`);
+        }
+      }
+    });
+  }
+
+  it('states what was requested and when it was received', () => {
+    const r = renderDocumentText('reply.disclose', full());
+    assert.ok(r.body.includes('本机关于2026年3月2日收到您提出的政府信息公开申请（申请编号：DJ2026-0012）'), r.body);
+    assert.ok(r.body.includes('《东江区2025年度国有建设用地供应计划》（文号：东规资发〔2025〕8号）'), r.body);
+    const d = renderDocumentText('reply.disclose', full({ application: { ...full().application, documentTitle: null, documentNumber: null } }));
+    assert.ok(d.body.includes('您申请公开“东江区2025年度国有建设用地供应计划”。'), d.body);
+  });
+
+  it('includes the reasons, the disclosed and the withheld parts where given', () => {
+    const partial = renderDocumentText('reply.partial', withDecision(full(), 'partial'));
+    assert.ok(partial.body.includes('予以公开的内容：本机关门户网站“政府信息公开—计划规划”栏目。'), partial.body);
+    assert.ok(partial.body.includes('不予公开的内容：附件3中涉及的个人身份信息。'), partial.body);
+    assert.ok(partial.body.includes('不予公开的理由：该信息已于2025年4月10日在本机关门户网站主动公开。'), partial.body);
+    const disclose = renderDocumentText('reply.disclose', full());
+    assert.ok(disclose.body.includes('该信息已于2025年4月10日在本机关门户网站主动公开。'), disclose.body);
+    assert.ok(disclose.body.includes('获取方式：本机关门户网站“政府信息公开—计划规划”栏目。'), disclose.body);
+    const secret = renderDocumentText('reply.withhold.state_secret', withDecision(sparse({ agency: full().agency }), 'withhold.state_secret'));
+    assert.ok(secret.body.includes('经审查，您申请公开的政府信息属于依法确定为国家秘密的政府信息。'), secret.body);
+  });
+
+  it('not_held names the responsible agency under Art. 36(五), or says the information does not exist under 36(四)', () => {
+    const referred = renderDocumentText('reply.unavailable.not_held', withDecision(full(), 'unavailable.not_held'));
+    assert.ok(referred.body.includes('第三十六条第（五）项'));
+    assert.ok(referred.body.includes('负责公开该政府信息的行政机关为东江区住房和城乡建设局（联系电话：0760-87654321）'), referred.body);
+    const none = renderDocumentText('reply.unavailable.not_held', withDecision(sparse(), 'unavailable.not_held'));
+    assert.ok(none.body.includes('第三十六条第（四）项') && none.body.includes('该政府信息不存在'), none.body);
+    assert.ok(!none.body.includes('第（五）项'));
+  });
+
+  it('third-party withholding mentions the consultation without naming the third party', () => {
+    const r = renderDocumentText('reply.withhold.third_party', withDecision(full(), 'withhold.third_party'));
+    assert.ok(r.body.includes('本机关已于2026年3月5日依照《中华人民共和国政府信息公开条例》第三十二条的规定书面征求第三方的意见'), r.body);
+    assert.ok(!r.body.includes('东江某某置业有限公司'));
+  });
+
+  it('addresses an organisation as 贵单位', () => {
+    const org = full({ applicant: { name: '东江某某律师事务所', isOrganisation: true, address: null, postcode: null } });
+    const r = renderDocumentText('reply.withhold.process_info', withDecision(org, 'withhold.process_info'));
+    assert.ok(r.body.startsWith('东江某某律师事务所：'));
+    assert.ok(r.body.includes('收到贵单位提出的政府信息公开申请'), r.body);
+    assert.ok(!r.body.includes('您'), r.body);
+  });
+
+  it('falls back to a generic reconsideration body and court', () => {
+    const r = renderDocumentText('reply.not_processed.repeat', withDecision(sparse(), 'not_processed.repeat'));
+    assert.ok(r.body.includes('向有管辖权的行政复议机关申请行政复议，或者自收到本答复之日起六个月内向有管辖权的人民法院提起行政诉讼。'), r.body);
+  });
+});
+
+describe('document templates: notices', () => {
+  it('receipt: date, channel, case number, reply due date and Art. 33', () => {
+    const r = renderDocumentText('receipt', full());
+    assert.equal(r.title, '政府信息公开申请登记回执');
+    assert.ok(r.body.includes('本机关于2026年3月2日收到您通过邮寄方式提交的政府信息公开申请'), r.body);
+    assert.ok(r.body.includes('申请编号为DJ2026-0012'));
+    assert.ok(r.body.includes('第三十三条') && r.body.includes('20个工作日内予以答复（答复期限截至2026年3月30日）'), r.body);
+    assert.ok(r.body.includes('延长的期限最长不超过20个工作日'));
+    assert.ok(r.body.includes('联系电话：0760-12345678'));
+    const inPerson = renderDocumentText('receipt', full({ application: { ...full().application, channel: '当面' } }));
+    assert.ok(inPerson.body.includes('收到您当面提交的'), inPerson.body);
+  });
+
+  it('correction notice: every item, the period, the due date and the consequence', () => {
+    const items = ['请写明所需文件的名称', '请提供身份证明复印件', '请说明所需信息的形成时间'];
+    const r = renderDocumentText('correction_notice', full({ correction: { items, periodWorkingDays: 15, dueDate: '2026年3月25日' } }));
+    assert.equal(r.title, '补正申请告知书');
+    const { paragraphs } = parseDocumentBody(r.body);
+    items.forEach((item, i) => assert.ok(paragraphs.includes(`${i + 1}.${item}。`), `item ${i + 1}\n${r.body}`));
+    assert.ok(r.body.includes('补正期限为15个工作日，请您于2026年3月25日前（含当日）将补正后的申请提交本机关'), r.body);
+    assert.ok(r.body.includes('答复期限自本机关收到补正的申请之日起计算'));
+    assert.ok(r.body.includes('视为放弃申请，本机关不再处理该政府信息公开申请'));
+    assert.ok(r.body.includes('第三十条'));
+  });
+
+  it('extension notice: reason, working days, new due date, Art. 33(2)', () => {
+    const r = renderDocumentText('extension_notice', full());
+    assert.equal(r.title, '延期答复告知书');
+    assert.ok(r.body.includes('因所申请信息数量较大，需要调取档案并进行保密审查，本机关需要延长答复期限'), r.body);
+    assert.ok(r.body.includes('第三十三条第二款') && r.body.includes('政府信息公开工作机构负责人同意'));
+    assert.ok(r.body.includes('答复期限延长20个工作日，本机关将于2026年4月28日前（含当日）作出答复'), r.body);
+  });
+
+  it('third-party consultation: Art. 32, 15 working days, the opinion due date; the applicant is not named', () => {
+    const r = renderDocumentText('consultation_letter.third_party', full());
+    assert.equal(r.title, '征求意见书');
+    assert.ok(r.body.includes('第三十二条'));
+    assert.ok(r.body.includes('15个工作日内（即2026年3月26日前，含当日）'), r.body);
+    assert.ok(r.body.includes('逾期未提出意见的，由本机关依照'));
+    assert.ok(r.body.includes('公共利益造成重大影响'));
+    assert.ok(!r.body.includes('张某某'), 'the applicant is not disclosed to the third party');
+    const person = renderDocumentText('consultation_letter.third_party', full({ consultation: { ...full().consultation!, party: '李某某' } }));
+    assert.ok(person.body.startsWith('李某某：') && person.body.includes('涉及您的商业秘密、个人隐私等'), person.body);
+  });
+
+  it('agency consultation: Art. 34, deemed consent', () => {
+    const r = renderDocumentText('consultation_letter.agency', full({ consultation: { kind: 'agency', party: '东江区住房和城乡建设局', sentDate: '2026年3月5日', opinionDue: '2026年3月26日' } }));
+    assert.equal(r.title, '征求意见函');
+    assert.ok(r.body.startsWith('东江区住房和城乡建设局：'));
+    assert.ok(r.body.includes('第三十四条') && r.body.includes('逾期未提出意见的，视为同意公开'), r.body);
+    assert.ok(r.body.includes('2026年3月26日'));
+  });
+
+  it('fee notice: basis, standard, breakdown, amount, how and by when to pay', () => {
+    const r = renderDocumentText('fee_notice', full());
+    assert.equal(r.title, '收费通知书');
+    assert.ok(r.body.includes('国办函〔2020〕109号'));
+    assert.ok(r.body.includes('计收方式：按量收费。'));
+    assert.ok(r.body.includes('31—100页（含100页）的部分，每页收费10元'));
+    assert.ok(r.body.includes('共计120页'));
+    assert.ok(r.body.includes('（1）31—100页：70页×10元/页＝700元。') && r.body.includes('（2）101—120页：20页×20元/页＝400元。'), r.body);
+    assert.ok(r.body.includes('应缴金额：人民币1100元。'), r.body);
+    assert.ok(r.body.includes('缴费方式：请于缴费期限内持本通知书到东江区人民路1号缴纳'));
+    assert.ok(r.body.includes('自收到本通知书之次日起20个工作日内缴纳（缴费期限截至2026年4月9日）'), r.body);
+    assert.ok(r.body.includes('不计算在答复期限内') && r.body.includes('视为放弃申请'));
+
+    const perApplication = renderDocumentText('fee_notice', full({
+      fee: { basis: 'per_application', basisLabel: '按件收费', pages: null, amount: 200.5, breakdown: [], paymentDue: '2026年4月9日', payment: '银行转账' },
+    }));
+    assert.ok(perApplication.body.includes('计收方式：按件收费。'));
+    assert.ok(perApplication.body.includes('11—30件（含30件）的部分，每件收费100元'), perApplication.body);
+    assert.ok(!perApplication.body.includes('每页'));
+    assert.ok(perApplication.body.includes('人民币200.50元') && perApplication.body.includes('缴费方式：银行转账。'), perApplication.body);
+    assert.ok(!perApplication.body.includes('计费明细'));
+  });
+
+  it('delivery receipt: the document, its number, the addressee, the method and lines to sign', () => {
+    const r = renderDocumentText('delivery_receipt', full());
+    assert.equal(r.title, '送达回证');
+    const { paragraphs } = parseDocumentBody(r.body);
+    assert.ok(paragraphs.includes('送达文书：政府信息公开申请答复书（东规资公复〔2026〕12号）'), r.body);
+    assert.ok(paragraphs.includes('受送达人：张某某'));
+    assert.ok(paragraphs.includes('送达地址：东江区幸福路8号（邮政编码：528400）'));
+    assert.ok(paragraphs.includes('送达方式：邮寄'));
+    assert.ok(paragraphs.includes('受送达人签名（盖章）：＿＿＿＿＿＿'));
+    assert.ok(paragraphs.some((p) => p.startsWith('签收日期：')));
+    assert.ok(paragraphs.includes('送达人：＿＿＿＿＿＿'));
+    assert.ok(paragraphs.some((p) => p.startsWith('备注：')));
+    const blank = renderDocumentText('delivery_receipt', full({ target: { ...full().target!, method: '', addressee: '东江某某置业有限公司' } }));
+    assert.ok(blank.body.includes('送达方式：＿＿＿＿＿＿') && blank.body.includes('送达地址：＿＿＿＿＿＿'), blank.body);
+  });
+});
+
+describe('parseDocumentBody', () => {
+  it('round-trips every rendered body', () => {
+    for (const name of ALL) {
+      const { body } = renderDocumentText(name, dataFor(name, full()));
+      const { addressee, paragraphs } = parseDocumentBody(body);
+      assert.equal([...(addressee ? [addressee] : []), ...paragraphs].join('\n\n'), body, name);
+    }
+  });
+
+  it('normalises a user-edited body', () => {
+    const edited = '\r\n  张某某：\r\n\r\n\r\n本机关于2026年3月2日\r\n收到您的申请。  \n \n\u3000\u3000如对本答复不服，\n可以依法申请行政复议。\n\nSee the PDF\nattached here.\n\n';
+    assert.deepEqual(parseDocumentBody(edited), {
+      addressee: '张某某：',
+      paragraphs: ['本机关于2026年3月2日收到您的申请。', '如对本答复不服，可以依法申请行政复议。', 'See the PDF attached here.'],
+    });
+  });
+
+  it('recognises an addressee only when it looks like one', () => {
+    assert.equal(parseDocumentBody('Zhang:\n\ntext').addressee, 'Zhang:');
+    assert.deepEqual(parseDocumentBody('本机关于2026年3月2日收到您的申请。\n\n特此告知。'), {
+      addressee: null,
+      paragraphs: ['本机关于2026年3月2日收到您的申请。', '特此告知。'],
+    });
+    const long = '甲'.repeat(60) + '：';
+    assert.equal(parseDocumentBody(`${long}\n\n正文`).addressee, null, 'more than 60 characters is not an addressee');
+    assert.equal(parseDocumentBody(`${'甲'.repeat(59)}：\n\n正文`).addressee, '甲'.repeat(59) + '：');
+    assert.deepEqual(parseDocumentBody(''), { addressee: null, paragraphs: [] });
+    assert.deepEqual(parseDocumentBody('\n \n'), { addressee: null, paragraphs: [] });
+  });
+});
