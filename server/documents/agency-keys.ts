@@ -16,7 +16,14 @@ export const keyPath = (config: Config, agencyCode: string) => join(config.dataD
 export const sealPngPath = (config: Config, sha256: string) => join(config.dataDir, 'seals', `${sha256}.png`);
 
 /** `disclosure-desk agency cert --code C`: a self-signed certificate for demos and tests. */
+function passphrase(config: Config, agency: Agency): string {
+  const p = keyPassphraseFor(config, agency.code);
+  if (!p) throw new HttpError(500, 'no_passphrase', `未配置签章证书口令：请设置环境变量 KEY_PASSPHRASE（或 ${agency.code} 专用的口令变量）`);
+  return p;
+}
+
 export async function makeSelfSignedKey(config: Config, agency: Agency): Promise<string> {
+  passphrase(config, agency);
   const p12 = generateAgencyP12({ agencyName: agency.name, agencyCode: agency.code, passphrase: keyPassphraseFor(config, agency.code) });
   const path = keyPath(config, agency.code);
   await mkdir(join(config.dataDir, 'keys'), { recursive: true });
@@ -50,10 +57,11 @@ export async function signerFor(config: Config, agency: Agency): Promise<Documen
   const cached = signers.get(agency.code);
   if (cached && cached.mtimeMs === mtimeMs) return cached.signer;
   try {
-    const signer = loadAgencySigner(await readFile(path), keyPassphraseFor(config, agency.code));
+    const signer = loadAgencySigner(await readFile(path), passphrase(config, agency));
     signers.set(agency.code, { mtimeMs, signer });
     return signer;
   } catch (e) {
+    if (e instanceof HttpError) throw e;
     throw new HttpError(500, 'signing_key', `${agency.name}的签章证书无法使用（口令错误或文件损坏）：${(e as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadAgencySigner } from '../../server/documents/signer.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '../../db/knex.js';
@@ -101,6 +102,19 @@ describe('the disclosure-desk command line', () => {
     const r = cli(['user', 'add', '--username', 'shorty', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'abc\n');
     assert.equal(r.code, 1);
     assert.match(r.err, /至少 8 位/);
+  });
+
+  it('agency cert makes a PKCS#12 signing key without asking anything', () => {
+    const r = cli(['agency', 'cert', '--code', 'GHZY']);
+    assert.equal(r.code, 0, r.err);
+    const p12 = readFileSync(join(dir, 'keys', 'GHZY.p12'));
+    assert.ok(p12.length > 1000);
+    // Readable with the configured passphrase (kept in DATA_DIR outside production), not another.
+    const pass = readFileSync(join(dir, '.key-passphrase'), 'utf8').trim();
+    assert.doesNotThrow(() => loadAgencySigner(p12, pass));
+    assert.throws(() => loadAgencySigner(p12, 'wrong-passphrase'));
+    assert.equal(cli(['agency', 'cert', '--code', 'NOPE']).code, 1);
+    assert.equal(cli(['agency', 'cert']).code, 2);
   });
 
   it('demo refuses a database that already has data', () => {

@@ -211,4 +211,41 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
     assert.deepEqual(seqs, [1, 2, 3, 4, 5]);
     assert.ok(numbers.every((n) => n.startsWith('东建交公复〔2026〕')));
   });
+
+  it('the public verification page checks an uploaded copy without login', async () => {
+    const app = await register();
+    const receipt = (await docs(app.id))[0];
+    const pdf = await pdfOf(receipt.id);
+    const agent = request.agent(env.app);
+    const page = await agent.get('/verify');
+    assert.equal(page.status, 200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const ok = await agent.post('/verify').field('_csrf', csrf).attach('pdf', pdf, { filename: 'copy.pdf', contentType: 'application/pdf' });
+    assert.equal(ok.status, 200);
+    assert.match(ok.text, /验证通过/);
+    assert.ok(ok.text.includes(receipt.number));
+    const changed = Buffer.from(pdf);
+    changed[100] = changed[100]! ^ 0x01;
+    const bad = await agent.post('/verify').field('_csrf', csrf).attach('pdf', changed, { filename: 'copy.pdf', contentType: 'application/pdf' });
+    assert.match(bad.text, /验证未通过/);
+  });
+
+  it('the case page lists the documents with preview links and the actions the user may take', async () => {
+    const app = await register();
+    await send(app.id, 'cw', { type: 'REQUEST_CORRECTION', date: '2026-11-05', items: ['请写明文件名称'], periodWorkingDays: 10 });
+    const agent = request.agent(env.app);
+    const login = await agent.get('/login');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
+    await agent.post('/login').type('form').send({ username: 'cw', password: 'test-pass-123', _csrf: csrf });
+    const page = await agent.get(`/applications/${app.id}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /政府信息公开申请登记回执/);
+    assert.match(page.text, /补正申请告知书/);
+    assert.match(page.text, /签发（编号、盖章、签名）/);
+    const notice = (await docs(app.id)).find((d: { kind: string }) => d.kind === 'correction_notice');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const issued = await agent.post(`/documents/${notice.id}/issue`).type('form').send({ _csrf: token, date: '2026-11-05' });
+    assert.equal(issued.status, 303);
+    assert.equal((await docs(app.id)).find((d: { id: number }) => d.id === notice.id).status, 'issued');
+  });
 });
