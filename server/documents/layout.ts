@@ -364,3 +364,14 @@ export async function renderDocumentPdf(content: DocumentContent, opts: RenderOp
   if (!signer) return pdf;
   return new SignPdf().sign(pdf, signer, signingTime);
 }
+
+/**
+ * Parses the fonts and warms the code paths with a throwaway document (~0.3 s), so the first real
+ * document of a server process renders as fast as the rest (~15–20 ms). Call at start-up.
+ */
+export async function warmUpDocumentRenderer(): Promise<void> {
+  await renderDocumentPdf(
+    { title: '政府信息公开申请答复书', number: null, addressee: '申请人：', paragraphs: ['特此告知。'], agencyName: '人民政府', date: '2026-01-01' },
+    { seal: { kind: 'vector', agencyName: '人民政府', purpose: '政府信息公开专用章' }, signer: null },
+  );
+}

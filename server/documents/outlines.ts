@@ -102,6 +102,15 @@ export function fillGlyph(doc: PDFKit.PDFDocument, ch: string, weight: FontWeigh
   doc.restore();
 }
 
+/** Centre of the em box above the baseline, font units. */
+export const EM_CENTRE_UNITS = EM_CENTRE;
+
+/** Cached PDF path operators of a character (font units, y up) and its advance. */
+export function glyphOutline(ch: string, weight: FontWeight): { ops: string; advance: number; unitsPerEm: number } {
+  const o = outline(ch, weight);
+  return { ops: o.ops, advance: o.advance, unitsPerEm: documentFont(weight).unitsPerEm };
+}
+
 /** Advance width of a character in em (1 for ideographs). */
 export function glyphAdvance(ch: string, weight: FontWeight): number {
   return outline(ch, weight).advance / documentFont(weight).unitsPerEm;

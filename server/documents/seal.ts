@@ -1,32 +1,32 @@
-// The agency's round red seal (公章), drawn with vector operations, and where it goes on the page.
-//
-// Shape follows the usual form of a Chinese state organ's seal (国务院《关于国家行政机关和企业事业单位
-// 社会团体印章的规定》(国发〔1999〕25号) and GA 241 for the seal itself): a circle with a red rim, the
-// agency name along the upper arc reading left to right, a five-pointed star in the centre and the
-// purpose (e.g. 政府信息公开专用章) in a horizontal line under the star. Diameter ~42 mm.
+// The agency's round red seal (公章) on the signature page: where it goes and how it is drawn.
 //
 // Placement per GB/T 9704-2012 §7.3.5.1: the seal is centred on the agency name and date and
-// presses on them (端正、居中下压发文机关署名和成文日期), with the name and date slightly below
-// the seal's centre (居印章中心偏下位置); its top edge is within one line of the body text
-// (印章顶端应当上距正文一行之内).
+// presses on them (端正、居中下压发文机关署名和成文日期), with the name and date slightly below the
+// seal's centre (使发文机关署名和成文日期居印章中心偏下位置); its top edge is within one line of
+// the body text (印章顶端应当上距正文一行之内).
+//
+// The seal artwork (drawn vectors, or an uploaded PNG) is turned into PDF XObject bytes once and
+// cached, so each further document only copies ~15 KB of ready-compressed bytes.
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import type { SealSpec } from './document-content.js';
 import type { DocumentLayout, PageBox } from './layout.js';
 import { MM, PITCH } from './page-geometry.js';
-import { fillGlyph, glyphAdvance } from './outlines.js';
+import { decodePng } from './png-decode.js';
+import { sealContent } from './seal-artwork.js';
 
 export const SEAL_DIAMETER = 42 * MM;
 export const SEAL_RED = '#E60012';
-/** Rim width ~1.2 mm. */
-const RIM = 1.2 * MM;
 /** Ink opacity: the seal sits on top of the date; text under it must stay readable. */
 const SEAL_OPACITY = 0.85;
 
 export type SealBox = PageBox;
 
 /**
- * The seal's bounding box on the signature page. Its centre is horizontally on the centre of the
- * date (over which the agency name is itself centred) and vertically a quarter line above the
- * middle of the two-line name/date block, so the name and date sit just below the seal's centre.
+ * The seal's bounding box on the signature page (points from the page's top-left corner). Its
+ * centre is horizontally on the centre of the date (over which the agency name is itself centred)
+ * and vertically a quarter line above the middle of the two-line name/date block, so the name and
+ * date sit just below the seal's centre.
  */
 export function sealBox(layout: DocumentLayout): SealBox {
   const { agencyName, date, pageIndex } = layout.signature;
@@ -37,14 +37,92 @@ export function sealBox(layout: DocumentLayout): SealBox {
   return { pageIndex, x: cx - r, y: cy - r, w: 2 * r, h: 2 * r };
 }
 
+// ---- cached artwork ----
+
+type Artwork =
+  | { kind: 'form'; size: number; stream: Buffer }
+  | { kind: 'image'; width: number; height: number; colors: 1 | 3; stream: Buffer; alpha: Buffer | null }
+  | { kind: 'unsupported' };
+
+const MAX_CACHED = 64;
+const artworkCache = new Map<string, Artwork>();
+
+function cached(key: string, make: () => Artwork): Artwork {
+  let art = artworkCache.get(key);
+  if (!art) {
+    art = make();
+    if (artworkCache.size >= MAX_CACHED) artworkCache.delete(artworkCache.keys().next().value!);
+    artworkCache.set(key, art);
+  }
+  return art;
+}
+
+function artworkFor(spec: SealSpec): Artwork {
+  if (spec.kind === 'vector') {
+    return cached(`vector\u0000${spec.agencyName}\u0000${spec.purpose}`, () => ({
+      kind: 'form',
+      size: SEAL_DIAMETER,
+      stream: deflateSync(Buffer.from(sealContent(spec.agencyName, spec.purpose, SEAL_DIAMETER), 'latin1')),
+    }));
+  }
+  const key = 'png\u0000' + createHash('sha256').update(spec.png).digest('hex');
+  return cached(key, () => {
+    const png = decodePng(spec.png);
+    if (!png) return { kind: 'unsupported' };
+    return {
+      kind: 'image',
+      width: png.width,
+      height: png.height,
+      colors: png.colors,
+      stream: deflateSync(png.pixels),
+      alpha: png.alpha ? deflateSync(png.alpha) : null,
+    };
+  });
+}
+
+// ---- drawing ----
+
+const num = (v: number): string => v.toFixed(3);
+
+/** A stream object whose bytes are already Flate-compressed (pdfkit leaves them as they are). */
+function streamRef(doc: PDFKit.PDFDocument, dict: Record<string, unknown>, bytes: Buffer): PDFKit.PDFKitReference {
+  const ref = doc.ref({ ...dict, Filter: 'FlateDecode' });
+  ref.end(bytes);
+  return ref;
+}
+
 /** Draws the seal into `box` on the current page of `doc`. */
 export function drawSeal(doc: PDFKit.PDFDocument, spec: SealSpec, box: SealBox): void {
+  const art = artworkFor(spec);
+  const internal = doc as unknown as { _sealCount?: number; page: { xobjects: Record<string, PDFKit.PDFKitReference> } };
+  const page = internal.page;
+  const name = `Seal${(internal._sealCount = (internal._sealCount ?? 0) + 1)}`;
   doc.save();
   applySealInk(doc);
-  if (spec.kind === 'png') {
-    doc.image(spec.png, box.x, box.y, { width: box.w, height: box.h });
+  if (art.kind === 'unsupported') {
+    // 16-bit or interlaced PNG: let pdfkit decode it (slower, per document).
+    if (spec.kind === 'png') doc.image(spec.png, box.x, box.y, { width: box.w, height: box.h });
+  } else if (art.kind === 'form') {
+    const form = streamRef(doc, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, art.size, art.size], Resources: {} }, art.stream);
+    page.xobjects[name] = form;
+    // Form space is y-up with its origin at the lower left of the box.
+    const s = box.w / art.size;
+    doc.addContent(`${num(s)} 0 0 ${num(-s)} ${num(box.x)} ${num(box.y + box.h)} cm /${name} Do`);
   } else {
-    drawVectorSeal(doc, spec.agencyName, spec.purpose, box);
+    const image = {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: art.width,
+      Height: art.height,
+      BitsPerComponent: 8,
+      ColorSpace: art.colors === 3 ? 'DeviceRGB' : 'DeviceGray',
+    };
+    const smask = art.alpha
+      ? { SMask: streamRef(doc, { ...image, ColorSpace: 'DeviceGray' }, art.alpha) }
+      : {};
+    page.xobjects[name] = streamRef(doc, { ...image, ...smask }, art.stream);
+    // The image fills the unit square; its first row is at the top.
+    doc.addContent(`${num(box.w)} 0 0 ${num(-box.h)} ${num(box.x)} ${num(box.y + box.h)} cm /${name} Do`);
   }
   doc.restore();
 }
@@ -66,71 +144,3 @@ function applySealInk(doc: PDFKit.PDFDocument): void {
   internal.page.ext_gstates['GsSeal'] = internal._sealGs;
   doc.addContent('/GsSeal gs');
 }
-
-function drawVectorSeal(doc: PDFKit.PDFDocument, agencyName: string, purpose: string, box: SealBox): void {
-  const r = box.w / 2;
-  const cx = box.x + r;
-  const cy = box.y + r;
-  doc.fillColor(SEAL_RED).strokeColor(SEAL_RED);
-
-  // Rim: outer edge on the seal's diameter.
-  doc.lineWidth(RIM).circle(cx, cy, r - RIM / 2).stroke();
-  const inner = r - RIM;
-
-  // Five-pointed solid star, point up, ~13 mm across.
-  const outerStar = 0.32 * r;
-  const innerStar = outerStar * 0.382;
-  const points: Array<[number, number]> = [];
-  for (let k = 0; k < 10; k++) {
-    const rad = (-90 + k * 36) * (Math.PI / 180);
-    const rr = k % 2 === 0 ? outerStar : innerStar;
-    points.push([cx + rr * Math.cos(rad), cy + rr * Math.sin(rad)]);
-  }
-  doc.polygon(...points).fill();
-
-  // Agency name along the upper arc, clockwise from lower left (~210°) to lower right (~−30°),
-  // each character upright relative to the rim (its top towards the rim).
-  const name = [...agencyName.trim()];
-  const size = 0.28 * r;
-  const radius = inner - 0.9 * MM - size / 2;
-  const perChar = (size * 1.1) / radius; // radians per character at natural width
-  const maxSpan = (240 * Math.PI) / 180;
-  const minSpan = (150 * Math.PI) / 180;
-  const n = name.length;
-  let span = n > 1 ? perChar * (n - 1) : 0;
-  let condense = 1;
-  if (span > maxSpan) {
-    condense = Math.max(0.55, maxSpan / span);
-    span = maxSpan;
-  } else if (n > 3 && span < minSpan) {
-    span = Math.min(minSpan, perChar * 1.6 * (n - 1));
-  }
-  name.forEach((ch, i) => {
-    const theta = Math.PI / 2 + span / 2 - (n > 1 ? (i * span) / (n - 1) : 0);
-    fillGlyph(doc, ch, 'bold', {
-      cx: cx + radius * Math.cos(theta),
-      cy: cy - radius * Math.sin(theta),
-      size,
-      rotate: 90 - (theta * 180) / Math.PI,
-      condense,
-    });
-  });
-
-  // Purpose line, horizontal, under the star; condensed to fit the chord of the circle.
-  const chars = [...purpose.trim()];
-  if (chars.length > 0) {
-    const pSize = 0.17 * r;
-    const pCentreY = cy + 0.6 * r;
-    const lowest = pCentreY - cy + pSize / 2;
-    const chord = 2 * Math.sqrt(Math.max(0, inner * inner - lowest * lowest)) * 0.88;
-    const natural = chars.reduce((w, ch) => w + glyphAdvance(ch, 'bold') * pSize, 0);
-    const pCondense = Math.min(1, chord / natural);
-    let x = cx - (natural * pCondense) / 2;
-    for (const ch of chars) {
-      const adv = glyphAdvance(ch, 'bold') * pSize * pCondense;
-      fillGlyph(doc, ch, 'bold', { cx: x + adv / 2, cy: pCentreY, size: pSize, condense: pCondense });
-      x += adv;
-    }
-  }
-}
-
