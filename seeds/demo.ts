@@ -7,6 +7,7 @@ import { addAgency, addUser } from '../server/admin/admin-service.js';
 import { makeSelfSignedKey } from '../server/documents/agency-keys.js';
 import { findUserByUsername, withoutHash, type User } from '../server/admin/user-store.js';
 import { applyApplicationEvent, registerApplication } from '../server/cases/application-service.js';
+import { applyAppealEvent, createAppeal } from '../server/appeals/appeal-service.js';
 import type { Applicant, Intake } from '../server/cases/intake.js';
 import { loadCalendar } from '../server/calendar-store.js';
 import type { AppContext } from '../server/context.js';
@@ -178,6 +179,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
   };
   const calendar = await loadCalendar(db);
   const today = clock.today();
+  const ids: number[] = [];
   for (const c of demoCases()) {
     const caseworker = await userOf(c.agencyUser);
     const receivedDate = workingDaysAgo(calendar, today, c.receivedDaysAgo);
@@ -186,10 +188,26 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
       { applicant: c.applicant, channel: c.channel, receivedDate, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper' } },
       [], null,
     );
+    ids.push(view.id);
     for (const [type, daysAgo, payload, by] of c.steps) {
       const actor = by ? await userOf(by) : caseworker;
       const date = workingDaysAgo(calendar, today, daysAgo);
       await applyApplicationEvent(ctx, actor, view.id, { body: { type, date: date < receivedDate ? receivedDate : date, ...payload }, ip: null });
     }
   }
+
+  // One case under reconsideration, one in litigation (ui.md): the legal staff's side of the story.
+  const legal = await userOf('legal');
+  const withheld = ids[ids.length - 1]!; // 林涛's closed case at the district office
+  const recon = await createAppeal(ctx, legal, withheld, {
+    kind: 'reconsideration', procedure: 'simplified', body: '东江区人民政府', externalCaseNumber: `东府复〔${today.slice(0, 4)}〕17号`,
+    receivedDate: workingDaysAgo(calendar, today, 12), acceptedDate: workingDaysAgo(calendar, today, 13), claims: '撤销被申请人作出的政府信息公开答复，责令其重新答复。',
+  }, null);
+  await applyAppealEvent(ctx, legal, recon.id, { type: 'DRAFT_ANSWER', date: workingDaysAgo(calendar, today, 10), summary: '经检索，本机关未制作或获取申请的信息，已告知负责机关。' }, { ip: null });
+  await applyAppealEvent(ctx, legal, recon.id, { type: 'SUBMIT_ANSWER', date: workingDaysAgo(calendar, today, 8), evidence: [] }, { ip: null });
+  const delivered = ids[9]!; // 周晓梅's delivered case at the construction and transport commission
+  await createAppeal(ctx, legal, delivered, {
+    kind: 'litigation', procedure: 'first_instance', simplified: true, body: '东江区人民法院', externalCaseNumber: `（${today.slice(0, 4)}）沪0115行初238号`,
+    receivedDate: workingDaysAgo(calendar, today, 4), filedDate: workingDaysAgo(calendar, today, 6), claims: '判令被告公开全部加装电梯项目的审批材料。',
+  }, null);
 }

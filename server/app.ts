@@ -11,6 +11,7 @@ import { pageRouter } from './routes/page-routes.js';
 import { adminPageRouter } from './routes/admin-page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
+import { appealPageRouter } from './routes/appeal-page-routes.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -55,6 +56,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));
   app.use('/', documentPageRouter(ctx));
+  app.use('/', appealPageRouter(ctx));
   app.use('/', pageRouter(ctx));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', '页面或接口不存在')));

@@ -12,8 +12,10 @@
 //    below) and test the migration from it.
 // 3. migrateSnapshot() in application-judge.ts runs migrateToCurrent() and rebuilds the snapshot
 //    with `applicationMachine.resolveState({ value, context })`, which validates the state name and
-//    recomputes status ('done' for `closed`), then persists it again. The server migrates on read
-//    (and may write the result back with the new machineVersion), or in bulk from the CLI.
+//    recomputes status from the current machine (since version 2 no state is final, so every
+//    migrated snapshot is 'active'; a stored `status` is never carried over), then persists it again.
+//    The server migrates on read (and may write the result back with the new machineVersion), or in
+//    bulk from the CLI.
 //
 // Deadlines are not part of the snapshot (they are recomputed from the event history by clock.ts),
 // so a migration never has to touch dates beyond moving fields.
@@ -83,8 +85,65 @@ const migrateV0toV1: Migrator = ({ value, context }) => {
   return { value: renamed, context: { ...rest, review } };
 };
 
+/**
+ * A version-1 snapshot, kept as the reference for the 1 → 2 migrator: a delivered case with an
+ * approved extension. In version 1 `closed` was a final state (status 'done', no event accepted),
+ * there was no `reopenings` list, and an extension had no `round`.
+ */
+export const V1_FIXTURE = {
+  machineVersion: 1,
+  snapshot: {
+    status: 'done',
+    value: 'closed',
+    historyValue: {},
+    children: {},
+    context: {
+      correction: null,
+      consultations: [],
+      extension: {
+        requestedDate: '2024-09-25',
+        workingDays: 10,
+        reason: '需调取档案',
+        status: 'approved',
+        decidedDate: '2024-09-26',
+        rejectReason: null,
+      },
+      fee: null,
+      draft: {
+        decision: 'unavailable.not_held',
+        reasons: null,
+        disclosed: null,
+        withheld: null,
+        referTo: null,
+        draftedBy: 1,
+        draftedDate: '2024-10-08',
+      },
+      review: { returns: [], approvedBy: 3, approvedDate: '2024-10-09', checklist: ['已核对'] },
+      issuedBy: 4,
+      issuedDate: '2024-10-10',
+      delivery: { date: '2024-10-12', method: '邮寄' },
+      decision: 'unavailable.not_held',
+      closedDate: '2024-10-12',
+      closedReason: 'delivered',
+    },
+  },
+} as const;
+
+// Version 2 adds reopening (重新办理, REOPEN): `closed` is no longer final, the context gains an
+// empty `reopenings` list, and an extension records the handling round it belongs to (every
+// version-1 extension belongs to round 0, the original handling). No state is renamed; the
+// 'done' status of a closed version-1 snapshot is dropped by migrateSnapshot (see 3. above).
+const migrateV1toV2: Migrator = ({ value, context }) => {
+  const next: Record<string, unknown> = { ...context, reopenings: [] };
+  const { extension } = context;
+  if (typeof extension === 'object' && extension !== null && !Object.hasOwn(extension, 'round')) {
+    next.extension = { ...extension, round: 0 };
+  }
+  return { value, context: next };
+};
+
 /** MIGRATORS[n] takes a version-n snapshot to version n+1. */
-const MIGRATORS: readonly Migrator[] = [migrateV0toV1];
+const MIGRATORS: readonly Migrator[] = [migrateV0toV1, migrateV1toV2];
 
 /**
  * Run the migrators from `fromVersion` up to `toVersion` on the `{ value, context }` of a stored

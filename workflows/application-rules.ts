@@ -7,7 +7,7 @@
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
 import { isRole, ROLE_LABELS } from './roles.js';
 import { formatChineseDate, isIsoDate } from './dates.js';
-import { CONSULTATION_KINDS, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
+import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation, EventOf } from './application-types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +40,11 @@ function intBetween(value: unknown, min: number, max: number): boolean {
 /** Payload rules only judge their own event type; other types pass. */
 function on<T extends ApplicationEventType>(type: T, test: (ctx: ApplicationContext, ev: EventOf<T>) => boolean) {
   return (ctx: ApplicationContext, ev: ApplicationEvent): boolean => ev.type !== type || test(ctx, ev as EventOf<T>);
+}
+/** The round of the recorded extension; 0 for one stored before rounds existed. */
+function extensionRound(ctx: ApplicationContext): number {
+  const round: unknown = ctx.extension?.round;
+  return typeof round === 'number' ? round : 0;
 }
 /** Open consultations still inside their opinion period on the event date (Arts. 32, 34). */
 function consultationsWithinPeriod(ctx: ApplicationContext, ev: ApplicationEvent): Consultation[] {
@@ -193,12 +198,17 @@ export const RULES = {
     },
   },
 
-  // Art. 33: one extension of at most 20 working days, asked for before replyDue.
+  // Art. 33: one extension of at most 20 working days, asked for before replyDue. A reopened case
+  // (重新办理) answers anew under a new deadline, so the one extension is counted per handling round:
+  // an extension of an earlier round stays in the context as history but no longer counts.
   noExtensionYet: {
     status: 409,
     payloadFree: true,
-    test: (ctx) => ctx.extension === null,
-    message: () => '本申请已申请过延期，延期答复只能一次（第三十三条）',
+    test: (ctx) => ctx.extension === null || extensionRound(ctx) < currentRound(ctx),
+    message: (ctx) =>
+      currentRound(ctx) > 0
+        ? '本次重新办理中已申请过延期，延期答复只能一次（第三十三条）'
+        : '本申请已申请过延期，延期答复只能一次（第三十三条）',
   },
   extensionBeforeReplyDue: {
     status: 422,
@@ -218,10 +228,11 @@ export const RULES = {
     test: on('REQUEST_EXTENSION', (_ctx, ev) => text(ev.reason)),
     message: () => '须说明延期理由',
   },
+  // A request left undecided when the case closed belongs to that round; a reopening does not revive it.
   extensionRequested: {
     status: 409,
     payloadFree: true,
-    test: (ctx) => ctx.extension?.status === 'requested',
+    test: (ctx) => ctx.extension?.status === 'requested' && extensionRound(ctx) === currentRound(ctx),
     message: () => '没有待审批的延期申请',
   },
   notBeforeExtensionRequest: {
@@ -366,11 +377,14 @@ export const RULES = {
 
   // Domain §2.2: an on-the-spot reply answers at the counter; once consulting, charging, extending
   // or drafting has started the case follows the written route.
+  // A reopened case answers a reconsideration decision or judgment: in writing, never at the counter.
   nothingStartedYet: {
     status: 409,
     payloadFree: true,
-    test: (ctx) => ctx.consultations.length === 0 && ctx.fee === null && ctx.extension === null && ctx.draft === null,
-    message: () => '已开始征求意见、收费、延期或拟稿的申请不能当场答复',
+    test: (ctx) =>
+      ctx.consultations.length === 0 && ctx.fee === null && ctx.extension === null && ctx.draft === null && currentRound(ctx) === 0,
+    message: (ctx) =>
+      currentRound(ctx) > 0 ? '重新办理的申请须书面答复，不能当场答复' : '已开始征求意见、收费、延期或拟稿的申请不能当场答复',
   },
   // Withholding needs written reasons and the confidentiality review (Arts. 17, 36(三)), so it is
   // never given on the spot.
@@ -381,6 +395,35 @@ export const RULES = {
       isDecisionCode(ev.decision) && isDraftableDecision(ev.decision) && !decisionOf(ev.decision).withholds,
     ),
     message: () => '当场答复不适用于该答复类型；不予公开或部分公开须书面说明理由并经保密审查',
+  },
+
+  // 重新办理: a reconsideration decision or judgment ordered a new reply (recorded by legal).
+  notBeforeClosed: {
+    status: 422,
+    payloadFree: true,
+    test: (ctx, ev) => ctx.closedDate === null || ev.date >= ctx.closedDate,
+    message: (ctx) => `重新办理的日期不能早于办结日期（${chineseDate(ctx.closedDate)}）`,
+  },
+  reopenAppealGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('REOPEN', (_ctx, ev) => intBetween(ev.appealId, 1, Number.MAX_SAFE_INTEGER)),
+    message: () => '须指明责令重新答复的行政复议或行政诉讼案件',
+  },
+  reopenDueDateValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REOPEN', (_ctx, ev) => isIsoDate(ev.newReplyDueDate) && ev.newReplyDueDate >= ev.date),
+    message: (_ctx, ev) =>
+      ev.type === 'REOPEN' && isIsoDate(ev.newReplyDueDate)
+        ? `重新答复期限（${chineseDate(ev.newReplyDueDate)}）不能早于重新办理日期（${chineseDate(ev.date)}）`
+        : '须填写有效的重新答复期限（格式 YYYY-MM-DD）',
+  },
+  reopenReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('REOPEN', (_ctx, ev) => text(ev.reason)),
+    message: () => '须写明重新办理的原因（复议决定或判决的内容）',
   },
 } as const satisfies Record<string, Rule>;
 
@@ -410,6 +453,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
   WITHDRAW: ['actorMayAct'],
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
+  REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenReasonGiven'],
 };
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be

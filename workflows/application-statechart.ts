@@ -6,6 +6,7 @@ import { and, assign, setup } from 'xstate';
 import type { DecisionCode } from './decisions.js';
 import {
   CLOSED_REASONS,
+  currentRound,
   initialApplicationContext,
   type ApplicationContext,
   type ApplicationEvent,
@@ -17,11 +18,12 @@ import {
   type EventOf,
   type Extension,
   type Fee,
+  type Reopening,
 } from './application-types.js';
 import { EVENT_RULES, RULES, type Rule, type RuleName } from './application-rules.js';
 
 /** Bump when states or context change shape, and add a migrator in application-migrations.ts. */
-export const APPLICATION_MACHINE_VERSION = 1;
+export const APPLICATION_MACHINE_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Guards: each rule of RULES under its own name, so the machine definition reads as data
@@ -90,10 +92,11 @@ export const applicationMachine = setup({
         ),
       };
     }),
-    recordExtensionRequest: assign(({ event }) => {
+    recordExtensionRequest: assign(({ context, event }) => {
       assertType(event, 'REQUEST_EXTENSION');
       const extension: Extension = {
         requestedDate: event.date,
+        round: currentRound(context),
         workingDays: event.workingDays,
         reason: event.reason.trim(),
         status: 'requested',
@@ -186,6 +189,31 @@ export const applicationMachine = setup({
         ...close('on_the_spot', event.date, event.decision),
       };
     }),
+    // 重新办理: the agency answers anew. The reply, its review, signature and delivery are reset; the
+    // correction, consultations, fee and extension stay as history (a new extension is allowed
+    // because it is counted per round, see RULES.noExtensionYet). The deadline itself lives in the
+    // clock (clock.ts reads newReplyDueDate from the REOPEN event).
+    recordReopening: assign(({ context, event }) => {
+      assertType(event, 'REOPEN');
+      const reopening: Reopening = {
+        date: event.date,
+        appealId: event.appealId,
+        newReplyDueDate: event.newReplyDueDate,
+        reason: event.reason.trim(),
+        previousDecision: context.decision,
+      };
+      return {
+        draft: null,
+        review: { returns: [], approvedBy: null, approvedDate: null, checklist: null },
+        issuedBy: null,
+        issuedDate: null,
+        delivery: null,
+        decision: null,
+        closedDate: null,
+        closedReason: null,
+        reopenings: [...context.reopenings, reopening],
+      };
+    }),
   },
 }).createMachine({
   id: 'application',
@@ -261,7 +289,13 @@ export const applicationMachine = setup({
         RECORD_DELIVERY: { target: 'closed', guard: guardOf('RECORD_DELIVERY'), actions: 'recordDelivery' },
       },
     },
-    closed: { type: 'final' },
+    // Not `type: 'final'` (since machine version 2): a reconsideration decision or judgment may order
+    // a new reply (重新答复), and that is the only event a closed case accepts.
+    closed: {
+      on: {
+        REOPEN: { target: 'processing', guard: guardOf('REOPEN'), actions: 'recordReopening' },
+      },
+    },
   },
 });
 

@@ -57,6 +57,11 @@ export interface Consultation {
 }
 export interface Extension {
   requestedDate: string;
+  /**
+   * The handling round the request belongs to: 0 for the original handling, n after the n-th
+   * REOPEN. Art. 33 allows one extension per round (see RULES.noExtensionYet).
+   */
+  round: number;
   workingDays: number;
   reason: string;
   status: 'requested' | 'approved' | 'rejected';
@@ -86,6 +91,18 @@ export interface Review {
   approvedDate: string | null;
   checklist: string[] | null;
 }
+/**
+ * One reopening (重新办理): a reconsideration decision or a judgment ordered a new reply. The agency
+ * answers anew by `newReplyDueDate`; the reply it replaces is kept as `previousDecision`.
+ */
+export interface Reopening {
+  date: string;
+  /** The appeal (复议/诉讼案件) whose decision ordered the new reply. */
+  appealId: number;
+  newReplyDueDate: string;
+  reason: string;
+  previousDecision: DecisionCode | null;
+}
 export interface ApplicationContext {
   correction: Correction | null;
   consultations: Consultation[];
@@ -99,6 +116,8 @@ export interface ApplicationContext {
   decision: DecisionCode | null;
   closedDate: string | null;
   closedReason: ClosedReason | null;
+  /** Every REOPEN, oldest first; its length is the current handling round. */
+  reopenings: Reopening[];
 }
 
 export function initialApplicationContext(): ApplicationContext {
@@ -115,11 +134,17 @@ export function initialApplicationContext(): ApplicationContext {
     decision: null,
     closedDate: null,
     closedReason: null,
+    reopenings: [],
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Events
+
+/** The handling round now: 0 until the first REOPEN, then the number of reopenings. */
+export function currentRound(ctx: Pick<ApplicationContext, 'reopenings'>): number {
+  return ctx.reopenings.length;
+}
 
 /** Deadlines computed by the server from the statutory clock before the event is sent. */
 export interface Facts {
@@ -160,6 +185,7 @@ export type ApplicationEvent = Envelope &
     | { type: 'RECORD_DELIVERY'; method: string }
     | { type: 'WITHDRAW' }
     | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
+    | { type: 'REOPEN'; appealId: number; newReplyDueDate: string; reason: string }
   );
 export type ApplicationEventType = ApplicationEvent['type'];
 export type EventOf<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>;
@@ -184,6 +210,7 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
   RECORD_DELIVERY: '记录送达',
   WITHDRAW: '申请人撤回',
   REPLY_ON_THE_SPOT: '当场答复',
+  REOPEN: '重新办理',
 };
 export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
 
@@ -192,8 +219,9 @@ export function isApplicationEventType(value: unknown): value is ApplicationEven
 }
 
 /**
- * Who may send each event. admin never acts on cases; legal and manager only read them.
- * Extensions are approved, and replies signed, by the head of the disclosure office (Art. 33).
+ * Who may send each event. admin never acts on cases; manager only reads them; legal reads them and
+ * records the one thing that is theirs: a reconsideration decision or judgment ordering a new reply
+ * (REOPEN). Extensions are approved, and replies signed, by the head of the disclosure office (Art. 33).
  */
 export const EVENT_ROLES: Record<ApplicationEventType, readonly Role[]> = {
   REQUEST_CORRECTION: ['caseworker'],
@@ -215,4 +243,5 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly Role[]> = {
   RECORD_DELIVERY: ['caseworker'],
   WITHDRAW: ['caseworker'],
   REPLY_ON_THE_SPOT: ['caseworker'],
+  REOPEN: ['legal'],
 };

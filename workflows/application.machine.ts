@@ -14,7 +14,15 @@
 //   in_review            保密审查中    confidentiality review ("先审查、后公开", Art. 17)
 //   approved             待签发        reviewed; waiting for the head of the disclosure office to sign
 //   issued               已签发待送达  signed; waiting for proof of delivery
-//   closed               已办结        final: delivered, lapsed, withdrawn or answered on the spot
+//   closed               已办结        delivered, lapsed, withdrawn or answered on the spot; accepts only
+//                                      REOPEN (重新办理, sent by legal when a reconsideration decision or
+//                                      a judgment orders a new reply), which returns it to processing
+//
+// Reopening (machine version 2): REOPEN { appealId, newReplyDueDate, reason } resets the reply (draft,
+// review, signature, delivery, decision, closing) and appends to `reopenings`; correction,
+// consultations, fee and extension stay as history. Art. 33's one extension is counted per handling
+// round (`Extension.round`, `currentRound`). The new deadline is the clock's (clock.ts reads
+// newReplyDueDate from the REOPEN event), so facts.replyDue after a reopening is that date.
 //
 // Every guard is a named rule in RULES with the HTTP-ish status a refusal maps to; each transition's
 // guard is `and(EVENT_RULES[type])`, so `can()` and `judgeEvent()` read the same table and cannot
@@ -44,6 +52,7 @@ export {
   FEE_BASES,
   CLOSED_REASONS,
   initialApplicationContext,
+  currentRound,
   EVENT_LABELS,
   APPLICATION_EVENT_TYPES,
   isApplicationEventType,
@@ -59,6 +68,7 @@ export {
   type Fee,
   type Draft,
   type Review,
+  type Reopening,
   type ApplicationContext,
   type Facts,
   type Actor,

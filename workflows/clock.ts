@@ -1,5 +1,11 @@
 // The statutory reply clock (domain.md §2), computed from an application's event history.
 //
+// A REOPEN event (重新办理: a reconsideration decision or judgment ordered a new reply, domain §5)
+// carries `newReplyDueDate`, the date the decision set; from then on replyDue is that date (moved to
+// the next working day if it is not one), pushed later only by stops begun and an extension approved
+// after the reopening. An optional `appealKind` ('reconsideration' | 'litigation') only words the
+// explanation. See "Which run of the clock decides replyDue" below.
+//
 // Pure: "today" is a parameter and nothing is read from the environment, so the same history
 // always yields the same deadlines and the whole computation can be tested exhaustively.
 
@@ -90,6 +96,53 @@ interface ConsultationState {
   repliedDate: string | null;
 }
 
+interface ReopeningState {
+  seq: number;
+  date: string;
+  /** The reply date the decision set; null when the event carries none usable. */
+  due: string | null;
+  /** Optional `appealKind` of the payload, only to word the explanation. */
+  kind: 'reconsideration' | 'litigation' | null;
+}
+
+interface ApprovedExtension { date: string; seq: number; workingDays: number }
+
+/**
+ * One run of the reply clock: from `base` (not counted), `days` running working days plus the
+ * approved extensions recorded after `afterSeq`, stopped by the periods `counts` keeps.
+ */
+interface Anchor {
+  base: string;
+  days: number;
+  afterSeq: number;
+  counts: (period: StopPeriod) => boolean;
+}
+
+function runClock(anchor: Anchor, allPeriods: readonly StopPeriod[], approved: readonly ApprovedExtension[], calendar: WorkCalendar) {
+  const periods = allPeriods.filter(anchor.counts).sort((a, b) => compareDates(a.start, b.start) || a.seq - b.seq);
+  const extensions = approved.filter((x) => x.seq > anchor.afterSeq);
+  const target = anchor.days + extensions.reduce((sum, x) => sum + x.workingDays, 0);
+  const stopped = new Set<string>();
+  for (const period of periods) for (const d of period.days) stopped.add(d);
+  const nthRunningDay = (n: number): string => {
+    let d = anchor.base;
+    for (let counted = 0; counted < n; ) {
+      d = calendar.addWorkingDays(d, 1);
+      if (!stopped.has(d)) counted++;
+    }
+    return d;
+  };
+  const dueAfter = (n: number): string => {
+    const running = nthRunningDay(n);
+    let due = running;
+    for (const period of periods) {
+      if (compareDates(period.start, running) <= 0) due = maxDate(due, calendar.nextWorkingDayOnOrAfter(period.end));
+    }
+    return due;
+  };
+  return { periods, extensions, target, nthRunningDay, dueAfter };
+}
+
 interface FeeState {
   seq: number;
   date: string;
@@ -118,12 +171,13 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
   const correctionNoticeDue = calendar.addWorkingDays(receivedDate, CORRECTION_NOTICE_WORKING_DAYS);
 
   // ---- Pass 1: fold the history into state -------------------------------------------------
-  let correctionNotice: { date: string; period: number | null } | null = null;
+  let correctionNotice: { date: string; seq: number; period: number | null } | null = null;
   let correctionReceived: { date: string; seq: number } | null = null;
   const consultations = new Map<string, ConsultationState>();
   const fees: FeeState[] = [];
   let pendingExtension: { workingDays: number | null; seq: number } | null = null;
-  const approvedExtensions: { date: string; seq: number; workingDays: number }[] = [];
+  const approvedExtensions: ApprovedExtension[] = [];
+  const reopenings: ReopeningState[] = [];
 
   for (const e of events) {
     const p = e.payload ?? {};
@@ -131,7 +185,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       case 'REQUEST_CORRECTION':
         // Art. 30 allows one notice; if several were recorded, the latest is what the applicant
         // was last told, so its period is the one shown.
-        correctionNotice = { date: e.date, period: nonNegativeInt(p['periodWorkingDays']) };
+        correctionNotice = { date: e.date, seq: e.seq, period: nonNegativeInt(p['periodWorkingDays']) };
         break;
       case 'CORRECTION_RECEIVED':
         // Art. 30: the clock restarts from the day the corrected application is received.
@@ -187,6 +241,22 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       case 'REJECT_EXTENSION':
         pendingExtension = null;
         break;
+      case 'REOPEN': {
+        // A reconsideration decision or judgment ordered a new reply (重新答复) by the date it set.
+        // A missing or impossible date (before the reopening; the machine refuses both) falls back
+        // to the statutory 20 working days from the reopening. An extension request left undecided
+        // belongs to the earlier handling.
+        const due = p['newReplyDueDate'];
+        const kind = p['appealKind'];
+        reopenings.push({
+          seq: e.seq,
+          date: e.date,
+          due: isIsoDate(due) && compareDates(due, e.date) >= 0 ? due : null,
+          kind: kind === 'reconsideration' || kind === 'litigation' ? kind : null,
+        });
+        pendingExtension = null;
+        break;
+      }
       default:
         // Other events (decisions, documents, reviews …) do not affect the clock.
         break;
@@ -195,40 +265,17 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
 
   // ---- Pass 2: base date, stop periods, extension ------------------------------------------
   const explanation: string[] = [];
-  const base = correctionReceived?.date ?? receivedDate;
-  const restartSeq = correctionReceived?.seq ?? Number.NEGATIVE_INFINITY;
   const initialDue = calendar.addWorkingDays(receivedDate, REPLY_WORKING_DAYS);
 
   explanation.push(`${fmt(receivedDate)}收到申请（起算日不计入），加${REPLY_WORKING_DAYS}个工作日，答复期限为${fmt(initialDue)}。`);
 
-  let correctionDue: string | null = null;
-  if (correctionNotice) {
-    if (correctionNotice.period !== null) {
-      correctionDue = calendar.addWorkingDays(correctionNotice.date, correctionNotice.period);
-      explanation.push(`${fmt(correctionNotice.date)}发出补正通知，补正期限为${correctionNotice.period}个工作日（至${fmt(correctionDue)}）。`);
-    } else {
-      explanation.push(`${fmt(correctionNotice.date)}发出补正通知。`);
-    }
-  }
-  if (correctionReceived) {
-    const restartedDue = calendar.addWorkingDays(base, REPLY_WORKING_DAYS);
-    const hadEarlierSteps =
-      approvedExtensions.some((x) => x.seq < restartSeq) ||
-      [...consultations.values()].some((c) => compareDates(c.sentDate, base) < 0) ||
-      fees.some((f) => compareDates(f.date, base) < 0);
-    explanation.push(
-      `${fmt(base)}收到补正后的申请，答复期限自该日重新起算（起算日不计入），加${REPLY_WORKING_DAYS}个工作日，为${fmt(restartedDue)}` +
-        (hadEarlierSteps ? '；此前的中止期间和延期不再计算。' : '。'),
-    );
-  }
-
-  const periods: StopPeriod[] = [];
+  // Every stop period of the history; each run of the clock (Anchor, below) keeps those that are its own.
+  const allPeriods: StopPeriod[] = [];
   const consultationOut: ConsultationDeadline[] = [];
 
   for (const c of consultations.values()) {
     const opinionDue = calendar.addWorkingDays(c.sentDate, OPINION_WORKING_DAYS);
     consultationOut.push({ id: c.id, kind: c.kind, sentDate: c.sentDate, opinionDue, repliedDate: c.repliedDate });
-    if (compareDates(c.sentDate, base) < 0) continue; // superseded by the correction restart (Art. 30)
 
     // Arts. 32, 34: the clock stops until the opinion arrives, but never beyond the 15-working-day
     // opinion period (a silent third party leaves the decision to the agency; a silent agency is
@@ -254,7 +301,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
     }
     const who = c.party ? `向${c.party}` : '';
     const kindLabel = c.kind === 'agency' ? '其他机关，条例第三十四条' : '第三方，条例第三十二条';
-    periods.push({
+    allPeriods.push({
       seq: c.seq,
       start: c.sentDate,
       end,
@@ -264,7 +311,6 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
   }
 
   for (const f of fees) {
-    if (compareDates(f.date, base) < 0) continue; // superseded by the correction restart (Art. 30)
     // Domain §2.6 / §4: the time between the fee notice and payment is not counted; an unpaid
     // notice stops the clock up to today (same reasoning as an open consultation) and at most
     // until the payment deadline, after which processing stops for non-payment.
@@ -283,7 +329,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       end = f.due;
       status = `缴费期限届满未缴费，计至${fmt(f.due)}`;
     }
-    periods.push({
+    allPeriods.push({
       seq: f.seq,
       start: f.date,
       end,
@@ -292,14 +338,91 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
     });
   }
 
-  // Art. 33: an approved extension adds its working days after the current replyDue. Only
-  // approvals recorded after the correction restart count.
-  const extensions = approvedExtensions.filter((x) => x.seq > restartSeq);
-  const extensionDays = extensions.reduce((sum, x) => sum + x.workingDays, 0);
-  const target = REPLY_WORKING_DAYS + extensionDays;
+  // Which run of the clock decides replyDue. The latest restart wins:
+  //  - none: 20 working days from receipt (Art. 33);
+  //  - CORRECTION_RECEIVED: 20 working days from the corrected application (Art. 30); stops that
+  //    began before it and extensions approved before it no longer count;
+  //  - REOPEN (重新办理): the decision or judgment sets the new reply date itself, so the statutory
+  //    20 days no longer apply. The run starts on the REOPEN date with, as its length, the working
+  //    days from then to the set date (moved to the next working day if it is not one), so with no
+  //    stop and no extension replyDue is exactly that date. Stop periods begun, and an extension
+  //    approved, after the reopening push it later in the same running-working-day way; anything
+  //    recorded before the reopening belongs to the earlier handling and no longer counts.
+  //  - a correction received after a reopening restarts as above (Art. 30), but never before the
+  //    reopening's own deadline: replyDue is the later of the two runs. A maximum of runs that are
+  //    each monotone keeps "adding a stop never moves replyDue earlier".
+  const lastReopening = reopenings.at(-1) ?? null;
+  const reopenedDue = (r: ReopeningState): string =>
+    r.due !== null ? calendar.nextWorkingDayOnOrAfter(r.due) : calendar.addWorkingDays(r.date, REPLY_WORKING_DAYS);
+  const reopenAnchor = (r: ReopeningState): Anchor => ({
+    base: r.date,
+    days: calendar.workingDaysBetween(r.date, reopenedDue(r)),
+    afterSeq: r.seq,
+    counts: (p) => p.seq > r.seq,
+  });
+  const base = correctionReceived?.date ?? receivedDate;
+  const afterReopeningSeq = lastReopening?.seq ?? Number.NEGATIVE_INFINITY;
+  const statutoryAnchor: Anchor = {
+    base,
+    days: REPLY_WORKING_DAYS,
+    afterSeq: correctionReceived?.seq ?? Number.NEGATIVE_INFINITY,
+    // Stops begun before the corrected application are superseded by the restart (Art. 30).
+    counts: (p) => compareDates(p.start, base) >= 0 && p.seq > afterReopeningSeq,
+  };
+  const correctionAfterReopening = lastReopening !== null && correctionReceived !== null && correctionReceived.seq > lastReopening.seq;
+  const primary = lastReopening !== null && !correctionAfterReopening ? reopenAnchor(lastReopening) : statutoryAnchor;
+  const floorAnchor = correctionAfterReopening ? reopenAnchor(lastReopening) : null;
 
+  // Restarts, in recording order: correction notice and receipt (Art. 30) and reopenings.
+  const restartLines: { seq: number; line: string }[] = [];
+  let correctionDue: string | null = null;
+  if (correctionNotice) {
+    if (correctionNotice.period !== null) {
+      correctionDue = calendar.addWorkingDays(correctionNotice.date, correctionNotice.period);
+      restartLines.push({
+        seq: correctionNotice.seq,
+        line: `${fmt(correctionNotice.date)}发出补正通知，补正期限为${correctionNotice.period}个工作日（至${fmt(correctionDue)}）。`,
+      });
+    } else {
+      restartLines.push({ seq: correctionNotice.seq, line: `${fmt(correctionNotice.date)}发出补正通知。` });
+    }
+  }
+  if (correctionReceived) {
+    const restartSeq = correctionReceived.seq;
+    const restartedDue = calendar.addWorkingDays(base, REPLY_WORKING_DAYS);
+    const hadEarlierSteps =
+      approvedExtensions.some((x) => x.seq < restartSeq) ||
+      [...consultations.values()].some((c) => compareDates(c.sentDate, base) < 0) ||
+      fees.some((f) => compareDates(f.date, base) < 0);
+    restartLines.push({
+      seq: restartSeq,
+      line:
+        `${fmt(base)}收到补正后的申请，答复期限自该日重新起算（起算日不计入），加${REPLY_WORKING_DAYS}个工作日，为${fmt(restartedDue)}` +
+        (hadEarlierSteps ? '；此前的中止期间和延期不再计算。' : '。'),
+    });
+  }
+  for (const r of reopenings) {
+    const source = r.kind === 'reconsideration' ? '行政复议决定' : r.kind === 'litigation' ? '人民法院判决' : '行政复议决定或者人民法院判决';
+    const due = reopenedDue(r);
+    const setDue =
+      r.due === null
+        ? `未载明有效的答复期限，自该日起算（起算日不计入）加${REPLY_WORKING_DAYS}个工作日，答复期限为${fmt(due)}`
+        : r.due === due
+          ? `答复期限为${fmt(due)}`
+          : `答复期限为${fmt(r.due)}，该日不是工作日，顺延至${fmt(due)}`;
+    const hadEarlierSteps = approvedExtensions.some((x) => x.seq < r.seq) || allPeriods.some((p) => p.seq < r.seq);
+    restartLines.push({
+      seq: r.seq,
+      line: `${fmt(r.date)}${source}责令重新答复，${setDue}` + (hadEarlierSteps ? '；此前的中止期间和延期不再计算。' : '。'),
+    });
+  }
+  restartLines.sort((a, b) => a.seq - b.seq);
+  for (const { line } of restartLines) explanation.push(line);
+
+  // Art. 33: an approved extension adds its working days after the current replyDue.
+  //
   // Arts. 32/34 and §2.6: time stopped is not counted. replyDue is the day on which the
-  // (20 + extension)-th *running* working day after the base falls, running days being working
+  // (days + extension)-th *running* working day after the base falls, running days being working
   // days outside every stop period (overlapping periods stop the clock once: a set). While all
   // stops begin before the due date this equals domain.md's "base + 20 + |union| working days".
   // Two edges the formula leaves open are settled so that adding a stop, or an extra holiday, never
@@ -307,28 +430,11 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
   //  - a period that starts on the due date itself (the clock has no day left) makes the reply due
   //    on the day the period ends, or the next working day (the opinion or payment is awaited);
   //  - a period that only starts after the due date cannot revive an exhausted clock.
-  periods.sort((a, b) => compareDates(a.start, b.start) || a.seq - b.seq);
-  const stopped = new Set<string>();
-  for (const period of periods) for (const d of period.days) stopped.add(d);
-  const nthRunningDay = (n: number): string => {
-    let d = base;
-    for (let counted = 0; counted < n; ) {
-      d = calendar.addWorkingDays(d, 1);
-      if (!stopped.has(d)) counted++;
-    }
-    return d;
-  };
-  const dueAfter = (n: number): string => {
-    const running = nthRunningDay(n);
-    let due = running;
-    for (const period of periods) {
-      if (compareDates(period.start, running) <= 0) due = maxDate(due, calendar.nextWorkingDayOnOrAfter(period.end));
-    }
-    return due;
-  };
-  const replyDue = dueAfter(target);
-  const runningDue = nthRunningDay(target);
-  const dueAfterStops = dueAfter(REPLY_WORKING_DAYS);
+  const run = runClock(primary, allPeriods, approvedExtensions, calendar);
+  const { periods, extensions } = run;
+  let replyDue = run.dueAfter(run.target);
+  const runningDue = run.nthRunningDay(run.target);
+  const dueAfterStops = run.dueAfter(primary.days);
 
   const countedDays = new Set<string>();
   let total = 0;
@@ -350,14 +456,23 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
     const overlapNote = total > countedDays.size ? '（重叠部分只计一次）' : '';
     explanation.push(`不计入答复期限的工作日共${countedDays.size}个${overlapNote}，答复期限顺延至${fmt(dueAfterStops)}。`);
   }
-  let extended = REPLY_WORKING_DAYS;
+  let extended = primary.days;
   for (const x of extensions) {
     extended += x.workingDays;
-    explanation.push(`${fmt(x.date)}经批准延期答复${x.workingDays}个工作日（条例第三十三条），答复期限延长至${fmt(dueAfter(extended))}。`);
+    explanation.push(`${fmt(x.date)}经批准延期答复${x.workingDays}个工作日（条例第三十三条），答复期限延长至${fmt(run.dueAfter(extended))}。`);
+  }
+  if (floorAnchor) {
+    const floorRun = runClock(floorAnchor, allPeriods, approvedExtensions, calendar);
+    const floor = floorRun.dueAfter(floorRun.target);
+    if (compareDates(floor, replyDue) > 0) {
+      explanation.push(`补正后重新起算的答复期限早于责令重新答复确定的答复期限，答复期限仍为${fmt(floor)}。`);
+      replyDue = floor;
+    }
   }
 
   // ---- Provisional data and status ---------------------------------------------------------
-  const involved: string[] = [receivedDate, base, replyDue, correctionNoticeDue];
+  const involved: string[] = [receivedDate, primary.base, replyDue, correctionNoticeDue];
+  for (const r of reopenings) involved.push(r.date, reopenedDue(r));
   if (correctionDue) involved.push(correctionDue);
   for (const f of fees) involved.push(f.due);
   for (const c of consultationOut) involved.push(c.opinionDue);

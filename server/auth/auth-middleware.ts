@@ -110,9 +110,10 @@ export function requireRole(req: Request, ...roles: Role[]): User {
   return user;
 }
 
-/** Agencies whose cases a user may see: their own; a manager also every agency below it. */
+/** Agencies whose cases a user may see: their own; a manager or legal staff also every agency below it. */
 export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx.db): Promise<number[]> {
   // Inside a transaction pass the transaction: SQLite's single pooled connection is held by it.
-  if (user.role === 'manager') return agencyScopeIds(db, user.agencyId);
+  // Managers oversee, and legal staff defend, the cases of every agency below theirs.
+  if (user.role === 'manager' || user.role === 'legal') return agencyScopeIds(db, user.agencyId);
   return [user.agencyId];
 }

@@ -65,7 +65,9 @@ export function factsFrom(d: Deadlines): Facts {
 export function cacheFrom(d: Deadlines, snapshot: PersistedApplicationSnapshot, today: string): CachedDeadlines {
   const c = contextOf(snapshot);
   // Arts. 32/34 and fees §4: an open consultation or an unpaid fee notice keeps moving replyDue.
-  const clockStopped = stateOf(snapshot) !== 'closed' && (c.consultations.some((x) => !x.repliedDate) || c.fee?.status === 'pending');
+  // Only periods begun since the latest reopening still count (clock.ts ignores older ones).
+  const since = c.reopenings?.at(-1)?.date ?? '';
+  const clockStopped = stateOf(snapshot) !== 'closed' && (c.consultations.some((x) => !x.repliedDate && x.sentDate >= since) || c.fee?.status === 'pending');
   return { replyDue: d.replyDue, correctionNoticeDue: d.correctionNoticeDue, clockStopped, asOf: today };
 }
 
@@ -102,7 +104,8 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     events,
     attachments,
     consultations,
-    allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today),
+    // REOPEN only ever comes from an appeal decision (appeal-service), never from the case page.
+    allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state)),
     full: row.agencyId === user.agencyId,
   });
@@ -250,68 +253,84 @@ export interface EventRequest {
 const EVENT_FIELDS_RESERVED = new Set(['type', 'date', 'actor', 'facts', '_csrf']);
 
 export async function applyApplicationEvent(ctx: AppContext, user: User, id: number, req: EventRequest): Promise<ApplicationView> {
-  const { body } = req;
-  const type = body.type;
-  const date = body.date;
-  const today = ctx.clock.today();
-  if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  if (req.body.type === 'REOPEN') {
+    throw new HttpError(409, 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
+  }
   const calendar = await loadCalendar(ctx.db);
-  const now = new Date().toISOString();
-
   try {
-    await ctx.db.transaction(async (trx) => {
-      const row = await loadVisible(ctx, user, id, trx);
-      if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
-        throw new HttpError(412, 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
-      }
-      const events = await listEvents(trx, id);
-      const last = events[events.length - 1];
-      if (last && date < last.date) {
-        throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${last.date}）` });
-      }
-      const seq = (last?.seq ?? 0) + 1;
-      const payload: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(body)) if (!EVENT_FIELDS_RESERVED.has(k)) payload[k] = v;
-      if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
-      // Facts as of the event's effective date: the guards judge the event on that day.
-      const facts = factsFrom(deadlinesFor(row, events, calendar, date));
-      const snapshot = restore(row);
-      const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
-      const verdict = judgeEvent(snapshot, event);
-      if (!verdict.ok) {
-        throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
-      }
-      await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
-      const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
-      const state = verdict.state;
-      const after = deadlinesFor({ receivedDate: row.receivedDate, state }, history, calendar, today);
-      const updated = await updateApplicationState(trx, id, row.version, {
-        state,
-        snapshot: verdict.snapshot,
-        machineVersion: APPLICATION_MACHINE_VERSION,
-        decision: verdict.context.decision ?? null,
-        cache: cacheFrom(after, verdict.snapshot, today),
-        now,
-      });
-      if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
-      // Notices are drafted, and the reply issued, in this same transaction (issue 4).
-      const agency = (await findAgencyById(trx, row.agencyId))!;
-      await documentsForEvent(trx, ctx, user, {
-        row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
-      });
-      await audit(trx, {
-        actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
-        detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,
-      });
-    });
+    await ctx.db.transaction((trx) => applyEventInTransaction(trx, ctx, user, id, req, calendar));
   } catch (e) {
     // Two events racing on one case: the loser hits the (application, seq) key or the version check.
     if (isUniqueViolation(e) || isSerializationFailure(e)) throw conflict('该申请刚被他人修改，请刷新后重试');
     throw e;
   }
   return buildView(ctx, user, (await findApplication(ctx.db, id))!, calendar);
+}
+
+/**
+ * One event on one application inside the caller's transaction: judged by the machine, appended to
+ * the history, snapshot and version advanced, documents produced, audited. Also used when an appeal
+ * decision reopens the application, so both land or neither does.
+ */
+export async function applyEventInTransaction(
+  trx: Knex.Transaction,
+  ctx: AppContext,
+  user: User,
+  id: number,
+  req: EventRequest,
+  calendar: WorkCalendar,
+): Promise<void> {
+  const { body } = req;
+  const type = body.type;
+  const date = body.date;
+  const today = ctx.clock.today();
+  const now = new Date().toISOString();
+  if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
+  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  const row = await loadVisible(ctx, user, id, trx);
+  if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
+    throw new HttpError(412, 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
+  }
+  const events = await listEvents(trx, id);
+  const last = events[events.length - 1];
+  if (last && date < last.date) {
+    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${last.date}）` });
+  }
+  const seq = (last?.seq ?? 0) + 1;
+  const payload: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) if (!EVENT_FIELDS_RESERVED.has(k)) payload[k] = v;
+  if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
+  // Facts as of the event's effective date: the guards judge the event on that day.
+  const facts = factsFrom(deadlinesFor(row, events, calendar, date));
+  const snapshot = restore(row);
+  const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
+  const verdict = judgeEvent(snapshot, event);
+  if (!verdict.ok) {
+    throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
+  }
+  await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+  const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
+  const state = verdict.state;
+  const after = deadlinesFor({ receivedDate: row.receivedDate, state }, history, calendar, today);
+  const updated = await updateApplicationState(trx, id, row.version, {
+    state,
+    snapshot: verdict.snapshot,
+    machineVersion: APPLICATION_MACHINE_VERSION,
+    decision: verdict.context.decision ?? null,
+    cache: cacheFrom(after, verdict.snapshot, today),
+    now,
+  });
+  if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
+  // Notices are drafted, and the reply issued, in this same transaction (issue 4).
+  const agency = (await findAgencyById(trx, row.agencyId))!;
+  await documentsForEvent(trx, ctx, user, {
+    row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
+  });
+  await audit(trx, {
+    actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
+    detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,
+  });
 }
 
 function isSerializationFailure(e: unknown): boolean {

@@ -107,7 +107,7 @@ function flowLine(kind: LineKind, l: TypesetLine, size: number, weight: FontWeig
 
 const BLANK: FlowLine = { kind: 'blank', text: '', offset: 0, size: BODY_SIZE, weight: 'regular', characterSpacing: 0, width: 0 };
 
-function cleanParagraph(p: string): string {
+export function cleanParagraph(p: string): string {
   // Authors sometimes type their own indent (two ideographic spaces); the layout indents itself.
   return p.replace(/[\r\n]+/g, '').replace(/^[\s\u3000]+/u, '').replace(/\s+$/u, '');
 }
@@ -167,8 +167,9 @@ function placed(line: FlowLine, gridLine: number): PlacedText {
  * GB/T 9704-2012 §7.5 页码: 4号 Arabic numerals with an em dash on either side, below the text
  * block with the dash line 7 mm under its lower edge; odd pages right-aligned and even pages
  * left-aligned, each one character in from the edge of the text block.
+ * Exported for the reports and the compendium (server/reports), which print the same page numbers.
  */
-function pageNumber(index: number): PlacedText {
+export function pageNumber(index: number): PlacedText {
   const text = `— ${index + 1} —`;
   // Spaces widened to about half a character so the number reads '— 1 —', also to pdftotext.
   const wordSpacing = 3;

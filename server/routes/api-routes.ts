@@ -18,6 +18,7 @@ import { listAudit } from '../audit.js';
 import { isIsoDate } from '../../workflows/dates.js';
 import { openApiDocument } from './openapi.js';
 import { documentApiRouter } from './document-routes.js';
+import { appealApiRouter } from './appeal-routes.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
 
 export const clientIp = (req: Request) => req.ip ?? null;
@@ -55,6 +56,7 @@ export function apiRouter(ctx: AppContext): Router {
   });
 
   r.use(documentApiRouter(ctx));
+  r.use(appealApiRouter(ctx));
 
   r.post('/auth/token', async (req, res) => {
     const { username, password } = (req.body ?? {}) as Record<string, unknown>;

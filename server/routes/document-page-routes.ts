@@ -3,8 +3,7 @@ import multer from 'multer';
 import type { AppContext } from '../context.js';
 import { checkCsrf, requireUser } from '../auth/auth-middleware.js';
 import { HttpError } from '../http-errors.js';
-import { getApplicationView } from '../cases/application-service.js';
-import { DECISIONS } from '../../workflows/decisions.js';
+import { renderApplicationPage } from './case-page.js';
 import {
   documentPdf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
 } from '../documents/document-actions.js';
@@ -34,11 +33,8 @@ export function documentPageRouter(ctx: AppContext): Router {
       res.redirect(303, `/applications/${doc.applicationId}#documents`);
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
-      const app = await getApplicationView(ctx, user, doc.applicationId);
       const message = e.fields ? Object.values(e.fields).join('；') : e.message;
-      res.status(e.status).render('application', {
-        title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: null, eventError: null, documentError: { id: docId, message },
-      });
+      await renderApplicationPage(ctx, res, user, doc.applicationId, { status: e.status, documentError: { id: docId, message } });
     }
   };
   const form = (req: Request) => (req.body ?? {}) as Record<string, string>;

@@ -16,6 +16,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { DECISIONS } from '../../workflows/decisions.js';
 import { loadCalendar } from '../calendar-store.js';
+import { renderApplicationPage } from './case-page.js';
 
 /** Only same-site relative paths are followed after login. */
 const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(?!\/)/.test(v) ? v : '/');
@@ -90,8 +91,7 @@ export function pageRouter(ctx: AppContext): Router {
 
   r.get('/applications/:id', async (req, res) => {
     const user = requireUser(req);
-    const app = await getApplicationView(ctx, user, Number(req.params.id));
-    res.render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: req.query.registered ? '申请已登记' : null, eventError: null, documentError: null });
+    await renderApplicationPage(ctx, res, user, Number(req.params.id), { flash: req.query.registered ? '申请已登记' : null });
   });
 
   r.post('/applications/:id/events', async (req, res) => {
@@ -109,9 +109,8 @@ export function pageRouter(ctx: AppContext): Router {
       res.redirect(303, `/applications/${id}`);
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
-      const app = await getApplicationView(ctx, user, id);
       const detail = e.fields ? Object.values(e.fields).join('；') : '';
-      res.status(e.status).render('application', { title: `${app.caseNumber} 案件详情`, app, DECISIONS, flash: null, eventError: { type: body.type, message: detail || e.message }, documentError: null });
+      await renderApplicationPage(ctx, res, user, id, { status: e.status, eventError: { type: body.type, message: detail || e.message } });
     }
   });
 

@@ -1,31 +1,10 @@
 import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICANT_KINDS } from '../../workflows/glossary.js';
 import { ROLE_LABELS } from '../../workflows/roles.js';
-import { APPLICATION_STATES } from '../../workflows/application.machine.js';
+import { APPLICATION_STATES, EVENT_LABELS as MACHINE_EVENT_LABELS } from '../../workflows/application.machine.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 
-/** Labels shown in the pages: one Chinese name per code (domain.md §1). */
-export const EVENT_LABELS: Record<string, string> = {
-  REGISTER: '登记',
-  REQUEST_CORRECTION: '补正告知',
-  CORRECTION_RECEIVED: '收到补正',
-  CORRECTION_LAPSED: '逾期未补正',
-  START_CONSULTATION: '征求意见',
-  RECORD_OPINION: '记录意见',
-  REQUEST_EXTENSION: '申请延期',
-  APPROVE_EXTENSION: '批准延期',
-  REJECT_EXTENSION: '不予延期',
-  ISSUE_FEE_NOTICE: '收费通知',
-  RECORD_PAYMENT: '确认缴费',
-  FEE_LAPSED: '逾期未缴费',
-  DRAFT_REPLY: '拟写答复',
-  SUBMIT_FOR_REVIEW: '提交保密审查',
-  APPROVE_REVIEW: '审查通过',
-  RETURN_FOR_REVISION: '退回修改',
-  ISSUE_REPLY: '签发',
-  RECORD_DELIVERY: '送达',
-  WITHDRAW: '申请人撤回',
-  REPLY_ON_THE_SPOT: '当场答复',
-};
+/** Labels of the history entries: the machine's events plus the registration itself. */
+export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS };
 
 export const viewHelpers = {
   CHANNELS,

@@ -9,7 +9,9 @@ import { freshDatabase, testDatabaseUrl } from '../helpers/test-app.js';
 import type { Knex } from 'knex';
 
 // The command line is a public contract (issue 2): run it as a real process.
-describe('the disclosure-desk command line', () => {
+describe('the disclosure-desk command line', function () {
+  // Each case starts a real process (node + tsx): slow on a loaded machine, not a speed test.
+  this.timeout(90_000);
   let dir: string;
   let databaseUrl: string;
   let db: Knex;

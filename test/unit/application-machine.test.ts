@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createActor, type Snapshot } from 'xstate';
 import {
   allowedEvents,
+  APPLICATION_EVENT_TYPES,
   applicationMachine,
   APPLICATION_MACHINE_VERSION,
   contextOf,
@@ -15,7 +16,7 @@ import {
   type Facts,
   type PersistedApplicationSnapshot,
 } from '../../workflows/application.machine.js';
-import { V0_FIXTURE } from '../../workflows/application-migrations.js';
+import { V0_FIXTURE, V1_FIXTURE } from '../../workflows/application-migrations.js';
 import { DECISIONS } from '../../workflows/decisions.js';
 
 // People: the drafter (1) may hold any role; review and signing must be done by others (一事一审).
@@ -23,6 +24,7 @@ const CASEWORKER: Actor = { id: 1, role: 'caseworker' };
 const OTHER_CASEWORKER: Actor = { id: 2, role: 'caseworker' };
 const REVIEWER: Actor = { id: 3, role: 'reviewer' };
 const APPROVER: Actor = { id: 4, role: 'approver' };
+const LEGAL: Actor = { id: 5, role: 'legal' };
 
 /** Facts as the server computes them: reply due 2024-09-30 (received 2024-09-02). */
 function facts(overrides: Partial<Facts> = {}): Facts {
@@ -127,7 +129,7 @@ describe('application machine', () => {
       refuse(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', facts()) }, 422);
       const s = accept(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', due) });
       assert.equal(stateOf(s), 'closed');
-      assert.equal(s.status, 'done');
+      assert.equal(s.status, 'active'); // closed is not final: it may be reopened (REOPEN)
       assert.equal(contextOf(s).decision, 'other.correction_lapsed');
       assert.equal(contextOf(s).closedReason, 'correction_lapsed');
       assert.equal(contextOf(s).closedDate, '2024-09-23');
@@ -143,13 +145,14 @@ describe('application machine', () => {
   });
 
   describe('roles', () => {
-    it('admin, manager and legal may not send application events', () => {
+    it('admin, manager and legal may not handle applications; legal only reopens them', () => {
       for (const role of ['admin', 'manager', 'legal'] as const) {
         refuse(registered(), { type: 'WITHDRAW', ...by({ id: 9, role }) }, 403);
         refuse(registered(), { type: 'DRAFT_REPLY', decision: 'disclose', ...by({ id: 9, role }) }, 403);
       }
-      for (const roles of Object.values(EVENT_ROLES)) {
-        assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
+      for (const [type, roles] of Object.entries(EVENT_ROLES)) {
+        if (type === 'REOPEN') assert.deepEqual(roles, ['legal']);
+        else assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
       }
     });
 
@@ -252,6 +255,7 @@ describe('application machine', () => {
       const s = accept(registered(), requestOn('2024-09-30'));
       assert.deepEqual(contextOf(s).extension, {
         requestedDate: '2024-09-30',
+        round: 0,
         workingDays: 10,
         reason: '需调取档案',
         status: 'requested',
@@ -572,7 +576,7 @@ describe('application machine', () => {
     it('delivery closes the application with the issued decision', () => {
       const s = accept(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-10') });
       assert.equal(stateOf(s), 'closed');
-      assert.equal(s.status, 'done');
+      assert.equal(s.status, 'active'); // closed is not final: it may be reopened (REOPEN)
       assert.deepEqual(contextOf(s).delivery, { date: '2024-09-10', method: '邮寄' });
       assert.equal(contextOf(s).decision, 'disclose');
       assert.equal(contextOf(s).closedReason, 'delivered');
@@ -588,11 +592,179 @@ describe('application machine', () => {
       refuse(issued(), { type: 'WITHDRAW', ...by(CASEWORKER) }, 409);
     });
 
-    it('a closed application accepts nothing', () => {
+    it('a closed application accepts nothing from those who handle it', () => {
       const closed = accept(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-10') });
       const j = refuse(closed, { type: 'WITHDRAW', ...by(CASEWORKER) }, 409);
       assert.deepEqual(j.allowedEvents, []);
       assert.equal(j.message, '当前状态（已办结）不能执行“申请人撤回”。现在没有您可以执行的操作');
+    });
+  });
+
+  describe('reopening (重新办理) ordered by a reconsideration decision or judgment', () => {
+    const delivered = () =>
+      run(
+        registered(),
+        { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'agency', party: '市档案馆', ...by(CASEWORKER, '2024-09-03') },
+        { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER, '2024-09-04') },
+        { type: 'REQUEST_EXTENSION', workingDays: 10, reason: '需调取档案', ...by(CASEWORKER, '2024-09-05') },
+        { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-06') },
+        { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, ...by(CASEWORKER, '2024-09-06') },
+        { type: 'RECORD_PAYMENT', ...by(CASEWORKER, '2024-09-09') },
+        { type: 'DRAFT_REPLY', decision: 'unavailable.not_held', ...by(CASEWORKER, '2024-09-10') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-10') },
+        { type: 'RETURN_FOR_REVISION', reason: '补充检索说明', ...by(REVIEWER, '2024-09-11') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-11') },
+        { type: 'APPROVE_REVIEW', checklist: ['已核对'], ...by(REVIEWER, '2024-09-12') },
+        { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-13') },
+        { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-14') },
+      );
+    /** After the reopening the server's facts carry the new reply date (clock.ts). */
+    const newFacts = facts({ replyDue: '2024-12-05' });
+    const reopenEvent = (overrides: Record<string, unknown> = {}, actor: Actor = LEGAL, date = '2024-11-05'): ApplicationEvent =>
+      ({
+        type: 'REOPEN',
+        appealId: 7,
+        newReplyDueDate: '2024-12-05',
+        reason: ' 市人民政府行政复议决定撤销原答复，责令重新答复 ',
+        ...by(actor, date, newFacts),
+        ...overrides,
+      }) as ApplicationEvent;
+    const reopened = () => accept(delivered(), reopenEvent());
+    const extensionOn = (date: string): ApplicationEvent => ({ type: 'REQUEST_EXTENSION', workingDays: 5, reason: '需重新检索', ...by(CASEWORKER, date, newFacts) });
+
+    it('legal reopens a closed case: back to processing, the reply reset, the history kept', () => {
+      const before = contextOf(delivered());
+      const s = reopened();
+      assert.equal(stateOf(s), 'processing');
+      assert.equal(s.status, 'active');
+      const c = contextOf(s);
+      assert.deepEqual(c.reopenings, [
+        { date: '2024-11-05', appealId: 7, newReplyDueDate: '2024-12-05', reason: '市人民政府行政复议决定撤销原答复，责令重新答复', previousDecision: 'unavailable.not_held' },
+      ]);
+      assert.equal(c.draft, null);
+      assert.deepEqual(c.review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.deepEqual([c.issuedBy, c.issuedDate, c.delivery, c.decision, c.closedDate, c.closedReason], [null, null, null, null, null, null]);
+      assert.deepEqual(c.consultations, before.consultations);
+      assert.deepEqual(c.extension, before.extension);
+      assert.deepEqual(c.fee, before.fee);
+      assert.deepEqual(c.correction, before.correction);
+    });
+
+    it('a closed case is reopened only by legal', () => {
+      for (const actor of [CASEWORKER, APPROVER, REVIEWER, { id: 9, role: 'manager' as const }, { id: 9, role: 'admin' as const }]) {
+        const j = refuse(delivered(), reopenEvent({}, actor), 403);
+        assert.match(j.message, /无权执行“重新办理”/);
+      }
+    });
+
+    it('a closed case accepts no other event, from anyone', () => {
+      const closed = delivered();
+      for (const type of APPLICATION_EVENT_TYPES.filter((t) => t !== 'REOPEN')) {
+        for (const actor of [CASEWORKER, OTHER_CASEWORKER, REVIEWER, APPROVER, LEGAL]) {
+          refuse(closed, { type, ...by(actor, '2024-11-05') } as ApplicationEvent, 409);
+        }
+      }
+      assert.deepEqual(allowedEvents(closed, LEGAL, facts(), '2024-11-05'), ['REOPEN']);
+      assert.deepEqual(allowedEvents(closed, CASEWORKER, facts(), '2024-11-05'), []);
+      const j = refuse(closed, { type: 'WITHDRAW', ...by(LEGAL, '2024-11-05') }, 409);
+      assert.equal(j.message, '当前状态（已办结）不能执行“申请人撤回”。现在可以执行：重新办理');
+    });
+
+    it('only a closed case can be reopened', () => {
+      for (const s of [registered(), awaitingCorrection(), drafted(), inReview(), approved(), issued(), reopened()]) {
+        refuse(s, reopenEvent(), 409);
+      }
+    });
+
+    it('the new reply date must be a real date on or after the reopening', () => {
+      const early = refuse(delivered(), reopenEvent({ newReplyDueDate: '2024-11-04' }), 422);
+      assert.equal(early.message, '重新答复期限（2024年11月4日）不能早于重新办理日期（2024年11月5日）');
+      for (const newReplyDueDate of ['2024-02-30', '2024-12-5', '', null, undefined, 20241205]) {
+        const j = refuse(delivered(), reopenEvent({ newReplyDueDate }), 422);
+        assert.equal(j.message, '须填写有效的重新答复期限（格式 YYYY-MM-DD）');
+      }
+      const sameDay = accept(delivered(), reopenEvent({ newReplyDueDate: '2024-11-05' }));
+      assert.equal(contextOf(sameDay).reopenings[0]?.newReplyDueDate, '2024-11-05');
+    });
+
+    it('the reopening names its appeal and its reason, and cannot precede the closing', () => {
+      for (const appealId of [0, -1, 1.5, '7', null, undefined]) refuse(delivered(), reopenEvent({ appealId }), 422);
+      for (const reason of ['', '   ', null, undefined, 7]) refuse(delivered(), reopenEvent({ reason }), 422);
+      const j = refuse(delivered(), reopenEvent({}, LEGAL, '2024-09-13'), 422);
+      assert.equal(j.message, '重新办理的日期不能早于办结日期（2024年9月14日）');
+    });
+
+    it('the reopened case is answered anew through review and signing, and may be reopened again', () => {
+      const answeredAgain = run(
+        reopened(),
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(OTHER_CASEWORKER, '2024-11-06', newFacts) },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(OTHER_CASEWORKER, '2024-11-06', newFacts) },
+        { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-11-07', newFacts) },
+        { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-11-08', newFacts) },
+        { type: 'RECORD_DELIVERY', method: '电子邮件', ...by(CASEWORKER, '2024-11-11', newFacts) },
+      );
+      assert.equal(stateOf(answeredAgain), 'closed');
+      assert.equal(contextOf(answeredAgain).decision, 'disclose');
+      assert.equal(contextOf(answeredAgain).closedDate, '2024-11-11');
+      const twice = accept(answeredAgain, reopenEvent({ appealId: 8, newReplyDueDate: '2025-01-10' }, LEGAL, '2024-12-16'));
+      assert.deepEqual(contextOf(twice).reopenings.map((r) => [r.appealId, r.previousDecision]), [[7, 'unavailable.not_held'], [8, 'disclose']]);
+    });
+
+    it('every way of closing can be reopened', () => {
+      const lapsed = accept(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', facts({ correctionDue: '2024-09-20' })) });
+      const withdrawn = accept(registered(), { type: 'WITHDRAW', ...by(CASEWORKER) });
+      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      for (const closed of [lapsed, withdrawn, onTheSpot]) {
+        const s = accept(closed, reopenEvent());
+        assert.equal(stateOf(s), 'processing');
+        assert.equal(contextOf(s).reopenings[0]?.previousDecision, contextOf(closed).decision);
+      }
+    });
+
+    it('one extension is allowed again after a reopening, and only one', () => {
+      refuse(delivered(), extensionOn('2024-11-06'), 409); // closed
+      const s = accept(reopened(), extensionOn('2024-11-20'));
+      assert.deepEqual(contextOf(s).extension, {
+        requestedDate: '2024-11-20',
+        round: 1,
+        workingDays: 5,
+        reason: '需重新检索',
+        status: 'requested',
+        decidedDate: null,
+        rejectReason: null,
+      });
+      const j = refuse(s, extensionOn('2024-11-21'), 409);
+      assert.ok(j.message.startsWith('本次重新办理中已申请过延期，延期答复只能一次（第三十三条）。现在可以执行：'), j.message);
+      const decided = accept(s, { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-11-21', newFacts) });
+      refuse(decided, extensionOn('2024-11-22'), 409);
+      // Asked for after the new reply date: refused like any late request.
+      refuse(reopened(), extensionOn('2024-12-06'), 422);
+    });
+
+    it('an extension left undecided when the case closed cannot be decided after the reopening', () => {
+      const pending = run(
+        registered(),
+        { type: 'REQUEST_EXTENSION', workingDays: 10, reason: '需调取档案', ...by(CASEWORKER, '2024-09-05') },
+        { type: 'WITHDRAW', ...by(CASEWORKER, '2024-09-06') },
+      );
+      const s = accept(pending, reopenEvent());
+      refuse(s, { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-11-06', newFacts) }, 409);
+      refuse(s, { type: 'REJECT_EXTENSION', reason: '已撤回', ...by(APPROVER, '2024-11-06', newFacts) }, 409);
+      assert.equal(contextOf(accept(s, extensionOn('2024-11-06'))).extension?.round, 1);
+    });
+
+    it('a reopened case is answered in writing, never on the spot', () => {
+      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      const s = accept(onTheSpot, reopenEvent());
+      const j = refuse(s, { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-11-06', newFacts) }, 409);
+      assert.ok(j.message.startsWith('重新办理的申请须书面答复，不能当场答复。'), j.message);
+    });
+
+    it('a reopened case survives JSON storage', () => {
+      const stored = JSON.parse(JSON.stringify(reopened())) as PersistedApplicationSnapshot;
+      const s = accept(stored, extensionOn('2024-11-20'));
+      assert.equal(stateOf(s), 'processing');
+      assert.equal(contextOf(s).reopenings.length, 1);
     });
   });
 
@@ -695,7 +867,7 @@ describe('application machine', () => {
     it('an event with a malformed date or unknown type is invalid', () => {
       refuse(registered(), { type: 'WITHDRAW', ...by(CASEWORKER, '2024-9-5') }, 422);
       refuse(registered(), { type: 'WITHDRAW', ...by(CASEWORKER, '2024-02-30') }, 422);
-      const j = judgeEvent(registered(), { type: 'REOPEN', ...by(CASEWORKER) } as unknown as ApplicationEvent);
+      const j = judgeEvent(registered(), { type: 'ARCHIVE', ...by(CASEWORKER) } as unknown as ApplicationEvent);
       assert.equal(j.ok, false);
       assert.equal(!j.ok && j.status, 422);
     });
@@ -738,7 +910,7 @@ describe('application machine', () => {
       }
       const final = JSON.parse(stored) as PersistedApplicationSnapshot;
       assert.equal(stateOf(final), 'closed');
-      assert.equal(final.status, 'done');
+      assert.equal(final.status, 'active');
       assert.equal(contextOf(final).decision, 'withhold.third_party');
       assert.equal(contextOf(final).extension?.status, 'approved');
     });
@@ -750,9 +922,10 @@ describe('application machine', () => {
   });
 
   describe('snapshot migration', () => {
-    it('a version-0 snapshot becomes a working version-1 snapshot', () => {
+    it('a version-0 snapshot becomes a working current snapshot', () => {
       const migrated = migrateSnapshot(JSON.parse(JSON.stringify(V0_FIXTURE)) as { machineVersion: number; snapshot: unknown });
       assert.equal(stateOf(migrated), 'processing');
+      assert.deepEqual(contextOf(migrated).reopenings, []);
       assert.deepEqual(contextOf(migrated).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
       assert.equal('reviewedBy' in contextOf(migrated), false);
       assert.equal(contextOf(migrated).consultations[0]?.opinion, 'object');
@@ -767,9 +940,46 @@ describe('application machine', () => {
         context: { ...V0_FIXTURE.snapshot.context, reviewedBy: 7, reviewedDate: '2024-09-20' },
       };
       const migrated = migrateSnapshot({ machineVersion: 0, snapshot });
-      assert.equal(migrated.status, 'done');
+      assert.equal(stateOf(migrated), 'closed');
+      assert.equal(migrated.status, 'active'); // closed is no longer final (version 2)
       assert.equal(contextOf(migrated).review.approvedBy, 7);
       assert.equal(contextOf(migrated).review.approvedDate, '2024-09-20');
+    });
+
+    it('a closed version-1 snapshot (final, status done) comes back closed and reopenable', () => {
+      const migrated = migrateSnapshot(JSON.parse(JSON.stringify(V1_FIXTURE)) as { machineVersion: number; snapshot: unknown });
+      assert.equal(V1_FIXTURE.snapshot.status, 'done');
+      assert.equal(stateOf(migrated), 'closed');
+      assert.equal(migrated.status, 'active');
+      const c = contextOf(migrated);
+      assert.deepEqual(c.reopenings, []);
+      assert.equal(c.extension?.round, 0);
+      assert.equal(c.extension?.status, 'approved');
+      assert.equal(c.decision, 'unavailable.not_held');
+      assert.deepEqual(allowedEvents(migrated, LEGAL, facts(), '2024-11-05'), ['REOPEN']);
+      refuse(migrated, { type: 'WITHDRAW', ...by(CASEWORKER, '2024-11-05') }, 409);
+      const reopened = accept(migrated, {
+        type: 'REOPEN',
+        appealId: 3,
+        newReplyDueDate: '2024-12-05',
+        reason: '行政复议决定责令重新答复',
+        ...by(LEGAL, '2024-11-05', facts({ replyDue: '2024-12-05' })),
+      });
+      assert.equal(stateOf(reopened), 'processing');
+      assert.equal(contextOf(reopened).reopenings[0]?.previousDecision, 'unavailable.not_held');
+      // The version-1 extension belongs to the original handling: a new one may be asked for.
+      const extended = accept(reopened, { type: 'REQUEST_EXTENSION', workingDays: 5, reason: '需重新检索', ...by(CASEWORKER, '2024-11-20', facts({ replyDue: '2024-12-05' })) });
+      assert.equal(contextOf(extended).extension?.round, 1);
+    });
+
+    it('an open version-1 snapshot keeps its state and its one extension', () => {
+      const snapshot = { ...V1_FIXTURE.snapshot, status: 'active', value: 'approved', context: { ...V1_FIXTURE.snapshot.context, delivery: null, issuedBy: null, issuedDate: null, decision: null, closedDate: null, closedReason: null } };
+      const migrated = migrateSnapshot({ machineVersion: 1, snapshot });
+      assert.equal(stateOf(migrated), 'approved');
+      assert.equal(contextOf(migrated).extension?.round, 0);
+      refuse(migrated, { type: 'REQUEST_EXTENSION', workingDays: 5, reason: 'x', ...by(CASEWORKER, '2024-10-10', facts({ replyDue: '2024-10-18' })) }, 409);
+      const issuedNow = accept(migrated, { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-10-10') });
+      assert.equal(stateOf(issuedNow), 'issued');
     });
 
     it('a current snapshot passes through unchanged', () => {

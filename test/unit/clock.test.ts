@@ -313,6 +313,160 @@ describe('reply clock: overrides and provisional years', () => {
   });
 });
 
+describe('reply clock: reopening ordered by a reconsideration decision or judgment (重新答复)', () => {
+  // The original case: received Mon 2 Sep 2024, answered and delivered in September.
+  const answered = () => [ev('ISSUE_REPLY', '2024-09-20', { decision: 'disclose' }), ev('RECORD_DELIVERY', '2024-09-23', { method: '邮寄' })];
+  const reopen = (date: string, newReplyDueDate?: unknown, appealKind?: string) =>
+    ev('REOPEN', date, { appealId: 7, newReplyDueDate, reason: '复议决定撤销原答复，责令重新答复', ...(appealKind ? { appealKind } : {}) });
+
+  it('the date the decision sets becomes replyDue; the statutory 20 days no longer apply', () => {
+    const events = [...answered(), reopen('2024-11-05', '2024-12-05', 'reconsideration')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-11-06' }, cal);
+    assert.equal(d.replyDue, '2024-12-05');
+    assert.deepEqual(d.explanation, [
+      '2024年9月2日收到申请（起算日不计入），加20个工作日，答复期限为2024年9月30日。',
+      '2024年11月5日行政复议决定责令重新答复，答复期限为2024年12月5日。',
+    ]);
+    // 7–8 Nov (2), 11–15 (7), 18–22 (12), 25–29 (17), 2–5 Dec (21).
+    assert.deepEqual([d.workingDaysLeft, d.overdue, d.dueSoon], [21, false, false]);
+  });
+
+  it('words the explanation after the kind of appeal when the event gives it', () => {
+    const line = (kind?: string) =>
+      computeDeadlines({ receivedDate: '2024-09-02', events: [...answered(), reopen('2024-11-05', '2024-12-05', kind)], today: '2024-11-06' }, cal).explanation[1];
+    assert.equal(line('litigation'), '2024年11月5日人民法院判决责令重新答复，答复期限为2024年12月5日。');
+    assert.equal(line(), '2024年11月5日行政复议决定或者人民法院判决责令重新答复，答复期限为2024年12月5日。');
+  });
+
+  it('the worked example of 2027 (provisional year)', () => {
+    const events = [
+      ev('ISSUE_REPLY', '2026-11-20', { decision: 'disclose' }),
+      ev('RECORD_DELIVERY', '2026-11-23', { method: '邮寄' }),
+      reopen('2027-01-05', '2027-02-03', 'reconsideration'),
+    ];
+    const d = computeDeadlines({ receivedDate: '2026-11-02', events, today: '2027-01-05' }, cal);
+    assert.equal(d.replyDue, '2027-02-03');
+    assert.equal(d.explanation[1], '2027年1月5日行政复议决定责令重新答复，答复期限为2027年2月3日。');
+    assert.deepEqual(d.provisionalYears, [2027]);
+  });
+
+  it('a set date that is not a working day moves to the next working day', () => {
+    const events = [...answered(), reopen('2024-11-05', '2024-12-07', 'reconsideration')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-11-06' }, cal);
+    assert.equal(d.replyDue, '2024-12-09');
+    assert.equal(d.explanation[1], '2024年11月5日行政复议决定责令重新答复，答复期限为2024年12月7日，该日不是工作日，顺延至2024年12月9日。');
+  });
+
+  it('stops before the reopening no longer count; a consultation after it pushes the set date later', () => {
+    const events = [
+      consult('2024-09-05', 'c1'),
+      opinion('2024-09-12', 'c1'),
+      ...answered(),
+      reopen('2024-11-05', '2024-12-05', 'reconsideration'),
+      consult('2024-11-11', 'c2'),
+      opinion('2024-11-15', 'c2'),
+    ];
+    // Stopped 12–15 Nov = 4 → 5 Dec + 4: 6, 9, 10, 11 Dec.
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-11-15' }, cal);
+    assert.equal(d.replyDue, '2024-12-11');
+    assert.equal(d.consultations.length, 2);
+    assert.deepEqual(d.explanation.slice(1), [
+      '2024年11月5日行政复议决定责令重新答复，答复期限为2024年12月5日；此前的中止期间和延期不再计算。',
+      '2024年11月11日向某某公司征求意见（第三方，条例第三十二条），征求意见期限至2024年12月2日；2024年11月15日收到意见，其间4个工作日不计入答复期限。',
+      '不计入答复期限的工作日共4个，答复期限顺延至2024年12月11日。',
+    ]);
+  });
+
+  it('an open consultation after the reopening moves the date one working day per day of waiting', () => {
+    const events = [...answered(), reopen('2024-11-05', '2024-12-05'), consult('2024-11-11', 'c2')];
+    // Today Wed 13 Nov: stopped 12, 13 → 5 Dec + 2 = 9 Dec.
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-11-13' }, cal).replyDue, '2024-12-09');
+  });
+
+  it('only an extension approved after the reopening counts, and it is added after the set date', () => {
+    const before = [
+      ev('REQUEST_EXTENSION', '2024-09-25', { workingDays: 10, reason: '需调取档案' }),
+      ev('APPROVE_EXTENSION', '2024-09-26'),
+      ev('ISSUE_REPLY', '2024-10-10', { decision: 'disclose' }),
+      ev('RECORD_DELIVERY', '2024-10-12', { method: '邮寄' }),
+      reopen('2024-11-05', '2024-12-05', 'reconsideration'),
+    ];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events: before, today: '2024-11-06' }, cal).replyDue, '2024-12-05');
+    const events = [...before, ev('REQUEST_EXTENSION', '2024-12-02', { workingDays: 5, reason: '需重新检索' }), ev('APPROVE_EXTENSION', '2024-12-03')];
+    // 5 Dec + 5: 6, 9, 10, 11, 12 Dec.
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-12-03' }, cal);
+    assert.equal(d.replyDue, '2024-12-12');
+    assert.equal(d.explanation.at(-1), '2024年12月3日经批准延期答复5个工作日（条例第三十三条），答复期限延长至2024年12月12日。');
+  });
+
+  it('an extension request left undecided at the reopening cannot extend the new deadline', () => {
+    const events = [
+      ev('REQUEST_EXTENSION', '2024-09-25', { workingDays: 10, reason: 'x' }),
+      ...answered(),
+      reopen('2024-11-05', '2024-12-05'),
+      ev('APPROVE_EXTENSION', '2024-11-06'),
+    ];
+    assert.equal(computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-11-06' }, cal).replyDue, '2024-12-05');
+  });
+
+  it('without a usable set date the new reply is due 20 working days after the reopening', () => {
+    // 5 Nov + 20: 6–8 (3), 11–15 (8), 18–22 (13), 25–29 (18), 2–3 Dec (20).
+    for (const due of [undefined, '2024-11-01', '2024-13-01']) {
+      const d = computeDeadlines({ receivedDate: '2024-09-02', events: [...answered(), reopen('2024-11-05', due)], today: '2024-11-06' }, cal);
+      assert.equal(d.replyDue, '2024-12-03');
+      assert.equal(
+        d.explanation[1],
+        '2024年11月5日行政复议决定或者人民法院判决责令重新答复，未载明有效的答复期限，自该日起算（起算日不计入）加20个工作日，答复期限为2024年12月3日。',
+      );
+    }
+  });
+
+  it('a correction received after the reopening restarts the clock, but never before the set date', () => {
+    const correctionAfter = (due: string) => [
+      ...answered(),
+      reopen('2024-11-05', due, 'reconsideration'),
+      ev('REQUEST_CORRECTION', '2024-11-06', { items: ['x'], periodWorkingDays: 10 }),
+      ev('CORRECTION_RECEIVED', '2024-11-12'),
+    ];
+    // 12 Nov + 20: 13–15 (3), 18–22 (8), 25–29 (13), 2–6 Dec (18), 9–10 (20).
+    const restarted = computeDeadlines({ receivedDate: '2024-09-02', events: correctionAfter('2024-11-20'), today: '2024-11-12' }, cal);
+    assert.equal(restarted.replyDue, '2024-12-10');
+    // 6 Nov + 10: 7–8 (2), 11–15 (7), 18–20 (10).
+    assert.equal(restarted.correctionDue, '2024-11-20');
+    assert.deepEqual(restarted.explanation.slice(1), [
+      '2024年11月5日行政复议决定责令重新答复，答复期限为2024年11月20日。',
+      '2024年11月6日发出补正通知，补正期限为10个工作日（至2024年11月20日）。',
+      '2024年11月12日收到补正后的申请，答复期限自该日重新起算（起算日不计入），加20个工作日，为2024年12月10日。',
+    ]);
+    const floored = computeDeadlines({ receivedDate: '2024-09-02', events: correctionAfter('2025-01-20'), today: '2024-11-12' }, cal);
+    assert.equal(floored.replyDue, '2025-01-20');
+    assert.equal(floored.explanation.at(-1), '补正后重新起算的答复期限早于责令重新答复确定的答复期限，答复期限仍为2025年1月20日。');
+  });
+
+  it('the latest reopening decides', () => {
+    const events = [
+      ...answered(),
+      reopen('2024-11-05', '2024-12-05', 'reconsideration'),
+      ev('ISSUE_REPLY', '2024-11-20', { decision: 'disclose' }),
+      ev('RECORD_DELIVERY', '2024-11-21', { method: '邮寄' }),
+      reopen('2024-12-16', '2024-12-31', 'litigation'),
+    ];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2024-12-16' }, cal);
+    assert.equal(d.replyDue, '2024-12-31');
+    assert.deepEqual(d.explanation.slice(1), [
+      '2024年11月5日行政复议决定责令重新答复，答复期限为2024年12月5日。',
+      '2024年12月16日人民法院判决责令重新答复，答复期限为2024年12月31日。',
+    ]);
+  });
+
+  it('a case closed again keeps the reopened due date and is not overdue', () => {
+    const events = [...answered(), reopen('2024-11-05', '2024-12-05'), ev('ISSUE_REPLY', '2024-12-04'), ev('RECORD_DELIVERY', '2024-12-05')];
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events, today: '2025-03-01', closed: true }, cal);
+    assert.equal(d.replyDue, '2024-12-05');
+    assert.deepEqual([d.overdue, d.workingDaysLeft], [false, null]);
+  });
+});
+
 // ---- Properties -------------------------------------------------------------------------------
 
 // Random histories. Stop periods may start anywhere from receipt to well past the first due date
@@ -450,6 +604,84 @@ describe('reply clock: properties', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('reply clock: properties of a reopened case', () => {
+  // Any history, then a REOPEN after its last event with a set date 0–60 days later, then stops
+  // begun after the reopening.
+  const reopenArb = fc.record({
+    after: fc.integer({ min: 0, max: 30 }),
+    dueIn: fc.integer({ min: 0, max: 60 }),
+    todayIn: fc.integer({ min: 0, max: 120 }),
+    extension: fc.option(fc.record({ at: fc.integer({ min: 0, max: 20 }), days: fc.integer({ min: 1, max: 20 }) }), { nil: null }),
+  });
+  const stopArb = fc.record({
+    kind: fc.constantFrom('consultation' as const, 'fee' as const),
+    start: fc.integer({ min: 0, max: 80 }),
+    end: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+  });
+  type Reopen = { after: number; dueIn: number; todayIn: number; extension: { at: number; days: number } | null };
+
+  function reopened(s: Spec, r: Reopen, stops: { kind: 'consultation' | 'fee'; start: number; end: number | null }[]) {
+    const events = buildEvents(s);
+    const last = events.map((e) => e.date).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b), s.received);
+    const date = addDays(last, r.after);
+    const due = addDays(date, r.dueIn);
+    const out: ClockEvent[] = [...events];
+    let seq = events.length;
+    out.push({ seq: ++seq, type: 'REOPEN', date, payload: { appealId: 1, newReplyDueDate: due, reason: 'x' } });
+    if (r.extension) {
+      out.push({ seq: ++seq, type: 'REQUEST_EXTENSION', date: addDays(date, r.extension.at), payload: { workingDays: r.extension.days, reason: 'x' } });
+      out.push({ seq: ++seq, type: 'APPROVE_EXTENSION', date: addDays(date, r.extension.at), payload: {} });
+    }
+    stops.forEach((x, i) => {
+      const start = addDays(date, x.start);
+      if (x.kind === 'consultation') {
+        out.push({ seq: ++seq, type: 'START_CONSULTATION', date: start, payload: { consultationId: `r${i}`, kind: 'agency', party: 'q' } });
+        if (x.end !== null) out.push({ seq: ++seq, type: 'RECORD_OPINION', date: addDays(start, x.end), payload: { consultationId: `r${i}` } });
+      } else {
+        out.push({ seq: ++seq, type: 'ISSUE_FEE_NOTICE', date: start, payload: {} });
+        if (x.end !== null) out.push({ seq: ++seq, type: 'RECORD_PAYMENT', date: addDays(start, x.end), payload: {} });
+      }
+    });
+    const deadlines = computeDeadlines({ receivedDate: s.received, events: out, today: addDays(date, r.todayIn) }, cal);
+    return { due, deadlines };
+  }
+
+  it('replyDue is a working day, never before the set date, and later stops never move it earlier', () => {
+    fc.assert(
+      fc.property(specArb, reopenArb, fc.array(stopArb, { maxLength: 2 }), stopArb, (s, r, stops, extra) => {
+        const { due, deadlines } = reopened(s, r, stops);
+        const replyDue = deadlines.replyDue!;
+        assert.ok(cal.isWorkingDay(replyDue), `replyDue ${replyDue} is not a working day`);
+        assert.ok(compareDates(replyDue, cal.nextWorkingDayOnOrAfter(due)) >= 0, `${replyDue} before the set date ${due}`);
+        const withStop = reopened(s, r, [...stops, extra]).deadlines.replyDue!;
+        assert.ok(compareDates(withStop, replyDue) >= 0, `${withStop} < ${replyDue}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a later set date never gives an earlier replyDue', () => {
+    fc.assert(
+      fc.property(specArb, reopenArb, fc.integer({ min: 1, max: 30 }), fc.array(stopArb, { maxLength: 2 }), (s, r, more, stops) => {
+        const a = reopened(s, r, stops).deadlines.replyDue!;
+        const b = reopened(s, { ...r, dueIn: r.dueIn + more }, stops).deadlines.replyDue!;
+        assert.ok(compareDates(b, a) >= 0, `${b} < ${a}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('with nothing after the reopening, replyDue is the set date (or the next working day)', () => {
+    fc.assert(
+      fc.property(specArb, reopenArb, (s, r) => {
+        const { due, deadlines } = reopened(s, { ...r, extension: null }, []);
+        assert.equal(deadlines.replyDue, cal.nextWorkingDayOnOrAfter(due));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,0 +1,271 @@
+import type { Knex } from 'knex';
+import { isUniqueViolation } from '../../db/knex.js';
+import {
+  APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
+  type AppealEvent, type AppealFacts,
+} from '../../workflows/appeal.machine.js';
+import { computeAppealDeadlines, type AppealDeadlines } from '../../workflows/appeal-clock.js';
+import type { WorkCalendar } from '../../workflows/calendar.js';
+import { isIsoDate } from '../../workflows/dates.js';
+import { audit } from '../audit.js';
+import type { User } from '../admin/user-store.js';
+import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { loadCalendar } from '../calendar-store.js';
+import { applyEventInTransaction, loadVisible } from '../cases/application-service.js';
+import type { AppContext } from '../context.js';
+import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
+import {
+  findAppeal, findCaseNote, insertAppeal, insertAppealEvent, listAppealEvents, listAppeals, updateAppeal, appealsOfApplication,
+  type AppealEventRow, type AppealFilters, type AppealRow, type CaseNote,
+} from './appeal-store.js';
+
+export { APPEAL_KINDS, APPEAL_PROCEDURES };
+/** Table 四's columns (domain.md §6), with the pending ones. */
+export const APPEAL_OUTCOMES = { ...MACHINE_OUTCOMES, pending: '尚未审结' } as const;
+
+export interface AppealView {
+  id: number;
+  applicationId: number;
+  caseNumber: string;
+  agency: string;
+  kind: string;
+  kindLabel: string;
+  procedure: string;
+  simplified: boolean;
+  body: string;
+  externalCaseNumber: string;
+  receivedDate: string;
+  acceptedDate: string | null;
+  filedDate: string | null;
+  afterReconsideration: number | null;
+  claims: string | null;
+  state: string;
+  stateLabel: string;
+  version: number;
+  outcome: string | null;
+  decisionType: string | null;
+  decision: unknown;
+  deadlines: AppealDeadlines;
+  history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
+  allowedEvents: string[];
+  note: CaseNote | null;
+}
+
+function appealDeadlines(row: Pick<AppealRow, 'kind' | 'procedure' | 'simplified' | 'receivedDate' | 'acceptedDate' | 'filedDate' | 'state'>, snapshot: unknown, calendar: WorkCalendar, today: string): AppealDeadlines {
+  const c = appealContextOf(snapshot as never);
+  return computeAppealDeadlines(
+    {
+      kind: row.kind as never,
+      procedure: row.procedure as never,
+      simplified: row.simplified,
+      receivedDate: row.receivedDate,
+      acceptedDate: row.acceptedDate,
+      filedDate: row.filedDate,
+      decisionExtensionDays: c.decisionExtension?.days ?? 0,
+      decision: c.decision
+        ? { date: c.decision.date, outcome: c.decision.outcome, decisionForm: c.decision.decisionForm ?? undefined, newReplyDueDate: c.decision.newReplyDueDate ?? null }
+        : null,
+      answerSubmitted: Boolean(c.answer?.submittedDate),
+      closed: row.state === 'closed' || row.state === 'withdrawn',
+      today,
+    } as never,
+    calendar,
+  );
+}
+
+const factsOf = (row: Pick<AppealRow, 'receivedDate'>, d: AppealDeadlines): AppealFacts => ({ receivedDate: row.receivedDate, answerDue: d.answerDue });
+
+async function loadVisibleAppeal(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<AppealRow> {
+  if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该案件');
+  const row = await findAppeal(db, id);
+  if (!row || !(await visibleAgencyIds(ctx, user, db)).includes(row.agencyId)) throw notFound('未找到该案件');
+  return row;
+}
+
+function toView(row: AppealRow, events: AppealEventRow[], d: AppealDeadlines, allowed: string[], note: CaseNote | null): AppealView {
+  const c = appealContextOf(row.snapshot as never);
+  return {
+    id: row.id,
+    applicationId: row.applicationId,
+    caseNumber: row.caseNumber,
+    agency: row.agencyName,
+    kind: row.kind,
+    kindLabel: APPEAL_KINDS[row.kind as keyof typeof APPEAL_KINDS] ?? row.kind,
+    procedure: row.procedure,
+    simplified: row.simplified,
+    body: row.body,
+    externalCaseNumber: row.externalCaseNumber,
+    receivedDate: row.receivedDate,
+    acceptedDate: row.acceptedDate,
+    filedDate: row.filedDate,
+    afterReconsideration: row.afterReconsiderationId,
+    claims: row.claims,
+    state: row.state,
+    stateLabel: (APPEAL_STATES as Record<string, string>)[row.state] ?? row.state,
+    version: row.version,
+    outcome: row.outcome,
+    decisionType: row.decisionType,
+    decision: c.decision,
+    deadlines: d,
+    history: events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload, actor: { id: e.actorId, name: e.actorName, role: e.actorRole }, recordedAt: e.recordedAt })),
+    allowedEvents: allowed,
+    note,
+  };
+}
+
+export async function getAppealView(ctx: AppContext, user: User, id: number, calendarIn?: WorkCalendar): Promise<AppealView> {
+  const row = await loadVisibleAppeal(ctx, user, id);
+  const calendar = calendarIn ?? (await loadCalendar(ctx.db));
+  const today = ctx.clock.today();
+  const d = appealDeadlines(row, row.snapshot, calendar, today);
+  const allowed = allowedAppealEvents(row.snapshot as never, { id: user.id, role: user.role }, factsOf(row, d), today);
+  return toView(row, await listAppealEvents(ctx.db, id), d, allowed as string[], await findCaseNote(ctx.db, id));
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+export async function createAppeal(ctx: AppContext, user: User, applicationId: number, body: Record<string, unknown>, ip: string | null): Promise<AppealView> {
+  if (user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有法制人员可以登记复议、诉讼案件');
+  const application = await loadVisible(ctx, user, applicationId);
+  const today = ctx.clock.today();
+  const fields: Record<string, string> = {};
+  const kind = body.kind;
+  const procedure = body.procedure;
+  if (kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '案件类型应为行政复议（reconsideration）或行政诉讼（litigation）';
+  else {
+    const problem = appealSetupError({ kind, procedure, simplified: body.simplified === true || body.simplified === 'true' });
+    if (problem) fields.procedure = problem;
+  }
+  const appealBody = str(body.body);
+  if (!appealBody) fields.body = kind === 'litigation' ? '请填写受理法院' : '请填写复议机关';
+  const ext = str(body.externalCaseNumber);
+  if (!ext) fields.externalCaseNumber = '请填写案号';
+  const dateField = (name: string, label: string, required: boolean) => {
+    const v = body[name];
+    if (v === undefined || v === null || v === '') {
+      if (required) fields[name] = `请填写${label}`;
+      return null;
+    }
+    if (!isIsoDate(v)) {
+      fields[name] = `${label}格式应为 YYYY-MM-DD`;
+      return null;
+    }
+    if (v > today) fields[name] = `${label}不能晚于今天`;
+    return v;
+  };
+  const receivedDate = dateField('receivedDate', '收到副本之日', true);
+  const acceptedDate = dateField('acceptedDate', '受理之日', false);
+  const filedDate = dateField('filedDate', '立案之日', false);
+  if (receivedDate && receivedDate < application.receivedDate) fields.receivedDate = '收到副本之日不能早于收到信息公开申请之日';
+  const simplified = body.simplified === true || body.simplified === 'true';
+  let afterReconsiderationId: number | null = null;
+  if (body.afterReconsideration !== undefined && body.afterReconsideration !== null && body.afterReconsideration !== '') {
+    const prior = await findAppeal(ctx.db, Number(body.afterReconsideration));
+    if (!prior || prior.applicationId !== applicationId || prior.kind !== 'reconsideration') {
+      fields.afterReconsideration = '所引用的行政复议案件不存在或不属于该申请';
+    } else if (kind !== 'litigation') {
+      fields.afterReconsideration = '只有行政诉讼可以是“复议后起诉”';
+    } else afterReconsiderationId = prior.id;
+  }
+  if (body.claims !== undefined && body.claims !== null && typeof body.claims !== 'string') fields.claims = '诉讼请求应为文字';
+  if (Object.keys(fields).length) throw invalid(fields);
+
+  const snapshot = initialAppealSnapshot({ kind: kind as never, procedure: procedure as never, simplified });
+  const calendar = await loadCalendar(ctx.db);
+  const shape = { kind: kind as string, procedure: procedure as string, simplified, receivedDate: receivedDate!, acceptedDate, filedDate, state: appealStateOf(snapshot) };
+  const d = appealDeadlines(shape, snapshot, calendar, today);
+  const now = new Date().toISOString();
+  const id = await ctx.db.transaction(async (trx) => {
+    const appealId = await insertAppeal(trx, {
+      applicationId, agencyId: application.agencyId, kind: kind as string, procedure: procedure as string, simplified, body: appealBody!,
+      externalCaseNumber: ext!, receivedDate: receivedDate!, acceptedDate, filedDate, afterReconsiderationId, claims: str(body.claims),
+      state: shape.state, machineVersion: APPEAL_MACHINE_VERSION, snapshot, answerDue: d.answerDue, decisionExpected: d.decisionExpected,
+      createdBy: user.id, now,
+    });
+    await insertAppealEvent(trx, {
+      appealId, seq: 1, type: 'REGISTER', date: receivedDate!, payload: { body: appealBody, externalCaseNumber: ext }, actorId: user.id, actorRole: user.role, recordedAt: now,
+    });
+    await audit(trx, { actor: user, action: 'appeal.register', entity: 'appeal', entityId: appealId, detail: { applicationId, kind, procedure, externalCaseNumber: ext }, ip });
+    return appealId;
+  });
+  return getAppealView(ctx, user, id, calendar);
+}
+
+export async function applyAppealEvent(
+  ctx: AppContext,
+  user: User,
+  id: number,
+  body: Record<string, unknown>,
+  opts: { ifMatch?: number; ip: string | null },
+): Promise<AppealView> {
+  const type = body.type;
+  const date = body.date;
+  const today = ctx.clock.today();
+  if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
+  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  const calendar = await loadCalendar(ctx.db);
+  const now = new Date().toISOString();
+  try {
+    await ctx.db.transaction(async (trx) => {
+      const row = await loadVisibleAppeal(ctx, user, id, trx);
+      if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
+        throw new HttpError(412, 'version_mismatch', `该案件已被他人修改（当前版本 ${row.version}），请刷新后重试`);
+      }
+      const events = await listAppealEvents(trx, id);
+      const last = events[events.length - 1];
+      if (last && date < last.date) throw invalid({ date: `生效日期不能早于上一次记录的日期（${last.date}）` });
+      const seq = (last?.seq ?? 0) + 1;
+      const payload: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
+      const before = appealDeadlines(row, row.snapshot, calendar, date);
+      const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts: factsOf(row, before) } as unknown as AppealEvent;
+      const verdict = judgeAppealEvent(row.snapshot as never, event);
+      if (!verdict.ok) throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
+      const state = verdict.state as string;
+      const after = appealDeadlines({ ...row, state }, verdict.snapshot, calendar, today);
+      const decision = verdict.context.decision;
+      await insertAppealEvent(trx, { appealId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+      const ok = await updateAppeal(trx, id, row.version, {
+        state, snapshot: verdict.snapshot, machineVersion: APPEAL_MACHINE_VERSION,
+        outcome: decision?.outcome ?? (state === 'withdrawn' ? 'other' : null), decisionType: decision?.decisionType ?? (state === 'withdrawn' ? '撤回' : null),
+        decisionDate: decision?.date ?? (state === 'withdrawn' ? date : null), answerDue: after.answerDue, decisionExpected: after.decisionExpected, now,
+      });
+      if (!ok) throw conflict('该案件刚被他人修改，请刷新后重试');
+      await audit(trx, { actor: user, action: `appeal.event.${type}`, entity: 'appeal', entityId: id, detail: { date, seq, from: row.state, to: state }, ip: opts.ip });
+      // A decision ordering a new reply (重新答复) reopens the application with the deadline it sets,
+      // in this same transaction: both land or neither does.
+      if (type === 'RECORD_DECISION' && decision?.newReplyDueDate) {
+        await applyEventInTransaction(trx, ctx, user, row.applicationId, {
+          body: { type: 'REOPEN', date, appealId: id, appealKind: row.kind, newReplyDueDate: decision.newReplyDueDate, reason: `${row.body}${decision.decisionType}：${decision.summary}` },
+          ip: opts.ip,
+        }, calendar);
+      }
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('该案件刚被他人修改，请刷新后重试');
+    throw e;
+  }
+  return getAppealView(ctx, user, id, calendar);
+}
+
+export interface AppealListQuery extends Omit<AppealFilters, 'agencyIds'> {}
+
+export async function listAppealViews(ctx: AppContext, user: User, q: AppealListQuery) {
+  const rows = await listAppeals(ctx.db, { ...q, agencyIds: await visibleAgencyIds(ctx, user) });
+  const calendar = await loadCalendar(ctx.db);
+  const today = ctx.clock.today();
+  return rows.map((row) => {
+    const d = appealDeadlines(row, row.snapshot, calendar, today);
+    return toView(row, [], d, [], null);
+  });
+}
+
+export async function appealsForApplication(ctx: AppContext, user: User, applicationId: number) {
+  await loadVisible(ctx, user, applicationId);
+  const calendar = await loadCalendar(ctx.db);
+  const today = ctx.clock.today();
+  return (await appealsOfApplication(ctx.db, applicationId)).map((row) => toView(row, [], appealDeadlines(row, row.snapshot, calendar, today), [], null));
+}
+
+export { loadVisibleAppeal };

@@ -1,0 +1,94 @@
+import type { User } from '../admin/user-store.js';
+import type { AppContext } from '../context.js';
+import { getApplicationView } from '../cases/application-service.js';
+import { maskApplicant } from '../cases/application-view.js';
+import { listDocuments } from '../documents/document-store.js';
+import { DOCUMENT_KIND_LABELS, type DocumentKind } from '../documents/document-templates.js';
+import { appealsForApplication } from './appeal-service.js';
+import { renderReportPdf } from '../reports/report-pdf.js';
+import { formatChineseDate } from '../../workflows/dates.js';
+import { listAttachments } from '../cases/application-store.js';
+
+/**
+ * The whole file of an application (issue 5): what the reconsideration body or the court receives.
+ * Personal identity numbers stay masked (issue 2: masked in exports); documents are listed with their
+ * numbers and SHA-256 so the recipient can check each PDF.
+ */
+export async function exportApplication(ctx: AppContext, user: User, applicationId: number) {
+  const app = await getApplicationView(ctx, user, applicationId);
+  const docs = (await listDocuments(ctx.db, applicationId)).filter((d) => d.status !== 'draft');
+  const attachments = await listAttachments(ctx.db, applicationId);
+  return {
+    exportedAt: new Date().toISOString(),
+    format: 'disclosure-desk/application-export@1',
+    application: {
+      id: app.id,
+      caseNumber: app.caseNumber,
+      agency: app.agency,
+      state: app.state,
+      receivedDate: app.receivedDate,
+      channel: app.channel,
+      decision: app.decision,
+      deadlines: app.deadlines,
+    },
+    applicant: maskApplicant(app.applicant),
+    request: app.request,
+    events: app.history,
+    documents: docs.map((d) => ({
+      id: d.id, kind: d.kind, title: d.title, number: d.number, issuedDate: d.issuedDate, status: d.status, sha256: d.sha256,
+      supersedes: d.supersedesId, url: `/api/documents/${d.id}/pdf`,
+    })),
+    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, url: `/api/applications/${applicationId}/attachments/${a.id}` })),
+    appeals: (await appealsForApplication(ctx, user, applicationId)).map((a) => ({
+      id: a.id, kind: a.kind, procedure: a.procedure, body: a.body, externalCaseNumber: a.externalCaseNumber, receivedDate: a.receivedDate,
+      state: a.state, outcome: a.outcome, decisionType: a.decisionType, deadlines: { answerDue: a.deadlines.answerDue, decisionExpected: a.deadlines.decisionExpected },
+    })),
+  };
+}
+
+/** 证据清单: the case's issued documents and scans, in order, with what each proves. */
+export async function evidenceListPdf(ctx: AppContext, user: User, applicationId: number): Promise<{ pdf: Buffer; filename: string }> {
+  const app = await getApplicationView(ctx, user, applicationId);
+  const docs = (await listDocuments(ctx.db, applicationId)).filter((d) => d.status === 'issued' || d.status === 'superseded');
+  const attachments = await listAttachments(ctx.db, applicationId);
+  const purpose: Record<string, string> = {
+    receipt: '证明收到申请的时间及告知的答复期限',
+    correction_notice: '证明依法一次性告知补正',
+    extension_notice: '证明依法延期答复并告知申请人',
+    consultation_letter: '证明依法征求意见',
+    fee_notice: '证明依法收取信息处理费并告知',
+    reply: '证明已依法作出答复及其理由、依据和救济途径',
+    delivery_receipt: '证明文书已依法送达',
+  };
+  // Two tables so that each fits the 156 mm text block at 4号 without breaking a number over lines.
+  const items: { name: string; number: string; date: string; sha: string; purpose: string }[] = [];
+  for (const a of attachments) {
+    items.push({ name: `申请材料（${a.filename}）`, number: '—', date: formatChineseDate(a.createdAt.slice(0, 10)), sha: a.sha256.slice(0, 16), purpose: '证明申请人提出申请的内容' });
+  }
+  for (const d of docs) {
+    items.push({
+      name: d.status === 'superseded' ? `${d.title}（已更正）` : d.title,
+      number: d.number ?? '—',
+      date: d.issuedDate ? formatChineseDate(d.issuedDate) : '—',
+      sha: (d.sha256 ?? '').slice(0, 16),
+      purpose: purpose[d.kind] ?? DOCUMENT_KIND_LABELS[d.kind as DocumentKind] ?? d.kind,
+    });
+  }
+  const pdf = await renderReportPdf({
+    title: '证据清单',
+    subtitle: `${app.caseNumber} · ${app.agency.name}`,
+    agencyName: app.agency.name,
+    date: ctx.clock.today(),
+    sections: [
+      {
+        heading: '案件基本情况',
+        paragraphs: [
+          `申请人${app.applicant.name}于${formatChineseDate(app.receivedDate)}向本机关申请公开政府信息（申请编号${app.caseNumber}）。以下证据材料均由本系统生成或登记，电子文书附有电子签名，可核验其 SHA-256 值。`,
+        ],
+      },
+      { heading: '一、证据目录', table: { columns: ['序号', '证据名称', '文号', '形成日期'], rows: items.map((x, i) => [String(i + 1), x.name, x.number, x.date]), widths: [1.2, 5, 6.3, 3.5] } },
+      { heading: '二、证明目的与校验值', table: { columns: ['序号', '证明目的', 'SHA-256（前 16 位）'], rows: items.map((x, i) => [String(i + 1), x.purpose, x.sha]), widths: [1.2, 8, 6.8] } },
+    ],
+  });
+  return { pdf, filename: `${app.caseNumber} 证据清单.pdf` };
+}

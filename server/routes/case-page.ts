@@ -1,0 +1,22 @@
+import type { Response } from 'express';
+import type { AppContext } from '../context.js';
+import type { User } from '../admin/user-store.js';
+import { getApplicationView } from '../cases/application-service.js';
+import { appealsForApplication } from '../appeals/appeal-service.js';
+import { DECISIONS } from '../../workflows/decisions.js';
+
+/** The case page, shared by every action that answers with it (success or refusal). */
+export async function renderApplicationPage(
+  ctx: AppContext,
+  res: Response,
+  user: User,
+  id: number,
+  opts: { status?: number; flash?: string | null; eventError?: { type: unknown; message: string } | null; documentError?: { id: number; message: string } | null } = {},
+): Promise<void> {
+  const app = await getApplicationView(ctx, user, id);
+  const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];
+  res.status(opts.status ?? 200).render('application', {
+    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS,
+    flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
+  });
+}
