@@ -208,6 +208,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
   const delivered = ids[9]!; // 周晓梅's delivered case at the construction and transport commission
   await createAppeal(ctx, legal, delivered, {
     kind: 'litigation', procedure: 'first_instance', simplified: true, body: '东江区人民法院', externalCaseNumber: `（${today.slice(0, 4)}）沪0115行初238号`,
-    receivedDate: workingDaysAgo(calendar, today, 4), filedDate: workingDaysAgo(calendar, today, 6), claims: '判令被告公开全部加装电梯项目的审批材料。',
+    // Received 13 days ago: the 15-day answer period (行政诉讼法 Art. 67) ends within days, so it shows as an alert.
+    receivedDate: addDays(today, -13), filedDate: addDays(today, -16), claims: '判令被告公开全部加装电梯项目的审批材料。',
   }, null);
 }

@@ -31,3 +31,8 @@ export type DeliveryMethod = keyof typeof DELIVERY_METHODS;
 
 export const isKey = <T extends object>(table: T, v: unknown): v is keyof T =>
   typeof v === 'string' && Object.prototype.hasOwnProperty.call(table, v);
+
+/** What was requested, as quoted in documents and write-ups: applicants often begin with "申请公开…". */
+export function requestSubject(description: string): string {
+  return description.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(/[。．.；;，,\s]+$/, '');
+}

@@ -8,6 +8,7 @@ import { loadVisibleAppeal } from './appeal-service.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { anonymiseName } from '../../workflows/anonymise.js';
+import { requestSubject } from '../../workflows/glossary.js';
 
 const FIELDS = { facts: '基本案情', issues: '争议焦点', result: '处理结果', lessons: '启示' } as const;
 
@@ -36,7 +37,7 @@ export async function prefilledNote(ctx: AppContext, row: AppealRow): Promise<Om
   const decision = app.decision && isDecisionCode(app.decision) ? `，${row.agencyName}答复：${decisionLabel(app.decision)}` : '';
   const kind = row.kind === 'reconsideration' ? `向${row.body}申请行政复议` : `向${row.body}提起行政诉讼`;
   return {
-    facts: `${formatChineseDate(app.receivedDate)}，${who}向${row.agencyName}申请公开“${app.request.description}”${decision}。${who}不服，于${formatChineseDate(row.receivedDate)}前${kind}（案号${row.externalCaseNumber}）。`,
+    facts: `${formatChineseDate(app.receivedDate)}，${who}向${row.agencyName}申请公开“${requestSubject(app.request.description)}”${decision}。${who}不服，于${formatChineseDate(row.receivedDate)}前${kind}（案号${row.externalCaseNumber}）。`,
     issues: row.claims ?? '',
     result: row.decisionType ? `${row.decisionDate ? formatChineseDate(row.decisionDate) + '，' : ''}${row.body}作出${row.decisionType}决定。` : '',
     lessons: '',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { nextCounter } from '../../db/dialect.js';
-import { CHANNELS, isKey } from '../../workflows/glossary.js';
+import { CHANNELS, isKey, requestSubject } from '../../workflows/glossary.js';
 import { formatChineseDate, yearOf } from '../../workflows/dates.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import type { ApplicationContext } from '../../workflows/application.machine.js';
@@ -67,8 +67,7 @@ export function templateData(f: CaseFacts, extra: Partial<DocumentTemplateData> 
     application: {
       caseNumber: row.caseNumber,
       receivedDate: cn(row.receivedDate),
-      // Applicants often begin with "申请公开…": the templates already say so.
-      description: row.request.description.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(/[。．.；;，,\s]+$/, ''),
+      description: requestSubject(row.request.description),
       documentTitle: row.request.documentTitle,
       documentNumber: row.request.documentNumber,
       channel: isKey(CHANNELS, row.channel) ? CHANNELS[row.channel] : row.channel,

@@ -12,8 +12,8 @@ import { placeLine, setParagraph, type Align, type PageFlow, type Rule, type Set
 export const TABLE_SIZE = 14;
 /** Line pitch inside a cell. */
 export const TABLE_PITCH = 20;
-const PAD_X = 4.5;
-const PAD_Y = 3.5;
+const PAD_X = 3.5;
+const PAD_Y = 3;
 const OUTER_RULE = 1;
 /** In a narrow cell a justified line is spread by at most a quarter character per glyph. */
 const MAX_STRETCH = TABLE_SIZE / 4;
@@ -135,6 +135,9 @@ const SECONDARY_GAIN = 0.3;
 /** Columns are widened in steps of a quarter character (few steps, fast for big tables). */
 const WIDTH_STEP = TABLE_SIZE / 4;
 
+/** Line counts up to which `need` is searched exactly. */
+const EXACT_NEEDS = 40;
+
 /** Fills in `need`: for each line count, the least inner width (to 0.25 pt) that achieves it. */
 function computeNeeds(cell: CellMetrics, minInner: number): void {
   const most = estimateLines(cell.paragraphs, minInner);
@@ -142,6 +145,12 @@ function computeNeeds(cell: CellMetrics, minInner: number): void {
   need[most - 1] = minInner;
   let hi = cell.natural + 1;
   for (let k = 1; k < most; k++) {
+    if (k > EXACT_NEEDS) {
+      // A cell this tall sets its row's height whatever the width; an estimate will do.
+      need[k - 1] = Math.max(minInner, Math.min(hi, cell.natural / k));
+      hi = need[k - 1]!;
+      continue;
+    }
     let lo = minInner;
     let h = k === 1 ? hi : need[k - 2]!;
     while (h - lo > 0.25) {
@@ -193,6 +202,14 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
   }
   const sumNatural = natural.reduce((a, b) => a + b, 0);
   if (sumNatural <= total) return natural.map((w) => w + ((total - sumNatural) * w) / sumNatural);
+  // Every body cell on one line if the header may wrap: the header row takes the width left over.
+  const body = table.columns.map((_, c) => Math.max(min[c]!, Math.max(TABLE_SIZE, ...cells.slice(1).map((row) => row[c]!.natural)) + CELL_PAD));
+  const sumBody = body.reduce((a, b) => a + b, 0);
+  if (sumBody <= total) {
+    const want = body.map((w, c) => Math.max(0, natural[c]! - w));
+    const sumWant = want.reduce((a, b) => a + b, 0);
+    return body.map((w, c) => w + ((total - sumBody) * want[c]!) / sumWant);
+  }
 
   for (const row of cells) row.forEach((cell, c) => computeNeeds(cell, min[c]! - CELL_PAD));
   const widths = [...min];
@@ -257,7 +274,7 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
   const better = (a: [number, number], b: [number, number]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   let current = score(lines);
   for (let round = 0; round < 200; round++) {
-    let move: { to: number; from: number; step: number; toCol: number[]; fromCol: number[] | null; score: [number, number] } | null = null;
+    let move: { widths: number[]; lines: number[][]; spent: number; score: [number, number] } | null = null;
     for (let to = 0; to < n; to++) {
       const steps = new Set<number>();
       cells.forEach((row, r) => {
@@ -269,25 +286,32 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
       });
       for (const step of steps) {
         const toCol = column(to, widths[to]! + step);
-        for (let from = -1; from < n; from++) {
-          // from = -1: paid for from the width not yet given out.
+        // Paid for from the width not yet given out (-1), by one other column, or by all the
+        // others in proportion to what they have above their minimum (n).
+        for (let from = -1; from <= n; from++) {
           if (from === to) continue;
-          if (from === -1 ? step > remaining + 1e-9 : widths[from]! - step < min[from]! - 1e-9) continue;
-          const fromCol = from === -1 ? null : column(from, widths[from]! - step);
-          const trial = lines.map((l, c) => (c === to ? toCol : c === from ? fromCol! : l));
+          let trialWidths: number[];
+          if (from === -1) {
+            if (step > remaining + 1e-9) continue;
+            trialWidths = widths.map((w, c) => (c === to ? w + step : w));
+          } else if (from < n) {
+            if (widths[from]! - step < min[from]! - 1e-9) continue;
+            trialWidths = widths.map((w, c) => (c === to ? w + step : c === from ? w - step : w));
+          } else {
+            const spare = widths.reduce((a, w, c) => a + (c === to ? 0 : w - min[c]!), 0);
+            if (spare < step - 1e-9) continue;
+            trialWidths = widths.map((w, c) => (c === to ? w + step : w - (step * (w - min[c]!)) / spare));
+          }
+          const trial = lines.map((l, c) => (c === to ? toCol : trialWidths[c] === widths[c] ? l : column(c, trialWidths[c]!)));
           const sc = score(trial);
-          if (better(sc, move?.score ?? current)) move = { to, from, step, toCol, fromCol, score: sc };
+          if (better(sc, move?.score ?? current)) move = { widths: trialWidths, lines: trial, spent: from === -1 ? step : 0, score: sc };
         }
       }
     }
     if (!move) break;
-    widths[move.to]! += move.step;
-    lines[move.to] = move.toCol;
-    if (move.from === -1) remaining -= move.step;
-    else {
-      widths[move.from]! -= move.step;
-      lines[move.from] = move.fromCol!;
-    }
+    move.widths.forEach((w, c) => (widths[c] = w));
+    move.lines.forEach((l, c) => (lines[c] = l));
+    remaining -= move.spent;
     current = move.score;
   }
   // Share out what is left in proportion to the text each column still has to wrap (or, when all
@@ -410,9 +434,11 @@ export function placeTable(flow: PageFlow, laid: LaidTable): TablePlacement {
     startSegment(BLOCK_TOP);
   };
 
-  // The header never stands alone at the foot of a page: it needs its first row under it.
+  // The header never stands alone at the foot of a page: it needs its first row under it (or three
+  // lines of it, if the row is too tall for any page and will be split anyway).
   const first = laid.rows[0];
-  const need = headerHeight + (first ? Math.min(rowHeight(first.lineCount), pageRoom) : 0);
+  const firstHeight = first ? rowHeight(first.lineCount) : 0;
+  const need = headerHeight + (firstHeight <= pageRoom ? firstHeight : rowHeight(3));
   let start = flow.blockStart();
   if (start.room < need && !flow.atTop) {
     flow.newPage();

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { DECISIONS } from '../../workflows/decisions.js';
 import { loadCalendar } from '../calendar-store.js';
 import { renderApplicationPage } from './case-page.js';
+import { listAppealViews } from '../appeals/appeal-service.js';
 
 /** Only same-site relative paths are followed after login. */
 const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(?!\/)/.test(v) ? v : '/');
@@ -61,7 +62,11 @@ export function pageRouter(ctx: AppContext): Router {
     const overdue = (await listApplicationViews(ctx, user, { overdue: true, pageSize: 200 })).items.filter((a) => a.overdue);
     const dueSoon = (await listApplicationViews(ctx, user, { dueBefore: soonLimit, pageSize: 200 })).items.filter((a) => a.dueSoon);
     const byState = await countByState(ctx.db, await visibleAgencyIds(ctx, user));
-    res.render('inbox', { title: '工作台', list, overdue, dueSoon, byState, query: req.query, filtered });
+    // Legal staff and managers also watch the appeal deadlines: answers due, appeal windows open.
+    const appealAlerts = user.role === 'legal' || user.role === 'manager'
+      ? (await listAppealViews(ctx, user, { open: true })).filter((a) => a.deadlines.answerOverdue || a.deadlines.answerDueSoon || a.deadlines.appealWindowOpen)
+      : [];
+    res.render('inbox', { title: '工作台', list, overdue, dueSoon, byState, query: req.query, filtered, appealAlerts });
   });
 
   r.get('/applications/new', (req, res) => {

@@ -35,13 +35,7 @@ function evidenceList(rows: string[][], extra: Partial<ReportDocument> = {}): Re
     subtitle: 'DD-2026-0012 · 北京市东城区规划和自然资源局',
     agencyName: AGENCY,
     date: '2026-03-12',
-    sections: [
-      {
-        heading: '一、案件基本情况',
-        paragraphs: ['申请人张某于2026年2月20日向本机关申请公开政府信息。以下证据材料均由本系统生成或登记，电子文书附有电子签名，可核验其 SHA-256 值。'],
-      },
-      { heading: '二、证据目录', table: { columns: COLUMNS, rows } },
-    ],
+    sections: [{ heading: '一、证据目录', table: { columns: COLUMNS, rows } }],
     ...extra,
   };
 }
@@ -62,7 +56,11 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('sets the title in 2号 bold centred on the first grid line, headings bold and indented two characters', function () {
-    const { pages: laid } = layoutReport(report);
+    const intro = {
+      heading: '一、案件基本情况',
+      paragraphs: ['申请人张某于2026年2月20日向本机关申请公开政府信息。以下证据材料均由本系统生成或登记，电子文书附有电子签名，可核验其 SHA-256 值。'],
+    };
+    const { pages: laid } = layoutReport({ ...report, sections: [intro, ...report.sections] });
     const [title, subtitle, heading, body] = laid[0]!.lines;
     assert.equal(title!.text, '证据清单');
     assert.equal(title!.size, 22);
@@ -130,12 +128,12 @@ describe('reports (证据清单, 通报)', function () {
     const table = layout.tables[0]!;
     assert.ok(table.headers.length >= 2);
     for (const row of table.rows) assert.equal(row.pages, 1);
-    const laid = layoutTable(doc.sections[1]!.table!);
+    const laid = layoutTable(doc.sections[0]!.table!);
     for (const [k, row] of laid.rows.entries()) {
       if (k % 4 === 3) assert.ok(row.cells[5]!.lines.length > 1, 'the long purpose wraps');
       // No line is wider than its cell.
       row.cells.forEach((cell, c) => {
-        for (const l of cell.lines) assert.ok(l.offset + l.width <= laid.widths[c]! - 8.9, `line fits its cell: ${l.text}`);
+        for (const l of cell.lines) assert.ok(l.offset + l.width <= laid.widths[c]! - 6.9, `line fits its cell: ${l.text}`);
       });
     }
     // Each cell's lines, as laid out, are on the row's page; together they are the cell's text.

@@ -1,0 +1,49 @@
+// The legal staff's day in the browser: deadline alerts in the inbox, the case log, an appeal page
+// with its forms, and an event recorded through them — against the demo data.
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, login, screenshot, startServer, type RunningServer } from './helpers.js';
+
+describe('browser: reconsideration and litigation (法制)', function () {
+  this.timeout(60_000);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(90_000);
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows appeal deadlines in the inbox and records a hearing from the appeal page', async () => {
+    const base = server!.baseUrl;
+    await login(page, base, 'legal', undefined, 'legal-login');
+    await page.locator('#appeal-alerts').waitFor();
+    await screenshot(page, 'legal-inbox');
+
+    await page.goto(`${base}/appeals`);
+    await page.locator('h1', { hasText: '复议诉讼案件' }).waitFor();
+    const rows = await page.locator('table.grid tbody tr').count();
+    assert.ok(rows >= 2, `${rows} appeals in the log`);
+    await screenshot(page, 'appeals-log');
+
+    await page.locator('table.grid tbody tr a', { hasText: '东府复' }).first().click();
+    await page.locator('h2', { hasText: '期限' }).waitFor();
+    await page.locator('#form-RECORD_HEARING summary').click();
+    await page.locator('#form-RECORD_HEARING textarea[name="note"]').fill('复议机关书面审理，调取了检索记录');
+    await page.locator('#form-RECORD_HEARING button[type="submit"]').click();
+    await page.locator('.timeline', { hasText: '复议机关书面审理' }).waitFor();
+    assert.match(await page.locator('.case-head .state').innerText(), /审理中/);
+    await screenshot(page, 'appeal');
+  });
+});
