@@ -42,7 +42,10 @@ function isChineseName(name: string): boolean {
   return first !== undefined && HAN.test(first);
 }
 
-/** Transliterated names (阿卜杜拉·买买提, 玛丽·居里) have no surname-first order: keep the first character. */
+/**
+ * Transliterated names (阿卜杜拉·买买提, 玛丽·居里) have no surname-first order: the first character
+ * is kept (爱新觉罗·溥仪, a clan name before the dot, keeps the clan name).
+ */
 const NAME_DOT = /[·•・‧.．]/u;
 
 /**
@@ -125,7 +128,10 @@ export function anonymiseName(name: string, kind: PartyKind): string {
   }
   if (n === '') return '某';
   if (isChineseName(n)) {
-    if (NAME_DOT.test(n)) return [...n][0]! + '某';
+    if (NAME_DOT.test(n)) {
+      const head = n.split(NAME_DOT)[0]!.trim();
+      return (COMPOUND_SURNAMES.has(head) ? head : [...n][0]!) + '某';
+    }
     return splitChineseName(n.replace(/\s+/gu, '')).surname + '某';
   }
   const letter = /\p{L}/u.exec(n)?.[0] ?? [...n][0]!;
@@ -140,8 +146,9 @@ function variants(party: NamedParty): { text: string; replacement: string; given
   const out = [{ text: name, replacement, given: false }];
   if (party.kind === 'natural_person' && isChineseName(name) && !NAME_DOT.test(name) && [...name].length >= 3) {
     const { given } = splitChineseName(name.replace(/\s+/gu, ''));
-    // A one-character given name (欧阳修 → 修) would take every 修 out of the text.
-    if ([...given].length >= 2) out.push({ text: given, replacement, given: true });
+    // A one-character given name (欧阳修 → 修) would take every 修 out of the text; an already
+    // anonymised name (张某某) would take out every 某某.
+    if ([...given].length >= 2 && !given.includes('某')) out.push({ text: given, replacement, given: true });
   }
   return out;
 }

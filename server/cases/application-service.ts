@@ -250,6 +250,12 @@ export interface EventRequest {
   ip: string | null;
 }
 
+/**
+ * Domain §6: an application counts under the year its reply was issued or its processing stopped.
+ * These events set that date; a reopening clears it until the new reply.
+ */
+export const CONCLUDING_EVENTS = new Set(['ISSUE_REPLY', 'REPLY_ON_THE_SPOT', 'CORRECTION_LAPSED', 'FEE_LAPSED', 'WITHDRAW']);
+
 const EVENT_FIELDS_RESERVED = new Set(['type', 'date', 'actor', 'facts', '_csrf']);
 
 export async function applyApplicationEvent(ctx: AppContext, user: User, id: number, req: EventRequest): Promise<ApplicationView> {
@@ -318,6 +324,7 @@ export async function applyEventInTransaction(
     snapshot: verdict.snapshot,
     machineVersion: APPLICATION_MACHINE_VERSION,
     decision: verdict.context.decision ?? null,
+    concludedDate: CONCLUDING_EVENTS.has(type) ? date : type === 'REOPEN' ? null : undefined,
     cache: cacheFrom(after, verdict.snapshot, today),
     now,
   });

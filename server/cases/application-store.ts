@@ -155,7 +155,7 @@ export async function updateApplicationState(
   trx: Knex.Transaction,
   id: number,
   expectedVersion: number,
-  next: { state: string; snapshot: unknown; machineVersion: number; decision: string | null; cache: CachedDeadlines; now: string },
+  next: { state: string; snapshot: unknown; machineVersion: number; decision: string | null; concludedDate?: string | null; cache: CachedDeadlines; now: string },
 ): Promise<boolean> {
   const n = await trx('applications')
     .where({ id, version: expectedVersion })
@@ -164,6 +164,7 @@ export async function updateApplicationState(
       snapshot: JSON.stringify(next.snapshot),
       machine_version: next.machineVersion,
       decision: next.decision,
+      ...(next.concludedDate !== undefined ? { concluded_date: next.concludedDate } : {}),
       ...cacheColumns(next.cache),
       version: expectedVersion + 1,
       updated_at: next.now,

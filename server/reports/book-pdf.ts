@@ -70,7 +70,7 @@ export interface BookLayout {
 
 const DIGITS = '零一二三四五六七八九';
 
-/** 1 → 一, 12 → 十二, 40 → 四十, 105 → 一百零五, 110 → 一百一十. */
+/** 1 → 一, 12 → 十二, 40 → 四十, 105 → 一百零五, 110 → 一百一十, 1010 → 一千零一十. */
 export function chineseNumber(n: number): string {
   if (!Number.isInteger(n) || n < 0 || n >= 10000) return String(n);
   if (n < 10) return DIGITS[n]!;
@@ -80,7 +80,7 @@ export function chineseNumber(n: number): string {
   const head = DIGITS[Math.floor(n / size)]! + unit;
   const rest = n % size;
   if (rest === 0) return head;
-  if (rest < size / 10) return head + '零' + chineseNumber(rest);
+  if (rest < size / 10) return head + '零' + (rest >= 10 && rest < 20 ? '一' : '') + chineseNumber(rest);
   return head + (rest < 20 ? '一' : '') + chineseNumber(rest);
 }
 
@@ -142,7 +142,7 @@ function layoutCover(book: Book): FlowPage {
   return page;
 }
 
-/** Leader dots sit on a fixed raster of half characters so that they line up from entry to entry. */
+/** Leader dots are half a character apart and line up from entry to entry. */
 const LEADER_STEP = CELL / 2;
 const LEADER_DOT = '.';
 
@@ -161,34 +161,45 @@ function layoutToc(labels: { label: string; text: string }[], starts: number[]):
   flow.blankLine();
 
   const numberWidth = Math.max(...starts.map((s) => textWidth(String(s), BODY_SIZE)), textWidth('00', BODY_SIZE));
-  const reserve = numberWidth + 3 * CELL; // the number and at least a couple of leader dots
   const dotWidth = textWidth(LEADER_DOT, BODY_SIZE);
+  const gap = CELL / 4;
+  // Leaders end at the same place on every line (before the widest number), so their dots line up
+  // from entry to entry; the numbers are flush right.
+  const leaderEnd = BLOCK_RIGHT - numberWidth - gap;
+  // Text stops where at least two leader dots still fit after it.
+  const textWidthMax = leaderEnd - BLOCK_LEFT - gap - LEADER_STEP - dotWidth - LEADER_STEP;
   const linksByPage: Omit<TocLink, 'pageIndex'>[][] = [];
 
+  // Titles start in one column, a character after the widest label (案例二十一).
+  const hang = Math.max(...labels.map((l) => textWidth(l.label, BODY_SIZE))) + CELL;
   labels.forEach(({ label, text }, i) => {
-    const entry = text ? `${label}\u3000${text}` : label;
-    const hang = textWidth(`${label}\u3000`, BODY_SIZE);
-    const lines = setParagraph(entry, { size: BODY_SIZE, weight: 'regular', width: BLOCK_WIDTH - reserve, restIndent: text ? hang : 0, align: 'left' });
+    const set = (width: number) => setParagraph(text || label, { size: BODY_SIZE, weight: 'regular', width, align: 'left' });
+    const titleWidth = text ? textWidthMax - hang : textWidthMax;
+    let lines = set(titleWidth);
+    // A wrapped title should not leave a character or two alone on its last line.
+    for (let narrower = 1; lines.length > 1 && [...lines[lines.length - 1]!.text].length < 4 && narrower <= 3; narrower++) {
+      const retry = set(titleWidth - narrower * CELL);
+      if (retry.length > lines.length) break;
+      lines = retry;
+    }
+    if (text) lines = lines.map((l) => ({ ...l, offset: l.offset + hang }));
     // An entry is not split over two pages.
     flow.keepLines(lines.length);
     const placed = flow.gridLines(lines, BODY_SIZE, 'regular');
+    if (text) {
+      const labelWidth = textWidth(label, BODY_SIZE);
+      flow.page.lines.push({ ...placed[0]!, text: label, x: BLOCK_LEFT, characterSpacing: 0, width: labelWidth });
+    }
     const last = placed[placed.length - 1]!;
     const pageNo = String(starts[i]!);
     const numWidth = textWidth(pageNo, BODY_SIZE);
     const numX = BLOCK_RIGHT - numWidth;
     flow.page.lines.push({ ...last, text: pageNo, x: numX, characterSpacing: 0, width: numWidth });
-    // Leaders from half a character after the title to half a character before the number.
-    const from = Math.ceil((last.x + last.width + CELL / 2 - BLOCK_LEFT) / LEADER_STEP);
-    const to = Math.floor((numX - CELL / 2 - dotWidth - BLOCK_LEFT) / LEADER_STEP);
-    if (to >= from) {
-      const count = to - from + 1;
-      flow.page.lines.push({
-        ...last,
-        text: LEADER_DOT.repeat(count),
-        x: BLOCK_LEFT + from * LEADER_STEP,
-        characterSpacing: LEADER_STEP - dotWidth,
-        width: (count - 1) * LEADER_STEP + dotWidth,
-      });
+    // Dots counted back from the leaders' end, as far as a quarter character after the title.
+    const count = Math.floor((leaderEnd - dotWidth - (last.x + last.width + gap)) / LEADER_STEP) + 1;
+    if (count > 0) {
+      const width = (count - 1) * LEADER_STEP + dotWidth;
+      flow.page.lines.push({ ...last, text: LEADER_DOT.repeat(count), x: leaderEnd - width, characterSpacing: LEADER_STEP - dotWidth, width });
     }
     const page = flow.pageIndex;
     const first = placed[0]!;

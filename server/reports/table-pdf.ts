@@ -1,12 +1,10 @@
 // Ruled tables for the reports: 4号 text wrapped inside each cell with the documents' line breaker,
 // rows kept whole (a row that does not fit moves to the next page, under a repeated header row).
-import type { PlacedText } from '../documents/layout.js';
+import { cleanParagraph, type PlacedText } from '../documents/layout.js';
 import { textWidth } from '../documents/fonts.js';
 import { BLOCK_BOTTOM, BLOCK_LEFT, BLOCK_TOP, BLOCK_WIDTH } from '../documents/page-geometry.js';
-import { cleanParagraph } from '../documents/layout.js';
 import type { ReportTable } from './report-pdf.js';
 import { placeLine, setParagraph, type Align, type PageFlow, type Rule, type SetLine } from './flow-pdf.js';
-
 
 /** 4号 (14 pt): the readable size for table text. */
 export const TABLE_SIZE = 14;
@@ -15,9 +13,9 @@ export const TABLE_PITCH = 20;
 const PAD_X = 3.5;
 const PAD_Y = 3;
 const OUTER_RULE = 1;
-/** In a narrow cell a justified line is spread by at most a quarter character per glyph. */
-const MAX_STRETCH = TABLE_SIZE / 4;
 const INNER_RULE = 0.5;
+/** In a narrow cell a justified line is spread by at most an eighth of a character per glyph. */
+const MAX_STRETCH = TABLE_SIZE / 8;
 
 interface LaidCell {
   lines: SetLine[];
@@ -129,6 +127,14 @@ function estimateLines(paragraphs: number[][], inner: number): number {
   return Math.max(1, n);
 }
 
+/** At most this many widenings of a column are tried per step (evenly spread over the range). */
+const MAX_STEPS = 24;
+
+function sample(sorted: number[]): number[] {
+  if (sorted.length <= MAX_STEPS) return sorted;
+  return Array.from({ length: MAX_STEPS }, (_, k) => sorted[Math.round((k * (sorted.length - 1)) / (MAX_STEPS - 1))]!);
+}
+
 /** Weight of lines saved in a cell that does not set its row's height (see columnWidths). */
 const SECONDARY_GAIN = 0.3;
 
@@ -213,7 +219,16 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
 
   for (const row of cells) row.forEach((cell, c) => computeNeeds(cell, min[c]! - CELL_PAD));
   const widths = [...min];
-  const column = (c: number, w: number): number[] => cells.map((row) => linesAt(row[c]!, w - CELL_PAD));
+  const memo = new Map<string, number[]>();
+  const column = (c: number, w: number): number[] => {
+    const key = `${c}:${w.toFixed(3)}`;
+    let col = memo.get(key);
+    if (!col) {
+      col = cells.map((row) => linesAt(row[c]!, w - CELL_PAD));
+      if (memo.size < 20_000) memo.set(key, col);
+    }
+    return col;
+  };
   const lines = widths.map((w, c) => column(c, w));
   let remaining = total - sumMin;
   for (;;) {
@@ -257,24 +272,24 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
   }
   // The greedy steps favour cheap widenings; a column that needed one big step to lose a line in
   // every row may have been left out. Move width from one column to another while that makes the
-  // table shorter (fewer lines in all, then fewer lines in the cells).
-  const score = (ls: number[][]): [number, number] => {
-    let height = 0;
-    let sum = 0;
+  // table better: shorter, and with fewer cells broken needlessly (a date in four lines beside a
+  // long paragraph costs no height, but reads badly).
+  const score = (ls: number[][]): number => {
+    let total = 0;
     for (let r = 0; r < cells.length; r++) {
       let m = 0;
       for (let c = 0; c < n; c++) {
         m = Math.max(m, ls[c]![r]!);
-        sum += ls[c]![r]!;
+        total += SECONDARY_GAIN * (ls[c]![r]! - 1);
       }
-      height += m;
+      total += m;
     }
-    return [height, sum];
+    return total;
   };
-  const better = (a: [number, number], b: [number, number]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const better = (a: number, b: number): boolean => a < b - 1e-9;
   let current = score(lines);
   for (let round = 0; round < 200; round++) {
-    let move: { widths: number[]; lines: number[][]; spent: number; score: [number, number] } | null = null;
+    let move: { widths: number[]; lines: number[][]; spent: number; score: number } | null = null;
     for (let to = 0; to < n; to++) {
       const steps = new Set<number>();
       cells.forEach((row, r) => {
@@ -284,7 +299,7 @@ export function columnWidths(table: ReportTable, total = BLOCK_WIDTH): number[] 
           if (step > 0) steps.add(step);
         }
       });
-      for (const step of steps) {
+      for (const step of sample([...steps].sort((a, b) => a - b))) {
         const toCol = column(to, widths[to]! + step);
         // Paid for from the width not yet given out (-1), by one other column, or by all the
         // others in proportion to what they have above their minimum (n).

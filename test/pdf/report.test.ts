@@ -147,6 +147,28 @@ describe('reports (证据清单, 通报)', function () {
     }
   });
 
+  it('splits only a row taller than a page, between its lines, under repeated headers', async function () {
+    requireTools(this, 'pdftotext');
+    const long = '本机关对申请人提出的政府信息公开申请进行了全面检索，相关信息由多个内设机构分别制作和保存。'.repeat(40);
+    const doc: ReportDocument = {
+      title: '证据清单',
+      agencyName: AGENCY,
+      date: '2026-03-12',
+      sections: [{ heading: '一、证据目录', paragraphs: ['说明。'], table: { columns: ['序号', '名称', '说明'], rows: [['1', '检索记录', long], ['2', '答复书', '证明已答复']] } }],
+    };
+    const layout = layoutReport(doc);
+    const [big, small] = layout.tables[0]!.rows;
+    assert.ok(big!.pages > 1, 'the tall row spans pages');
+    assert.equal(big!.pageIndex, 0, 'it starts under the header on the first page');
+    assert.equal(layout.tables[0]!.headers.length, big!.pages);
+    assert.equal(small!.pages, 1);
+    const text = squash(pages(await renderReportPdf(doc), false).join(''));
+    assert.ok(text.includes('证明已答复'));
+    const laid = layoutTable(doc.sections[0]!.table!);
+    assert.equal(laid.rows[0]!.cells[2]!.lines.map((l) => l.text).join(''), long);
+    for (const l of laid.rows[0]!.cells[2]!.lines) assert.ok(text.includes(squash(l.text)));
+  });
+
   it('fills the text block with the columns, honouring given relative widths', function () {
     const auto = columnWidths({ columns: COLUMNS, rows });
     assert.ok(close(auto.reduce((a, b) => a + b, 0), BLOCK_WIDTH));
