@@ -8,6 +8,7 @@ import { evidenceListPdf, exportApplication } from '../appeals/case-export.js';
 import { sendPdf } from './document-routes.js';
 import { buildBriefing, briefingPdf } from '../reports/briefing.js';
 import { buildCompendium } from '../reports/compendium.js';
+import { annualReport } from '../reports/annual-report.js';
 
 const body = (req: Request) => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
 
@@ -73,6 +74,10 @@ export function appealApiRouter(ctx: AppContext): Router {
       const { pdf, filename } = await briefingPdf(ctx, user, q);
       sendPdf(res, pdf, filename, true);
     } else res.json(await buildBriefing(ctx, user, q));
+  });
+
+  r.get('/reports/annual', async (req, res) => {
+    res.json(await annualReport(ctx, requireUser(req), req.query as Record<string, unknown>));
   });
 
   r.post('/reports/compendium', async (req, res) => {

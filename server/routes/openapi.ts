@@ -212,6 +212,22 @@ export function openApiDocument() {
           responses: { 200: { description: 'valid only when the signature checks and the bytes match a document this system issued', ...json(ref('Verification')) }, 400: error('empty body'), 413: error('too large') },
         },
       },
+      '/api/applications/{id}/appeals': {
+        post: { summary: 'log a reconsideration or litigation case (legal): {kind, procedure, body, externalCaseNumber, receivedDate, acceptedDate?, filedDate?, afterReconsideration?, claims?, simplified?}', parameters: [idParam], responses: { 201: { description: 'appeal JSON: id, kind, procedure, state, deadlines.answerDue, deadlines.decisionExpected, history[], allowedEvents[]' }, 403: error('not legal staff'), 422: error('invalid') } },
+      },
+      '/api/appeals': {
+        get: { summary: 'the case log, deadlines first', parameters: ['kind', 'body', 'outcome', 'year', 'agency', 'open'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })), responses: { 200: { description: '{items}' }, 422: error('bad filter') } },
+      },
+      '/api/appeals/{id}': { get: { summary: 'one appeal', parameters: [idParam], responses: { 200: { description: 'appeal' }, 404: error('unknown') } } },
+      '/api/appeals/{id}/events': {
+        post: { summary: 'SUBMIT_ANSWER {evidence?}, RECORD_HEARING {note}, RECORD_DECISION {outcome, decisionType, newReplyDueDate?, summary}, WITHDRAWN, CLOSE, DRAFT_ANSWER {summary?}, EXTEND_DECISION {days, reason}', parameters: [idParam], responses: { 200: { description: 'appeal' }, 403: error('role'), 409: error('not allowed now'), 412: error('stale If-Match'), 422: error('payload') } },
+      },
+      '/api/appeals/{id}/note': { put: { summary: '案例汇编 write-up (legal): {facts, issues, result, lessons}', parameters: [idParam], responses: { 200: { description: 'note' }, 422: error('missing section') } } },
+      '/api/applications/{id}/export': { get: { summary: 'the whole file of an application: applicant (masked), request, events, documents with numbers and SHA-256, appeals', parameters: [idParam], responses: { 200: { description: 'JSON' } } } },
+      '/api/applications/{id}/evidence-list.pdf': { get: { summary: '证据清单 PDF built from the case documents', parameters: [idParam], responses: { 200: { description: 'application/pdf' } } } },
+      '/api/reports/briefing': { get: { summary: '通报 for a period (month=YYYY-MM | quarter=YYYY-Qn | year=YYYY | from&to) and agency scope; format=pdf for the PDF', responses: { 200: { description: 'JSON or PDF' }, 422: error('no period') } } },
+      '/api/reports/compendium': { post: { summary: '案例汇编 PDF: {appealIds?: number[], filter?: {year, outcome, kind}, title?, subtitle?}; X-Compendium-Toc header lists chapters and pages', responses: { 200: { description: 'application/pdf' }, 422: error('no cases') } } },
+      '/api/reports/annual': { get: { summary: 'annual report tables 三 and 四: ?year=YYYY&agency=CODE[&below=true]', responses: { 200: { description: '{year, agency, table3: {columns, rows}, table4, balance}' }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
       '/api/agencies': {
         get: { summary: 'all agencies', responses: { 200: { description: 'list' } } },
         post: { summary: 'add an agency (admin): {code, name, parent?}', responses: { 201: { description: 'agency' }, 403: error('not admin'), 409: error('duplicate code'), 422: error('invalid') } },
