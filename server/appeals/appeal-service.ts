@@ -9,6 +9,7 @@ import type { WorkCalendar } from '../../workflows/calendar.js';
 import { isIsoDate } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import type { User } from '../admin/user-store.js';
+import { listDocuments } from '../documents/document-store.js';
 import { visibleAgencyIds } from '../auth/auth-middleware.js';
 import { loadCalendar } from '../calendar-store.js';
 import { applyEventInTransaction, loadVisible } from '../cases/application-service.js';
@@ -218,6 +219,12 @@ export async function applyAppealEvent(
       const seq = (last?.seq ?? 0) + 1;
       const payload: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
+      if (type === 'SUBMIT_ANSWER' && Array.isArray(payload.evidence)) {
+        // Evidence is the application's own issued documents (the court receives them by number and hash).
+        const own = new Set((await listDocuments(trx, row.applicationId)).filter((d) => d.status === 'issued' || d.status === 'superseded').map((d) => d.id));
+        const foreign = (payload.evidence as unknown[]).filter((x) => !own.has(Number(x)));
+        if (foreign.length) throw invalid({ evidence: `证据须为本申请已签发的文书（无效编号：${foreign.join('、')}）` });
+      }
       const before = appealDeadlines(row, row.snapshot, calendar, date);
       const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts: factsOf(row, before) } as unknown as AppealEvent;
       const verdict = judgeAppealEvent(row.snapshot as never, event);

@@ -67,7 +67,9 @@ describe('reconsideration and litigation (issue 5)', function () {
 
   it('the appeal moves through answer, hearing and decision; a mismatched outcome is refused', async () => {
     assert.equal((await appealEvent(reconsiderationId, { type: 'RECORD_DECISION', date: '2026-10-09', outcome: 'upheld', decisionType: '维持', summary: 'x' })).status, 409);
-    const answered = await appealEvent(reconsiderationId, { type: 'SUBMIT_ANSWER', date: '2026-09-28', evidence: [] });
+    assert.equal((await appealEvent(reconsiderationId, { type: 'SUBMIT_ANSWER', date: '2026-09-28', evidence: [999999] })).status, 422);
+    const docIds = (await request(env.app).get(`/api/applications/${appId}/documents`).set(auth('legal'))).body.items.map((d: { id: number }) => d.id);
+    const answered = await appealEvent(reconsiderationId, { type: 'SUBMIT_ANSWER', date: '2026-09-28', evidence: docIds });
     assert.equal(answered.status, 200, JSON.stringify(answered.body));
     assert.equal(answered.body.state, 'answer_submitted');
     assert.equal((await appealEvent(reconsiderationId, { type: 'RECORD_HEARING', date: '2026-10-12', note: '书面审理' })).body.state, 'hearing');
