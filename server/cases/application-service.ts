@@ -27,6 +27,7 @@ import { toApplicationView, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
+import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 
 /** The registration itself is the first entry of every history. */
@@ -123,6 +124,7 @@ export async function registerApplication(
   if (!agency) throw notFound('所属机关不存在');
   const calendar = await loadCalendar(ctx.db);
   const canSign = await hasSigningKey(ctx.config, agency.code);
+  await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const stored = await storeFiles(ctx.config.dataDir, files);
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
@@ -315,6 +317,11 @@ export async function applyEventInTransaction(
   if (!verdict.ok) {
     throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
   }
+  // Domain §6: concluding a case counts it in the year of that date; reopening un-counts it from the
+  // year it was concluded. Either is refused while that year's report is locked.
+  if (CONCLUDING_EVENTS.has(type)) await assertYearOpen(trx, row.agencyId, date, '该操作');
+  const concluded = await trx('applications').where({ id }).first('concluded_date');
+  if (type === 'REOPEN' && concluded?.concluded_date) await assertYearOpen(trx, row.agencyId, concluded.concluded_date, '重新办理');
   await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
   const state = verdict.state;

@@ -9,6 +9,7 @@ import { sendPdf } from './document-routes.js';
 import { buildBriefing, briefingPdf } from '../reports/briefing.js';
 import { buildCompendium } from '../reports/compendium.js';
 import { annualReport } from '../reports/annual-report.js';
+import { lockYear, unlockYear } from '../reports/report-locks.js';
 
 const body = (req: Request) => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
 
@@ -78,6 +79,14 @@ export function appealApiRouter(ctx: AppContext): Router {
 
   r.get('/reports/annual', async (req, res) => {
     res.json(await annualReport(ctx, requireUser(req), req.query as Record<string, unknown>));
+  });
+
+  r.post('/reports/annual/lock', async (req, res) => {
+    res.json(await lockYear(ctx, requireUser(req), body(req)));
+  });
+
+  r.delete('/reports/annual/lock', async (req, res) => {
+    res.json(await unlockYear(ctx, requireUser(req), { ...(req.query as Record<string, unknown>), ...body(req) }));
   });
 
   r.post('/reports/compendium', async (req, res) => {

@@ -102,4 +102,25 @@ describe('annual report tables 三 and 四 (JSON)', function () {
     assert.equal((await report('year=2026&agency=NOPE')).status, 404);
     assert.equal((await report('year=twenty')).status, 422);
   });
+
+  it('a locked year refuses changes that would alter its figures, until unlocked; both audited', async () => {
+    assert.equal((await request(env.app).post('/api/reports/annual/lock').set(auth('cw')).send({ year: 2026, agency: 'GHZY' })).status, 403);
+    const lock = await request(env.app).post('/api/reports/annual/lock').set(auth('mgr')).send({ year: 2026, agency: 'DJQ' });
+    assert.equal(lock.status, 200, JSON.stringify(lock.body));
+    const before = (await report('year=2026&agency=GHZY')).body;
+    // A back-dated registration into 2026, and closing the open case C in 2026, are refused.
+    const late = await request(env.app).post('/api/applications').set(auth('cw')).send(applicationBody({ receivedDate: '2026-10-01' }));
+    assert.equal(late.status, 409);
+    assert.match(late.body.message, /2026年度报表已锁定/);
+    const open = (await request(env.app).get('/api/applications?open=true&pageSize=200').set(auth('cw'))).body.items.find((a: { receivedDate: string }) => a.receivedDate === '2026-11-02');
+    assert.equal((await send(open.id, 'cw', { type: 'WITHDRAW', date: '2026-11-10' })).status, 409);
+    // Work that does not change the figures goes on.
+    assert.equal((await send(open.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' })).status, 200);
+    assert.deepEqual((await report('year=2026&agency=GHZY')).body.table3, before.table3);
+    const unlock = await request(env.app).delete('/api/reports/annual/lock?year=2026&agency=DJQ').set(auth('mgr'));
+    assert.equal(unlock.status, 200);
+    assert.equal((await send(open.id, 'cw', { type: 'WITHDRAW', date: '2026-11-10' })).status, 200);
+    const actions = (await env.db('audit_log').whereIn('action', ['report.lock', 'report.unlock']).select('action')).map((r) => r.action);
+    assert.deepEqual(actions.sort(), ['report.lock', 'report.unlock']);
+  });
 });

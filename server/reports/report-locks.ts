@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import type { User } from '../admin/user-store.js';
+import { findAgencyByCode } from '../admin/agency-store.js';
+import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { audit } from '../audit.js';
+import type { AppContext } from '../context.js';
+import { HttpError, invalid, notFound } from '../http-errors.js';
+import { yearOf } from '../../workflows/dates.js';
+
+/** The agency and every agency above it: a lock on a parent's report covers its departments too. */
+async function agencyChain(db: Db, agencyId: number): Promise<number[]> {
+  const rows = await db
+    .withRecursive('chain', (qb) => {
+      qb.select('id', 'parent_id').from('agencies').where('id', agencyId).unionAll((u) => {
+        u.select('a.id', 'a.parent_id').from('agencies as a').join('chain as c', 'a.id', 'c.parent_id');
+      });
+    })
+    .select('id')
+    .from('chain');
+  return rows.map((r: { id: number }) => Number(r.id));
+}
+
+/**
+ * Refuses a change dated on or before the end of a locked year: such a change (a back-dated
+ * registration, a reply issued or processing stopped, a reopening of a case concluded then) would
+ * alter that year's reported figures (domain.md §6 counting).
+ */
+export async function assertYearOpen(db: Db, agencyId: number, date: string, what: string): Promise<void> {
+  const chain = await agencyChain(db, agencyId);
+  const lock = await db('report_locks').whereIn('agency_id', chain).where('year', '>=', yearOf(date)).orderBy('year').first();
+  if (lock) {
+    throw new HttpError(409, 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
+  }
+}
+
+async function lockTarget(ctx: AppContext, user: User, input: Record<string, unknown>) {
+  if (user.role !== 'manager') throw new HttpError(403, 'forbidden', '只有政务公开办可以锁定或解锁年度报表');
+  const year = Number(input.year);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份' });
+  const agency = await findAgencyByCode(ctx.db, typeof input.agency === 'string' && input.agency ? input.agency : user.agencyCode);
+  if (!agency || !(await visibleAgencyIds(ctx, user)).includes(agency.id)) throw notFound('未找到该机关');
+  return { year, agency };
+}
+
+export async function lockYear(ctx: AppContext, user: User, input: Record<string, unknown>): Promise<{ year: number; agency: string; locked: true }> {
+  const { year, agency } = await lockTarget(ctx, user, input);
+  await ctx.db.transaction(async (trx: Knex.Transaction) => {
+    await trx('report_locks').insert({ agency_id: agency.id, year, locked_by: user.id, locked_at: new Date().toISOString() }).onConflict(['agency_id', 'year']).ignore();
+    await audit(trx, { actor: user, action: 'report.lock', entity: 'agency', entityId: agency.id, detail: { code: agency.code, year } });
+  });
+  return { year, agency: agency.code, locked: true };
+}
+
+export async function unlockYear(ctx: AppContext, user: User, input: Record<string, unknown>): Promise<{ year: number; agency: string; locked: false }> {
+  const { year, agency } = await lockTarget(ctx, user, input);
+  await ctx.db.transaction(async (trx: Knex.Transaction) => {
+    const n = await trx('report_locks').where({ agency_id: agency.id, year }).del();
+    if (!n) throw new HttpError(404, 'not_found', `${year}年度报表未锁定`);
+    await audit(trx, { actor: user, action: 'report.unlock', entity: 'agency', entityId: agency.id, detail: { code: agency.code, year } });
+  });
+  return { year, agency: agency.code, locked: false };
+}
