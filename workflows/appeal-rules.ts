@@ -1,11 +1,10 @@
 // The rules of one appeal: every guard of the appeal machine is a named rule in APPEAL_RULES with
 // the refusal (409 / 403 / 422) it stands for and its message; APPEAL_EVENT_RULES lists each event's
 // guard in reporting order. The machine (appeal-statechart.ts) and the judge (appeal-judge.ts) both
-// read these tables, so `can()` and `judgeAppealEvent()` cannot disagree. Pure: no XState, no I/O.
-// Same conventions as application-rules.ts.
+// read these tables, so `can()` and `judgeAppealEvent()` cannot disagree. Pure: no I/O; the rules
+// do not use XState. Same conventions as application-rules.ts (shared helpers: machine-kit.ts).
 
-import { formatChineseDate, isIsoDate } from './dates.js';
-import { isRole, ROLE_LABELS } from './roles.js';
+import { isIsoDate } from './dates.js';
 import {
   APPEAL_EVENT_LABELS,
   APPEAL_EVENT_ROLES,
@@ -14,35 +13,27 @@ import {
   NEW_REPLY_DECISION_TYPES,
   isAppealDecisionType,
 } from './appeal-types.js';
-import type { AppealContext, AppealEvent, AppealEventOf, AppealEventType } from './appeal-types.js';
+import type { AppealContext, AppealEvent, AppealEventType } from './appeal-types.js';
+import {
+  absent,
+  actorMayActRule,
+  checkRuleTables,
+  chineseDate,
+  intBetween,
+  isKeyOf,
+  optionalString,
+  payloadRulesOn,
+  text,
+  wellFormedRule,
+  type Rule,
+} from './machine-kit.js';
 
-export interface AppealRule {
-  status: 409 | 403 | 422;
-  /** Reads only context, actor, date and facts — never the payload (allowedAppealEvents relies on it). */
-  payloadFree: boolean;
-  test: (ctx: AppealContext, ev: AppealEvent) => boolean;
-  message: (ctx: AppealContext, ev: AppealEvent) => string;
-}
+/** A guard of the appeal machine with the refusal it stands for (payload-free rules: see machine-kit.ts). */
+export type AppealRule = Rule<AppealContext, AppealEvent>;
 
-function chineseDate(iso: string | null | undefined): string {
-  return isIsoDate(iso) ? formatChineseDate(iso) : '未确定';
-}
-function text(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-function optionalString(value: unknown): boolean {
-  return value === undefined || value === null || typeof value === 'string';
-}
-function absent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
-}
-function intBetween(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
 /** Payload rules only judge their own event type; other types pass. */
-function on<T extends AppealEventType>(type: T, test: (ctx: AppealContext, ev: AppealEventOf<T>) => boolean) {
-  return (ctx: AppealContext, ev: AppealEvent): boolean => ev.type !== type || test(ctx, ev as AppealEventOf<T>);
-}
+const on = payloadRulesOn<AppealContext, AppealEvent>();
+
 function lastHearingDate(ctx: AppealContext): string | null {
   return ctx.hearings.reduce<string | null>((max, h) => (max === null || h.date > max ? h.date : max), null);
 }
@@ -51,30 +42,9 @@ function lastHearingDate(ctx: AppealContext): string | null {
 export const MAX_DECISION_EXTENSION_DAYS = 30;
 
 export const APPEAL_RULES = {
-  wellFormed: {
-    status: 422,
-    payloadFree: true,
-    test: (_ctx, ev) => {
-      const actor: unknown = ev.actor;
-      const facts: unknown = ev.facts;
-      if (!isIsoDate(ev.date)) return false;
-      if (typeof actor !== 'object' || actor === null) return false;
-      const a = actor as Record<string, unknown>;
-      if (!Number.isInteger(a.id) || typeof a.role !== 'string') return false;
-      if (typeof facts !== 'object' || facts === null) return false;
-      const f = facts as Record<string, unknown>;
-      // Only shape-checked here; a rule that needs a date refuses an unusable one itself.
-      return typeof f.receivedDate === 'string' && typeof f.answerDue === 'string';
-    },
-    message: () => '操作数据不完整：日期、操作人或期限信息无效',
-  },
-  actorMayAct: {
-    status: 403,
-    payloadFree: true,
-    test: (_ctx, ev) => APPEAL_EVENT_ROLES[ev.type].includes(ev.actor.role),
-    message: (_ctx, ev) =>
-      `${isRole(ev.actor.role) ? ROLE_LABELS[ev.actor.role] : '该角色'}无权执行“${APPEAL_EVENT_LABELS[ev.type]}”，复议、诉讼案件由法制人员办理`,
-  },
+  // Only shape-checked here; a rule that needs a date refuses an unusable one itself.
+  wellFormed: wellFormedRule<AppealContext, AppealEvent>((f) => typeof f.receivedDate === 'string' && typeof f.answerDue === 'string'),
+  actorMayAct: actorMayActRule<AppealContext, AppealEvent>(APPEAL_EVENT_ROLES, APPEAL_EVENT_LABELS, '，复议、诉讼案件由法制人员办理'),
 
   // Nothing can happen in a case before the agency received the copy that starts it.
   notBeforeReceipt: {
@@ -163,7 +133,7 @@ export const APPEAL_RULES = {
   decisionOutcomeValid: {
     status: 422,
     payloadFree: false,
-    test: on('RECORD_DECISION', (_ctx, ev) => typeof ev.outcome === 'string' && Object.hasOwn(APPEAL_OUTCOMES, ev.outcome)),
+    test: on('RECORD_DECISION', (_ctx, ev) => isKeyOf(APPEAL_OUTCOMES, ev.outcome)),
     message: () => '结果须为维持（upheld）、纠正（corrected）或其他（other）',
   },
   decisionTypeValid: {
@@ -255,14 +225,4 @@ export const APPEAL_EVENT_RULES: Record<AppealEventType, readonly Exclude<Appeal
 };
 
 // Checked once at load, as in application-rules.ts: reporting order, and 409/403 rules payload-free.
-const STATUS_RANK = { 409: 0, 403: 1, 422: 2 } as const;
-for (const [type, names] of Object.entries(APPEAL_EVENT_RULES)) {
-  names.forEach((name, i) => {
-    const rule: AppealRule = APPEAL_RULES[name];
-    const previous = names[i - 1];
-    if (previous !== undefined && STATUS_RANK[APPEAL_RULES[previous].status] > STATUS_RANK[rule.status]) {
-      throw new Error(`APPEAL_EVENT_RULES.${type}: ${name} must come before ${previous}`);
-    }
-    if (rule.status !== 422 && !rule.payloadFree) throw new Error(`appeal rule ${name} (${rule.status}) must be payload-free`);
-  });
-}
+checkRuleTables(APPEAL_RULES, APPEAL_EVENT_RULES, 'APPEAL_EVENT_RULES', 'appeal rule');

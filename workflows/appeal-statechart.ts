@@ -3,33 +3,24 @@
 // appeal-rules.ts (`and(['wellFormed', ...APPEAL_EVENT_RULES[type]])`), and the actions that record
 // each event in the context. See appeal.machine.ts for the overview.
 
-import { and, assign, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import {
   defaultDecisionForm,
   initialAppealContext,
   type AppealContext,
   type AppealDecision,
   type AppealEvent,
-  type AppealEventOf,
-  type AppealEventType,
   type AppealSetup,
 } from './appeal-types.js';
-import { APPEAL_EVENT_RULES, APPEAL_RULES, type AppealRule, type AppealRuleName } from './appeal-rules.js';
+import { APPEAL_EVENT_RULES, APPEAL_RULES } from './appeal-rules.js';
+import { assertType, guardsByEvent, ruleGuards, trimmedOrNull } from './machine-kit.js';
 
 /** Bump when states or context change shape (and migrate stored snapshots, as for applications). */
 export const APPEAL_MACHINE_VERSION = 1;
 
-const ruleGuards = Object.fromEntries(
-  Object.entries(APPEAL_RULES).map(([name, rule]) => [
-    name,
-    ({ context, event }: { context: AppealContext; event: AppealEvent }) => (rule as AppealRule).test(context, event),
-  ]),
-) as Record<AppealRuleName, (args: { context: AppealContext; event: AppealEvent }) => boolean>;
-
-const guardOf = (type: AppealEventType) => and(['wellFormed', ...APPEAL_EVENT_RULES[type]]);
-
-const trimmedOrNull = (value: string | null | undefined): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+// Guards: each rule of APPEAL_RULES under its own name (ruleGuards, in setup below); each event's
+// guard is the conjunction of its APPEAL_EVENT_RULES.
+const guardOf = guardsByEvent(APPEAL_EVENT_RULES);
 
 export const appealMachine = setup({
   types: {
@@ -37,7 +28,7 @@ export const appealMachine = setup({
     events: {} as AppealEvent,
     input: {} as AppealSetup,
   },
-  guards: ruleGuards,
+  guards: ruleGuards(APPEAL_RULES),
   actions: {
     recordDraft: assign(({ context, event }) => {
       assertType(event, 'DRAFT_ANSWER');
@@ -140,7 +131,3 @@ export const appealMachine = setup({
     withdrawn: { type: 'final' },
   },
 });
-
-function assertType<T extends AppealEventType>(event: AppealEvent, type: T): asserts event is AppealEventOf<T> {
-  if (event.type !== type) throw new Error(`expected ${type}, got ${event.type}`);
-}

@@ -5,6 +5,7 @@
 // appeal-judge.ts and the deadlines in appeal-clock.ts. Import the machine API from appeal.machine.ts.
 
 import type { Role } from './roles.js';
+import { isKeyOf, sameRolesForEvery, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
 // ---------------------------------------------------------------------------------------------
 // Kind and procedure
@@ -79,7 +80,7 @@ export const APPEAL_STATES = {
 export type AppealState = keyof typeof APPEAL_STATES;
 
 export function isAppealState(value: unknown): value is AppealState {
-  return typeof value === 'string' && Object.hasOwn(APPEAL_STATES, value);
+  return isKeyOf(APPEAL_STATES, value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,16 +214,10 @@ export interface AppealFacts {
   receivedDate: string;
   answerDue: string;
 }
-export interface AppealActor {
-  id: number;
-  role: Role;
-}
-export interface AppealEnvelope {
-  /** effective date, YYYY-MM-DD */
-  date: string;
-  actor: AppealActor;
-  facts: AppealFacts;
-}
+/** The user sending an event, in the role they act in for it (shared with applications: machine-kit.ts). */
+export interface AppealActor extends MachineActor {}
+/** Effective date (YYYY-MM-DD), actor and facts, carried by every event. */
+export interface AppealEnvelope extends EventEnvelope<AppealFacts> {}
 export type AppealEvent = AppealEnvelope &
   (
     | { type: 'DRAFT_ANSWER'; summary?: string | null }
@@ -255,16 +250,8 @@ export const APPEAL_EVENT_LABELS: Record<AppealEventType, string> = {
 export const APPEAL_EVENT_TYPES = Object.keys(APPEAL_EVENT_LABELS) as AppealEventType[];
 
 export function isAppealEventType(value: unknown): value is AppealEventType {
-  return typeof value === 'string' && Object.hasOwn(APPEAL_EVENT_LABELS, value);
+  return isKeyOf(APPEAL_EVENT_LABELS, value);
 }
 
 /** Appeals are handled by the legal department (法制) alone; everyone else only reads them. */
-export const APPEAL_EVENT_ROLES: Record<AppealEventType, readonly Role[]> = {
-  DRAFT_ANSWER: ['legal'],
-  SUBMIT_ANSWER: ['legal'],
-  RECORD_HEARING: ['legal'],
-  EXTEND_DECISION: ['legal'],
-  RECORD_DECISION: ['legal'],
-  WITHDRAWN: ['legal'],
-  CLOSE: ['legal'],
-};
+export const APPEAL_EVENT_ROLES: Record<AppealEventType, readonly Role[]> = sameRolesForEvery(APPEAL_EVENT_TYPES, ['legal']);

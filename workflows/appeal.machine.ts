@@ -36,7 +36,9 @@
 // or a date before the copy was received / the answer was submitted / the last hearing / the decision).
 //
 // Files: appeal-types.ts (vocabulary and tables) → appeal-rules.ts (guards) → appeal-statechart.ts
-// (machine) → appeal-judge.ts (judge API); appeal-clock.ts computes the deadlines. None imports this file.
+// (machine) → appeal-judge.ts (judge API); appeal-clock.ts computes the deadlines. The mechanics shared
+// with applications (Rule type, validators, guard adapters, createJudge) are in machine-kit.ts. None
+// imports this file.
 
 export {
   APPEAL_KINDS,

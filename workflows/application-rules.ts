@@ -2,45 +2,34 @@
 // refusal (409 / 403 / 422) it stands for and the message shown to the user; EVENT_RULES lists each
 // event's guard in reporting order. The machine (application-statechart.ts) and the judge
 // (application-judge.ts) both read these tables, so `can()` and `judgeEvent()` cannot disagree.
-// Pure: no XState, no I/O.
+// Pure: no I/O; the rules do not use XState.
 
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
-import { isRole, ROLE_LABELS } from './roles.js';
-import { formatChineseDate, isIsoDate } from './dates.js';
+import { isIsoDate } from './dates.js';
 import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
-import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation, EventOf } from './application-types.js';
+import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
+import {
+  actorMayActRule,
+  checkRuleTables,
+  chineseDate,
+  intBetween,
+  isKeyOf,
+  optionalString,
+  payloadRulesOn,
+  text,
+  wellFormedRule,
+  type Rule as MachineRule,
+} from './machine-kit.js';
 
 // ---------------------------------------------------------------------------------------------
-// Rules (the machine's guards), each with the refusal it stands for
+// Rules (the machine's guards), each with the refusal it stands for (the Rule type, the payload
+// validators and the envelope rules are shared with the appeal machine, in machine-kit.ts)
 
-export interface Rule {
-  status: 409 | 403 | 422;
-  /**
-   * Reads only state, context, actor, date and facts — never the payload. allowedEvents() evaluates
-   * these with a payload-less event; 409 and 403 rules must all be payload-free.
-   */
-  payloadFree: boolean;
-  test: (ctx: ApplicationContext, ev: ApplicationEvent) => boolean;
-  message: (ctx: ApplicationContext, ev: ApplicationEvent) => string;
-}
+export type Rule = MachineRule<ApplicationContext, ApplicationEvent>;
 
-/** 2024-09-30 → 2024年9月30日, the form used in documents and messages. */
-function chineseDate(iso: string | null | undefined): string {
-  return isIsoDate(iso) ? formatChineseDate(iso) : '未确定';
-}
-function text(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-function optionalString(value: unknown): boolean {
-  return value === undefined || value === null || typeof value === 'string';
-}
-function intBetween(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
 /** Payload rules only judge their own event type; other types pass. */
-function on<T extends ApplicationEventType>(type: T, test: (ctx: ApplicationContext, ev: EventOf<T>) => boolean) {
-  return (ctx: ApplicationContext, ev: ApplicationEvent): boolean => ev.type !== type || test(ctx, ev as EventOf<T>);
-}
+const on = payloadRulesOn<ApplicationContext, ApplicationEvent>();
+
 /** The round of the recorded extension; 0 for one stored before rounds existed. */
 function extensionRound(ctx: ApplicationContext): number {
   const round: unknown = ctx.extension?.round;
@@ -57,36 +46,17 @@ function consultationsWithinPeriod(ctx: ApplicationContext, ev: ApplicationEvent
 }
 
 export const RULES = {
-  wellFormed: {
-    status: 422,
-    payloadFree: true,
-    test: (_ctx, ev) => {
-      const actor: unknown = ev.actor;
-      const facts: unknown = ev.facts;
-      if (!isIsoDate(ev.date)) return false;
-      if (typeof actor !== 'object' || actor === null) return false;
-      const a = actor as Record<string, unknown>;
-      if (!Number.isInteger(a.id) || typeof a.role !== 'string') return false;
-      if (typeof facts !== 'object' || facts === null) return false;
-      const f = facts as Record<string, unknown>;
-      // Due dates are only shape-checked here; the guard that uses one refuses an unusable value.
-      return (
-        typeof f.replyDue === 'string' &&
-        (f.correctionDue === null || typeof f.correctionDue === 'string') &&
-        (f.feePaymentDue === null || typeof f.feePaymentDue === 'string') &&
-        typeof f.consultationOpinionDue === 'object' &&
-        f.consultationOpinionDue !== null
-      );
-    },
-    message: () => '操作数据不完整：日期、操作人或期限信息无效',
-  },
-  actorMayAct: {
-    status: 403,
-    payloadFree: true,
-    test: (_ctx, ev) => EVENT_ROLES[ev.type].includes(ev.actor.role),
-    message: (_ctx, ev) =>
-      `${isRole(ev.actor.role) ? ROLE_LABELS[ev.actor.role] : '该角色'}无权执行“${EVENT_LABELS[ev.type]}”`,
-  },
+  // Due dates are only shape-checked here; the guard that uses one refuses an unusable value.
+  wellFormed: wellFormedRule<ApplicationContext, ApplicationEvent>(
+    (f) =>
+      typeof f.replyDue === 'string' &&
+      (f.correctionDue === null || typeof f.correctionDue === 'string') &&
+      (f.feePaymentDue === null || typeof f.feePaymentDue === 'string') &&
+      typeof f.consultationOpinionDue === 'object' &&
+      f.consultationOpinionDue !== null,
+  ),
+  actorMayAct: actorMayActRule<ApplicationContext, ApplicationEvent>(EVENT_ROLES, EVENT_LABELS),
+
   // 一事一审 (Art. 17): the drafter never reviews or signs their own reply.
   notDrafter: {
     status: 403,
@@ -148,7 +118,7 @@ export const RULES = {
   consultationKindValid: {
     status: 422,
     payloadFree: false,
-    test: on('START_CONSULTATION', (_ctx, ev) => typeof ev.kind === 'string' && Object.hasOwn(CONSULTATION_KINDS, ev.kind)),
+    test: on('START_CONSULTATION', (_ctx, ev) => isKeyOf(CONSULTATION_KINDS, ev.kind)),
     message: () => '征求意见对象须为第三方或其他机关',
   },
   consultationPartyGiven: {
@@ -175,7 +145,7 @@ export const RULES = {
   opinionValid: {
     status: 422,
     payloadFree: false,
-    test: on('RECORD_OPINION', (_ctx, ev) => typeof ev.opinion === 'string' && Object.hasOwn(OPINIONS, ev.opinion) && optionalString(ev.reasons)),
+    test: on('RECORD_OPINION', (_ctx, ev) => isKeyOf(OPINIONS, ev.opinion) && optionalString(ev.reasons)),
     message: () => '意见须为同意公开、不同意公开或未提出意见',
   },
   // Art. 32: an objection only counts with reasons; they go into the reply.
@@ -259,7 +229,7 @@ export const RULES = {
   feeBasisValid: {
     status: 422,
     payloadFree: false,
-    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => typeof ev.basis === 'string' && Object.hasOwn(FEE_BASES, ev.basis)),
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => isKeyOf(FEE_BASES, ev.basis)),
     message: () => '收费方式须为按件或按量（不得同时适用）',
   },
   feePagesGiven: {
@@ -458,14 +428,4 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be
 // in reporting order, and 409/403 rules must not read the payload (allowedEvents relies on it).
-const STATUS_RANK = { 409: 0, 403: 1, 422: 2 } as const;
-for (const [type, names] of Object.entries(EVENT_RULES)) {
-  names.forEach((name, i) => {
-    const rule: Rule = RULES[name];
-    const previous = names[i - 1];
-    if (previous !== undefined && STATUS_RANK[RULES[previous].status] > STATUS_RANK[rule.status]) {
-      throw new Error(`EVENT_RULES.${type}: ${name} must come before ${previous}`);
-    }
-    if (rule.status !== 422 && !rule.payloadFree) throw new Error(`rule ${name} (${rule.status}) must be payload-free`);
-  });
-}
+checkRuleTables(RULES, EVENT_RULES, 'EVENT_RULES', 'rule');

@@ -2,40 +2,47 @@
 // guard the conjunction of its rules from application-rules.ts (`and(['wellFormed', ...EVENT_RULES[type]])`),
 // and the actions that record each event in the context. See application.machine.ts for the overview.
 
-import { and, assign, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { DecisionCode } from './decisions.js';
 import {
   CLOSED_REASONS,
   currentRound,
   initialApplicationContext,
+  initialReply,
   type ApplicationContext,
   type ApplicationEvent,
-  type ApplicationEventType,
   type ClosedReason,
   type Consultation,
   type Correction,
   type Draft,
-  type EventOf,
   type Extension,
   type Fee,
   type Reopening,
 } from './application-types.js';
-import { EVENT_RULES, RULES, type Rule, type RuleName } from './application-rules.js';
+import { EVENT_RULES, RULES } from './application-rules.js';
+import { assertType, guardsByEvent, ruleGuards, trimmedOrNull } from './machine-kit.js';
 
 /** Bump when states or context change shape, and add a migrator in application-migrations.ts. */
 export const APPLICATION_MACHINE_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
-// Guards: each rule of RULES under its own name, so the machine definition reads as data
+// Guards: each rule of RULES under its own name (ruleGuards, in setup below), so the machine
+// definition reads as data; each event's guard is the conjunction of its EVENT_RULES
 
-const ruleGuards = Object.fromEntries(
-  Object.entries(RULES).map(([name, rule]) => [
-    name,
-    ({ context, event }: { context: ApplicationContext; event: ApplicationEvent }) => (rule as Rule).test(context, event),
-  ]),
-) as Record<RuleName, (args: { context: ApplicationContext; event: ApplicationEvent }) => boolean>;
+const guardOf = guardsByEvent(EVENT_RULES);
 
-const guardOf = (type: ApplicationEventType) => and(['wellFormed', ...EVENT_RULES[type]]);
+// From a draft until the reply is signed (drafted, in_review, approved), opinions, extensions and
+// payments may still arrive, and the case may still lapse or be withdrawn. Spread last into each of
+// those states, so every state lists its own events first.
+const untilSigned = {
+  RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
+  REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
+  APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
+  REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
+  RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
+  FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
+  WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 // The machine
@@ -43,15 +50,13 @@ const guardOf = (type: ApplicationEventType) => and(['wellFormed', ...EVENT_RULE
 function close(reason: ClosedReason, date: string, decision: DecisionCode): Partial<ApplicationContext> {
   return { closedReason: reason, closedDate: date, decision };
 }
-const trimmedOrNull = (value: string | null | undefined): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
 export const applicationMachine = setup({
   types: {
     context: {} as ApplicationContext,
     events: {} as ApplicationEvent,
   },
-  guards: ruleGuards,
+  guards: ruleGuards(RULES),
   actions: {
     recordCorrectionRequest: assign(({ event }) => {
       assertType(event, 'REQUEST_CORRECTION');
@@ -202,17 +207,7 @@ export const applicationMachine = setup({
         reason: event.reason.trim(),
         previousDecision: context.decision,
       };
-      return {
-        draft: null,
-        review: { returns: [], approvedBy: null, approvedDate: null, checklist: null },
-        issuedBy: null,
-        issuedDate: null,
-        delivery: null,
-        decision: null,
-        closedDate: null,
-        closedReason: null,
-        reopenings: [...context.reopenings, reopening],
-      };
+      return { ...initialReply(), reopenings: [...context.reopenings, reopening] };
     }),
   },
 }).createMachine({
@@ -244,18 +239,11 @@ export const applicationMachine = setup({
         WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
       },
     },
-    // From here until the reply is signed, opinions, extensions and payments may still arrive.
     drafted: {
       on: {
         DRAFT_REPLY: { guard: guardOf('DRAFT_REPLY'), actions: 'recordDraft' },
         SUBMIT_FOR_REVIEW: { target: 'in_review', guard: guardOf('SUBMIT_FOR_REVIEW') },
-        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
-        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
-        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
-        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
-        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
-        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
-        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+        ...untilSigned,
       },
     },
     // Art. 17: 先审查、后公开.
@@ -263,25 +251,13 @@ export const applicationMachine = setup({
       on: {
         APPROVE_REVIEW: { target: 'approved', guard: guardOf('APPROVE_REVIEW'), actions: 'recordReviewApproval' },
         RETURN_FOR_REVISION: { target: 'drafted', guard: guardOf('RETURN_FOR_REVISION'), actions: 'recordReviewReturn' },
-        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
-        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
-        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
-        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
-        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
-        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
-        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+        ...untilSigned,
       },
     },
     approved: {
       on: {
         ISSUE_REPLY: { target: 'issued', guard: guardOf('ISSUE_REPLY'), actions: 'recordIssue' },
-        RECORD_OPINION: { guard: guardOf('RECORD_OPINION'), actions: 'recordOpinion' },
-        REQUEST_EXTENSION: { guard: guardOf('REQUEST_EXTENSION'), actions: 'recordExtensionRequest' },
-        APPROVE_EXTENSION: { guard: guardOf('APPROVE_EXTENSION'), actions: 'approveExtension' },
-        REJECT_EXTENSION: { guard: guardOf('REJECT_EXTENSION'), actions: 'rejectExtension' },
-        RECORD_PAYMENT: { guard: guardOf('RECORD_PAYMENT'), actions: 'recordPayment' },
-        FEE_LAPSED: { target: 'closed', guard: guardOf('FEE_LAPSED'), actions: 'closeForFeeLapse' },
-        WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
+        ...untilSigned,
       },
     },
     issued: {
@@ -298,7 +274,3 @@ export const applicationMachine = setup({
     },
   },
 });
-
-function assertType<T extends ApplicationEventType>(event: ApplicationEvent, type: T): asserts event is EventOf<T> {
-  if (event.type !== type) throw new Error(`expected ${type}, got ${event.type}`);
-}

@@ -5,6 +5,7 @@
 
 import type { DecisionCode } from './decisions.js';
 import type { Role } from './roles.js';
+import { isKeyOf, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
 export const APPLICATION_STATES = {
   processing: '办理中',
@@ -18,7 +19,7 @@ export const APPLICATION_STATES = {
 export type ApplicationState = keyof typeof APPLICATION_STATES;
 
 export function isApplicationState(value: unknown): value is ApplicationState {
-  return typeof value === 'string' && Object.hasOwn(APPLICATION_STATES, value);
+  return isKeyOf(APPLICATION_STATES, value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,12 +121,15 @@ export interface ApplicationContext {
   reopenings: Reopening[];
 }
 
-export function initialApplicationContext(): ApplicationContext {
+/** The part of the context that records one handling round's reply, from draft to closing. */
+export type ReplyRecord = Pick<
+  ApplicationContext,
+  'draft' | 'review' | 'issuedBy' | 'issuedDate' | 'delivery' | 'decision' | 'closedDate' | 'closedReason'
+>;
+
+/** No reply yet: the state of a new application, and what a REOPEN (重新办理) resets the reply to. */
+export function initialReply(): ReplyRecord {
   return {
-    correction: null,
-    consultations: [],
-    extension: null,
-    fee: null,
     draft: null,
     review: { returns: [], approvedBy: null, approvedDate: null, checklist: null },
     issuedBy: null,
@@ -134,6 +138,16 @@ export function initialApplicationContext(): ApplicationContext {
     decision: null,
     closedDate: null,
     closedReason: null,
+  };
+}
+
+export function initialApplicationContext(): ApplicationContext {
+  return {
+    correction: null,
+    consultations: [],
+    extension: null,
+    fee: null,
+    ...initialReply(),
     reopenings: [],
   };
 }
@@ -154,16 +168,10 @@ export interface Facts {
   /** consultation id → last day of its 15-working-day opinion period (Arts. 32, 34) */
   consultationOpinionDue: Record<string, string>;
 }
-export interface Actor {
-  id: number;
-  role: Role;
-}
-export interface Envelope {
-  /** effective date, YYYY-MM-DD */
-  date: string;
-  actor: Actor;
-  facts: Facts;
-}
+/** The user sending an event, in the role they act in for it (shared with appeals: machine-kit.ts). */
+export interface Actor extends MachineActor {}
+/** Effective date (YYYY-MM-DD), actor and facts, carried by every event. */
+export interface Envelope extends EventEnvelope<Facts> {}
 export type ApplicationEvent = Envelope &
   (
     | { type: 'REQUEST_CORRECTION'; items: string[]; periodWorkingDays: number }
@@ -215,7 +223,7 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
 export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
 
 export function isApplicationEventType(value: unknown): value is ApplicationEventType {
-  return typeof value === 'string' && Object.hasOwn(EVENT_LABELS, value);
+  return isKeyOf(EVENT_LABELS, value);
 }
 
 /**

@@ -41,8 +41,10 @@
 //   application-statechart.ts  the XState machine (setup + createMachine) and APPLICATION_MACHINE_VERSION
 //   application-judge.ts       judgeEvent, allowedEvents, snapshots (initial, state, context, migration)
 //   application-migrations.ts  the pure migrators between machine versions
-// The dependency order is types → rules → statechart → judge (→ migrations, type-only back to types);
-// none of them imports this file, so there is no import cycle.
+//   machine-kit.ts             what the appeal machine shares: the Rule type and payload validators,
+//                              the envelope rules, the guard adapters and the judge (createJudge)
+// The dependency order is types → rules → statechart → judge (→ migrations, type-only back to types),
+// all of them on top of machine-kit.ts; none of them imports this file, so there is no import cycle.
 
 export {
   APPLICATION_STATES,
