@@ -12,6 +12,8 @@ import { adminPageRouter } from './routes/admin-page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
 import { appealPageRouter } from './routes/appeal-page-routes.js';
+import { dashboardRouter } from './routes/dashboard-routes.js';
+import { reportPageRouter } from './routes/report-page-routes.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -53,6 +55,8 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(csrfProtection());
 
+  app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
+  app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));
   app.use('/', documentPageRouter(ctx));

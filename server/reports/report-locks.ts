@@ -7,6 +7,7 @@ import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { HttpError, invalid, notFound } from '../http-errors.js';
 import { yearOf } from '../../workflows/dates.js';
+import { annualReport } from './annual-report.js';
 
 /** The agency and every agency above it: a lock on a parent's report covers its departments too. */
 async function agencyChain(db: Db, agencyId: number): Promise<number[]> {
@@ -45,6 +46,11 @@ async function lockTarget(ctx: AppContext, user: User, input: Record<string, unk
 
 export async function lockYear(ctx: AppContext, user: User, input: Record<string, unknown>): Promise<{ year: number; agency: string; locked: true }> {
   const { year, agency } = await lockTarget(ctx, user, input);
+  // A year is reported, and locked, only when its table balances (一 + 二 = （七）总计 + 四).
+  const report = await annualReport(ctx, user, { year, agency: agency.code, below: 'true' });
+  if (!report.balance.ok) {
+    throw new HttpError(409, 'unbalanced', `${year}年度报表不平衡，不能锁定：${report.balance.failures.join('；')}`);
+  }
   await ctx.db.transaction(async (trx: Knex.Transaction) => {
     await trx('report_locks').insert({ agency_id: agency.id, year, locked_by: user.id, locked_at: new Date().toISOString() }).onConflict(['agency_id', 'year']).ignore();
     await audit(trx, { actor: user, action: 'report.lock', entity: 'agency', entityId: agency.id, detail: { code: agency.code, year } });

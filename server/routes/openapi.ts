@@ -8,6 +8,11 @@ const json = (schema: unknown) => ({ content: { 'application/json': { schema } }
 const error = (description: string) => ({ description, ...json(ref('Error')) });
 const date = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+const ANNUAL_PARAMS = [
+  { name: 'year', in: 'query', required: true, schema: { type: 'integer' } },
+  { name: 'agency', in: 'query', schema: { type: 'string' }, description: "agency code; the caller's own when absent" },
+  { name: 'below', in: 'query', schema: { type: 'boolean' }, description: 'with every agency below it' },
+];
 
 /** The whole HTTP API, served at /api/openapi.json. Shapes marked exact in the issues are contracts. */
 export function openApiDocument() {
@@ -228,6 +233,26 @@ export function openApiDocument() {
       '/api/reports/briefing': { get: { summary: '通报 for a period (month=YYYY-MM | quarter=YYYY-Qn | year=YYYY | from&to) and agency scope; format=pdf for the PDF', responses: { 200: { description: 'JSON or PDF' }, 422: error('no period') } } },
       '/api/reports/compendium': { post: { summary: '案例汇编 PDF: {appealIds?: number[], filter?: {year, outcome, kind}, title?, subtitle?}; X-Compendium-Toc header lists chapters and pages', responses: { 200: { description: 'application/pdf' }, 422: error('no cases') } } },
       '/api/reports/annual': { get: { summary: 'annual report tables 三 and 四: ?year=YYYY&agency=CODE[&below=true]', responses: { 200: { description: '{year, agency, table3: {columns, rows}, table4, balance}' }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
+      '/api/reports/annual.xlsx': { get: { summary: 'tables 三 and 四 as XLSX laid out like the official format (merged header cells, row labels verbatim; 表四 on the second sheet); manager or legal', parameters: ANNUAL_PARAMS, responses: { 200: { description: 'attachment with a UTF-8 file name', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
+      '/api/reports/annual.csv': { get: { summary: 'tables 三 and 四 as CSV (UTF-8 with BOM, CRLF): a header line and one line per row of 三 (label path + 7 numbers), a blank line, a header line and the 3 rows of 四 (label + 5 numbers)', parameters: ANNUAL_PARAMS, responses: { 200: { description: 'attachment', content: { 'text/csv': {} } }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
+      '/api/reports/annual.pdf': { get: { summary: 'tables 三 and 四 as a PDF report (A4, ruled tables)', parameters: ANNUAL_PARAMS, responses: { 200: { description: 'attachment', content: { 'application/pdf': {} } }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
+      '/api/reports/annual/cell': { get: { summary: 'what lies behind one figure: table=3 → the applications (row = new|carried_in|<decision code>|total|carried_out, column = natural_person|commercial|research|social_welfare|legal_services|other_org|total); table=4 → the appeals (row = reconsideration|litigation_direct|litigation_after_reconsideration, column = upheld|corrected|other|pending|total)', parameters: [...ANNUAL_PARAMS, ...['table', 'row', 'column'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } }))], responses: { 200: { description: '{year, agency, table, row, column, count, items[]}' }, 403: error('role'), 404: error('agency'), 422: error('year, row or column') } } },
+      '/api/reports/dashboard': {
+        get: {
+          summary: 'managers\' dashboard: open applications by agency and state, due-soon (≤3 working days) and overdue lists (cached replyDue, no reply yet, 50 each), on-time rate and median working days to reply by month, decision mix, reconsideration/litigation correction rate',
+          description: 'Scope: the agency (default the manager\'s own) and every agency below it. Period (default the last 12 months): from&to, or month/quarter/year. Replies of a month are applications concluded (reply issued or processing stopped) in it, lapses excluded; on time = concluded on or before the cached replyDue; working days to reply = working days in (received, concluded] by the working calendar. Also the page GET /dashboard with server-rendered SVG charts.',
+          parameters: [
+            { name: 'agency', in: 'query', schema: { type: 'string' }, description: 'agency code; the agency and every agency below it' },
+            { name: 'from', in: 'query', schema: date }, { name: 'to', in: 'query', schema: date },
+            { name: 'month', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, { name: 'quarter', in: 'query', schema: { type: 'string' } }, { name: 'year', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { 200: { description: '{asOf, period, agency, open: {total, overdue, states, byState, byAgency[]}, dueSoon: {total, until, items[]}, overdue: {total, items[]}, replies: {total, onTime, onTimeRate, medianWorkingDays, byMonth[]}, decisions: {total, byGroup[], byDecision[]}, appeals: {reconsideration, litigation, total}}' }, 403: error('not a manager'), 404: error('agency'), 422: error('period') },
+        },
+      },
+      '/api/reports/annual/lock': {
+        post: { summary: 'lock a reported year (manager): {year, agency} — refused while the table does not balance', responses: { 200: { description: 'locked' }, 403: error('not a manager'), 409: error('unbalanced') } },
+        delete: { summary: 'unlock (manager): ?year&agency', responses: { 200: { description: 'unlocked' }, 404: error('not locked') } },
+      },
       '/api/agencies': {
         get: { summary: 'all agencies', responses: { 200: { description: 'list' } } },
         post: { summary: 'add an agency (admin): {code, name, parent?}', responses: { 201: { description: 'agency' }, 403: error('not admin'), 409: error('duplicate code'), 422: error('invalid') } },
