@@ -132,12 +132,12 @@ export function dashboardCharts(d: Dashboard): DashboardCharts {
       ? {
         legend: { orient: 'vertical', left: 0, top: 'middle' },
         series: [{
-          type: 'pie', radius: ['35%', '65%'], center: ['62%', '50%'], label: { formatter: '{b}\n{c} 件（{d}%）', fontSize: 12 },
+          type: 'pie', radius: ['30%', '55%'], center: ['58%', '52%'], label: { formatter: '{b}\n{c} 件（{d}%）', fontSize: 12 },
           data: d.decisions.byGroup.filter((g) => g.count > 0).map((g) => ({ name: g.label, value: g.count })),
         }],
       }
       : { title: noData() },
-    { width: 560, height: 300, label: `答复类型构成：期间办结 ${d.decisions.total} 件` },
+    { width: 680, height: 320, label: `答复类型构成：期间办结 ${d.decisions.total} 件` },
   );
 
   const kinds = [['行政复议', d.appeals.reconsideration], ['行政诉讼', d.appeals.litigation]] as const;

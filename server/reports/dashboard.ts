@@ -207,27 +207,16 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
   const pending = () => db('applications as ap').whereIn('ap.agency_id', scope).whereNull('ap.concluded_date').whereNotIn('ap.state', CLOSED_STATES);
   const overdueWhere = (qb: ReturnType<typeof pending>) => qb.where('ap.reply_due', '<', today);
   const soonWhere = (qb: ReturnType<typeof pending>) => qb.where('ap.reply_due', '>=', today).where('ap.reply_due', '<=', soonUntil);
-  const list = async (where: (qb: ReturnType<typeof pending>) => ReturnType<typeof pending>): Promise<{ total: number; items: DeadlineItem[] }> => {
+  type PendingRow = { id: number; case_number: string; agency_id: number; state: string; received_date: string; reply_due: string };
+  const list = async (where: (qb: ReturnType<typeof pending>) => ReturnType<typeof pending>): Promise<{ total: number; rows: PendingRow[] }> => {
     const countRow = await where(pending()).count({ n: '*' }).first();
-    const rows: { id: number; case_number: string; agency_id: number; state: string; received_date: string; reply_due: string }[] = await where(pending())
+    const rows: PendingRow[] = await where(pending())
       .select('ap.id', 'ap.case_number', 'ap.agency_id', 'ap.state', 'ap.received_date', 'ap.reply_due')
       .orderBy('ap.reply_due', 'asc').orderBy('ap.id', 'asc').limit(LIST_LIMIT);
-    return {
-      total: n(countRow?.n),
-      items: rows.map((r) => {
-        const a = agencies.get(Number(r.agency_id));
-        const left = r.reply_due < today
-          ? -calendar.workingDaysBetween(r.reply_due, calendar.nextWorkingDayOnOrAfter(today))
-          : calendar.workingDaysBetween(today, r.reply_due);
-        return {
-          id: Number(r.id), caseNumber: r.case_number, agencyCode: a?.code ?? '', agencyName: a?.name ?? '', state: r.state,
-          receivedDate: r.received_date, replyDue: r.reply_due, workingDaysLeft: left,
-        };
-      }),
-    };
+    return { total: n(countRow?.n), rows };
   };
-  const overdue = await list(overdueWhere);
-  const dueSoon = await list(soonWhere);
+  const overdueRows = await list(overdueWhere);
+  const soonRows = await list(soonWhere);
 
   // ---- Replies: on time, and working days taken, by month --------------------------------------
   // One row per (received, concluded, on time) with its count: at most a few tens of thousands of
@@ -241,21 +230,34 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     .select({ r: 'received_date', c: 'concluded_date' })
     .select(db.raw(`${onTimeExpr} AS on_time`))
     .count({ n: '*' });
+  // One pass over the calendar serves every working-day count below (the lists and the pairs).
+  const firstDay = [...pairs.map((p) => p.r), ...overdueRows.rows.map((r) => r.reply_due), today].reduce((a, b) => (b < a ? b : a));
+  const nextWorkingDay = calendar.nextWorkingDayOnOrAfter(today);
+  const lastDay = [period.to, soonUntil, nextWorkingDay].reduce((a, b) => (b > a ? b : a));
+  const between = workingDayCounter(calendar, firstDay, lastDay);
+  const toItems = (rows: PendingRow[]): DeadlineItem[] => rows.map((r) => {
+    const a = agencies.get(Number(r.agency_id));
+    return {
+      id: Number(r.id), caseNumber: r.case_number, agencyCode: a?.code ?? '', agencyName: a?.name ?? '', state: r.state,
+      receivedDate: r.received_date, replyDue: r.reply_due,
+      // As on the case page: overdue counts up to the next day a reply could be issued.
+      workingDaysLeft: r.reply_due < today ? -between(r.reply_due, nextWorkingDay) : between(today, r.reply_due),
+    };
+  });
+  const overdue = { total: overdueRows.total, items: toItems(overdueRows.rows) };
+  const dueSoon = { total: soonRows.total, items: toItems(soonRows.rows) };
+
   const monthly = new Map<string, { replies: number; onTime: number; days: Map<number, number> }>(months.map((m) => [m, { replies: 0, onTime: 0, days: new Map() }]));
   const allDays = new Map<number, number>();
-  if (pairs.length) {
-    const first = pairs.reduce((min, p) => (p.r < min ? p.r : min), pairs[0]!.r);
-    const between = workingDayCounter(calendar, first, period.to);
-    for (const p of pairs) {
-      const m = monthly.get(p.c.slice(0, 7));
-      if (!m) continue;
-      const count = n(p.n);
-      const days = between(p.r, p.c);
-      m.replies += count;
-      if (n(p.on_time) === 1) m.onTime += count;
-      m.days.set(days, (m.days.get(days) ?? 0) + count);
-      allDays.set(days, (allDays.get(days) ?? 0) + count);
-    }
+  for (const p of pairs) {
+    const m = monthly.get(p.c.slice(0, 7));
+    if (!m) continue;
+    const count = n(p.n);
+    const days = between(p.r, p.c);
+    m.replies += count;
+    if (n(p.on_time) === 1) m.onTime += count;
+    m.days.set(days, (m.days.get(days) ?? 0) + count);
+    allDays.set(days, (allDays.get(days) ?? 0) + count);
   }
   const median = (days: Map<number, number>) => weightedMedian([...days].map(([value, count]) => ({ value, count })));
   const byMonth: MonthStats[] = [...monthly].map(([month, m]) => ({

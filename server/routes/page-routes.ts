@@ -54,6 +54,8 @@ export function pageRouter(ctx: AppContext): Router {
   // 工作台: my cases, due soon, overdue, by state; sorted by urgency (replyDue).
   r.get('/', async (req, res) => {
     const user = requireUser(req);
+    // Issue 6: the dashboard is the manager's home page; their inbox stays one click away.
+    if (user.role === 'manager' && Object.keys(req.query).length === 0) return res.redirect(303, '/dashboard');
     const query = parseListQuery(req.query as Record<string, unknown>);
     const filtered = query.state || query.text || query.dueBefore || query.overdue || query.open;
     const list = await listApplicationViews(ctx, user, filtered ? query : { ...query, open: true });

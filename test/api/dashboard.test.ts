@@ -171,6 +171,14 @@ describe('managers’ dashboard (issue 6)', function () {
     assert.equal(dflt.replies.total, 5);
   });
 
+  it('is the manager’s home page; the inbox stays reachable', async () => {
+    const home = await request(env.app).get('/').set(auth('mgr'));
+    assert.equal(home.status, 303);
+    assert.equal(home.headers.location, '/dashboard');
+    assert.equal((await request(env.app).get('/?view=inbox').set(auth('mgr'))).status, 200);
+    assert.equal((await request(env.app).get('/').set(auth('cw'))).status, 200, 'a caseworker lands on the inbox');
+  });
+
   it('refuses other roles, unknown agencies and bad periods', async () => {
     assert.equal((await dashboard('year=2026', 'cw')).status, 403);
     assert.equal((await dashboard('year=2026', 'legal')).status, 403);
