@@ -1,13 +1,11 @@
 import type { Knex } from 'knex';
 import type { User } from '../admin/user-store.js';
-import { agencyScopeIds, findAgencyByCode, type Agency } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { invalid } from '../http-errors.js';
 import { DECISION_CODES, decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import { APPLICATION_STATES } from '../../workflows/application-types.js';
 import { APPEAL_KINDS } from '../../workflows/appeal-types.js';
-import { TABLE3_COLUMNS } from './annual-report.js';
+import { TABLE3_COLUMNS, reportScope, type ReportScope } from './annual-report.js';
 
 // What lies behind one figure of the annual report (issue 6: "every cell a link to the list of
 // applications or appeals behind it"). The conditions are those of annual-report.ts, written once
@@ -23,31 +21,6 @@ export type Table4Column = (typeof TABLE4_COLUMNS)[number];
 
 /** The six applicant columns that add up to 总计. */
 const CATEGORY_COLUMNS = TABLE3_COLUMNS.filter((c) => c !== 'total');
-
-export interface ReportScope {
-  year: number;
-  /** 'YYYY-01-01' and 'YYYY-12-31'. */
-  start: string;
-  end: string;
-  agency: Agency;
-  includesBelow: boolean;
-  /** The agencies counted. */
-  agencyIds: number[];
-}
-
-/** The year, agency and scope of a report query, with the same checks as annualReport(). */
-export async function reportScope(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<ReportScope> {
-  if (user.role !== 'manager' && user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
-  const year = Number(q.year);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份（如 2026）' });
-  const code = typeof q.agency === 'string' && q.agency ? q.agency : user.agencyCode;
-  const agency = await findAgencyByCode(ctx.db, code);
-  const visible = await visibleAgencyIds(ctx, user);
-  if (!agency || !visible.includes(agency.id)) throw notFound('未找到该机关');
-  const includesBelow = q.below === 'true' || q.below === '1' || q.below === true;
-  const agencyIds = includesBelow ? (await agencyScopeIds(ctx.db, agency.id)).filter((id) => visible.includes(id)) : [agency.id];
-  return { year, start: `${year}-01-01`, end: `${year}-12-31`, agency, includesBelow, agencyIds };
-}
 
 export const isTable3Row = (v: unknown): v is string => typeof v === 'string' && TABLE3_ROWS.includes(v);
 export const isTable3Column = (v: unknown): v is Table3Column => typeof v === 'string' && (TABLE3_COLUMNS as readonly string[]).includes(v);

@@ -1,5 +1,5 @@
 import type { User } from '../admin/user-store.js';
-import { agencyScopeIds, findAgencyByCode } from '../admin/agency-store.js';
+import { agencyScopeIds, findAgencyByCode, type Agency } from '../admin/agency-store.js';
 import { visibleAgencyIds } from '../auth/auth-middleware.js';
 import type { AppContext } from '../context.js';
 import { HttpError, invalid, notFound } from '../http-errors.js';
@@ -27,7 +27,19 @@ export interface AnnualReport {
 const emptyRow = (): Row => Object.fromEntries(TABLE3_COLUMNS.map((c) => [c, 0])) as Row;
 const empty4 = (): Table4Row => ({ upheld: 0, corrected: 0, other: 0, pending: 0, total: 0 });
 
-export async function annualReport(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<AnnualReport> {
+export interface ReportScope {
+  year: number;
+  /** 'YYYY-01-01' and 'YYYY-12-31'. */
+  start: string;
+  end: string;
+  agency: Agency;
+  includesBelow: boolean;
+  /** The agencies counted. */
+  agencyIds: number[];
+}
+
+/** The year, agency and scope of a report query, with the same checks as annualReport(). */
+export async function reportScope(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<ReportScope> {
   if (user.role !== 'manager' && user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
   const year = Number(q.year);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份（如 2026）' });
@@ -36,9 +48,12 @@ export async function annualReport(ctx: AppContext, user: User, q: Record<string
   const visible = await visibleAgencyIds(ctx, user);
   if (!agency || !visible.includes(agency.id)) throw notFound('未找到该机关');
   const includesBelow = q.below === 'true' || q.below === '1' || q.below === true;
-  const scope = includesBelow ? (await agencyScopeIds(ctx.db, agency.id)).filter((id) => visible.includes(id)) : [agency.id];
-  const start = `${year}-01-01`;
-  const end = `${year}-12-31`;
+  const agencyIds = includesBelow ? (await agencyScopeIds(ctx.db, agency.id)).filter((id) => visible.includes(id)) : [agency.id];
+  return { year, start: `${year}-01-01`, end: `${year}-12-31`, agency, includesBelow, agencyIds };
+}
+
+export async function annualReport(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<AnnualReport> {
+  const { year, start, end, agency, includesBelow, agencyIds: scope } = await reportScope(ctx, user, q);
   const db = ctx.db;
   const apps = () => db('applications').whereIn('agency_id', scope);
 
