@@ -3,7 +3,6 @@
 //
 // The layout is computed first as plain data (layoutDocument) so that tests and callers can check
 // where things are; painting it is then mechanical (paint.ts, seal.ts).
-import PDFDocument from 'pdfkit';
 import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
 import { SignPdf } from '@signpdf/signpdf';
 import type { DocumentContent, SealSpec } from './document-content.js';
@@ -25,7 +24,8 @@ import {
 import { formatChineseDate } from '../../workflows/dates.js';
 import { textWidth, type FontWeight } from './fonts.js';
 import { breakBalanced, breakParagraph, spacingFor, type TypesetLine } from './typeset.js';
-import { paintDraftWatermark, paintPage, registerDocumentFonts } from './paint.js';
+import { paintDraftWatermark, paintPage } from './paint.js';
+import { openPdf } from './pdf-writer.js';
 import { drawSeal, sealBox } from './seal.js';
 import type { DocumentSigner } from './signer.js';
 
@@ -290,11 +290,6 @@ export interface RenderOptions {
 /** Bytes reserved for the signature when the signer does not say (enough for a short CA chain). */
 const DEFAULT_SIGNATURE_LENGTH = 8192;
 
-/** 00:00 China Standard Time on the document's date: deterministic PDF dates and file ID. */
-function documentDate(iso: string): Date {
-  formatChineseDate(iso); // throws on anything but a real YYYY-MM-DD date
-  return new Date(`${iso}T00:00:00+08:00`);
-}
 
 /**
  * Renders a document to PDF bytes: GB/T 9704 page layout, the seal over the signature block and,
@@ -304,35 +299,14 @@ function documentDate(iso: string): Date {
 export async function renderDocumentPdf(content: DocumentContent, opts: RenderOptions): Promise<Buffer> {
   const layout = layoutDocument(content);
   const draft = layout.draft;
-  const created = documentDate(content.date);
-  const doc = new PDFDocument({
-    // No default Helvetica: pdfkit would parse its AFM metrics for every document, unused.
-    font: null as unknown as string,
-    size: 'A4',
-    margin: 0,
-    autoFirstPage: false,
-    compress: true,
-    pdfVersion: '1.7',
-    lang: 'zh-CN',
-    displayTitle: true,
-    info: {
-      Title: opts.info?.title ?? content.title,
-      Author: content.agencyName,
-      ...(opts.info?.subject ? { Subject: opts.info.subject } : {}),
-      ...(opts.info?.keywords ? { Keywords: opts.info.keywords } : {}),
-      Producer: 'Disclosure Desk',
-      Creator: 'Disclosure Desk',
-      CreationDate: created,
-      ModDate: created,
-    },
+  const writer = openPdf({
+    title: opts.info?.title ?? content.title,
+    author: content.agencyName,
+    ...(opts.info?.subject ? { subject: opts.info.subject } : {}),
+    ...(opts.info?.keywords ? { keywords: opts.info.keywords } : {}),
+    date: content.date,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
-  registerDocumentFonts(doc);
+  const doc = writer.doc;
 
   const seal = draft ? null : opts.seal;
   for (const page of layout.pages) {
@@ -359,9 +333,7 @@ export async function renderDocumentPdf(content: DocumentContent, opts: RenderOp
       appName: 'DisclosureDesk', // a PDF name: no spaces
     });
   }
-  doc.end();
-  await finished;
-  const pdf = Buffer.concat(chunks);
+  const pdf = await writer.finish();
   if (!signer) return pdf;
   return new SignPdf().sign(pdf, signer, signingTime);
 }

@@ -5,7 +5,6 @@
 // Serif SC weights loaded once (fonts.ts), the page numbers (layout.ts) and the painter (paint.ts).
 // This module only adds what the documents do not need: a cursor that runs over several pages,
 // free-height blocks (tables) between grid lines, and ruled lines.
-import PDFDocument from 'pdfkit';
 import { pageNumber, type LaidOutPage, type PlacedText } from '../documents/layout.js';
 import { textWidth, type FontWeight } from '../documents/fonts.js';
 import {
@@ -22,7 +21,8 @@ import {
   lineTop,
 } from '../documents/page-geometry.js';
 import { breakBalanced, breakParagraph, spacingFor } from '../documents/typeset.js';
-import { paintPage, registerDocumentFonts } from '../documents/paint.js';
+import { paintPage } from '../documents/paint.js';
+export { openPdf, type PdfWriter } from '../documents/pdf-writer.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 
 /** A straight ruled line, points from the page's top-left corner. */
@@ -242,55 +242,6 @@ export function paintFlowPage(doc: PDFKit.PDFDocument, page: FlowPage, index: nu
     doc.lineWidth(r.width).moveTo(r.x1, r.y1).lineTo(r.x2, r.y2).stroke();
   }
   doc.restore();
-}
-
-export interface PdfWriter {
-  doc: PDFKit.PDFDocument;
-  finish(): Promise<Buffer>;
-}
-
-/**
- * A pdfkit document set up as the documents' renderer sets up its own (A4, no margins, no default
- * Helvetica, both Noto Serif SC weights registered for subset embedding, metadata dated 00:00 China
- * Standard Time on the report's date so the same input gives the same bytes).
- */
-export function openPdf(info: { title: string; author: string; subject?: string; date: string }): PdfWriter {
-  formatChineseDate(info.date); // throws on anything but a real YYYY-MM-DD date
-  const created = new Date(`${info.date}T00:00:00+08:00`);
-  const doc = new PDFDocument({
-    font: null as unknown as string,
-    size: 'A4',
-    margin: 0,
-    autoFirstPage: false,
-    compress: true,
-    pdfVersion: '1.7',
-    lang: 'zh-CN',
-    displayTitle: true,
-    info: {
-      Title: info.title,
-      Author: info.author,
-      ...(info.subject ? { Subject: info.subject } : {}),
-      Producer: 'Disclosure Desk',
-      Creator: 'Disclosure Desk',
-      CreationDate: created,
-      ModDate: created,
-    },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
-  registerDocumentFonts(doc);
-  return {
-    doc,
-    async finish() {
-      doc.end();
-      await finished;
-      return Buffer.concat(chunks);
-    },
-  };
 }
 
 /**

@@ -1,0 +1,56 @@
+// The one place a pdfkit document is opened, for the signed documents and the unsigned reports alike.
+import PDFDocument from 'pdfkit';
+import { formatChineseDate } from '../../workflows/dates.js';
+import { registerDocumentFonts } from './paint.js';
+
+export interface PdfWriter {
+  doc: PDFKit.PDFDocument;
+  finish(): Promise<Buffer>;
+}
+
+/**
+ * A pdfkit document as every PDF of the project is set up (A4, no margins, no default Helvetica —
+ * pdfkit would parse its AFM metrics for every document, unused — both Noto Serif SC weights registered for subset embedding, metadata dated 00:00 China
+ * Standard Time on the report's date so the same input gives the same bytes).
+ */
+export function openPdf(info: { title: string; author: string; subject?: string; keywords?: string; date: string }): PdfWriter {
+  formatChineseDate(info.date); // throws on anything but a real YYYY-MM-DD date
+  // 00:00 China Standard Time on the document's date: deterministic PDF dates and file ID.
+  const created = new Date(`${info.date}T00:00:00+08:00`);
+  const doc = new PDFDocument({
+    font: null as unknown as string,
+    size: 'A4',
+    margin: 0,
+    autoFirstPage: false,
+    compress: true,
+    pdfVersion: '1.7',
+    lang: 'zh-CN',
+    displayTitle: true,
+    info: {
+      Title: info.title,
+      Author: info.author,
+      ...(info.subject ? { Subject: info.subject } : {}),
+      ...(info.keywords ? { Keywords: info.keywords } : {}),
+      Producer: 'Disclosure Desk',
+      Creator: 'Disclosure Desk',
+      CreationDate: created,
+      ModDate: created,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const finished = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+  registerDocumentFonts(doc);
+  return {
+    doc,
+    async finish() {
+      doc.end();
+      await finished;
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
