@@ -14,6 +14,7 @@ import { documentPageRouter } from './routes/document-page-routes.js';
 import { appealPageRouter } from './routes/appeal-page-routes.js';
 import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
+import { exportRouter } from './routes/export-routes.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -56,6 +57,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(csrfProtection());
 
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
+  app.use('/', exportRouter(ctx));
   app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));

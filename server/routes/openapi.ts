@@ -30,6 +30,18 @@ export function openApiDocument() {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
+        ExportJob: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' }, kind: { enum: ['annual_ledger'] }, kindLabel: { type: 'string' }, format: { enum: ['xlsx', 'csv'] },
+            params: { type: 'object', properties: { year: { type: 'integer' }, agency: { type: 'string' }, below: { type: 'boolean' } } },
+            status: { enum: ['queued', 'running', 'done', 'failed'] }, statusLabel: { type: 'string' },
+            done: { type: 'integer', description: 'lines written so far' }, total: { type: ['integer', 'null'], description: 'lines in all, once counted' },
+            percent: { type: ['integer', 'null'] }, message: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] }, size: { type: ['integer', 'null'] },
+            createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] }, url: { type: 'string' }, page: { type: 'string', description: 'the progress page' },
+            fileUrl: { type: ['string', 'null'] },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error', 'message'],
@@ -237,6 +249,15 @@ export function openApiDocument() {
       '/api/reports/annual.csv': { get: { summary: 'tables 三 and 四 as CSV (UTF-8 with BOM, CRLF): a header line and one line per row of 三 (label path + 7 numbers), a blank line, a header line and the 3 rows of 四 (label + 5 numbers)', parameters: ANNUAL_PARAMS, responses: { 200: { description: 'attachment', content: { 'text/csv': {} } }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
       '/api/reports/annual.pdf': { get: { summary: 'tables 三 and 四 as a PDF report (A4, ruled tables)', parameters: ANNUAL_PARAMS, responses: { 200: { description: 'attachment', content: { 'application/pdf': {} } }, 403: error('role'), 404: error('agency'), 422: error('year') } } },
       '/api/reports/annual/cell': { get: { summary: 'what lies behind one figure: table=3 → the applications (row = new|carried_in|<decision code>|total|carried_out, column = natural_person|commercial|research|social_welfare|legal_services|other_org|total); table=4 → the appeals (row = reconsideration|litigation_direct|litigation_after_reconsideration, column = upheld|corrected|other|pending|total)', parameters: [...ANNUAL_PARAMS, ...['table', 'row', 'column'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } }))], responses: { 200: { description: '{year, agency, table, row, column, count, items[]}' }, 403: error('role'), 404: error('agency'), 422: error('year, row or column') } } },
+      '/api/reports/exports': {
+        post: {
+          summary: 'start a long export as a job (202): {kind: "annual_ledger" (年度办理台账: every application handled in the year, one line each), year, agency?, below?, format: "xlsx"|"csv"}; manager or legal',
+          responses: { 202: { description: 'the job (ExportJob); Location is its URL', ...json(ref('ExportJob')) }, 403: error('role'), 404: error('agency'), 422: error('kind, format or year') },
+        },
+        get: { summary: "the caller's 20 latest export jobs", responses: { 200: { description: '{items: ExportJob[]}' } } },
+      },
+      '/api/reports/exports/{id}': { get: { summary: 'progress of one job (the creator only; others get 404); poll until status is done or failed', parameters: [idParam], responses: { 200: json(ref('ExportJob')), 404: error('no such job') } } },
+      '/api/reports/exports/{id}/file': { get: { summary: 'the finished file', parameters: [idParam], responses: { 200: { description: 'attachment with a UTF-8 file name' }, 404: error('no such job'), 409: error('not finished yet, or failed') } } },
       '/api/reports/dashboard': {
         get: {
           summary: 'managers\' dashboard: open applications by agency and state, due-soon (≤3 working days) and overdue lists (cached replyDue, no reply yet, 50 each), on-time rate and median working days to reply by month, decision mix, reconsideration/litigation correction rate',

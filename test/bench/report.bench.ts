@@ -23,6 +23,7 @@ import { fixedClock } from '../../server/time.js';
 import { findUserById, withoutHash } from '../../server/admin/user-store.js';
 import { annualReport } from '../../server/reports/annual-report.js';
 import { buildDashboard } from '../../server/reports/dashboard.js';
+import { createExportJob, getExportJob, setExportOptions, settleExportJobs } from '../../server/reports/export-jobs.js';
 import { seedBenchData, type SeedResult } from './seed-million.js';
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
@@ -98,6 +99,17 @@ async function seedAndTime(label: string, makeDb: () => Knex, dataDir: string, d
   console.log(`  sanity: ${d.open.total} open, ${d.overdue.total} overdue, ${d.dueSoon.total} due soon; last 12 months ${d.replies.total} replies, on time ${((d.replies.onTimeRate ?? 0) * 100).toFixed(1)}%, median ${d.replies.medianWorkingDays} working days; correction rate ${((d.appeals.total.correctionRate ?? 0) * 100).toFixed(1)}%`);
   const r = await annualReport(ctx, manager, { year: '2025', agency: seed.rootCode, below: 'true' });
   console.log(`  sanity: 2025 new ${r.table3.rows.new!.total}, carried in ${r.table3.rows.carried_in!.total}, concluded ${r.table3.rows.total!.total}, carried out ${r.table3.rows.carried_out!.total}, balance ${r.balance.ok ? 'ok' : r.balance.failures.join('; ')}`);
+  // The long export (issue 6): the district's 2025 ledger as an export job, once, with its first
+  // progress report timed — what the manager waits before the bar first moves.
+  const job = await createExportJob(ctx, manager, { kind: 'annual_ledger', year: '2025', agency: seed.rootCode, below: 'true', format: 'xlsx' }, null);
+  const t0 = performance.now();
+  let firstProgress = 0;
+  setExportOptions(ctx, { afterBatch: async () => void (firstProgress ||= performance.now() - t0) });
+  await settleExportJobs(ctx);
+  const ledgerMs = performance.now() - t0;
+  const done = await getExportJob(ctx, manager, job.id);
+  console.log(`  ledger 2025 (district + below, XLSX): ${done.status}, ${done.total?.toLocaleString('en')} lines, ${(done.size! / 2 ** 20).toFixed(1)} MiB in ${(ledgerMs / 1000).toFixed(1)} s (${Math.round((done.total! * 1000) / ledgerMs).toLocaleString('en')} lines/s); first progress after ${fmtMs(firstProgress)}`);
+  timings.push({ label: `ledger 2025 as an export job (${done.total?.toLocaleString('en')} lines, XLSX), one run`, median: ledgerMs, min: ledgerMs, max: ledgerMs, note: `first progress after ${fmtMs(firstProgress)}` });
   await db.destroy();
   return { db: label, seed, seedSeconds, analyzeSeconds, size, timings };
 }
@@ -154,7 +166,7 @@ if (pgUrl) {
 
 console.log(`\nMachine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, node ${process.version}`);
 console.log(`N = ${N.toLocaleString('en')} applications received ${START} … ${TODAY}; median of ${RUNS} runs after a warm-up; target < ${TARGET_MS} ms\n`);
-const rows = results.flatMap((r) => r.timings.map((t) => [r.db, t.label, fmtMs(t.median), `${fmtMs(t.min)} – ${fmtMs(t.max)}`, t.median < TARGET_MS ? 'ok' : 'SLOW']));
+const rows = results.flatMap((r) => r.timings.map((t) => [r.db, t.label, fmtMs(t.median), `${fmtMs(t.min)} – ${fmtMs(t.max)}`, t.label.startsWith('ledger') ? 'job, with progress' : t.median < TARGET_MS ? 'ok' : 'SLOW']));
 const header = ['database', 'report', 'median', 'min – max', `< ${TARGET_MS / 1000} s`];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
