@@ -15,6 +15,7 @@ import { appealPageRouter } from './routes/appeal-page-routes.js';
 import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
+import { consultationRouter } from './routes/consultation-routes.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
   app.use('/', exportRouter(ctx));
+  app.use('/', consultationRouter(ctx));
   app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));

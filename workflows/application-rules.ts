@@ -6,6 +6,7 @@
 
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
 import { isIsoDate } from './dates.js';
+import { SYSTEM_ROLE } from './roles.js';
 import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
 import {
@@ -320,6 +321,47 @@ export const RULES = {
     message: () => '退回修改须说明理由',
   },
 
+  // Art. 34: an agency silent for 15 working days consents. Only the platform records that, and only
+  // once the period is over; a person records what was actually said.
+  deemedConsentBySystemOnly: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (_ctx, ev) => (ev.opinion === 'deemed_consent') === (ev.actor.role === SYSTEM_ROLE)),
+    message: (_ctx, ev) =>
+      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在征求意见期限届满后自动记录，无需手工记录',
+  },
+  deemedConsentAfterPeriod: {
+    status: 422,
+    payloadFree: false,
+    test: on('RECORD_OPINION', (ctx, ev) => {
+      if (ev.opinion !== 'deemed_consent') return true;
+      const c = ctx.consultations.find((x) => x.id === ev.consultationId);
+      const due = ev.facts.consultationOpinionDue[ev.consultationId];
+      return c?.kind === 'agency' && isIsoDate(due) && ev.date > due;
+    }),
+    message: () => '只有征求其他机关意见、且十五个工作日期限届满未答复的，才视为同意（第三十四条）',
+  },
+
+  // 转办 (Art. 36(五)): the information is held by another agency in the system.
+  transferTargetGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('TRANSFER', (_ctx, ev) => text(ev.agencyCode) && text(ev.agencyName)),
+    message: () => '请选择承接转办的机关',
+  },
+  transferReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    test: on('TRANSFER', (_ctx, ev) => text(ev.reason)),
+    message: () => '须说明转办理由（该信息由哪个机关制作或保存）',
+  },
+  notReopened: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => currentRound(ctx) === 0,
+    message: () => '重新办理的申请不能转办，须由本机关重新答复',
+  },
+
   // Arts. 32, 34: wait for each opinion or the end of its 15-working-day period.
   consultationsSettled: {
     status: 422,
@@ -408,7 +450,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   CORRECTION_RECEIVED: ['actorMayAct', 'notBeforeCorrectionRequest'],
   CORRECTION_LAPSED: ['actorMayAct', 'correctionOverdue'],
   START_CONSULTATION: ['actorMayAct', 'consultationIdNew', 'consultationKindValid', 'consultationPartyGiven'],
-  RECORD_OPINION: ['hasOpenConsultation', 'actorMayAct', 'consultationIsOpen', 'opinionValid', 'objectionHasReasons', 'opinionNotBeforeSent'],
+  RECORD_OPINION: ['hasOpenConsultation', 'actorMayAct', 'consultationIsOpen', 'opinionValid', 'objectionHasReasons', 'opinionNotBeforeSent', 'deemedConsentBySystemOnly', 'deemedConsentAfterPeriod'],
   REQUEST_EXTENSION: ['noExtensionYet', 'actorMayAct', 'extensionBeforeReplyDue', 'extensionDaysValid', 'extensionReasonGiven'],
   APPROVE_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest'],
   REJECT_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest', 'rejectionReasonGiven'],
@@ -424,6 +466,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   WITHDRAW: ['actorMayAct'],
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
   REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenReasonGiven'],
+  TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
 };
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be

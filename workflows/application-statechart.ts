@@ -194,6 +194,17 @@ export const applicationMachine = setup({
         ...close('on_the_spot', event.date, event.decision),
       };
     }),
+    // 转办: the applicant is told which agency now handles the request (Art. 36(五)); this agency's
+    // part ends, counted in report row （四）1 (the information is not held here).
+    recordTransfer: assign(({ event }) => {
+      assertType(event, 'TRANSFER');
+      return {
+        issuedBy: event.actor.id,
+        issuedDate: event.date,
+        transfer: { date: event.date, agencyCode: event.agencyCode.trim(), agencyName: event.agencyName.trim(), reason: event.reason.trim() },
+        ...close('transferred', event.date, 'unavailable.not_held'),
+      };
+    }),
     // 重新办理: the agency answers anew. The reply, its review, signature and delivery are reset; the
     // correction, consultations, fee and extension stay as history (a new extension is allowed
     // because it is counted per round, see RULES.noExtensionYet). The deadline itself lives in the
@@ -229,6 +240,7 @@ export const applicationMachine = setup({
         DRAFT_REPLY: { target: 'drafted', guard: guardOf('DRAFT_REPLY'), actions: 'recordDraft' },
         WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
         REPLY_ON_THE_SPOT: { target: 'closed', guard: guardOf('REPLY_ON_THE_SPOT'), actions: 'recordOnTheSpotReply' },
+        TRANSFER: { target: 'closed', guard: guardOf('TRANSFER'), actions: 'recordTransfer' },
       },
     },
     // Art. 30: the clock waits for the corrected application (or its lapse).

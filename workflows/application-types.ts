@@ -4,7 +4,7 @@
 // judge the server calls in application-judge.ts. Import all of them from application.machine.ts.
 
 import type { DecisionCode } from './decisions.js';
-import type { Role } from './roles.js';
+import { SYSTEM_ROLE, type ActorRole } from './roles.js';
 import { isKeyOf, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
 export const APPLICATION_STATES = {
@@ -27,7 +27,8 @@ export function isApplicationState(value: unknown): value is ApplicationState {
 
 export const CONSULTATION_KINDS = { third_party: '第三方', agency: '其他机关' } as const; // Arts. 32, 34
 export type ConsultationKind = keyof typeof CONSULTATION_KINDS;
-export const OPINIONS = { consent: '同意公开', object: '不同意公开', none: '未提出意见' } as const;
+// deemed_consent: an agency silent past its 15 working days consents (Art. 34); recorded by the platform.
+export const OPINIONS = { consent: '同意公开', object: '不同意公开', none: '未提出意见', deemed_consent: '逾期未提出意见，视为同意' } as const;
 export type Opinion = keyof typeof OPINIONS;
 export const FEE_BASES = { per_application: '按件', per_page: '按量' } as const; // 国办函〔2020〕109号
 export type FeeBasis = keyof typeof FEE_BASES;
@@ -37,6 +38,7 @@ export const CLOSED_REASONS = {
   fee_unpaid: '逾期未缴费',
   withdrawn: '申请人撤回',
   on_the_spot: '当场答复',
+  transferred: '已转交其他机关办理',
 } as const;
 export type ClosedReason = keyof typeof CLOSED_REASONS;
 
@@ -119,6 +121,14 @@ export interface ApplicationContext {
   closedReason: ClosedReason | null;
   /** Every REOPEN, oldest first; its length is the current handling round. */
   reopenings: Reopening[];
+  /** 转办 (Art. 36(五)): handed over whole to the agency in the system that holds the information. */
+  transfer?: Transfer | null;
+}
+export interface Transfer {
+  date: string;
+  agencyCode: string;
+  agencyName: string;
+  reason: string;
 }
 
 /** The part of the context that records one handling round's reply, from draft to closing. */
@@ -194,6 +204,7 @@ export type ApplicationEvent = Envelope &
     | { type: 'WITHDRAW' }
     | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
     | { type: 'REOPEN'; appealId: number; newReplyDueDate: string; reason: string }
+    | { type: 'TRANSFER'; agencyCode: string; agencyName: string; reason: string }
   );
 export type ApplicationEventType = ApplicationEvent['type'];
 export type EventOf<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>;
@@ -219,6 +230,7 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
   WITHDRAW: '申请人撤回',
   REPLY_ON_THE_SPOT: '当场答复',
   REOPEN: '重新办理',
+  TRANSFER: '转办',
 };
 export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
 
@@ -231,12 +243,12 @@ export function isApplicationEventType(value: unknown): value is ApplicationEven
  * records the one thing that is theirs: a reconsideration decision or judgment ordering a new reply
  * (REOPEN). Extensions are approved, and replies signed, by the head of the disclosure office (Art. 33).
  */
-export const EVENT_ROLES: Record<ApplicationEventType, readonly Role[]> = {
+export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   REQUEST_CORRECTION: ['caseworker'],
   CORRECTION_RECEIVED: ['caseworker'],
   CORRECTION_LAPSED: ['caseworker'],
   START_CONSULTATION: ['caseworker'],
-  RECORD_OPINION: ['caseworker'],
+  RECORD_OPINION: ['caseworker', SYSTEM_ROLE],
   REQUEST_EXTENSION: ['caseworker'],
   APPROVE_EXTENSION: ['approver'],
   REJECT_EXTENSION: ['approver'],
@@ -252,4 +264,6 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly Role[]> = {
   WITHDRAW: ['caseworker'],
   REPLY_ON_THE_SPOT: ['caseworker'],
   REOPEN: ['legal'],
+  // The transfer notice (转办告知书) is signed like a reply, by the head of the disclosure office.
+  TRANSFER: ['approver'],
 };

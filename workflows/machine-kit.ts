@@ -16,7 +16,7 @@
 
 import { and, createActor, type AnyStateMachine, type EventObject, type GuardPredicate, type MachineContext, type Snapshot } from 'xstate';
 import { formatChineseDate, isIsoDate } from './dates.js';
-import { isRole, ROLE_LABELS, type Role } from './roles.js';
+import { isRole, ROLE_LABELS, type ActorRole, type Role } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Events and vocabulary
@@ -24,7 +24,7 @@ import { isRole, ROLE_LABELS, type Role } from './roles.js';
 /** The user sending an event, in the role they act in for it. */
 export interface MachineActor {
   id: number;
-  role: Role;
+  role: ActorRole;
 }
 
 /** What every event of a case machine carries besides its type and payload. */
@@ -116,7 +116,7 @@ export function wellFormedRule<C, E extends EnvelopedEvent>(factsShapeOk: (facts
 
 /** 403 unless the actor's role may send the event (`roles`); `why` is appended to the message. */
 export function actorMayActRule<C, E extends EnvelopedEvent>(
-  roles: Readonly<Record<E['type'], readonly Role[]>>,
+  roles: Readonly<Record<E['type'], readonly ActorRole[]>>,
   labels: Readonly<Record<E['type'], string>>,
   why = '',
 ): Rule<C, E> {

@@ -23,6 +23,14 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '系统管理员',
 };
 
+/**
+ * Not a person: the platform itself, for what the law makes happen without anyone acting — an
+ * agency's silence past its 15 working days is consent (Art. 34). No user can log in in this role.
+ */
+export const SYSTEM_ROLE = 'system' as const;
+/** Who may appear as the actor of an event: a person in a role, or the platform. */
+export type ActorRole = Role | typeof SYSTEM_ROLE;
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -29,6 +29,9 @@ import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
+import { counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
+import { receiveTransfer, transferredFrom, transferredTo } from './transfer-service.js';
+import { requestsOfApplication } from '../consultations/consultation-store.js';
 
 /** The registration itself is the first entry of every history. */
 export const REGISTER_EVENT = 'REGISTER';
@@ -100,8 +103,16 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
   const deadlines = deadlinesFor(row, events, calendar, today);
   const snapshot = restore(row);
   const opinionDue = Object.fromEntries(deadlines.consultations.map((c) => [c.id, c.opinionDue]));
-  const consultations = contextOf(snapshot).consultations.map((c) => ({ ...c, opinionDue: opinionDue[c.id] ?? null }));
-  return toApplicationView(row, deadlines, {
+  const [inbox, from, to] = await Promise.all([requestsOfApplication(ctx.db, row.id, today), transferredFrom(ctx.db, row), transferredTo(ctx.db, row)]);
+  const consultations = contextOf(snapshot).consultations.map((c) => {
+    const item = inbox.get(c.id);
+    return {
+      ...c, opinionDue: opinionDue[c.id] ?? null,
+      // Through the platform's inbox: who answered, or deemed consent (issue 7).
+      inbox: item ? { id: item.id, status: item.status, answeredBy: item.answeredBy, answeredDate: item.answeredDate, overdue: item.overdue, page: item.page, letter: item.letter } : null,
+    };
+  });
+  const view = toApplicationView(row, deadlines, {
     events,
     attachments,
     consultations,
@@ -110,6 +121,11 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     documents: documents.map((d) => toDocumentView(d, row.state)),
     full: row.agencyId === user.agencyId,
   });
+  if (from || to) {
+    const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];
+    view.transfer = { from: from ? { id: from.id, caseNumber: from.caseNumber, agencyName: from.agencyName, date: from.date, history } : null, to };
+  }
+  return view;
 }
 
 export async function registerApplication(
@@ -256,7 +272,7 @@ export interface EventRequest {
  * Domain §6: an application counts under the year its reply was issued or its processing stopped.
  * These events set that date; a reopening clears it until the new reply.
  */
-export const CONCLUDING_EVENTS = new Set(['ISSUE_REPLY', 'REPLY_ON_THE_SPOT', 'CORRECTION_LAPSED', 'FEE_LAPSED', 'WITHDRAW']);
+export const CONCLUDING_EVENTS = new Set(['ISSUE_REPLY', 'REPLY_ON_THE_SPOT', 'CORRECTION_LAPSED', 'FEE_LAPSED', 'WITHDRAW', 'TRANSFER']);
 
 const EVENT_FIELDS_RESERVED = new Set(['type', 'date', 'actor', 'facts', '_csrf']);
 
@@ -287,6 +303,11 @@ export async function applyEventInTransaction(
   id: number,
   req: EventRequest,
   calendar: WorkCalendar,
+  /**
+   * `row`: the case, already loaded by a caller that checked the user's standing another way — a
+   * consulted agency answering through its inbox, or the platform recording deemed consent.
+   */
+  opts: { row?: ApplicationRow } = {},
 ): Promise<void> {
   const { body } = req;
   const type = body.type;
@@ -296,7 +317,7 @@ export async function applyEventInTransaction(
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
   if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
   if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
-  const row = await loadVisible(ctx, user, id, trx);
+  const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
     throw new HttpError(412, 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
   }
@@ -309,6 +330,8 @@ export async function applyEventInTransaction(
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!EVENT_FIELDS_RESERVED.has(k)) payload[k] = v;
   if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
+  // Agencies named by code must be in the system (consultation inbox, transfer): checked before judging.
+  const counterpart = await counterpartAgency(trx, row, type, payload);
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);
@@ -322,6 +345,7 @@ export async function applyEventInTransaction(
   if (CONCLUDING_EVENTS.has(type)) await assertYearOpen(trx, row.agencyId, date, '该操作');
   const concluded = await trx('applications').where({ id }).first('concluded_date');
   if (type === 'REOPEN' && concluded?.concluded_date) await assertYearOpen(trx, row.agencyId, concluded.concluded_date, '重新办理');
+  if (type === 'TRANSFER' && counterpart) Object.assign(payload, await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar));
   await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
   const state = verdict.state;
@@ -341,6 +365,8 @@ export async function applyEventInTransaction(
   await documentsForEvent(trx, ctx, user, {
     row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
   });
+  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date);
+  if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   await audit(trx, {
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
     detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,

@@ -39,6 +39,8 @@ export interface ApplicationView {
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
   documents: DocumentView[];
+  /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
+  transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
   createdAt: string;
   updatedAt: string;
 }

@@ -14,7 +14,7 @@ import type { AppContext } from '../context.js';
 import { HttpError } from '../http-errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
 import { renderDocumentPdf } from './layout.js';
-import { sealFor, signerFor } from './agency-keys.js';
+import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
 import type { DocumentContent } from './document-content.js';
 import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
@@ -155,6 +155,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       const opinionDue = e.deadlines.consultations.find((x) => x.id === id)?.opinionDue ?? null;
       const data = templateData(e, {
         consultation: { kind: cons.kind, party: cons.party, sentDate: cn(cons.sentDate), opinionDue: cn(opinionDue) },
+        consultationParts: typeof e.payload.parts === 'string' ? e.payload.parts : null,
       });
       await insertGenerated(trx, e, user, 'consultation_letter', cons.kind, data, { eventSeq: e.seq, consultationId: id });
       return;
@@ -196,6 +197,19 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       } else {
         await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
       }
+      return;
+    }
+    case 'TRANSFER': {
+      // The transfer notice is the applicant's answer from this agency, signed by the approver who
+      // transferred: numbered and sealed in the same transaction.
+      const t = c.transfer;
+      if (!t) return;
+      const data = templateData(e, {
+        decision: { code: 'unavailable.not_held', label: decisionLabel('unavailable.not_held'), reasons: t.reason, disclosed: '', withheld: '', referTo: t.agencyName },
+        transfer: { agencyName: t.agencyName, caseNumber: String(e.payload.transferredToCaseNumber ?? ''), date: cn(t.date) },
+      });
+      const id = await insertGenerated(trx, e, user, 'reply', 'unavailable.not_held', data, { eventSeq: e.seq });
+      if (await hasSigningKey(ctx.config, e.agency.code)) await issueInTransaction(trx, ctx, e.agency, (await findDocument(trx, id))!, user, e.date);
       return;
     }
     case 'ISSUE_REPLY': {

@@ -64,6 +64,10 @@ export interface DocumentTemplateData {
     paymentDue: string;
     payment: string;
   } | null;
+  /** 转办 (Art. 36(五)): the agency now handling the request, and its case number. */
+  transfer?: { agencyName: string; caseNumber: string; date: string } | null;
+  /** 征求意见的内容 of a consultation through the system's inbox. */
+  consultationParts?: string | null;
   /** The document a 送达回证 proves delivery of. */
   target: { title: string; number: string; issuedDate: string; addressee: string; method: string } | null;
 }

@@ -152,6 +152,7 @@ describe('application machine', () => {
       }
       for (const [type, roles] of Object.entries(EVENT_ROLES)) {
         if (type === 'REOPEN') assert.deepEqual(roles, ['legal']);
+        else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
         else assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
       }
     });
@@ -199,6 +200,21 @@ describe('application machine', () => {
 
     it('consultations are started only while processing', () => {
       refuse(drafted(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '张某', ...by(CASEWORKER) }, 409);
+    });
+
+    it('an agency silent past its 15 working days is recorded by the platform as consenting (Art. 34)', () => {
+      const SYSTEM: Actor = { id: 99, role: 'system' };
+      const due = facts({ consultationOpinionDue: { c1: '2024-09-25', c2: '2024-09-25' } });
+      const deemed = (consultationId: string, actor: Actor, date: string) =>
+        ({ type: 'RECORD_OPINION', consultationId, opinion: 'deemed_consent', ...by(actor, date, due) }) as ApplicationEvent;
+      refuse(consulting(), deemed('c2', SYSTEM, '2024-09-25'), 422); // the period's last day is still the agency's
+      refuse(consulting(), deemed('c2', CASEWORKER, '2024-09-26'), 422); // no one clicks it
+      refuse(consulting(), deemed('c1', SYSTEM, '2024-09-26'), 422); // a silent third party does not consent
+      refuse(consulting(), { type: 'RECORD_OPINION', consultationId: 'c2', opinion: 'consent', ...by(SYSTEM, '2024-09-26', due) }, 422);
+      const s = accept(consulting(), deemed('c2', SYSTEM, '2024-09-26'));
+      assert.equal(contextOf(s).consultations[1]?.opinion, 'deemed_consent');
+      assert.equal(contextOf(s).consultations[1]?.repliedDate, '2024-09-26');
+      assert.deepEqual(allowedEvents(consulting(), SYSTEM, due, '2024-09-26'), ['RECORD_OPINION'], 'the platform does nothing else');
     });
 
     it('recording an opinion closes that consultation only', () => {
@@ -805,6 +821,28 @@ describe('application machine', () => {
     });
   });
 
+  describe('transfer (转办, Art. 36(五))', () => {
+    const transfer = (actor: Actor, extra: object = {}) =>
+      ({ type: 'TRANSFER', agencyCode: 'JSJT', agencyName: '区建设和交通委', reason: '该项目档案由区建设和交通委保存', ...by(actor, '2024-09-06'), ...extra }) as ApplicationEvent;
+
+    it('the head of the disclosure office hands the application over; this agency’s part is closed as （四）1', () => {
+      const s = accept(registered(), transfer(APPROVER));
+      assert.equal(stateOf(s), 'closed');
+      const c = contextOf(s);
+      assert.equal(c.closedReason, 'transferred');
+      assert.equal(c.decision, 'unavailable.not_held');
+      assert.deepEqual(c.transfer, { date: '2024-09-06', agencyCode: 'JSJT', agencyName: '区建设和交通委', reason: '该项目档案由区建设和交通委保存' });
+      assert.equal(c.issuedBy, APPROVER.id);
+    });
+
+    it('needs the receiving agency and the reason, from the approver, before any draft', () => {
+      refuse(registered(), transfer(CASEWORKER), 403);
+      refuse(registered(), transfer(APPROVER, { agencyCode: '' }), 422);
+      refuse(registered(), transfer(APPROVER, { reason: ' ' }), 422);
+      refuse(drafted(), transfer(APPROVER), 409);
+    });
+  });
+
   describe('allowed events', () => {
     it('lists what the actor may do now in this state', () => {
       assert.deepEqual(allowedEvents(registered(), CASEWORKER, facts(), '2024-09-05'), [
@@ -816,7 +854,7 @@ describe('application machine', () => {
         'WITHDRAW',
         'REPLY_ON_THE_SPOT',
       ]);
-      assert.deepEqual(allowedEvents(registered(), APPROVER, facts(), '2024-09-05'), []);
+      assert.deepEqual(allowedEvents(registered(), APPROVER, facts(), '2024-09-05'), ['TRANSFER']);
       assert.deepEqual(allowedEvents(registered(), { id: 9, role: 'admin' }, facts(), '2024-09-05'), []);
     });
 
