@@ -15,7 +15,7 @@ import { appealPageRouter } from './routes/appeal-page-routes.js';
 import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
-import { consultationRouter } from './routes/consultation-routes.js';
+import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -56,6 +56,7 @@ export function createApp(ctx: AppContext): express.Express {
     next();
   });
   app.use(csrfProtection());
+  app.use(inboxBadge(ctx));
 
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
   app.use('/', exportRouter(ctx));

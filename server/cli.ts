@@ -16,6 +16,7 @@ import { findAgencyByCode } from './admin/agency-store.js';
 import { makeSelfSignedKey } from './documents/agency-keys.js';
 import { audit } from './audit.js';
 import { systemClock } from './time.js';
+import { sweepDeemedConsents } from './consultations/consultation-service.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -30,6 +31,9 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   calendar set DATE workday|holiday [--note TEXT]
   calendar unset DATE
   calendar show YEAR
+  consultations sweep                       record deemed consent (Art. 34) for agencies silent past
+                                            their 15 working days (the server also does it every
+                                            CONSULTATION_SWEEP_MINUTES, default 10)
 
 Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV`;
 
@@ -189,6 +193,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError('expected: calendar set|unset|show');
+    }
+    case 'consultations': {
+      if (sub !== 'sweep' || rest.length) throw new UsageError('expected: consultations sweep');
+      const r = await withDb(config, (db) => sweepDeemedConsents({ db, config, clock: systemClock }));
+      console.log(`deemed consent recorded: ${r.deemed}; skipped: ${r.skipped}`);
+      return 0;
     }
     default:
       throw new UsageError(`unknown command ${command}`);

@@ -6,13 +6,32 @@ import { migrateLatest } from '../db/knex.js';
 import { systemClock } from './time.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { warmUpDocumentRenderer } from './documents/layout.js';
+import { sweepDeemedConsents } from './consultations/consultation-service.js';
+import type { AppContext } from './context.js';
+
+/**
+ * Art. 34: deemed consent is recorded without anyone clicking. Every instance sweeps on start and
+ * every CONSULTATION_SWEEP_MINUTES (default 10); concurrent sweeps are safe (consultation-service).
+ */
+function scheduleDeemedConsents(ctx: AppContext): void {
+  const minutes = Number(process.env.CONSULTATION_SWEEP_MINUTES ?? 10);
+  if (!(minutes > 0)) return;
+  const run = () => sweepDeemedConsents(ctx).then(
+    (r) => r.deemed && console.log(`deemed consent recorded for ${r.deemed} consultation(s) (逾期视为同意)`),
+    (e) => console.error('deemed-consent sweep failed:', e),
+  );
+  void run();
+  setInterval(run, minutes * 60_000).unref();
+}
 
 /** Migrates, then listens on config.port. Resolves once listening. */
 export async function serve(db: Knex, config: Config): Promise<Server> {
   requireSessionSecret(config);
   await migrateLatest(db);
-  const app = createApp({ db, config, clock: systemClock });
+  const ctx = { db, config, clock: systemClock };
+  const app = createApp(ctx);
   await purgeExpiredSessions(db);
+  scheduleDeemedConsents(ctx);
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import type { User } from '../admin/user-store.js';
 import { getApplicationView } from '../cases/application-service.js';
 import { appealsForApplication } from '../appeals/appeal-service.js';
 import { DECISIONS } from '../../workflows/decisions.js';
+import { listAgencies } from '../admin/agency-store.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
 export async function renderApplicationPage(
@@ -15,8 +16,9 @@ export async function renderApplicationPage(
 ): Promise<void> {
   const app = await getApplicationView(ctx, user, id);
   const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];
+  const otherAgencies = (await listAgencies(ctx.db)).filter((a) => a.code !== app.agency.code);
   res.status(opts.status ?? 200).render('application', {
-    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS,
+    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies,
     flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
   });
 }

@@ -1,11 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
 import { HttpError, notFound } from '../http-errors.js';
 import {
-  answerConsultation, consultationAttachment, getConsultation, listConsultations, REQUEST_STATUS, sweepNow,
+  answerConsultation, consultationAttachment, getConsultation, listConsultations, openInboxCount, REQUEST_STATUS, sweepNow,
 } from '../consultations/consultation-service.js';
 import { startConsultations } from '../consultations/start-consultations.js';
 import { findDocument, readPdf } from '../documents/document-store.js';
@@ -15,6 +15,20 @@ import { acceptAttachments, uploadedFiles } from './uploads.js';
 import { sendPdf } from './document-routes.js';
 import { clientIp } from './api-routes.js';
 import { renderApplicationPage } from './case-page.js';
+
+/** The number of open consultation letters waiting for the user's agency, for the navigation bar. */
+export function inboxBadge(ctx: AppContext) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      if (req.method === 'GET' && req.user && !req.path.startsWith('/api/') && !req.path.startsWith('/static/')) {
+        res.locals.inboxOpen = await openInboxCount(ctx, req.user);
+      }
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
 
 /** The consultation inbox (征询件) between agencies on the platform (issue 7): JSON API and pages. */
 export function consultationRouter(ctx: AppContext): Router {

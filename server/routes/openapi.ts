@@ -30,6 +30,20 @@ export function openApiDocument() {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
+        ConsultationRequest: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' }, consultationId: { type: 'string' },
+            application: { type: 'object', properties: { id: { type: 'integer' }, caseNumber: { type: 'string' }, description: { type: 'string' }, receivedDate: date, state: { type: 'string' } } },
+            requesting: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            consulted: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            parts: { type: 'string' }, sentDate: date, opinionDue: date, overdue: { type: 'boolean' },
+            status: { enum: ['open', 'answered', 'deemed_consent', 'closed'] }, opinion: { enum: ['consent', 'object', 'none', 'deemed_consent', null] },
+            reasons: { type: ['string', 'null'] }, answeredBy: { type: ['string', 'null'] }, answeredDate: { oneOf: [date, { type: 'null' }] },
+            letter: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, url: { type: 'string' } } },
+            attachments: { type: 'array', items: { type: 'object' } }, mayAnswer: { type: 'boolean' },
+          },
+        },
         ExportJob: {
           type: 'object',
           properties: {
@@ -142,12 +156,40 @@ export function openApiDocument() {
           required: ['type', 'date'],
           properties: { type: { enum: APPLICATION_EVENT_TYPES }, date: { ...date, description: 'effective date: not in the future, not before the latest event' } },
           additionalProperties: true,
-          description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method)',
+          description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method). ' +
+            'Issue 7: START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter (issued at once) to that agency\'s inbox; ' +
+            'optional parts (征求意见的内容); party is then taken from the register. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
+            '(转办, Art. 36(五)): this case closes as unavailable.not_held with a signed notice, and the receiving agency gets a new case received on the transfer date. ' +
+            'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34).',
         },
       },
     },
     security: [{ bearer: [] }],
     paths: {
+      '/api/applications/{id}/consultations': {
+        post: {
+          summary: 'consult several agencies of the system at once: {agencyCodes: string[], parts?, date?, version?} → 201 the application; one letter and inbox item per agency, all or none',
+          parameters: [idParam],
+          responses: { 201: { description: 'the whole updated application', ...json(ref('Application')) }, 404: error('no such application'), 409: error('not allowed now'), 422: error('unknown or own agency code') },
+        },
+      },
+      '/api/consultations': {
+        get: {
+          summary: "the caller's agency's consultation letters: box=inbox (received, default status open) | outbox (sent); status=open|answered|deemed_consent|closed|all",
+          responses: { 200: { description: '{box, status, total, items: ConsultationRequest[]}' } },
+        },
+      },
+      '/api/consultations/sweep': { post: { summary: 'record deemed consent now for every consultation silent past its 15 working days (manager, admin); the server also does it on a schedule', responses: { 200: { description: '{deemed, skipped}' }, 403: error('role') } } },
+      '/api/consultations/{id}': { get: { summary: 'one consultation letter with the request, the parts concerned, attachments and the answer (either agency)', parameters: [idParam], responses: { 200: json(ref('ConsultationRequest')), 404: error('not found or not yours') } } },
+      '/api/consultations/{id}/answer': {
+        post: {
+          summary: "the consulted agency's caseworker answers: {opinion: consent|object, reasons (required to object)}, JSON or multipart with `attachments`; recorded as the requesting case's RECORD_OPINION, restarting its clock",
+          parameters: [idParam],
+          responses: { 200: json(ref('ConsultationRequest')), 403: error('not the consulted agency\'s caseworker'), 404: error('not found'), 409: error('already answered or deemed'), 422: error('opinion or reasons') },
+        },
+      },
+      '/api/consultations/{id}/letter': { get: { summary: 'the consultation letter PDF', parameters: [idParam], responses: { 200: { description: 'application/pdf' }, 404: error('not found') } } },
+      '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 404: error('not found') } } },
       '/api/health': { get: { security: [], summary: 'liveness (no authentication)', responses: { 200: { description: 'ok' }, 503: { description: 'database unavailable' } } } },
       '/api/openapi.json': { get: { security: [], summary: 'this document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
       '/api/auth/token': {

@@ -1,6 +1,6 @@
 import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICANT_KINDS } from '../../workflows/glossary.js';
 import { ROLE_LABELS } from '../../workflows/roles.js';
-import { APPLICATION_STATES, EVENT_LABELS as MACHINE_EVENT_LABELS } from '../../workflows/application.machine.js';
+import { APPLICATION_STATES, EVENT_LABELS as MACHINE_EVENT_LABELS, OPINIONS } from '../../workflows/application.machine.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 
 /** Labels of the history entries: the machine's events plus the registration itself. */
@@ -12,7 +12,8 @@ export const viewHelpers = {
   ID_TYPES,
   ORGANISATION_CATEGORIES,
   APPLICANT_KINDS,
-  ROLE_LABELS,
+  ROLE_LABELS: { ...ROLE_LABELS, system: '系统' } as Record<string, string>,
+  OPINIONS: OPINIONS as Record<string, string>,
   APPLICATION_STATES,
   EVENT_LABELS,
   cnDate: (d: string | null | undefined) => (d ? formatChineseDate(d) : '—'),
