@@ -150,6 +150,14 @@ export function demoCases(): DemoCase[] {
     { agencyUser: 'caseworker2', applicant: person('马俊', '19820315', '917', '13855556666', '东江区严桥路60号'), channel: 'mail', receivedDaysAgo: 8,
       description: '申请公开东江区全部在建工程的施工图纸。',
       steps: [['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1500 }]] },
+    // Issue 7: a consultation through the platform's inbox, waiting in the commission's 征询件 …
+    { agencyUser: 'caseworker', applicant: person('赵立新', '19760411', '352', '13977778888', '东江区东绣路99弄3号'), channel: 'online', receivedDaysAgo: 7,
+      description: '申请公开东江大道（浦建路—杨高南路）改建工程的建设工程规划许可证及施工许可证。',
+      steps: [['START_CONSULTATION', 4, { kind: 'agency', agencyCode: 'DJQ-JSJT', parts: '该工程施工许可证及其附件（由区建设和交通委制作）' }]] },
+    // … and a request transferred whole to the agency that holds the information (转办, Art. 36(五)).
+    { agencyUser: 'caseworker', applicant: person('孙丽', '19890506', '427', '13566667777', '东江区浦电路77号'), channel: 'mail', receivedDaysAgo: 5,
+      description: '申请公开东江区2025年公共停车场建设项目的竣工验收备案材料。',
+      steps: [['TRANSFER', 3, { agencyCode: 'DJQ-JSJT', reason: '建设工程竣工验收备案由区建设和交通委办理并保存，本机关不掌握该信息。' }, 'approver']] },
     { agencyUser: 'caseworker3', applicant: person('林涛', '19670828', '088', '13122223333', '东江区世纪大道1号'), channel: 'mail', receivedDaysAgo: 45,
       description: '申请公开2019年东江区某宗地出让时的全部内部讨论记录。',
       steps: [
