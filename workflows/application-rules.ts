@@ -362,6 +362,45 @@ export const RULES = {
     message: () => '重新办理的申请不能转办，须由本机关重新答复',
   },
 
+  // Art. 35: 要求说明理由 once; then either 不予处理 (a reply, not_processed.excessive) or a later
+  // reply date the agency fixes as reasonable (确定延迟答复的合理期限).
+  reasonsNotYetRequested: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => !ctx.excessive,
+    message: () => '已要求申请人说明理由',
+  },
+  reasonsRequested: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => !!ctx.excessive,
+    message: () => '须先要求申请人说明理由（第三十五条）',
+  },
+  laterDateNotYetSet: {
+    status: 409,
+    payloadFree: true,
+    test: (ctx) => !ctx.excessive?.laterReplyDate,
+    message: () => '已确定延迟答复的期限',
+  },
+  laterDateAfterDue: {
+    status: 422,
+    payloadFree: false,
+    test: on('SET_LATER_DATE', (_ctx, ev) => isIsoDate(ev.laterReplyDate) && ev.laterReplyDate > ev.facts.replyDue),
+    message: (_ctx, ev) => `延迟答复的期限须晚于现行答复期限（${chineseDate(ev.facts.replyDue)}）`,
+  },
+  laterDateReasoned: {
+    status: 422,
+    payloadFree: false,
+    test: on('SET_LATER_DATE', (_ctx, ev) => text(ev.reason)),
+    message: () => '须说明确定该期限的理由',
+  },
+  reasonsNoteValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_REASONS', (_ctx, ev) => optionalString(ev.note)),
+    message: () => '说明事项须为文字',
+  },
+
   // Arts. 32, 34: wait for each opinion or the end of its 15-working-day period.
   consultationsSettled: {
     status: 422,
@@ -467,6 +506,8 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
   REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenReasonGiven'],
   TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
+  REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid'],
+  SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateReasoned'],
 };
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be

@@ -205,6 +205,15 @@ export const applicationMachine = setup({
         ...close('transferred', event.date, 'unavailable.not_held'),
       };
     }),
+    recordReasonsRequest: assign(({ event }) => {
+      assertType(event, 'REQUEST_REASONS');
+      return { excessive: { reasonsRequestedDate: event.date, note: trimmedOrNull(event.note), laterReplyDate: null, laterReason: null } };
+    }),
+    // Art. 35: the reasons are sound but the volume cannot be answered in time; clock.ts reads the date.
+    recordLaterDate: assign(({ context, event }) => {
+      assertType(event, 'SET_LATER_DATE');
+      return { excessive: context.excessive && { ...context.excessive, laterReplyDate: event.laterReplyDate, laterReason: event.reason.trim() } };
+    }),
     // 重新办理: the agency answers anew. The reply, its review, signature and delivery are reset; the
     // correction, consultations, fee and extension stay as history (a new extension is allowed
     // because it is counted per round, see RULES.noExtensionYet). The deadline itself lives in the
@@ -241,6 +250,8 @@ export const applicationMachine = setup({
         WITHDRAW: { target: 'closed', guard: guardOf('WITHDRAW'), actions: 'closeForWithdrawal' },
         REPLY_ON_THE_SPOT: { target: 'closed', guard: guardOf('REPLY_ON_THE_SPOT'), actions: 'recordOnTheSpotReply' },
         TRANSFER: { target: 'closed', guard: guardOf('TRANSFER'), actions: 'recordTransfer' },
+        REQUEST_REASONS: { guard: guardOf('REQUEST_REASONS'), actions: 'recordReasonsRequest' },
+        SET_LATER_DATE: { guard: guardOf('SET_LATER_DATE'), actions: 'recordLaterDate' },
       },
     },
     // Art. 30: the clock waits for the corrected application (or its lapse).

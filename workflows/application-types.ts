@@ -123,6 +123,14 @@ export interface ApplicationContext {
   reopenings: Reopening[];
   /** 转办 (Art. 36(五)): handed over whole to the agency in the system that holds the information. */
   transfer?: Transfer | null;
+  /** Art. 35: volume or frequency clearly beyond a reasonable range — reasons asked, a later date set. */
+  excessive?: Excessive | null;
+}
+export interface Excessive {
+  reasonsRequestedDate: string;
+  note: string | null;
+  laterReplyDate: string | null;
+  laterReason: string | null;
 }
 export interface Transfer {
   date: string;
@@ -205,6 +213,8 @@ export type ApplicationEvent = Envelope &
     | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
     | { type: 'REOPEN'; appealId: number; newReplyDueDate: string; reason: string }
     | { type: 'TRANSFER'; agencyCode: string; agencyName: string; reason: string }
+    | { type: 'REQUEST_REASONS'; note?: string | null }
+    | { type: 'SET_LATER_DATE'; laterReplyDate: string; reason: string }
   );
 export type ApplicationEventType = ApplicationEvent['type'];
 export type EventOf<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>;
@@ -231,6 +241,8 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
   REPLY_ON_THE_SPOT: '当场答复',
   REOPEN: '重新办理',
   TRANSFER: '转办',
+  REQUEST_REASONS: '要求说明理由',
+  SET_LATER_DATE: '确定延迟答复期限',
 };
 export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
 
@@ -266,4 +278,7 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   REOPEN: ['legal'],
   // The transfer notice (转办告知书) is signed like a reply, by the head of the disclosure office.
   TRANSFER: ['approver'],
+  // Art. 35: the caseworker asks; fixing a later reply date binds the agency, so the head decides.
+  REQUEST_REASONS: ['caseworker'],
+  SET_LATER_DATE: ['approver'],
 };

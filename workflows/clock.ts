@@ -178,6 +178,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
   let pendingExtension: { workingDays: number | null; seq: number } | null = null;
   const approvedExtensions: ApprovedExtension[] = [];
   const reopenings: ReopeningState[] = [];
+  const laterDates: { seq: number; date: string; due: string }[] = [];
 
   for (const e of events) {
     const p = e.payload ?? {};
@@ -255,6 +256,12 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
           kind: kind === 'reconsideration' || kind === 'litigation' ? kind : null,
         });
         pendingExtension = null;
+        break;
+      }
+      case 'SET_LATER_DATE': {
+        // Art. 35: a reasonable later reply date fixed by the agency for an excessive volume.
+        const due = p['laterReplyDate'];
+        if (isIsoDate(due)) laterDates.push({ seq: e.seq, date: e.date, due });
         break;
       }
       default:
@@ -467,6 +474,17 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
     if (compareDates(floor, replyDue) > 0) {
       explanation.push(`补正后重新起算的答复期限早于责令重新答复确定的答复期限，答复期限仍为${fmt(floor)}。`);
       replyDue = floor;
+    }
+  }
+
+  // Art. 35: the later reply date is a floor, never an advance; one fixed before a reopening
+  // belongs to the earlier handling.
+  for (const l of laterDates) {
+    if (lastReopening !== null && l.seq < lastReopening.seq) continue;
+    const due = calendar.nextWorkingDayOnOrAfter(l.due);
+    if (compareDates(due, replyDue) > 0) {
+      explanation.push(`${fmt(l.date)}因申请数量、频次明显超过合理范围，经要求说明理由，确定延迟答复的合理期限至${fmt(due)}（条例第三十五条）。`);
+      replyDue = due;
     }
   }
 

@@ -59,6 +59,8 @@ export async function evidenceListPdf(ctx: AppContext, user: User, applicationId
     fee_notice: '证明依法收取信息处理费并告知',
     reply: '证明已依法作出答复及其理由、依据和救济途径',
     delivery_receipt: '证明文书已依法送达',
+    reasons_request: '证明依法要求申请人说明理由（第三十五条）',
+    later_reply_notice: '证明依法确定延迟答复的合理期限并告知申请人（第三十五条）',
   };
   // Two tables so that each fits the 156 mm text block at 4号 without breaking a number over lines.
   const items: { name: string; number: string; date: string; sha: string; purpose: string }[] = [];

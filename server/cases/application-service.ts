@@ -31,7 +31,9 @@ import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
 import { receiveTransfer, transferredFrom, transferredTo } from './transfer-service.js';
+import { applicationsInMonth } from './excessive.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
+import { recordPassageUse } from '../passages/passage-service.js';
 
 /** The registration itself is the first entry of every history. */
 export const REGISTER_EVENT = 'REGISTER';
@@ -332,6 +334,8 @@ export async function applyEventInTransaction(
   if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
   // Agencies named by code must be in the system (consultation inbox, transfer): checked before judging.
   const counterpart = await counterpartAgency(trx, row, type, payload);
+  // Art. 35: the notice states how many applications the applicant made this month.
+  if (type === 'REQUEST_REASONS') payload.monthCount = await applicationsInMonth(trx, row, date);
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);
@@ -346,6 +350,8 @@ export async function applyEventInTransaction(
   const concluded = await trx('applications').where({ id }).first('concluded_date');
   if (type === 'REOPEN' && concluded?.concluded_date) await assertYearOpen(trx, row.agencyId, concluded.concluded_date, '重新办理');
   if (type === 'TRANSFER' && counterpart) Object.assign(payload, await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar));
+  // Issue 7: approved reply wording used in the draft, pinned to its version (422 if not usable).
+  if (type === 'DRAFT_REPLY') await recordPassageUse(trx, { user, applicationId: id, seq, date, payload, caseNumber: row.caseNumber, ip: req.ip });
   await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
   const state = verdict.state;

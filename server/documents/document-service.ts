@@ -31,6 +31,8 @@ export const DOCUMENT_FAMILIES: Record<DocumentKind, string> = {
   consultation_letter: '公征',
   fee_notice: '公费',
   delivery_receipt: '公送',
+  reasons_request: '公理',
+  later_reply_notice: '公迟',
 };
 
 export const DOCUMENT_KINDS = Object.keys(DOCUMENT_FAMILIES) as DocumentKind[];
@@ -197,6 +199,16 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       } else {
         await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
       }
+      return;
+    }
+    case 'REQUEST_REASONS':
+    case 'SET_LATER_DATE': {
+      // Art. 35 notices: drafted here, edited and issued by the caseworker like the other notices.
+      const x = c.excessive;
+      if (!x) return;
+      const monthCount = typeof e.payload.monthCount === 'number' ? e.payload.monthCount : null;
+      const data = templateData(e, { excessive: { monthCount, note: x.note ?? '', laterReplyDate: cn(x.laterReplyDate), reason: x.laterReason ?? '' } });
+      await insertGenerated(trx, e, user, e.type === 'REQUEST_REASONS' ? 'reasons_request' : 'later_reply_notice', null, data, { eventSeq: e.seq });
       return;
     }
     case 'TRANSFER': {

@@ -25,7 +25,9 @@ export type DocumentKind =
   | 'extension_notice'
   | 'consultation_letter'
   | 'fee_notice'
-  | 'delivery_receipt';
+  | 'delivery_receipt'
+  | 'reasons_request'
+  | 'later_reply_notice';
 
 export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   reply: '答复书',
@@ -35,6 +37,8 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   consultation_letter: '征求意见书（函）',
   fee_notice: '收费通知书',
   delivery_receipt: '送达回证',
+  reasons_request: '说明理由通知书',
+  later_reply_notice: '延迟答复告知书',
 };
 
 /** What a document may say. All dates are already formatted (e.g. '2026年3月12日'); strings may be empty. */
@@ -64,6 +68,8 @@ export interface DocumentTemplateData {
     paymentDue: string;
     payment: string;
   } | null;
+  /** Art. 35: what the applicant is asked to explain, and the later reply date fixed. */
+  excessive?: { monthCount: number | null; note: string; laterReplyDate: string; reason: string } | null;
   /** 转办 (Art. 36(五)): the agency now handling the request, and its case number. */
   transfer?: { agencyName: string; caseNumber: string; date: string } | null;
   /** 征求意见的内容 of a consultation through the system's inbox. */
@@ -235,6 +241,8 @@ const REQUIRED_SECTION: Record<string, keyof DocumentTemplateData> = {
   consultation_letter: 'consultation',
   fee_notice: 'fee',
   delivery_receipt: 'target',
+  reasons_request: 'excessive',
+  later_reply_notice: 'excessive',
 };
 
 const NO_SECTIONS: Pick<DocumentTemplateData, 'decision' | 'correction' | 'extension' | 'consultation' | 'fee' | 'target'> = {

@@ -135,7 +135,7 @@ export function openApiDocument() {
           required: ['id', 'kind', 'number', 'issuedDate', 'sha256', 'supersedes'],
           properties: {
             id: { type: 'integer' },
-            kind: { enum: ['reply', 'receipt', 'correction_notice', 'extension_notice', 'consultation_letter', 'fee_notice', 'delivery_receipt'] },
+            kind: { enum: ['reply', 'receipt', 'correction_notice', 'extension_notice', 'consultation_letter', 'fee_notice', 'delivery_receipt', 'reasons_request', 'later_reply_notice'] },
             number: { type: ['string', 'null'], description: 'e.g. 东规资公复〔2026〕12号; null while a draft' },
             issuedDate: { oneOf: [date, { type: 'null' }] },
             sha256: { type: ['string', 'null'], description: 'of the issued PDF bytes' },
@@ -144,6 +144,52 @@ export function openApiDocument() {
             title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
             supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
             templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+          },
+        },
+        ApplicantHistory: {
+          type: 'object',
+          description: 'Issue 7: the same applicant\'s other applications (same identity: ID type and number, or credit code) and monthly volume. Repeats (Art. 36(六)): earlier applications at the same agency whose request text (description, document title and number) scores ≥ repeatThreshold; volume (Art. 35): applications per calendar month across all agencies, a transferred case counted once.',
+          properties: {
+            subject: { type: 'object', properties: { applicationId: { type: ['integer', 'null'], description: 'null for a check before registration' }, agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } }, receivedDate: date, month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } } },
+            repeatThreshold: { type: 'number', description: 'similarity at or above which an earlier application is a likely repeat (0.6)' },
+            applications: {
+              type: 'array', description: 'other applications at agencies the caller may see, most recent first',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'integer' }, caseNumber: { type: 'string' }, agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+                  receivedDate: date, state: { enum: Object.keys(APPLICATION_STATES) }, stateLabel: { type: 'string' },
+                  decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] }, description: { type: 'string' },
+                  similarity: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'null when no request text was given' },
+                  earlier: { type: 'boolean' }, sameAgency: { type: 'boolean' },
+                  likelyRepeat: { type: 'boolean', description: 'earlier, same agency, similarity ≥ repeatThreshold' },
+                  reply: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, issuedDate: { oneOf: [date, { type: 'null' }] }, url: { type: 'string' } }, description: 'the issued reply in force' },
+                  url: { type: 'string', description: 'the case page' },
+                },
+              },
+            },
+            likelyRepeats: { type: 'integer' },
+            elsewhere: { type: 'object', description: 'applications at agencies the caller may not see: agency and date only', properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: { agency: { type: 'object' }, receivedDate: date } } } } },
+            truncated: { type: 'boolean', description: 'only the 500 most recent applications were considered' },
+            volume: {
+              type: 'object',
+              properties: {
+                threshold: { type: 'integer', description: 'EXCESSIVE_MONTHLY_THRESHOLD (default 10)' },
+                current: ref('MonthVolume'),
+                months: { type: 'array', items: ref('MonthVolume'), description: 'the 12 most recent months with applications, and the subject\'s month' },
+              },
+            },
+            warning: {
+              type: ['object', 'null'], description: 'when the subject\'s month exceeds the threshold',
+              properties: { code: { const: 'excessive_volume' }, month: { type: 'string' }, count: { type: 'integer' }, threshold: { type: 'integer' }, message: { type: 'string' }, steps: { type: 'string', description: 'Art. 35 text' }, decision: { const: 'not_processed.excessive' } },
+            },
+          },
+        },
+        MonthVolume: {
+          type: 'object',
+          properties: {
+            month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, count: { type: 'integer' }, exceeded: { type: 'boolean', description: 'count > threshold' },
+            byAgency: { type: 'array', items: { type: 'object', properties: { agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } }, count: { type: 'integer' } } } },
           },
         },
         Verification: {
@@ -244,6 +290,23 @@ export function openApiDocument() {
       },
       '/api/applications/{id}/attachments/{attachmentId}': {
         get: { summary: 'download an attachment', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'file' }, 404: error('unknown') } },
+      },
+      '/api/applications/{id}/related': {
+        get: { summary: 'the same applicant\'s other applications: likely repeats (Art. 36(六)) with their replies, monthly volume across agencies and the Art. 35 warning', parameters: [idParam], responses: { 200: { description: 'history', ...json(ref('ApplicantHistory')) }, 404: error('unknown or another agency\'s') } },
+      },
+      '/api/applicants/check': {
+        post: {
+          summary: 'before registering: the same answer as /related, as if the application were registered by the caller\'s agency (the new application counted in its month)',
+          requestBody: json({
+            type: 'object', required: ['applicant'],
+            properties: {
+              applicant: { type: 'object', required: ['kind'], description: 'natural_person: idType and idNumber; organisation: creditCode (other fields ignored)', properties: { kind: { enum: ['natural_person', 'organisation'] }, idType: { enum: Object.keys(ID_TYPES) }, idNumber: { type: 'string' }, creditCode: { type: 'string' } } },
+              receivedDate: { ...date, description: 'default today; not in the future' },
+              request: { type: 'object', properties: { description: { type: 'string' }, documentTitle: { type: 'string' }, documentNumber: { type: 'string' } }, description: 'optional: without it no similarity is scored' },
+            },
+          }),
+          responses: { 200: { description: 'history', ...json(ref('ApplicantHistory')) }, 401: error('not logged in'), 422: error('identity or date invalid, per field') },
+        },
       },
       '/api/applications/{id}/documents': {
         get: { summary: 'the documents of an application', parameters: [idParam], responses: { 200: { description: 'list', ...json({ type: 'object', properties: { items: { type: 'array', items: ref('Document') } } }) }, 404: error('unknown application') } },

@@ -843,6 +843,34 @@ describe('application machine', () => {
     });
   });
 
+  describe('excessive applications (Art. 35)', () => {
+    const asked = () => accept(registered(), { type: 'REQUEST_REASONS', note: '请说明用途', ...by(CASEWORKER, '2024-09-05') });
+    const later = (laterReplyDate: string, extra: object = {}) =>
+      ({ type: 'SET_LATER_DATE', laterReplyDate, reason: '约五百份，需逐份审查', ...by(APPROVER, '2024-09-12'), ...extra }) as ApplicationEvent;
+
+    it('the caseworker asks for reasons once', () => {
+      assert.deepEqual(contextOf(asked()).excessive, { reasonsRequestedDate: '2024-09-05', note: '请说明用途', laterReplyDate: null, laterReason: null });
+      refuse(asked(), { type: 'REQUEST_REASONS', ...by(CASEWORKER, '2024-09-06') }, 409);
+      refuse(registered(), { type: 'REQUEST_REASONS', ...by(APPROVER) }, 403);
+    });
+
+    it('a later reply date needs the reasons asked first, the approver, a reason, and a date after the current due date', () => {
+      refuse(registered(), later('2024-11-29'), 409);
+      refuse(asked(), later('2024-11-29', { actor: CASEWORKER }), 403);
+      refuse(asked(), later('2024-09-30'), 422); // not after replyDue 2024-09-30
+      refuse(asked(), later('2024-11-29', { reason: ' ' }), 422);
+      const s = accept(asked(), later('2024-11-29'));
+      assert.equal(contextOf(s).excessive?.laterReplyDate, '2024-11-29');
+      assert.equal(stateOf(s), 'processing');
+      refuse(s, later('2024-12-31'), 409);
+    });
+
+    it('or the reply says not processed (（五）4), as any drafted reply', () => {
+      const s = accept(asked(), { type: 'DRAFT_REPLY', decision: 'not_processed.excessive', reasons: '理由不合理', ...by(CASEWORKER, '2024-09-20') });
+      assert.equal(stateOf(s), 'drafted');
+    });
+  });
+
   describe('allowed events', () => {
     it('lists what the actor may do now in this state', () => {
       assert.deepEqual(allowedEvents(registered(), CASEWORKER, facts(), '2024-09-05'), [
@@ -853,6 +881,7 @@ describe('application machine', () => {
         'DRAFT_REPLY',
         'WITHDRAW',
         'REPLY_ON_THE_SPOT',
+        'REQUEST_REASONS',
       ]);
       assert.deepEqual(allowedEvents(registered(), APPROVER, facts(), '2024-09-05'), ['TRANSFER']);
       assert.deepEqual(allowedEvents(registered(), { id: 9, role: 'admin' }, facts(), '2024-09-05'), []);
@@ -876,7 +905,7 @@ describe('application machine', () => {
       const j = refuse(registered(), { type: 'ISSUE_REPLY', ...by(CASEWORKER) }, 409);
       assert.equal(
         j.message,
-        '当前状态（办理中）不能执行“签发答复”。现在可以执行：告知补正、征求意见、申请延期、发出收费通知、拟写答复、申请人撤回、当场答复',
+        '当前状态（办理中）不能执行“签发答复”。现在可以执行：告知补正、征求意见、申请延期、发出收费通知、拟写答复、申请人撤回、当场答复、要求说明理由',
       );
       assert.deepEqual(j.allowedEvents, allowedEvents(registered(), CASEWORKER, facts(), '2024-09-05'));
     });

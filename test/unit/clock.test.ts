@@ -685,3 +685,24 @@ describe('reply clock: properties of a reopened case', () => {
     );
   });
 });
+
+describe('reply clock: a reasonable later date (Art. 35)', () => {
+  it('the later date fixed for an excessive volume becomes the reply due date, on a working day', () => {
+    // Received 2024-09-02, due 2024-09-30; later date Sunday 2024-11-10 → Monday 2024-11-11.
+    const d = computeDeadlines({ receivedDate: '2024-09-02', events: [ev('REQUEST_REASONS', '2024-09-03'), ev('SET_LATER_DATE', '2024-09-10', { laterReplyDate: '2024-11-10' })], today: '2024-09-10' }, cal);
+    assert.equal(d.replyDue, '2024-11-11');
+    assert.match(d.explanation.at(-1)!, /确定延迟答复的合理期限至2024年11月11日（条例第三十五条）/);
+  });
+
+  it('never brings the due date forward, and an extension or stop beyond it still counts', () => {
+    const early = computeDeadlines({ receivedDate: '2024-09-02', events: [ev('SET_LATER_DATE', '2024-09-10', { laterReplyDate: '2024-09-20' })], today: '2024-09-10' }, cal);
+    assert.equal(early.replyDue, '2024-09-30');
+    const extended = computeDeadlines({
+      receivedDate: '2024-09-02',
+      events: [ev('REQUEST_EXTENSION', '2024-09-05', { workingDays: 20 }), ev('APPROVE_EXTENSION', '2024-09-05'), ev('SET_LATER_DATE', '2024-09-10', { laterReplyDate: '2024-10-15' })],
+      today: '2024-09-10',
+    }, cal);
+    // 20 working days after 30 Sep: 8–11 Oct (4), Sat 12 Oct make-up day (5), 14–18 (10), 21–25 (15), 28 Oct–1 Nov (20).
+    assert.equal(extended.replyDue, '2024-11-01', 'the extension is later than 15 Oct and wins');
+  });
+});

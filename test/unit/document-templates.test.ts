@@ -51,6 +51,7 @@ function full(overrides: Partial<DocumentTemplateData> = {}): DocumentTemplateDa
       payment: '请于缴费期限内持本通知书到东江区人民路1号缴纳，或按本机关告知的其他方式缴纳。',
     },
     target: { title: '政府信息公开申请答复书', number: '东规资公复〔2026〕12号', issuedDate: '2026年3月20日', addressee: '张某某', method: '邮寄' },
+    excessive: { monthCount: 36, note: '请说明逐件申请上述信息的用途', laterReplyDate: '2026年6月30日', reason: '所需信息约五百份，需逐份检索和保密审查' },
     ...overrides,
   };
 }
@@ -69,6 +70,7 @@ function sparse(overrides: Partial<DocumentTemplateData> = {}): DocumentTemplate
     consultation: { kind: 'agency', party: '', sentDate: '', opinionDue: '' },
     fee: { basis: 'per_application', basisLabel: '', pages: null, amount: 0, breakdown: [], paymentDue: '', payment: '' },
     target: { title: '', number: '', issuedDate: '', addressee: '', method: '' },
+    excessive: { monthCount: null, note: '', laterReplyDate: '', reason: '' },
     ...overrides,
   };
 }
@@ -87,7 +89,7 @@ function dataFor(name: string, base: DocumentTemplateData): DocumentTemplateData
 
 const NON_REPLY = [
   'receipt', 'correction_notice', 'extension_notice', 'consultation_letter.third_party', 'consultation_letter.agency', 'fee_notice',
-  'delivery_receipt',
+  'delivery_receipt', 'reasons_request', 'later_reply_notice',
 ];
 const ALL = [...NON_REPLY, ...DECISION_CODES.map((c) => `reply.${c}`)];
 
@@ -172,6 +174,8 @@ describe('document templates: catalogue and names', () => {
       consultation_letter: '征求意见书（函）',
       fee_notice: '收费通知书',
       delivery_receipt: '送达回证',
+      reasons_request: '说明理由通知书',
+      later_reply_notice: '延迟答复告知书',
     });
   });
 
@@ -215,6 +219,30 @@ describe('document templates: every template renders', () => {
     delete data.consultation;
     const r = renderDocumentText('reply.withhold.third_party', withDecision(data as DocumentTemplateData, 'withhold.third_party'));
     assertClean('reply.withhold.third_party', r.title, r.body);
+  });
+});
+
+describe('document templates: issue 7 wording', () => {
+  it('a transfer notice tells the applicant which agency now handles the request, and that no new application is needed', () => {
+    const r = renderDocumentText('reply.unavailable.not_held', { ...withDecision(full(), 'unavailable.not_held'), transfer: { agencyName: '东江区建设和交通委员会', caseNumber: 'DJQ-JSJT-2026-0007', date: '2026年3月10日' } });
+    assert.ok(r.body.includes('第三十六条第（五）项'));
+    assert.ok(r.body.includes('本机关已于2026年3月10日将您的申请转交该机关办理（该机关登记编号：DJQ-JSJT-2026-0007）'));
+    assert.ok(r.body.includes('无需另行提出申请'));
+  });
+
+  it('Art. 35: asking for reasons states the month’s count; the later date states the date and why', () => {
+    const ask = renderDocumentText('reasons_request', full());
+    assert.equal(ask.title, '要求说明理由通知书');
+    assert.ok(ask.body.includes('本月已向本级人民政府及其部门提出政府信息公开申请36件'));
+    assert.ok(ask.body.includes('第三十五条'));
+    const later = renderDocumentText('later_reply_notice', full());
+    assert.ok(later.body.includes('确定延迟答复的合理期限至2026年6月30日（含当日）'));
+    assert.ok(later.body.includes('因所需信息约五百份，需逐份检索和保密审查'));
+  });
+
+  it('a consultation letter through the platform names the parts concerned', () => {
+    const r = renderDocumentText('consultation_letter.agency', { ...dataFor('consultation_letter.agency', full()), consultationParts: '施工许可证附图' });
+    assert.ok(r.body.includes('征求意见的内容为：施工许可证附图。'));
   });
 });
 
