@@ -17,6 +17,12 @@ export interface Config {
    */
   keyPassphrase: string;
   agencyKeyPassphrases: Record<string, string>;
+  /**
+   * Art. 35: applications by one applicant in one calendar month (across agencies) above which the
+   * volume is flagged as clearly beyond a reasonable range (EXCESSIVE_MONTHLY_THRESHOLD, default 10:
+   * the fee rules, 国办函〔2020〕109号, leave 1–10 a month free and charge from the 11th).
+   */
+  excessiveMonthlyThreshold: number;
 }
 
 export const passphraseEnvName = (agencyCode: string) => `KEY_PASSPHRASE_${agencyCode.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
@@ -46,7 +52,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres:// (got ${databaseUrl.split(':')[0]}:…)`);
   }
   const bcryptRounds = env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : 11;
-  return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases };
+  const excessiveMonthlyThreshold = env.EXCESSIVE_MONTHLY_THRESHOLD ? Number(env.EXCESSIVE_MONTHLY_THRESHOLD) : 10;
+  if (!Number.isInteger(excessiveMonthlyThreshold) || excessiveMonthlyThreshold < 1) {
+    throw new ConfigError(`EXCESSIVE_MONTHLY_THRESHOLD 应为正整数：${env.EXCESSIVE_MONTHLY_THRESHOLD}`);
+  }
+  return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold };
 }
 
 /** Called before serving: without a shared secret, sessions cannot work across instances. */
