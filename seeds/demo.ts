@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../server/time.js';
 import { addDays } from '../workflows/dates.js';
 import { creditCodeCheckChar, residentIdCheckChar } from '../workflows/identifiers.js';
 import type { WorkCalendar } from '../workflows/calendar.js';
+import { loadDemoPassages } from './demo-passages.js';
 
 export const DEMO_PASSWORD = 'demo-pass-2026';
 
@@ -149,7 +150,7 @@ export function demoCases(): DemoCase[] {
       ] },
     { agencyUser: 'caseworker2', applicant: person('马俊', '19820315', '917', '13855556666', '东江区严桥路60号'), channel: 'mail', receivedDaysAgo: 8,
       description: '申请公开东江区全部在建工程的施工图纸。',
-      steps: [['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1500 }]] },
+      steps: [['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1100 }]] },
     // Issue 7: a consultation through the platform's inbox, waiting in the commission's 征询件 …
     { agencyUser: 'caseworker', applicant: person('赵立新', '19760411', '352', '13977778888', '东江区东绣路99弄3号'), channel: 'online', receivedDaysAgo: 7,
       description: '申请公开东江大道（浦建路—杨高南路）改建工程的建设工程规划许可证及施工许可证。',
@@ -203,6 +204,8 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
       await applyApplicationEvent(ctx, actor, view.id, { body: { type, date: date < receivedDate ? receivedDate : date, ...payload }, ip: null });
     }
   }
+  // Issue 7: the district office's reply-wording library, two of the drafts above drawing on it.
+  await loadDemoPassages(db, config, ctx, DEMO_PASSWORD);
 
   // One case under reconsideration, one in litigation (ui.md): the legal staff's side of the story.
   const legal = await userOf('legal');

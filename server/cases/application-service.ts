@@ -34,6 +34,7 @@ import { receiveTransfer, transferredFrom, transferredTo } from './transfer-serv
 import { applicationsInMonth } from './excessive.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
+import { feeForNotice } from '../fees/fee-notice.js';
 
 /** The registration itself is the first entry of every history. */
 export const REGISTER_EVENT = 'REGISTER';
@@ -339,6 +340,8 @@ export async function applyEventInTransaction(
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);
+  // 国办函〔2020〕109号: the fee is computed by the standard (filled in, or a different amount refused) once state and role allow the notice.
+  if (type === 'ISSUE_FEE_NOTICE') Object.assign(payload, await feeForNotice(trx, row, payload, allowedEvents(snapshot, { id: user.id, role: user.role }, facts, date).includes(type)));
   const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
   const verdict = judgeEvent(snapshot, event);
   if (!verdict.ok) {

@@ -21,6 +21,7 @@ import {
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
 import { findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { noticeBreakdownLines } from '../fees/fee-notice.js';
 
 /** Document families: the middle part of a number, 东规资公复〔2026〕12号 (domain.md §7). */
 export const DOCUMENT_FAMILIES: Record<DocumentKind, string> = {
@@ -171,7 +172,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
           basisLabel: fee.basis === 'per_page' ? '按量收费' : '按件收费',
           pages: fee.pages ?? null,
           amount: fee.amount,
-          breakdown: Array.isArray(e.payload.breakdown) ? (e.payload.breakdown as unknown[]).map(String) : [],
+          breakdown: noticeBreakdownLines(e.payload),
           paymentDue: cn(e.deadlines.feePaymentDue),
           payment: `请于缴费期限内持本通知书到${e.agency.address ?? e.agency.name}缴纳，或按本机关告知的其他方式缴纳。`,
         },

@@ -19,6 +19,9 @@ import { isIsoDate } from '../../workflows/dates.js';
 import { openApiDocument } from './openapi.js';
 import { documentApiRouter } from './document-routes.js';
 import { appealApiRouter } from './appeal-routes.js';
+import { passageApiRouter } from './passage-routes.js';
+import { applicantApiRouter } from './applicant-routes.js';
+import { feeApiRouter } from './fee-routes.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
 
 export const clientIp = (req: Request) => req.ip ?? null;
@@ -57,6 +60,9 @@ export function apiRouter(ctx: AppContext): Router {
 
   r.use(documentApiRouter(ctx));
   r.use(appealApiRouter(ctx));
+  r.use(passageApiRouter(ctx));
+  r.use(applicantApiRouter(ctx));
+  r.use(feeApiRouter(ctx));
 
   r.post('/auth/token', async (req, res) => {
     const { username, password } = (req.body ?? {}) as Record<string, unknown>;

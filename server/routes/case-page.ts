@@ -5,6 +5,9 @@ import { getApplicationView } from '../cases/application-service.js';
 import { appealsForApplication } from '../appeals/appeal-service.js';
 import { DECISIONS } from '../../workflows/decisions.js';
 import { listAgencies } from '../admin/agency-store.js';
+import { relatedApplications } from '../applicants/applicant-service.js';
+import { passagesForDraft } from '../passages/passage-service.js';
+import { feeFormQuote } from '../fees/fee-notice.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
 export async function renderApplicationPage(
@@ -17,8 +20,14 @@ export async function renderApplicationPage(
   const app = await getApplicationView(ctx, user, id);
   const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];
   const otherAgencies = (await listAgencies(ctx.db)).filter((a) => a.code !== app.agency.code);
+  // Issue 7: the applicant's other applications, likely repeats and monthly volume, beside the reply form.
+  const related = await relatedApplications(ctx, user, id);
+  // Issue 7: approved reply wording for the reply editor, the draft's decision first.
+  const replyPassages = app.allowedEvents.includes('DRAFT_REPLY') ? await passagesForDraft(ctx, app.decision) : [];
+  // Issue 7: the fee-notice form shows the fee the standard gives (国办函〔2020〕109号), without JS too.
+  const feeQuote = app.allowedEvents.includes('ISSUE_FEE_NOTICE') ? await feeFormQuote(ctx.db, id) : null;
   res.status(opts.status ?? 200).render('application', {
-    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies,
+    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote,
     flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
   });
 }

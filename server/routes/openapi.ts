@@ -2,6 +2,7 @@ import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '.
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { ROLES } from '../../workflows/roles.js';
+import { PASSAGE_TOPICS, VERSION_STATUSES } from '../passages/passage-input.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -54,6 +55,54 @@ export function openApiDocument() {
             percent: { type: ['integer', 'null'] }, message: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] }, size: { type: ['integer', 'null'] },
             createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] }, url: { type: 'string' }, page: { type: 'string', description: 'the progress page' },
             fileUrl: { type: ['string', 'null'] },
+          },
+        },
+        Passage: {
+          type: 'object',
+          description: 'a reply passage (答复口径, issue 7) with the wording of its version in force (or, for the district office, of its first draft)',
+          properties: {
+            id: { type: 'integer' }, topic: { enum: Object.keys(PASSAGE_TOPICS) }, topicLabel: { type: 'string' }, title: { type: 'string' },
+            status: { enum: ['active', 'retired'] }, statusLabel: { type: 'string' },
+            currentVersion: { type: ['integer', 'null'], description: 'the approved version in force; null until the first approval' },
+            latestVersion: { type: 'integer' }, pendingVersion: { type: ['integer', 'null'], description: 'a draft awaiting approval' },
+            body: { type: 'string' }, legalBasis: { type: ['string', 'null'] },
+            decisions: { type: 'array', items: { enum: DECISION_CODES }, description: 'decisions it is written for; empty = any decision' },
+            approvedDate: { oneOf: [date, { type: 'null' }] }, usageCount: { type: 'integer', description: 'uses of every version in every agency' },
+            retiredBy: { type: ['string', 'null'] }, retiredDate: { oneOf: [date, { type: 'null' }] }, retiredReason: { type: ['string', 'null'] },
+            url: { type: 'string' }, page: { type: 'string' },
+          },
+        },
+        PassageDetail: {
+          allOf: [ref('Passage'), {
+            type: 'object',
+            properties: {
+              versions: {
+                type: 'array', description: 'newest first; outside the district office only approved, superseded and retired versions',
+                items: {
+                  type: 'object',
+                  properties: {
+                    version: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' }, legalBasis: { type: ['string', 'null'] },
+                    decisions: { type: 'array', items: { enum: DECISION_CODES } }, status: { enum: Object.keys(VERSION_STATUSES) }, statusLabel: { type: 'string' },
+                    writtenBy: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }, writtenAt: { type: 'string' },
+                    approvedBy: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' } } }, approvedDate: { oneOf: [date, { type: 'null' }] },
+                    usageCount: { type: 'integer' },
+                  },
+                },
+              },
+              cases: {
+                type: 'array', description: 'uses in cases the caller may see (own agency; a manager or legal staff also the agencies below), newest first',
+                items: { type: 'object', properties: { applicationId: { type: 'integer' }, caseNumber: { type: 'string' }, agencyName: { type: 'string' }, version: { type: 'integer' }, eventSeq: { type: 'integer' }, usedBy: { type: 'string' }, usedDate: date } },
+              },
+              hiddenUses: { type: 'integer', description: 'uses counted in usageCount but in cases the caller may not see' },
+              mayWrite: { type: 'boolean' }, mayApprove: { type: ['integer', 'null'], description: 'the pending version this caller may approve' },
+            },
+          }],
+        },
+        PassageInput: {
+          type: 'object',
+          properties: {
+            topic: { enum: Object.keys(PASSAGE_TOPICS), description: 'new passages only' }, title: { type: 'string', maxLength: 200 }, body: { type: 'string', maxLength: 5000 },
+            legalBasis: { type: ['string', 'null'], maxLength: 1000, description: '依据' }, decisions: { type: 'array', items: { enum: DECISION_CODES } },
           },
         },
         Error: {
@@ -206,7 +255,32 @@ export function openApiDocument() {
             'Issue 7: START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter (issued at once) to that agency\'s inbox; ' +
             'optional parts (征求意见的内容); party is then taken from the register. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
             '(转办, Art. 36(五)): this case closes as unavailable.not_held with a signed notice, and the receiving agency gets a new case received on the transfer date. ' +
-            'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34).',
+            'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). ' +
+            'DRAFT_REPLY may carry passages: [id | {id, version}] — the reply passages (答复口径) whose wording the draft uses; each must be approved, in force and not retired ' +
+            '(a version given must be the one in force), else 422 and nothing is written; the history stores [{id, version, title}] and each use is counted. ' +
+            'ISSUE_FEE_NOTICE {basis, pages?, amount?}: the server computes the fee as POST /api/fees/quote does for this application (per_application: its rank among ' +
+            'the applicant\'s applications of its month of receipt, all agencies); amount omitted → filled in; a different amount → 422; a free application → 422; ' +
+            'the history stores breakdown (and nthInMonth, month for per_application).',
+        },
+        FeeLine: {
+          type: 'object',
+          required: ['band', 'quantity', 'unitPrice', 'subtotal'],
+          properties: {
+            band: { type: 'string', description: 'e.g. "31–100页部分", "第11–30件"' }, quantity: { type: 'integer', description: 'pages, or 1 application' },
+            unitPrice: { type: 'integer', description: '元 per page or per application; 0 for a free band (kept so the standard shows)' }, subtotal: { type: 'integer' },
+          },
+        },
+        FeeQuote: {
+          type: 'object',
+          required: ['amount', 'breakdown'],
+          description: 'exact: { amount, breakdown } (issue 7); the other fields say how the quote was reached',
+          properties: {
+            amount: { type: 'integer', description: '元, the sum of the subtotals' }, breakdown: { type: 'array', items: ref('FeeLine') },
+            basis: { enum: ['per_application', 'per_page'] }, basisLabel: { type: 'string' }, standard: { type: 'string', description: 'the published standard (国办函〔2020〕109号)' },
+            source: { type: 'string' }, pages: { type: ['integer', 'null'] }, nthInMonth: { type: ['integer', 'null'], description: 'per_application: which application of the month is quoted' },
+            month: { type: ['string', 'null'], description: 'YYYY-MM' }, applicationsInMonth: { type: ['integer', 'null'], description: 'counted from the database (applicantId given), else null' },
+            applicationId: { type: ['integer', 'null'] }, note: { type: 'string' },
+          },
         },
       },
     },
@@ -236,6 +310,47 @@ export function openApiDocument() {
       },
       '/api/consultations/{id}/letter': { get: { summary: 'the consultation letter PDF', parameters: [idParam], responses: { 200: { description: 'application/pdf' }, 404: error('not found') } } },
       '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 404: error('not found') } } },
+      '/api/passages': {
+        get: {
+          summary: 'search the reply-wording library (答复口径): approved passages (the district office also sees drafts), the version in force, usage counts; at most 200, by topic then most used',
+          parameters: [
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'text in title, wording or 依据; % and _ are matched literally' },
+            { name: 'topic', in: 'query', schema: { enum: Object.keys(PASSAGE_TOPICS) } },
+            { name: 'decision', in: 'query', schema: { enum: DECISION_CODES }, description: 'passages written for this decision or for any decision' },
+            { name: 'status', in: 'query', schema: { enum: ['active', 'retired', 'all'], default: 'active' } },
+          ],
+          responses: { 200: { description: 'list', ...json({ type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Passage') } } }) }, 422: error('bad filter') },
+        },
+        post: {
+          summary: 'write a passage (a manager of the district office, the top agency): {topic, title, body, legalBasis?, decisions?} → version 1 as a draft awaiting approval',
+          requestBody: json(ref('PassageInput')),
+          responses: { 201: { description: 'the passage; Location is its URL', ...json(ref('PassageDetail')) }, 403: error('not a manager of the district office'), 422: error('invalid fields') },
+        },
+      },
+      '/api/passages/{id}': {
+        get: { summary: 'one passage: every version with its usage count, and the cases using it that the caller may see', parameters: [idParam], responses: { 200: json(ref('PassageDetail')), 404: error('unknown, or never approved and the caller is not of the district office') } },
+      },
+      '/api/passages/{id}/versions': {
+        post: {
+          summary: 'a new version as a draft (district-office manager): {body, title?, legalBasis?, decisions?} — omitted fields carry over; a draft still pending is discarded (kept on record)',
+          parameters: [idParam], requestBody: json(ref('PassageInput')),
+          responses: { 201: json(ref('PassageDetail')), 403: error('not a manager of the district office'), 404: error('unknown passage'), 409: error('passage retired'), 422: error('invalid fields or unchanged') },
+        },
+      },
+      '/api/passages/{id}/versions/{version}/approve': {
+        post: {
+          summary: 'approve a draft version (four eyes: a district-office manager who did not write it); it comes into force, the previous version is superseded (uses keep pointing at the version used)',
+          parameters: [idParam, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+          responses: { 200: json(ref('PassageDetail')), 403: error('not a district-office manager, or the author'), 404: error('unknown passage or version'), 409: error('not a pending draft, or passage retired') },
+        },
+      },
+      '/api/passages/{id}/retire': {
+        post: {
+          summary: 'retire a passage (district-office manager): {reason?}; it can no longer be used, versions and uses stay on record',
+          parameters: [idParam],
+          responses: { 200: json(ref('PassageDetail')), 403: error('not a manager of the district office'), 404: error('unknown passage'), 409: error('already retired') },
+        },
+      },
       '/api/health': { get: { security: [], summary: 'liveness (no authentication)', responses: { 200: { description: 'ok' }, 503: { description: 'database unavailable' } } } },
       '/api/openapi.json': { get: { security: [], summary: 'this document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
       '/api/auth/token': {
@@ -306,6 +421,27 @@ export function openApiDocument() {
             },
           }),
           responses: { 200: { description: 'history', ...json(ref('ApplicantHistory')) }, 401: error('not logged in'), 422: error('identity or date invalid, per field') },
+        },
+      },
+      '/api/fees/quote': {
+        post: {
+          summary: 'information-processing fee of one application (国办函〔2020〕109号): 按件 the applicant\'s nth application of a calendar month (1–10 free; 11–30 100 元; then +100 元 per band of 10), or 按量 by pages (1–30 free; 31–100 10 元; 101–200 20 元; above 200 40 元, by portion). Caseworker, reviewer, approver, manager',
+          requestBody: json({
+            type: 'object', required: ['basis'],
+            properties: {
+              basis: { enum: ['per_application', 'per_page'] },
+              pages: { type: 'integer', minimum: 1, description: 'per_page only' },
+              nthInMonth: { type: 'integer', minimum: 1, description: 'per_application: explicit; wins over counting' },
+              applicantId: { type: 'string', description: 'per_application: ID number or unified social credit code (any case), or the 64-hex applicant key; the applicant\'s applications received in month are counted across all agencies (none → the 1st)' },
+              idType: { enum: [...Object.keys(ID_TYPES), 'organisation'], description: 'optional with applicantId: only this identity type is tried' },
+              month: { type: 'string', pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM, default this month; not later' },
+              applicationId: { type: 'integer', description: 'instead of applicantId/month: applicant and month from this application (visible to the caller), nth = its rank in that month by received date then id' },
+            },
+          }),
+          responses: {
+            200: { description: 'the quote', ...json(ref('FeeQuote')) }, 401: error('not logged in'), 403: error('role'), 404: error('applicationId unknown or another agency\'s'),
+            422: error('per field: basis missing or unknown; pages/nthInMonth not positive integers; both pages and nthInMonth (不能同时按件和按量收费); bad applicantId, month'),
+          },
         },
       },
       '/api/applications/{id}/documents': {

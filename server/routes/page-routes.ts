@@ -18,6 +18,8 @@ import { DECISIONS } from '../../workflows/decisions.js';
 import { loadCalendar } from '../calendar-store.js';
 import { renderApplicationPage } from './case-page.js';
 import { listAppealViews } from '../appeals/appeal-service.js';
+import { passagesFromForm } from '../passages/passage-service.js';
+import { passagePageRouter } from './passage-page-routes.js';
 
 /** Only same-site relative paths are followed after login. */
 const safeNext = (v: unknown) => (typeof v === 'string' && /^\/(?!\/)/.test(v) ? v : '/');
@@ -112,6 +114,8 @@ export function pageRouter(ctx: AppContext): Router {
     const version = body.version ? Number(body.version) : undefined;
     delete body.version;
     try {
+      // Issue 7: passages chosen without JS have their wording appended to the reasons.
+      if (body.type === 'DRAFT_REPLY') await passagesFromForm(ctx, body);
       await applyApplicationEvent(ctx, user, id, { body, ifMatch: version, ip: clientIp(req) });
       res.redirect(303, `/applications/${id}`);
     } catch (e) {
@@ -134,6 +138,8 @@ export function pageRouter(ctx: AppContext): Router {
     res.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
     createReadStream(join(ctx.config.dataDir, a.storagePath)).pipe(res);
   });
+
+  r.use(passagePageRouter(ctx));
 
   return r;
 }
