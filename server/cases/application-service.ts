@@ -269,6 +269,8 @@ export interface EventRequest {
   body: Record<string, unknown>;
   ifMatch?: number;
   ip: string | null;
+  /** Files that come with the event (a paper opinion's scan, …): stored with it or not at all. */
+  files?: UploadedFile[];
 }
 
 /**
@@ -284,9 +286,17 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
     throw new HttpError(409, 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
   }
   const calendar = await loadCalendar(ctx.db);
+  const files = req.files ?? [];
+  checkUploads(files);
+  const stored = await storeFiles(ctx.config.dataDir, files);
   try {
-    await ctx.db.transaction((trx) => applyEventInTransaction(trx, ctx, user, id, req, calendar));
+    await ctx.db.transaction(async (trx) => {
+      await applyEventInTransaction(trx, ctx, user, id, req, calendar);
+      const now = new Date().toISOString();
+      for (const f of stored) await insertAttachment(trx, { applicationId: id, ...f, uploadedBy: user.id, now });
+    });
   } catch (e) {
+    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
     // Two events racing on one case: the loser hits the (application, seq) key or the version check.
     if (isUniqueViolation(e) || isSerializationFailure(e)) throw conflict('该申请刚被他人修改，请刷新后重试');
     throw e;

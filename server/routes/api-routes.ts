@@ -115,7 +115,7 @@ export function apiRouter(ctx: AppContext): Router {
     res.set('ETag', `"${view.version}"`).json(view);
   });
 
-  r.post('/applications/:id/events', async (req, res) => {
+  r.post('/applications/:id/events', ...acceptAttachments(), async (req, res) => {
     const user = requireUser(req);
     const header = req.get('if-match');
     let ifMatch: number | undefined;
@@ -124,7 +124,8 @@ export function apiRouter(ctx: AppContext): Router {
       if (!Number.isInteger(ifMatch)) throw badRequest('If-Match 应为申请的版本号');
     }
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-    const view = await applyApplicationEvent(ctx, user, intParam(req.params.id, 'id'), { body, ifMatch, ip: clientIp(req) });
+    if (req.is('multipart/form-data')) for (const k of ['periodWorkingDays', 'workingDays', 'pages', 'amount']) if (typeof body[k] === 'string') body[k] = Number(body[k]);
+    const view = await applyApplicationEvent(ctx, user, intParam(req.params.id, 'id'), { body, ifMatch, ip: clientIp(req), files: uploadedFiles(req) });
     res.set('ETag', `"${view.version}"`).json(view);
   });
 

@@ -103,7 +103,7 @@ export function pageRouter(ctx: AppContext): Router {
     await renderApplicationPage(ctx, res, user, Number(req.params.id), { flash: req.query.registered ? '申请已登记' : null });
   });
 
-  r.post('/applications/:id/events', async (req, res) => {
+  r.post('/applications/:id/events', ...acceptAttachments(), async (req, res) => {
     const user = requireUser(req);
     const id = Number(req.params.id);
     const body = { ...(req.body as Record<string, unknown>) };
@@ -116,7 +116,7 @@ export function pageRouter(ctx: AppContext): Router {
     try {
       // Issue 7: passages chosen without JS have their wording appended to the reasons.
       if (body.type === 'DRAFT_REPLY') await passagesFromForm(ctx, body);
-      await applyApplicationEvent(ctx, user, id, { body, ifMatch: version, ip: clientIp(req) });
+      await applyApplicationEvent(ctx, user, id, { body, ifMatch: version, ip: clientIp(req), files: uploadedFiles(req) });
       res.redirect(303, `/applications/${id}`);
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;

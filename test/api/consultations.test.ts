@@ -162,6 +162,17 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
       assert.equal(sent.status, 200);
       assert.equal(sent.body.consultations[0].inbox, null);
       assert.equal(sent.body.documents.find((d: { kind: string }) => d.kind === 'consultation_letter').status, 'draft');
+      // The third party's paper answer is recorded with its scan; a refused record keeps no file.
+      const cid = sent.body.consultations[0].id;
+      const post = () => request(env.app).post(`/api/applications/${id}/events`).set(auth('cw'))
+        .field('type', 'RECORD_OPINION').field('date', '2026-11-25').field('consultationId', cid).field('opinion', 'object')
+        .attach('attachments', Buffer.from('%PDF-1.4 scan'), { filename: '第三方意见书.pdf', contentType: 'application/pdf' });
+      assert.equal((await post()).status, 422, 'an objection needs reasons');
+      assert.equal((await view(id)).attachments.length, 0, 'nothing stored');
+      const recorded = await post().field('reasons', '涉及商业秘密');
+      assert.equal(recorded.status, 200, JSON.stringify(recorded.body));
+      assert.deepEqual(recorded.body.attachments.map((a: { filename: string }) => a.filename), ['第三方意见书.pdf']);
+      assert.equal(recorded.body.consultations[0].opinion, 'object');
       const agencyOutside = await send(id, 'cw', { type: 'START_CONSULTATION', date: '2026-11-25', kind: 'agency', party: '市规划资源局' });
       assert.equal(agencyOutside.status, 200, 'an agency outside the system: paper as before');
       assert.equal(agencyOutside.body.consultations[1].inbox, null);
