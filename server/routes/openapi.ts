@@ -390,7 +390,7 @@ export function openApiDocument() {
       },
       '/api/applications/{id}/events': {
         post: {
-          summary: 'send an event to the application\'s machine (exact contract, issue 3)',
+          summary: 'send an event to the application\'s machine (exact contract, issue 3); JSON, or multipart/form-data whose `attachments` files (e.g. the scan of a paper opinion) are stored in the same transaction',
           parameters: [idParam, { name: 'If-Match', in: 'header', schema: { type: 'string' }, description: 'expected version' }],
           requestBody: json(ref('Event')),
           responses: {
