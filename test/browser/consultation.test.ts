@@ -1,48 +1,35 @@
 // Two agencies, two people, two browsers: GHZY's caseworker consults JSJT through the platform,
 // JSJT's caseworker answers from the inbox (征询件), and the answer appears in GHZY's case (issue 7).
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, launchBrowser, login, screenshot, startServer, type RunningServer } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD, login, screenshot, useDemoBrowser } from './helpers.js';
 import { applicationBody } from '../helpers/test-app.js';
 import { todayInShanghai } from '../../workflows/dates.js';
 
 describe('browser: consultation between two agencies (征询件)', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
+  const demo = useDemoBrowser();
   let ghzy: Page;
   let jsjt: Page;
   let caseId: number;
 
-  before(async function () {
-    this.timeout(90_000);
-    server = await startServer();
-    browser = await launchBrowser();
-    for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' }));
-    [ghzy, jsjt] = await Promise.all(contexts.map((c) => c.newPage()));
+  before(async () => {
+    [ghzy, jsjt] = [await demo.newPage(), await demo.newPage()];
     // A fresh application at GHZY, registered through the API (the registration form has its own test).
-    const base = server.baseUrl;
+    const base = demo.baseUrl;
     const token = (await (await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'caseworker', password: DEMO_PASSWORD }) })).json()).token;
-    const today = todayInShanghai();
     const res = await fetch(`${base}/api/applications`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(applicationBody({ receivedDate: today, request: { description: '申请公开东江大道改建工程的施工许可证及附图。' } })),
+      body: JSON.stringify(applicationBody({ receivedDate: todayInShanghai(), request: { description: '申请公开东江大道改建工程的施工许可证及附图。' } })),
     });
     const text = await res.text();
     assert.equal(res.status, 201, text);
     caseId = JSON.parse(text).id;
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('GHZY sends the letter, JSJT answers from its inbox, GHZY sees the answer', async () => {
-    const base = server!.baseUrl;
+    const base = demo.baseUrl;
     await login(ghzy, base, 'caseworker');
     await ghzy.goto(`${base}/applications/${caseId}`);
     await ghzy.locator('#form-consult-agencies summary').click();

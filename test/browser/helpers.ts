@@ -153,3 +153,45 @@ export async function login(page: Page, baseUrl: string, username: string, passw
     throw new Error(`login as ${username} failed: ${alert.join(' ') || '(no message)'}`);
   }
 }
+
+export interface DemoBrowser {
+  /** The running server (set once the `before` hook has run). */
+  readonly server: RunningServer;
+  readonly baseUrl: string;
+  /** A page in a fresh browser context (own cookies: one person), closed after the suite. */
+  newPage(): Promise<Page>;
+}
+
+/**
+ * Registers the suite's hooks: the real server on a fresh demo database and Debian's Chromium
+ * before the suite, everything closed after it. Call it at the top of a `describe`.
+ */
+export function useDemoBrowser(): DemoBrowser {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: { close(): Promise<void> }[] = [];
+  before(async function () {
+    this.timeout(90_000);
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server is not running yet (use it inside a test or hook)');
+      return server;
+    },
+    get baseUrl() {
+      return this.server.baseUrl;
+    },
+    async newPage() {
+      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
+}

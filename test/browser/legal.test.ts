@@ -1,32 +1,20 @@
 // The legal staff's day in the browser: deadline alerts in the inbox, the case log, an appeal page
 // with its forms, and an event recorded through them — against the demo data.
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, login, screenshot, startServer, type RunningServer } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { login, screenshot, useDemoBrowser } from './helpers.js';
 
 describe('browser: reconsideration and litigation (法制)', function () {
   this.timeout(60_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const demo = useDemoBrowser();
   let page: Page;
 
-  before(async function () {
-    this.timeout(90_000);
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-  });
-
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+  before(async () => {
+    page = await demo.newPage();
   });
 
   it('shows appeal deadlines in the inbox and records a hearing from the appeal page', async () => {
-    const base = server!.baseUrl;
+    const base = demo.baseUrl;
     await login(page, base, 'legal', undefined, 'legal-login');
     await page.locator('#appeal-alerts').waitFor();
     await screenshot(page, 'legal-inbox');

@@ -2,34 +2,21 @@
 // approval waiting for the second manager, and the reply editor's search that inserts the approved
 // wording at the cursor and records the passage used.
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, login, screenshot, startServer, type RunningServer } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { login, screenshot, useDemoBrowser } from './helpers.js';
 
 describe('browser: reply passages (issue 7)', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const demo = useDemoBrowser();
   let page: Page;
 
-  before(async function () {
-    this.timeout(90_000);
-    server = await startServer();
-    browser = await launchBrowser();
-  });
   beforeEach(async () => {
-    context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-  });
-  afterEach(async () => context?.close());
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+    page = await demo.newPage();
   });
 
   it('shows the library by topic and the revision awaiting the other manager, marked against the version in force', async () => {
-    await login(page, server!.baseUrl, 'manager');
-    await page.goto(`${server!.baseUrl}/passages`);
+    await login(page, demo.baseUrl, 'manager');
+    await page.goto(`${demo.baseUrl}/passages`);
     const rows = page.locator('table.grid tbody tr');
     assert.ok((await rows.count()) >= 5);
     assert.match(await page.locator('table.grid').innerText(), /第 2 版待审批/);
@@ -43,8 +30,8 @@ describe('browser: reply passages (issue 7)', function () {
   });
 
   it('the caseworker searches from the reply editor, inserts at the cursor, and the draft records the passage', async () => {
-    await login(page, server!.baseUrl, 'caseworker');
-    await page.goto(`${server!.baseUrl}/?text=${encodeURIComponent('控制性详细规划')}`);
+    await login(page, demo.baseUrl, 'caseworker');
+    await page.goto(`${demo.baseUrl}/?text=${encodeURIComponent('控制性详细规划')}`);
     await page.locator('table a[href^="/applications/"]').first().click();
     const form = page.locator('#form-DRAFT_REPLY');
     await form.locator('summary').click();

@@ -1,36 +1,24 @@
 // The same applicant's other applications (issue 7) in Debian's Chromium: the registration form
 // checks the applicant when the request text loses focus; the new case's page shows the panel.
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { residentIdCheckChar } from '../../workflows/identifiers.js';
-import { launchBrowser, login, screenshot, startServer, type RunningServer } from './helpers.js';
+import { login, screenshot, useDemoBrowser } from './helpers.js';
 
 const FIRST17 = '44030419800215123';
 const ID = FIRST17 + residentIdCheckChar(FIRST17);
 
 describe('browser: likely repeat applications (issue 7)', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const demo = useDemoBrowser();
   let page: Page;
 
-  before(async function () {
-    this.timeout(90_000);
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-  });
-
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+  before(async () => {
+    page = await demo.newPage();
   });
 
   const fillForm = async (description: string) => {
-    await page.goto(`${server!.baseUrl}/applications/new`);
+    await page.goto(`${demo.baseUrl}/applications/new`);
     await page.locator('[name="applicant.name"]').fill('上官重复');
     await page.locator('select[name="applicant.idType"]').selectOption('resident_id');
     await page.locator('[name="applicant.idNumber"]').fill(ID);
@@ -38,7 +26,7 @@ describe('browser: likely repeat applications (issue 7)', function () {
   };
 
   it('warns on the form when a paraphrase is typed, and shows the panel on the new case', async () => {
-    await login(page, server!.baseUrl, 'caseworker');
+    await login(page, demo.baseUrl, 'caseworker');
     await fillForm('申请公开浦明路地块控制性详细规划调整的批复文件（2026年）');
     await Promise.all([page.waitForURL(/\/applications\/\d+\?registered=1$/), page.getByRole('button', { name: '登记' }).click()]);
     const first = (await page.locator('h1').first().innerText()).trim().split(/\s+/)[0]!;
