@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { applicationBody, createTestEnv, creditCode, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { csrfOf, loginAgent } from '../helpers/test-app.js';
 import { compactText, requireTools } from '../pdf/pdf-helpers.js';
 
 // Issue 6, annual report: the XLSX, CSV and PDF exports of tables 三 and 四, the page with its
@@ -106,14 +107,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
     return res.body;
   };
   const download = (url: string, who = 'mgr') => request(env.app).get(url).set(auth(who)).buffer(true).parse(binary);
-  const login = async (username: string) => {
-    const agent = request.agent(env.app);
-    const page = await agent.get('/login');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    assert.equal((await agent.post('/login').type('form').send({ username, password: PASSWORD, _csrf: csrf })).status, 303);
-    return agent;
-  };
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  const login = (username: string) => loginAgent(env.app, username);
 
   before(async () => {
     env = await createTestEnv({ today: '2026-11-20' });

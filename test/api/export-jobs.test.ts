@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
-import { applicationBody, createTestEnv, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { applicationBody, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { fixedClock } from '../../server/time.js';
 import { setExportOptions, settleExportJobs } from '../../server/reports/export-jobs.js';
 import { LEDGER_COLUMNS } from '../../server/reports/annual-ledger.js';
@@ -176,10 +176,7 @@ describe('long exports run as jobs that show their progress (issue 6)', function
   });
 
   it('the report page starts the export and lands on a progress page that refreshes itself until done', async () => {
-    const agent = request.agent(env.app);
-    const login = await agent.get('/login');
-    const csrf0 = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
-    await agent.post('/login').type('form').send({ username: 'mgr', password: PASSWORD, _csrf: csrf0 });
+    const agent = await loginAgent(env.app, 'mgr');
     const page = await agent.get('/reports/annual?year=2026&agency=GHZY');
     assert.match(page.text, /导出台账/);
     const csrf = /id="ledger-export"[\s\S]*?name="_csrf" value="([^"]+)"/.exec(page.text)![1];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { csrfOf, loginAgent } from '../helpers/test-app.js';
 import { addUser } from '../../server/admin/admin-service.js';
 
 // Issue 7: the unified reply-wording library (统一规范答复口径). The district office DJQ writes
@@ -243,14 +244,7 @@ describe('the reply-wording library (答复口径)', function () {
   });
 
   describe('pages', () => {
-    const login = async (username: string) => {
-      const agent = request.agent(env.app);
-      const page = await agent.get('/login');
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      assert.equal((await agent.post('/login').type('form').send({ username, password: PASSWORD, _csrf: csrf })).status, 303);
-      return agent;
-    };
-    const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const login = (username: string) => loginAgent(env.app, username);
 
     it('the district office writes and approves through the pages; the approver sees the change marked', async () => {
       const mgr = await login('mgr');

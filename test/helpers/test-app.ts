@@ -106,3 +106,15 @@ export function applicationBody(overrides: Record<string, unknown> = {}): Record
     ...overrides,
   };
 }
+
+/** The CSRF token a page carries in its forms. */
+export const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+/** A browser-like agent logged in through the login form (session cookie), for page tests. */
+export async function loginAgent(app: TestEnv['app'], username: string, password = PASSWORD) {
+  const agent = request.agent(app);
+  const page = await agent.get('/login');
+  const res = await agent.post('/login').type('form').send({ username, password, _csrf: csrfOf(page.text) });
+  if (res.status !== 303) throw new Error(`login as ${username} failed: ${res.status}`);
+  return agent;
+}
