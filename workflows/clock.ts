@@ -450,6 +450,10 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       explanation.push(`${period.head}；该期间在答复期限届满后才开始，不再顺延答复期限。`);
       continue;
     }
+    if (period.days.length === 0) {
+      explanation.push(`${period.head}，其间没有工作日，不影响答复期限。`);
+      continue;
+    }
     const effective = period.days.filter((d) => compareDates(d, runningDue) <= 0);
     if (effective.length === 0) {
       explanation.push(`${period.head}；该期间自答复期限届满当日开始，答复期限顺延至该期间结束（${fmt(calendar.nextWorkingDayOnOrAfter(period.end))}）。`);

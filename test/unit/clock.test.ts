@@ -706,3 +706,13 @@ describe('reply clock: a reasonable later date (Art. 35)', () => {
     assert.equal(extended.replyDue, '2024-11-01', 'the extension is later than 15 Oct and wins');
   });
 });
+
+describe('reply clock: explanation of a stop without working days', () => {
+  it('a consultation sent and answered on a Sunday says it changes nothing', () => {
+    // Received Mon 2026-11-16, due 2026-12-14; consulted and answered on Sunday 2026-11-22.
+    const d = computeDeadlines({ receivedDate: '2026-11-16', events: [consult('2026-11-22', 'c1', 'agency', '东江区建设和交通委员会'), opinion('2026-11-22', 'c1')], today: '2026-11-23' }, cal);
+    assert.equal(d.replyDue, '2026-12-14');
+    assert.ok(d.explanation.some((l) => l.endsWith('其间没有工作日，不影响答复期限。')), d.explanation.join('\n'));
+    assert.ok(!d.explanation.some((l) => l.includes('答复期限届满当日开始')));
+  });
+});
