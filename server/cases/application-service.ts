@@ -29,7 +29,7 @@ import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
-import { counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
+import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
 import { receiveTransfer, transferredFrom, transferredTo } from './transfer-service.js';
 import { applicationsInMonth } from './excessive.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
@@ -386,6 +386,8 @@ export async function applyEventInTransaction(
   });
   if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date);
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
+  // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.
+  if (CLOSED_STATES.includes(state)) await closeInboxItems(trx, row.id);
   await audit(trx, {
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
     detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,

@@ -70,6 +70,11 @@ export async function sendToInbox(
   });
 }
 
+/** The requesting case closed: its letters still open are withdrawn from the inboxes. */
+export async function closeInboxItems(trx: Knex.Transaction, applicationId: number): Promise<void> {
+  await trx('consultation_requests').where({ application_id: applicationId, status: 'open' }).update({ status: 'closed' });
+}
+
 /** An opinion recorded on the case — by the consulted agency, by the caseworker from a paper answer, or deemed — settles the inbox item. */
 export async function settleInboxItem(trx: Knex.Transaction, applicationId: number, payload: Record<string, unknown>, user: User, date: string): Promise<void> {
   const opinion = String(payload.opinion);

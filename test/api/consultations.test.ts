@@ -179,6 +179,21 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
     });
   });
 
+  describe('a case that closes', () => {
+    it('withdraws its letters from the other agencies’ inboxes', async () => {
+      today('2026-11-25');
+      const id = await register('2026-11-24');
+      await send(id, 'cw', { type: 'START_CONSULTATION', date: '2026-11-25', kind: 'agency', agencyCode: 'JSJT' });
+      const item = (await inbox('cw2')).items.find((i: { application: { id: number } }) => i.application.id === id);
+      assert.equal(item.status, 'open');
+      assert.equal((await send(id, 'cw', { type: 'WITHDRAW', date: '2026-11-25' })).status, 200);
+      assert.ok(!(await inbox('cw2')).items.some((i: { application: { id: number } }) => i.application.id === id), 'no longer waiting');
+      const closed = await request(env.app).get(`/api/consultations/${item.id}`).set(auth('cw2'));
+      assert.equal(closed.body.status, 'closed');
+      assert.equal((await request(env.app).post(`/api/consultations/${item.id}/answer`).set(auth('cw2')).send({ opinion: 'consent' })).status, 409);
+    });
+  });
+
   describe('transfer (转办, Art. 36(五))', () => {
     it('hands the application over whole; the applicant is told; the history follows it', async () => {
       today('2026-11-25');
