@@ -31,7 +31,8 @@ import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
 import { receiveTransfer, transferredFrom, transferredTo } from './transfer-service.js';
-import { applicationsInMonth } from './excessive.js';
+import { countApplicationsInMonth } from '../fees/fee-store.js';
+import { findApplicantKey } from '../applicants/applicant-store.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
 import { feeForNotice } from '../fees/fee-notice.js';
@@ -346,7 +347,10 @@ export async function applyEventInTransaction(
   // Agencies named by code must be in the system (consultation inbox, transfer): checked before judging.
   const counterpart = await counterpartAgency(trx, row, type, payload);
   // Art. 35: the notice states how many applications the applicant made this month.
-  if (type === 'REQUEST_REASONS') payload.monthCount = await applicationsInMonth(trx, row, date);
+  if (type === 'REQUEST_REASONS') {
+    const key = await findApplicantKey(trx, row.id);
+    payload.monthCount = await countApplicationsInMonth(trx, key ? [key] : [], date.slice(0, 7));
+  }
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);
