@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import type { AppContext } from './context.js';
 import { csrfProtection, identify } from './auth/auth-middleware.js';
-import { HttpError } from './http-errors.js';
+import { DomainError } from './errors.js';
+import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
 import { apiRouter } from './routes/api-routes.js';
 import { pageRouter } from './routes/page-routes.js';
@@ -68,15 +69,16 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/', appealPageRouter(ctx));
   app.use('/', pageRouter(ctx));
 
-  app.use((req, _res, next) => next(new HttpError(404, 'not_found', '页面或接口不存在')));
+  app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const httpErr = toHttpError(err);
-    if (httpErr.status >= 500) console.error(`[${new Date().toISOString()}] ${req.method} ${req.path}:`, err);
+    const httpErr = toDomainError(err);
+    const status = statusOf(httpErr);
+    if (status >= 500) console.error(`[${new Date().toISOString()}] ${req.method} ${req.path}:`, err);
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json') && !req.accepts('html')) {
-      res.status(httpErr.status).json(httpErr.toJSON());
+      res.status(status).json(httpErr.toJSON());
       return;
     }
-    if (httpErr.status === 401) {
+    if (status === 401) {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
@@ -84,7 +86,7 @@ export function createApp(ctx: AppContext): express.Express {
     res.locals.path ??= req.path;
     res.locals.today ??= ctx.clock.today();
     res.locals.csrfToken ??= req.csrfToken ?? '';
-    res.status(httpErr.status).render('error', { title: '出错了', error: httpErr }, (renderErr, html) => {
+    res.status(status).render('error', { title: '出错了', error: httpErr }, (renderErr, html) => {
       if (renderErr) {
         console.error('error page failed to render:', renderErr);
         res.type('text/plain; charset=utf-8').send(httpErr.message);
@@ -92,17 +94,4 @@ export function createApp(ctx: AppContext): express.Express {
     });
   });
   return app;
-}
-
-function toHttpError(err: unknown): HttpError {
-  if (err instanceof HttpError) return err;
-  const e = err as { type?: string; status?: number; code?: string };
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'bad_json', '请求体不是有效的 JSON');
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', '请求内容过大');
-  if (e?.code === 'LIMIT_FILE_SIZE') return new HttpError(422, 'invalid', '附件超过 10 MB', { attachments: '附件超过 10 MB' });
-  if (e?.code === 'LIMIT_FILE_COUNT' || e?.code === 'LIMIT_UNEXPECTED_FILE') {
-    return new HttpError(422, 'invalid', '附件数量或字段不正确', { attachments: '附件数量或字段不正确（最多 10 个）' });
-  }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', '请求无效');
-  return new HttpError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系管理员');
 }

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
-import { HttpError } from './http-errors.js';
+import { DomainError } from './errors.js';
 import { addAgency, addUser } from './admin/admin-service.js';
 import { serve } from './server-runner.js';
 import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
@@ -223,7 +223,7 @@ if (invokedDirectly) {
         console.error(`error: ${err.message}`);
         process.exit(1);
       }
-      if (err instanceof HttpError) {
+      if (err instanceof DomainError) {
         const detail = err.fields ? ` (${Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})` : '';
         console.error(`error: ${err.message}${detail}`);
         process.exit(1);

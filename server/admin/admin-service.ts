@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { ROLES, type Role } from '../../workflows/roles.js';
 import { audit, type Actor } from '../audit.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { destroyUserSessions } from '../auth/session-store.js';
 import { findAgencyByCode, findAgencyById, insertAgency, updateAgencyDetails, type Agency, type AgencyDetails } from './agency-store.js';
@@ -21,23 +21,23 @@ export async function addAgency(
   if (!CODE.test(input.code)) fields.code = '机关代码只能包含字母、数字、下划线和连字符（1–32 位）';
   if (!input.name.trim() || input.name.length > 200) fields.name = '请填写机关名称（不超过 200 字）';
   Object.assign(fields, agencyDetailProblems(input));
-  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
   return db.transaction(async (trx) => {
     let parentId: number | null = null;
     if (input.parentCode) {
       const parent = await findAgencyByCode(trx, input.parentCode);
-      if (!parent) throw new HttpError(422, 'invalid', `上级机关代码 ${input.parentCode} 不存在`, { parent: '上级机关不存在' });
+      if (!parent) throw new DomainError('invalid', 'invalid', `上级机关代码 ${input.parentCode} 不存在`, { parent: '上级机关不存在' });
       parentId = parent.id;
     }
     if (await findAgencyByCode(trx, input.code)) {
-      throw new HttpError(409, 'duplicate', `机关代码 ${input.code} 已存在`, { code: '机关代码已存在' });
+      throw new DomainError('conflict', 'duplicate', `机关代码 ${input.code} 已存在`, { code: '机关代码已存在' });
     }
     try {
       const agency = await insertAgency(trx, { ...cleanDetails(input), code: input.code, name: input.name.trim(), parentId });
       await audit(trx, { actor, action: 'agency.add', entity: 'agency', entityId: agency.id, detail: { code: agency.code, name: agency.name } });
       return agency;
     } catch (e) {
-      if (isUniqueViolation(e)) throw new HttpError(409, 'duplicate', `机关代码 ${input.code} 已存在`, { code: '机关代码已存在' });
+      if (isUniqueViolation(e)) throw new DomainError('conflict', 'duplicate', `机关代码 ${input.code} 已存在`, { code: '机关代码已存在' });
       throw e;
     }
   });
@@ -54,13 +54,13 @@ export async function addUser(
   if (!(ROLES as readonly string[]).includes(input.role)) fields.role = `角色应为 ${ROLES.join(', ')} 之一`;
   const pw = passwordProblem(input.password);
   if (pw) fields.password = pw;
-  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
   const passwordHash = await hashPassword(input.password, bcryptRounds);
   return db.transaction(async (trx) => {
     const agency = await findAgencyByCode(trx, input.agencyCode);
-    if (!agency) throw new HttpError(422, 'invalid', `机关代码 ${input.agencyCode} 不存在`, { agency: '机关不存在' });
+    if (!agency) throw new DomainError('invalid', 'invalid', `机关代码 ${input.agencyCode} 不存在`, { agency: '机关不存在' });
     if (await findUserByUsername(trx, input.username)) {
-      throw new HttpError(409, 'duplicate', `用户名 ${input.username} 已存在`, { username: '用户名已存在' });
+      throw new DomainError('conflict', 'duplicate', `用户名 ${input.username} 已存在`, { username: '用户名已存在' });
     }
     try {
       const id = await insertUser(trx, {
@@ -73,7 +73,7 @@ export async function addUser(
       await audit(trx, { actor, action: 'user.add', entity: 'user', entityId: id, detail: { username: input.username, role: input.role, agency: agency.code } });
       return id;
     } catch (e) {
-      if (isUniqueViolation(e)) throw new HttpError(409, 'duplicate', `用户名 ${input.username} 已存在`, { username: '用户名已存在' });
+      if (isUniqueViolation(e)) throw new DomainError('conflict', 'duplicate', `用户名 ${input.username} 已存在`, { username: '用户名已存在' });
       throw e;
     }
   });
@@ -82,8 +82,8 @@ export async function addUser(
 export async function changeUserActive(db: Knex, userId: number, active: boolean, actor: Actor): Promise<void> {
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u) throw new HttpError(404, 'not_found', '未找到该用户');
-    if (u.id === actor.id && !active) throw new HttpError(409, 'conflict', '不能停用自己的账号');
+    if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
+    if (u.id === actor.id && !active) throw new DomainError('conflict', 'conflict', '不能停用自己的账号');
     await setUserActive(trx, userId, active);
     if (!active) await destroyUserSessions(trx, userId);
     await audit(trx, { actor, action: active ? 'user.enable' : 'user.disable', entity: 'user', entityId: userId, detail: { username: u.username } });
@@ -92,11 +92,11 @@ export async function changeUserActive(db: Knex, userId: number, active: boolean
 
 export async function resetPassword(db: Knex, userId: number, password: string, actor: Actor, bcryptRounds: number): Promise<void> {
   const pw = passwordProblem(password);
-  if (pw) throw new HttpError(422, 'invalid', pw, { password: pw });
+  if (pw) throw new DomainError('invalid', 'invalid', pw, { password: pw });
   const hash = await hashPassword(password, bcryptRounds);
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u) throw new HttpError(404, 'not_found', '未找到该用户');
+    if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
     await setPasswordHash(trx, userId, hash);
     await destroyUserSessions(trx, userId);
     await audit(trx, { actor, action: 'user.reset_password', entity: 'user', entityId: userId, detail: { username: u.username } });
@@ -124,10 +124,10 @@ function cleanDetails(d: AgencyDetails): AgencyDetails {
 /** The details printed on documents (文号 prefix, seal purpose, remedies bodies, contact). */
 export async function editAgencyDetails(db: Knex, agencyId: number, input: AgencyDetails, actor: Actor): Promise<Agency> {
   const fields = agencyDetailProblems(input);
-  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
   return db.transaction(async (trx) => {
     const agency = await findAgencyById(trx, agencyId);
-    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    if (!agency) throw new DomainError('not_found', 'not_found', '未找到该机关');
     await updateAgencyDetails(trx, agencyId, cleanDetails(input));
     await audit(trx, { actor, action: 'agency.edit', entity: 'agency', entityId: agencyId, detail: { code: agency.code, ...cleanDetails(input) } });
     return (await findAgencyById(trx, agencyId))!;

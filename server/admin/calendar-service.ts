@@ -1,6 +1,6 @@
 import type { Actor } from '../audit.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { listOverrides, setOverride, unsetOverride } from '../calendar-store.js';
 import { rebuildOpenDeadlines } from '../cases/application-service.js';
 import { WorkCalendar, type DayInfo } from '../../workflows/calendar.js';
@@ -27,7 +27,7 @@ export function specialDays(cal: WorkCalendar, year: number): CalendarYear['days
 }
 
 export async function calendarYear(ctx: AppContext, year: number): Promise<CalendarYear> {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpError(422, 'invalid', '年份应在 2000–2100 之间', { year: '年份无效' });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new DomainError('invalid', 'invalid', '年份应在 2000–2100 之间', { year: '年份无效' });
   const overrides = await listOverrides(ctx.db);
   const cal = new WorkCalendar(overrides);
   return {
@@ -48,14 +48,14 @@ export async function setCalendarDay(
   if (!isIsoDate(input.date)) fields.date = '请填写日期（YYYY-MM-DD）';
   if (input.kind !== 'workday' && input.kind !== 'holiday') fields.kind = '请选择“工作日”或“休息日”';
   const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim().slice(0, 200) : null;
-  if (Object.keys(fields).length) throw new HttpError(422, 'invalid', '提交的内容有误', fields);
+  if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
   await ctx.db.transaction((trx) => setOverride(trx, { date: input.date as string, kind: input.kind as 'workday' | 'holiday', note }, actor));
   return rebuildOpenDeadlines(ctx);
 }
 
 export async function unsetCalendarDay(ctx: AppContext, actor: Pick<Actor, 'id' | 'username'> | null, date: unknown): Promise<number> {
-  if (!isIsoDate(date)) throw new HttpError(422, 'invalid', '日期格式应为 YYYY-MM-DD', { date: '日期无效' });
+  if (!isIsoDate(date)) throw new DomainError('invalid', 'invalid', '日期格式应为 YYYY-MM-DD', { date: '日期无效' });
   const removed = await ctx.db.transaction((trx) => unsetOverride(trx, date, actor));
-  if (!removed) throw new HttpError(404, 'not_found', `${date} 没有本地调整`);
+  if (!removed) throw new DomainError('not_found', 'not_found', `${date} 没有本地调整`);
   return rebuildOpenDeadlines(ctx);
 }

@@ -10,11 +10,11 @@ import { isIsoDate } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
 import { applyEventInTransaction, loadVisible } from '../cases/application-service.js';
 import type { AppContext } from '../context.js';
-import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
+import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findAppeal, findCaseNote, insertAppeal, insertAppealEvent, listAppealEvents, listAppeals, updateAppeal, appealsOfApplication,
   type AppealEventRow, type AppealFilters, type AppealRow, type CaseNote,
@@ -126,7 +126,7 @@ export async function getAppealView(ctx: AppContext, user: User, id: number, cal
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 export async function createAppeal(ctx: AppContext, user: User, applicationId: number, body: Record<string, unknown>, ip: string | null): Promise<AppealView> {
-  if (user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有法制人员可以登记复议、诉讼案件');
+  if (user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有法制人员可以登记复议、诉讼案件');
   const application = await loadVisible(ctx, user, applicationId);
   const today = ctx.clock.today();
   const fields: Record<string, string> = {};
@@ -211,7 +211,7 @@ export async function applyAppealEvent(
     await ctx.db.transaction(async (trx) => {
       const row = await loadVisibleAppeal(ctx, user, id, trx);
       if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
-        throw new HttpError(412, 'version_mismatch', `该案件已被他人修改（当前版本 ${row.version}），请刷新后重试`);
+        throw new DomainError('precondition_failed', 'version_mismatch', `该案件已被他人修改（当前版本 ${row.version}），请刷新后重试`);
       }
       const events = await listAppealEvents(trx, id);
       const last = events[events.length - 1];
@@ -228,7 +228,7 @@ export async function applyAppealEvent(
       const before = appealDeadlines(row, row.snapshot, calendar, date);
       const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts: factsOf(row, before) } as unknown as AppealEvent;
       const verdict = judgeAppealEvent(row.snapshot as never, event);
-      if (!verdict.ok) throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
+      if (!verdict.ok) throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents });
       const state = verdict.state as string;
       const after = appealDeadlines({ ...row, state }, verdict.snapshot, calendar, today);
       const decision = verdict.context.decision;

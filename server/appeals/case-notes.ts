@@ -1,7 +1,7 @@
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
 import { audit } from '../audit.js';
-import { invalid } from '../http-errors.js';
+import { invalid } from '../errors.js';
 import { findApplication } from '../cases/application-store.js';
 import { findCaseNote, saveCaseNote, type AppealRow, type CaseNote } from './appeal-store.js';
 import { loadVisibleAppeal } from './appeal-service.js';

@@ -1,12 +1,12 @@
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import { applicantKey, loadVisible } from '../cases/application-service.js';
 import { stateLabel } from '../cases/application-view.js';
 import type { Applicant } from '../cases/intake.js';
 import type { AppContext } from '../context.js';
-import { notFound } from '../http-errors.js';
+import { notFound } from '../errors.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import { REPEAT_THRESHOLD, analyse, requestText, similarityOf, type RequestText } from '../../workflows/similarity.js';
 import {

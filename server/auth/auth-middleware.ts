@@ -1,10 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.js';
-import type { Db } from '../../db/knex.js';
 import { findUserById, withoutHash, type User } from '../admin/user-store.js';
-import { agencyScopeIds } from '../admin/agency-store.js';
-import { forbidden, HttpError, unauthorized } from '../http-errors.js';
+import { forbidden, DomainError, unauthorized } from '../errors.js';
 import { findSession } from './session-store.js';
 import type { Role } from '../../workflows/roles.js';
 
@@ -95,7 +93,7 @@ export function checkCsrf(req: Request): void {
   const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
   const sent = (typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token') ?? (req.query._csrf as string | undefined);
   if (!sameToken(sent, req.csrfToken)) {
-    throw new HttpError(403, 'csrf', '页面已过期或请求来源无法验证，请刷新页面后重试');
+    throw new DomainError('forbidden', 'csrf', '页面已过期或请求来源无法验证，请刷新页面后重试');
   }
 }
 
@@ -108,12 +106,4 @@ export function requireRole(req: Request, ...roles: Role[]): User {
   const user = requireUser(req);
   if (!roles.includes(user.role)) throw forbidden();
   return user;
-}
-
-/** Agencies whose cases a user may see: their own; a manager or legal staff also every agency below it. */
-export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx.db): Promise<number[]> {
-  // Inside a transaction pass the transaction: SQLite's single pooled connection is held by it.
-  // Managers oversee, and legal staff defend, the cases of every agency below theirs.
-  if (user.role === 'manager' || user.role === 'legal') return agencyScopeIds(db, user.agencyId);
-  return [user.agencyId];
 }

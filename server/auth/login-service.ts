@@ -1,7 +1,7 @@
 import type { Db } from '../../db/knex.js';
 import { audit } from '../audit.js';
 import { findUserByUsername, recordLoginFailure, resetLoginFailures, withoutHash, type User } from '../admin/user-store.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { verifyPassword } from './password.js';
 
 // Lockout after repeated failures for one account; throttling per address against guessing many accounts.
@@ -16,13 +16,13 @@ export async function authenticate(db: Db, username: string, password: string, i
   const since = new Date(Date.now() - IP_WINDOW_MINUTES * 60_000).toISOString();
   const recent = await db('login_failures').where('ip', ip).andWhere('at', '>', since).count<{ n: number | string }[]>({ n: '*' }).first();
   if (Number(recent?.n ?? 0) >= IP_MAX_FAILURES) {
-    throw new HttpError(429, 'throttled', `登录失败次数过多，请 ${IP_WINDOW_MINUTES} 分钟后再试`);
+    throw new DomainError('throttled', 'throttled', `登录失败次数过多，请 ${IP_WINDOW_MINUTES} 分钟后再试`);
   }
   const user = await findUserByUsername(db, username);
   const now = new Date();
   if (user?.lockedUntil && user.lockedUntil > now.toISOString()) {
     await audit(db, { actor: { id: user.id, username: user.username }, action: 'auth.login_locked', ip });
-    throw new HttpError(423, 'locked', `账号因多次登录失败已被锁定，请 ${LOCKOUT_MINUTES} 分钟后再试或联系管理员`);
+    throw new DomainError('locked', 'locked', `账号因多次登录失败已被锁定，请 ${LOCKOUT_MINUTES} 分钟后再试或联系管理员`);
   }
   const ok = user ? await verifyPassword(password, user.passwordHash) : false;
   if (!user || !ok || !user.active) {
@@ -39,7 +39,7 @@ export async function authenticate(db: Db, username: string, password: string, i
     } else {
       await audit(db, { actor: null, action: 'auth.login_failed', detail: { username: username.slice(0, 64) }, ip });
     }
-    throw new HttpError(401, 'invalid_credentials', user && !user.active && ok ? '账号已停用' : INVALID);
+    throw new DomainError('unauthorized', 'invalid_credentials', user && !user.active && ok ? '账号已停用' : INVALID);
   }
   if (user.failedLogins > 0 || user.lockedUntil) await resetLoginFailures(db, user.id);
   await audit(db, { actor: { id: user.id, username: user.username }, action: 'auth.login', ip });

@@ -12,10 +12,10 @@ import { isIsoDate, yearOf } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
-import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
+import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertAttachment, insertEvent, isStoragePathReferenced, listApplications as listRows,
   listAttachments, listEvents, updateApplicationState, CLOSED_STATES, listEventsFor, findStaleCacheRows, findOpenRows,
@@ -206,7 +206,7 @@ async function discardUnreferenced(ctx: AppContext, paths: string[]): Promise<vo
 
 export async function addAttachments(ctx: AppContext, user: User, id: number, files: UploadedFile[], ip: string | null): Promise<ApplicationView> {
   const row = await loadVisible(ctx, user, id);
-  if (row.agencyId !== user.agencyId || user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有本机关承办人可以上传附件');
+  if (row.agencyId !== user.agencyId || user.role !== 'caseworker') throw new DomainError('forbidden', 'forbidden', '只有本机关承办人可以上传附件');
   if (files.length === 0) throw invalid({ attachments: '请选择要上传的文件' });
   checkUploads(files);
   const stored = await storeFiles(ctx.config.dataDir, files);
@@ -284,7 +284,7 @@ const EVENT_FIELDS_RESERVED = new Set(['type', 'date', 'actor', 'facts', '_csrf'
 
 export async function applyApplicationEvent(ctx: AppContext, user: User, id: number, req: EventRequest): Promise<ApplicationView> {
   if (req.body.type === 'REOPEN') {
-    throw new HttpError(409, 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
+    throw new DomainError('conflict', 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
   }
   const calendar = await loadCalendar(ctx.db);
   const files = req.files ?? [];
@@ -333,7 +333,7 @@ export async function applyEventInTransaction(
   if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
   const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
-    throw new HttpError(412, 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
+    throw new DomainError('precondition_failed', 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
   }
   const events = await listEvents(trx, id);
   const last = events[events.length - 1];
@@ -359,7 +359,7 @@ export async function applyEventInTransaction(
   const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
   const verdict = judgeEvent(snapshot, event);
   if (!verdict.ok) {
-    throw new HttpError(verdict.status, verdict.code, verdict.message, undefined, { allowedEvents: verdict.allowedEvents });
+    throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents });
   }
   // Domain §6: concluding a case counts it in the year of that date; reopening un-counts it from the
   // year it was concluded. Either is refused while that year's report is locked.

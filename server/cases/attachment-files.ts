@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 10;
@@ -31,14 +31,14 @@ const SIGNATURES: { mime: string; test: (b: Buffer) => boolean }[] = [
 
 export function checkUploads(files: UploadedFile[]): void {
   if (files.length > MAX_ATTACHMENTS) {
-    throw new HttpError(422, 'invalid', `附件最多 ${MAX_ATTACHMENTS} 个`, { attachments: `附件最多 ${MAX_ATTACHMENTS} 个` });
+    throw new DomainError('invalid', 'invalid', `附件最多 ${MAX_ATTACHMENTS} 个`, { attachments: `附件最多 ${MAX_ATTACHMENTS} 个` });
   }
   for (const f of files) {
     if (f.buffer.length > MAX_ATTACHMENT_BYTES) {
-      throw new HttpError(422, 'invalid', `附件“${f.originalname}”超过 10 MB`, { attachments: `附件“${f.originalname}”超过 10 MB` });
+      throw new DomainError('invalid', 'invalid', `附件“${f.originalname}”超过 10 MB`, { attachments: `附件“${f.originalname}”超过 10 MB` });
     }
     if (f.buffer.length === 0 || !SIGNATURES.some((s) => s.test(f.buffer))) {
-      throw new HttpError(422, 'invalid', `附件“${f.originalname}”类型不支持，只接受 PDF、JPEG、PNG、TIFF 扫描件`, {
+      throw new DomainError('invalid', 'invalid', `附件“${f.originalname}”类型不支持，只接受 PDF、JPEG、PNG、TIFF 扫描件`, {
         attachments: `附件“${f.originalname}”类型不支持，只接受 PDF、JPEG、PNG、TIFF 扫描件`,
       });
     }
@@ -64,7 +64,7 @@ export async function storeFiles(dataDir: string, files: UploadedFile[]): Promis
       await rename(tmp, abs);
       created = true;
     } catch (e) {
-      throw new HttpError(500, 'storage', '附件保存失败，请稍后重试');
+      throw new DomainError('internal', 'storage', '附件保存失败，请稍后重试');
     }
     out.push({
       filename: f.originalname.slice(0, 255) || 'attachment',

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { findAgencyByCode, type Agency } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { invalid } from '../http-errors.js';
+import { invalid } from '../errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
 import type { Deadlines } from '../../workflows/clock.js';
 import { hasSigningKey } from '../documents/agency-keys.js';

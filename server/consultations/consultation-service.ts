@@ -6,7 +6,7 @@ import { findUserById, type User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
-import { conflict, HttpError, invalid, notFound } from '../http-errors.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
 import { checkUploads, removeFile, storeFiles, type UploadedFile } from '../cases/attachment-files.js';
@@ -62,7 +62,7 @@ export async function consultationAttachment(ctx: AppContext, user: User, id: nu
 /** The consulted agency's caseworker answers: consent, or objection with reasons (Art. 34), with files. */
 export async function answerConsultation(ctx: AppContext, user: User, id: number, body: Record<string, unknown>, files: UploadedFile[], ip: string | null) {
   const r = await loadRequest(ctx, user, id);
-  if (user.agencyId !== r.consulted.id || user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有被征求意见机关的承办人可以答复征询件');
+  if (user.agencyId !== r.consulted.id || user.role !== 'caseworker') throw new DomainError('forbidden', 'forbidden', '只有被征求意见机关的承办人可以答复征询件');
   if (r.status !== 'open') throw conflict(`该征询件${REQUEST_STATUS[r.status]}，不能再答复`);
   const opinion = body.opinion;
   const reasons = typeof body.reasons === 'string' ? body.reasons.trim() : '';
@@ -150,9 +150,9 @@ export async function sweepDeemedConsents(ctx: AppContext): Promise<SweepResult>
     } catch (e) {
       skipped += 1;
       // The case closed meanwhile (withdrawn, lapsed): the letter needs no answer any more.
-      if (e instanceof HttpError && e.status === 409 && e.code === 'not_allowed') {
+      if (e instanceof DomainError && e.kind === 'conflict' && e.code === 'not_allowed') {
         await ctx.db('consultation_requests').where({ id: item.id, status: 'open' }).update({ status: 'closed' });
-      } else if (!(e instanceof HttpError) && !isUniqueViolation(e)) {
+      } else if (!(e instanceof DomainError) && !isUniqueViolation(e)) {
         console.error(`deemed consent for consultation request ${item.id} failed:`, e);
       }
     }
@@ -161,7 +161,7 @@ export async function sweepDeemedConsents(ctx: AppContext): Promise<SweepResult>
 }
 
 export async function sweepNow(ctx: AppContext, user: User): Promise<SweepResult> {
-  if (user.role !== 'admin' && user.role !== 'manager') throw new HttpError(403, 'forbidden', '只有政务公开办或系统管理员可以立即执行逾期检查');
+  if (user.role !== 'admin' && user.role !== 'manager') throw new DomainError('forbidden', 'forbidden', '只有政务公开办或系统管理员可以立即执行逾期检查');
   return sweepDeemedConsents(ctx);
 }
 

@@ -1,6 +1,6 @@
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { conflict, invalid } from '../http-errors.js';
+import { conflict, invalid } from '../errors.js';
 import { isUniqueViolation } from '../../db/knex.js';
 import { isIsoDate } from '../../workflows/dates.js';
 import { loadCalendar } from '../calendar-store.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { keyPassphraseFor } from '../config.js';
 import type { Agency } from '../admin/agency-store.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { generateAgencyP12 } from './keys.js';
 import { loadAgencySigner, type DocumentSigner } from './signer.js';
 import type { SealSpec } from './document-content.js';
@@ -18,7 +18,7 @@ export const sealPngPath = (config: Config, sha256: string) => join(config.dataD
 /** `disclosure-desk agency cert --code C`: a self-signed certificate for demos and tests. */
 function passphrase(config: Config, agency: Agency): string {
   const p = keyPassphraseFor(config, agency.code);
-  if (!p) throw new HttpError(500, 'no_passphrase', `未配置签章证书口令：请设置环境变量 KEY_PASSPHRASE（或 ${agency.code} 专用的口令变量）`);
+  if (!p) throw new DomainError('internal', 'no_passphrase', `未配置签章证书口令：请设置环境变量 KEY_PASSPHRASE（或 ${agency.code} 专用的口令变量）`);
   return p;
 }
 
@@ -52,7 +52,7 @@ export async function signerFor(config: Config, agency: Agency): Promise<Documen
   try {
     mtimeMs = (await stat(path)).mtimeMs;
   } catch {
-    throw new HttpError(409, 'no_signing_key', `${agency.name}尚未配置电子签章证书，无法签发文书（管理员可运行 disclosure-desk agency cert --code ${agency.code}）`);
+    throw new DomainError('conflict', 'no_signing_key', `${agency.name}尚未配置电子签章证书，无法签发文书（管理员可运行 disclosure-desk agency cert --code ${agency.code}）`);
   }
   const cached = signers.get(agency.code);
   if (cached && cached.mtimeMs === mtimeMs) return cached.signer;
@@ -61,8 +61,8 @@ export async function signerFor(config: Config, agency: Agency): Promise<Documen
     signers.set(agency.code, { mtimeMs, signer });
     return signer;
   } catch (e) {
-    if (e instanceof HttpError) throw e;
-    throw new HttpError(500, 'signing_key', `${agency.name}的签章证书无法使用（口令错误或文件损坏）：${(e as Error).message}`);
+    if (e instanceof DomainError) throw e;
+    throw new DomainError('internal', 'signing_key', `${agency.name}的签章证书无法使用（口令错误或文件损坏）：${(e as Error).message}`);
   }
 }
 
@@ -82,14 +82,14 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** Stores an uploaded transparent PNG seal; returns its SHA-256 (the agency row keeps it). */
 export async function storeSealPng(config: Config, png: Buffer): Promise<string> {
   if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) {
-    throw new HttpError(422, 'invalid', '印章图片须为 PNG 格式', { seal: '印章图片须为 PNG 格式' });
+    throw new DomainError('invalid', 'invalid', '印章图片须为 PNG 格式', { seal: '印章图片须为 PNG 格式' });
   }
   // IHDR colour type 6 (RGBA) or 4 (grey + alpha): a seal needs a transparent background.
   const colourType = png[25];
   if (colourType !== 6 && colourType !== 4) {
-    throw new HttpError(422, 'invalid', '印章图片须为带透明背景的 PNG', { seal: '印章图片须为带透明背景（RGBA）的 PNG' });
+    throw new DomainError('invalid', 'invalid', '印章图片须为带透明背景的 PNG', { seal: '印章图片须为带透明背景（RGBA）的 PNG' });
   }
-  if (png.length > 2 * 1024 * 1024) throw new HttpError(422, 'invalid', '印章图片不超过 2 MB', { seal: '印章图片不超过 2 MB' });
+  if (png.length > 2 * 1024 * 1024) throw new DomainError('invalid', 'invalid', '印章图片不超过 2 MB', { seal: '印章图片不超过 2 MB' });
   const sha = createHash('sha256').update(png).digest('hex');
   await mkdir(join(config.dataDir, 'seals'), { recursive: true });
   await writeFile(sealPngPath(config, sha), png);

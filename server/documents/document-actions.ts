@@ -6,7 +6,7 @@ import type { User } from '../admin/user-store.js';
 import { loadVisible } from '../cases/application-service.js';
 import { contextOf, migrateSnapshot } from '../../workflows/application.machine.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import { editable, toDocumentView, type DocumentView } from './document-view.js';
 import { findDocument, findDocumentsBySha256, insertDraft, listDocuments, readPdf, updateDraft, type DocumentRow } from './document-store.js';
 import { issueInTransaction, previewPdf } from './document-service.js';
@@ -47,7 +47,7 @@ export async function documentPdf(ctx: AppContext, user: User, id: number): Prom
 
 function requireOwnCaseworker(user: User, agencyId: number, roles: string[] = ['caseworker']): void {
   if (user.agencyId !== agencyId || !roles.includes(user.role)) {
-    throw new HttpError(403, 'forbidden', roles.includes('approver') ? '只有本机关承办人或负责人可以执行该操作' : '只有本机关承办人可以执行该操作');
+    throw new DomainError('forbidden', 'forbidden', roles.includes('approver') ? '只有本机关承办人或负责人可以执行该操作' : '只有本机关承办人可以执行该操作');
   }
 }
 
@@ -57,11 +57,11 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
   if (typeof body !== 'string' || !body.trim()) throw invalid({ body: '请填写文书正文' });
   if (body.length > 20000) throw invalid({ body: '文书正文不超过 20000 字' });
   if (!editable(doc, row.state)) {
-    throw new HttpError(409, 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
+    throw new DomainError('conflict', 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
   }
   const now = new Date().toISOString();
   await ctx.db.transaction(async (trx) => {
-    if (!(await updateDraft(trx, id, { body: body.replace(/\r\n/g, '\n'), now }))) throw new HttpError(409, 'conflict', '该文书刚被签发，不能再修改');
+    if (!(await updateDraft(trx, id, { body: body.replace(/\r\n/g, '\n'), now }))) throw new DomainError('conflict', 'conflict', '该文书刚被签发，不能再修改');
     await audit(trx, { actor: user, action: 'document.edit', entity: 'document', entityId: id, detail: { applicationId: doc.applicationId, kind: doc.kind } });
   });
   return toDocumentView((await findDocument(ctx.db, id))!, row.state);
@@ -79,10 +79,10 @@ function issueDate(ctx: AppContext, date: unknown, notBefore: string): string {
 export async function issueDocument(ctx: AppContext, user: User, id: number, date: unknown, ip: string | null): Promise<DocumentView> {
   const { doc, row } = await loadDocument(ctx, user, id);
   const replyIssued = doc.kind === 'reply' && row.state !== 'closed' && !doc.supersedesId;
-  if (replyIssued) throw new HttpError(409, 'use_issue_reply', '答复书经保密审查后由负责人通过“签发答复”签发');
+  if (replyIssued) throw new DomainError('conflict', 'use_issue_reply', '答复书经保密审查后由负责人通过“签发答复”签发');
   // A corrected or closing reply carries the agency's answer: the head of the office signs it.
   requireOwnCaseworker(user, doc.agencyId, doc.kind === 'reply' ? ['approver'] : ['caseworker']);
-  if (doc.status !== 'draft') throw new HttpError(409, 'not_draft', '该文书已签发');
+  if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发');
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
   const when = issueDate(ctx, date, row.receivedDate);
   const issued = await ctx.db.transaction(async (trx) => {
@@ -98,10 +98,10 @@ export async function supersedeDocument(ctx: AppContext, user: User, id: number,
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
   if (typeof reason !== 'string' || !reason.trim()) throw invalid({ reason: '请填写更正理由' });
-  if (doc.status !== 'issued') throw new HttpError(409, 'not_issued', '只有已签发的文书才能更正');
-  if (doc.kind === 'delivery_receipt') throw new HttpError(409, 'not_supersedable', '送达回证不能更正，请重新制作');
+  if (doc.status !== 'issued') throw new DomainError('conflict', 'not_issued', '只有已签发的文书才能更正');
+  if (doc.kind === 'delivery_receipt') throw new DomainError('conflict', 'not_supersedable', '送达回证不能更正，请重新制作');
   const existing = (await listDocuments(ctx.db, doc.applicationId)).find((d) => d.supersedesId === doc.id && d.status === 'draft');
-  if (existing) throw new HttpError(409, 'already_superseding', '该文书已有待签发的更正文书');
+  if (existing) throw new DomainError('conflict', 'already_superseding', '该文书已有待签发的更正文书');
   const now = new Date().toISOString();
   const newId = await ctx.db.transaction(async (trx) => {
     const nid = await insertDraft(trx, {
@@ -120,8 +120,8 @@ export async function supersedeDocument(ctx: AppContext, user: User, id: number,
 export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: number, method: unknown, ip: string | null): Promise<DocumentView> {
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
-  if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new HttpError(409, 'not_issued', '只能为已签发的文书制作送达回证');
-  if (doc.kind === 'delivery_receipt') throw new HttpError(409, 'not_allowed', '送达回证本身不需要送达回证');
+  if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new DomainError('conflict', 'not_issued', '只能为已签发的文书制作送达回证');
+  if (doc.kind === 'delivery_receipt') throw new DomainError('conflict', 'not_allowed', '送达回证本身不需要送达回证');
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
   const context = contextOf(migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot }));
   const addressee = doc.kind === 'consultation_letter'

@@ -11,7 +11,7 @@ import type { Agency } from '../admin/agency-store.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
 import { renderDocumentPdf } from './layout.js';
 import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
@@ -228,7 +228,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
     case 'ISSUE_REPLY': {
       // Art. 33: the reply leaves signed and sealed in the same transaction as its sign-off.
       const draft = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft');
-      if (!draft) throw new HttpError(409, 'no_draft', '没有可签发的答复书草稿，请先拟写答复');
+      if (!draft) throw new DomainError('conflict', 'no_draft', '没有可签发的答复书草稿，请先拟写答复');
       await issueInTransaction(trx, ctx, e.agency, draft, user, e.date);
       return;
     }
@@ -259,7 +259,7 @@ export async function issueInTransaction(
   user: User,
   issuedDate: string,
 ): Promise<DocumentRow> {
-  if (doc.status !== 'draft') throw new HttpError(409, 'not_draft', '该文书已签发，不能再次签发');
+  if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   const signer = await signerFor(ctx.config, agency);
   const seal = await sealFor(ctx.config, agency);
   const kind = doc.kind as DocumentKind;
@@ -277,7 +277,7 @@ export async function issueInTransaction(
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
   if (!(await markIssued(trx, doc.id, { family, year, seq, number, issuedDate, issuedBy: user.id, sha256, pdf, now }))) {
-    throw new HttpError(409, 'conflict', '该文书刚被他人签发，请刷新后重试');
+    throw new DomainError('conflict', 'conflict', '该文书刚被他人签发，请刷新后重试');
   }
   if (doc.supersedesId) await markStatus(trx, doc.supersedesId, 'issued', 'superseded', now);
   await audit(trx, {

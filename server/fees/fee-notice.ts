@@ -1,5 +1,5 @@
 import type { Db } from '../../db/knex.js';
-import { invalid } from '../http-errors.js';
+import { invalid } from '../errors.js';
 import { FEE_STANDARDS, feeLineText, quoteFee, type FeeLine, type FeeQuote, type FeeQuoteBasis } from '../../workflows/fees.js';
 import { originalApplication, rankInMonth } from './fee-store.js';
 

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
-import { invalid } from '../http-errors.js';
+import { invalid } from '../errors.js';
 import { applicantKey, loadVisible } from '../cases/application-service.js';
 import type { Applicant } from '../cases/intake.js';
 import { ID_TYPES, isKey, type IdType } from '../../workflows/glossary.js';

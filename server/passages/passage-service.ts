@@ -4,9 +4,9 @@ import { isDecisionCode, type DecisionCode } from '../../workflows/decisions.js'
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
-import { conflict, forbidden, invalid, notFound } from '../http-errors.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import {
   LIMITS, PASSAGE_TOPICS, PASSAGE_STATUSES, VERSION_STATUSES, isPassageTopic, parsePassageRefs, validateTopic, validateWording,
   type PassageRef, type PassageTopic,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { invalid } from '../http-errors.js';
+import { invalid } from '../errors.js';
 import { DECISION_CODES, decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import { APPLICATION_STATES } from '../../workflows/application-types.js';
 import { APPEAL_KINDS } from '../../workflows/appeal-types.js';

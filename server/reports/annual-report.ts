@@ -1,8 +1,8 @@
 import type { User } from '../admin/user-store.js';
 import { agencyScopeIds, findAgencyByCode, type Agency } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
 
@@ -40,7 +40,7 @@ export interface ReportScope {
 
 /** The year, agency and scope of a report query, with the same checks as annualReport(). */
 export async function reportScope(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<ReportScope> {
-  if (user.role !== 'manager' && user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
+  if (user.role !== 'manager' && user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
   const year = Number(q.year);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份（如 2026）' });
   const code = typeof q.agency === 'string' && q.agency ? q.agency : user.agencyCode;

@@ -1,8 +1,8 @@
 import type { User } from '../admin/user-store.js';
 import { findAgencyByCode, agencyScopeIds } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
-import { invalid, notFound } from '../http-errors.js';
+import { invalid, notFound } from '../errors.js';
 import { isIsoDate, formatChineseDate } from '../../workflows/dates.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES } from '../appeals/appeal-service.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';

@@ -1,7 +1,7 @@
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid } from '../http-errors.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { DomainError, invalid } from '../errors.js';
+import { visibleAgencyIds } from '../policy.js';
 import { findAppeal, findCaseNote, listAppeals, type AppealRow } from '../appeals/appeal-store.js';
 import { prefilledNote } from '../appeals/case-notes.js';
 import { findApplication } from '../cases/application-store.js';
@@ -23,7 +23,7 @@ function chineseNumber(n: number): string {
  * anonymised everywhere in the book (以案释法 without exposing anyone).
  */
 export async function buildCompendium(ctx: AppContext, user: User, input: Record<string, unknown>): Promise<{ pdf: Buffer; toc: { title: string; page: number }[]; cases: number }> {
-  if (user.role !== 'manager' && user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以编印案例汇编');
+  if (user.role !== 'manager' && user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以编印案例汇编');
   const scope = await visibleAgencyIds(ctx, user);
   let rows: AppealRow[];
   if (Array.isArray(input.appealIds) && input.appealIds.length) {

@@ -1,11 +1,11 @@
 import type { User } from '../admin/user-store.js';
 import { agencyScopeIds, findAgencyByCode } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
 import { loadCalendar } from '../calendar-store.js';
 import { refreshStaleDeadlines } from '../cases/application-service.js';
 import { CLOSED_STATES } from '../cases/application-store.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import { parsePeriod, type BriefingPeriod } from './briefing.js';
 import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISIONS, LAPSE_DECISIONS, type DecisionGroup } from '../../workflows/decisions.js';
@@ -160,7 +160,7 @@ function emptyAppealStats(): AppealStats {
 }
 
 export async function buildDashboard(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<Dashboard> {
-  if (user.role !== 'manager') throw new HttpError(403, 'forbidden', '只有政务公开办可以查看统计');
+  if (user.role !== 'manager') throw new DomainError('forbidden', 'forbidden', '只有政务公开办可以查看统计');
   const db = ctx.db;
   const today = ctx.clock.today();
   const period = dashboardPeriod(q, today);

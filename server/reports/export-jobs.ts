@@ -2,7 +2,7 @@ import { insertedId } from '../../db/dialect.js';
 import type { User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import { reportScope, type ReportScope } from './annual-report.js';
 import { csvSink, ledgerSize, writeLedger, xlsxSink } from './annual-ledger.js';
 
@@ -183,7 +183,7 @@ export async function listExportJobs(ctx: AppContext, user: User): Promise<Expor
 export async function exportJobFile(ctx: AppContext, user: User, id: number): Promise<{ body: Buffer; mime: string; filename: string }> {
   const view = await getExportJob(ctx, user, id);
   if (view.status !== 'done') {
-    throw new HttpError(409, 'not_ready', view.status === 'failed' ? (view.message ?? '导出失败') : `导出尚未完成（${view.done}/${view.total ?? '?'}），请稍候`);
+    throw new DomainError('conflict', 'not_ready', view.status === 'failed' ? (view.message ?? '导出失败') : `导出尚未完成（${view.done}/${view.total ?? '?'}），请稍候`);
   }
   const row = await ctx.db('export_jobs').where({ id }).first('file');
   return { body: Buffer.from(row.file), mime: MIME[view.format], filename: view.filename ?? `export-${id}.${view.format}` };

@@ -2,10 +2,10 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import type { User } from '../admin/user-store.js';
 import { findAgencyByCode } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
-import { HttpError, invalid, notFound } from '../http-errors.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import { yearOf } from '../../workflows/dates.js';
 import { annualReport } from './annual-report.js';
 
@@ -31,12 +31,12 @@ export async function assertYearOpen(db: Db, agencyId: number, date: string, wha
   const chain = await agencyChain(db, agencyId);
   const lock = await db('report_locks').whereIn('agency_id', chain).where('year', '>=', yearOf(date)).orderBy('year').first();
   if (lock) {
-    throw new HttpError(409, 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
+    throw new DomainError('conflict', 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
   }
 }
 
 async function lockTarget(ctx: AppContext, user: User, input: Record<string, unknown>) {
-  if (user.role !== 'manager') throw new HttpError(403, 'forbidden', '只有政务公开办可以锁定或解锁年度报表');
+  if (user.role !== 'manager') throw new DomainError('forbidden', 'forbidden', '只有政务公开办可以锁定或解锁年度报表');
   const year = Number(input.year);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份' });
   const agency = await findAgencyByCode(ctx.db, typeof input.agency === 'string' && input.agency ? input.agency : user.agencyCode);
@@ -49,7 +49,7 @@ export async function lockYear(ctx: AppContext, user: User, input: Record<string
   // A year is reported, and locked, only when its table balances (一 + 二 = （七）总计 + 四).
   const report = await annualReport(ctx, user, { year, agency: agency.code, below: 'true' });
   if (!report.balance.ok) {
-    throw new HttpError(409, 'unbalanced', `${year}年度报表不平衡，不能锁定：${report.balance.failures.join('；')}`);
+    throw new DomainError('conflict', 'unbalanced', `${year}年度报表不平衡，不能锁定：${report.balance.failures.join('；')}`);
   }
   await ctx.db.transaction(async (trx: Knex.Transaction) => {
     await trx('report_locks').insert({ agency_id: agency.id, year, locked_by: user.id, locked_at: new Date().toISOString() }).onConflict(['agency_id', 'year']).ignore();
@@ -62,7 +62,7 @@ export async function unlockYear(ctx: AppContext, user: User, input: Record<stri
   const { year, agency } = await lockTarget(ctx, user, input);
   await ctx.db.transaction(async (trx: Knex.Transaction) => {
     const n = await trx('report_locks').where({ agency_id: agency.id, year }).del();
-    if (!n) throw new HttpError(404, 'not_found', `${year}年度报表未锁定`);
+    if (!n) throw new DomainError('not_found', 'not_found', `${year}年度报表未锁定`);
     await audit(trx, { actor: user, action: 'report.unlock', entity: 'agency', entityId: agency.id, detail: { code: agency.code, year } });
   });
   return { year, agency: agency.code, locked: false };

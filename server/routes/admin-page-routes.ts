@@ -1,7 +1,8 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { listAgencies } from '../admin/agency-store.js';
 import { listUsers } from '../admin/user-store.js';
 import { addAgency, addUser, changeUserActive, editAgencyDetails, resetPassword } from '../admin/admin-service.js';
@@ -39,14 +40,14 @@ export function adminPageRouter(ctx: AppContext): Router {
       await addAgency(ctx.db, { code: form.code ?? '', name: form.name ?? '', parentCode: form.parent || null }, admin);
       res.redirect(303, '/admin/agencies?added=1');
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      res.status(e.status).render('admin-agencies', await agenciesPage(req, { form, fields: e.fields ?? {}, error: e.message }));
+      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
+      res.status(statusOf(e)).render('admin-agencies', await agenciesPage(req, { form, fields: e.fields ?? {}, error: e.message }));
     }
   });
 
   const agencyPage = async (id: number, extra: Record<string, unknown> = {}) => {
     const agency = await findAgencyById(ctx.db, id);
-    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    if (!agency) throw new DomainError('not_found', 'not_found', '未找到该机关');
     return { title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null, ...extra };
   };
 
@@ -66,7 +67,7 @@ export function adminPageRouter(ctx: AppContext): Router {
       }, admin);
       res.redirect(303, `/admin/agencies/${id}?done=${encodeURIComponent('已保存')}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       res.status(422).render('admin-agency', await agencyPage(id, { fields: e.fields ?? {}, error: e.message }));
     }
   });
@@ -74,7 +75,7 @@ export function adminPageRouter(ctx: AppContext): Router {
   r.post('/agencies/:id/cert', async (req, res) => {
     const admin = requireRole(req, 'admin');
     const agency = await findAgencyById(ctx.db, Number(req.params.id));
-    if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+    if (!agency) throw new DomainError('not_found', 'not_found', '未找到该机关');
     await makeSelfSignedKey(ctx.config, agency);
     await audit(ctx.db, { actor: admin, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
     res.redirect(303, `/admin/agencies/${agency.id}?done=${encodeURIComponent('已生成自签名证书')}`);
@@ -88,9 +89,9 @@ export function adminPageRouter(ctx: AppContext): Router {
         checkCsrf(req);
         const id = Number(req.params.id);
         const agency = await findAgencyById(ctx.db, id);
-        if (!agency) throw new HttpError(404, 'not_found', '未找到该机关');
+        if (!agency) throw new DomainError('not_found', 'not_found', '未找到该机关');
         try {
-          if (err) throw new HttpError(422, 'invalid', '印章图片不超过 2 MB');
+          if (err) throw new DomainError('invalid', 'invalid', '印章图片不超过 2 MB');
           const remove = (req.body as Record<string, string>)?.remove === '1';
           const sha = remove ? null : await storeSealPng(ctx.config, req.file?.buffer ?? Buffer.alloc(0));
           await ctx.db.transaction(async (trx) => {
@@ -99,7 +100,7 @@ export function adminPageRouter(ctx: AppContext): Router {
           });
           res.redirect(303, `/admin/agencies/${id}?done=${encodeURIComponent(remove ? '已改用绘制的印章' : '已上传印章图片')}`);
         } catch (e) {
-          if (!(e instanceof HttpError) || e.status !== 422) throw e;
+          if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
           res.status(422).render('admin-agency', await agencyPage(id, { error: e.message }));
         }
       } catch (e) {
@@ -137,8 +138,8 @@ export function adminPageRouter(ctx: AppContext): Router {
       );
       res.redirect(303, '/admin/users?done=' + encodeURIComponent('已添加用户'));
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      res.status(e.status).render('admin-users', await usersPage(req, { form: { ...form, password: '' }, fields: e.fields ?? {}, error: e.message }));
+      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
+      res.status(statusOf(e)).render('admin-users', await usersPage(req, { form: { ...form, password: '' }, fields: e.fields ?? {}, error: e.message }));
     }
   });
 
@@ -155,7 +156,7 @@ export function adminPageRouter(ctx: AppContext): Router {
       await resetPassword(ctx.db, Number(req.params.id), (req.body as Record<string, string>).password ?? '', admin, ctx.config.bcryptRounds);
       res.redirect(303, '/admin/users?done=' + encodeURIComponent('已重置密码'));
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       res.status(422).render('admin-users', await usersPage(req, { error: e.message }));
     }
   });
@@ -186,7 +187,7 @@ export function adminPageRouter(ctx: AppContext): Router {
       const n = await setCalendarDay(ctx, admin, { date: form.date, kind: form.kind, note: form.note });
       res.redirect(303, `/admin/calendar?year=${String(form.date).slice(0, 4)}&done=${encodeURIComponent(`已保存，${n} 件办理中申请的期限已重新计算`)}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       res.status(422).render('admin-calendar', await calendarPage(req, { form, fields: e.fields ?? {}, error: e.message }));
     }
   });

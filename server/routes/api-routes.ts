@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { authenticate } from '../auth/login-service.js';
 import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
 import { requireRole, requireUser } from '../auth/auth-middleware.js';
-import { HttpError, invalid, badRequest } from '../http-errors.js';
+import { DomainError, invalid, badRequest } from '../errors.js';
 import { validateIntake } from '../cases/intake.js';
 import {
   addAttachments, applyApplicationEvent, getApplicationView, getAttachment, listApplicationViews, registerApplication,
@@ -28,7 +28,7 @@ export const clientIp = (req: Request) => req.ip ?? null;
 
 function intParam(v: unknown, name: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new HttpError(404, 'not_found', `未找到该记录（${name} 无效）`);
+  if (!Number.isInteger(n) || n <= 0) throw new DomainError('not_found', 'not_found', `未找到该记录（${name} 无效）`);
   return n;
 }
 
@@ -201,6 +201,6 @@ export function apiRouter(ctx: AppContext): Router {
     res.json({ date: req.params.date, recomputedApplications: recomputed });
   });
 
-  r.use((_req, _res, next) => next(new HttpError(404, 'not_found', '接口不存在')));
+  r.use((_req, _res, next) => next(new DomainError('not_found', 'not_found', '接口不存在')));
   return r;
 }

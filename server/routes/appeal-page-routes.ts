@@ -1,7 +1,8 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES, APPEAL_PROCEDURES, applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
 import { prefilledNote, saveNote } from '../appeals/case-notes.js';
 import { findAppeal } from '../appeals/appeal-store.js';
@@ -53,8 +54,8 @@ export function appealPageRouter(ctx: AppContext): Router {
       await applyAppealEvent(ctx, user, id, body, { ifMatch: version, ip: req.ip ?? null });
       res.redirect(303, `/appeals/${id}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
-      await appealPage(req, res, id, e.status, { eventError: { type: body.type, message: e.fields ? Object.values(e.fields).join('；') : e.message } });
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
+      await appealPage(req, res, id, statusOf(e), { eventError: { type: body.type, message: e.fields ? Object.values(e.fields).join('；') : e.message } });
     }
   });
 
@@ -62,18 +63,18 @@ export function appealPageRouter(ctx: AppContext): Router {
     const user = requireUser(req);
     const id = Number(req.params.id);
     try {
-      if (user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有法制人员可以撰写案例');
+      if (user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有法制人员可以撰写案例');
       await saveNote(ctx, user, id, form(req), req.ip ?? null);
       res.redirect(303, `/appeals/${id}?done=${encodeURIComponent('案例已保存')}#note`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
-      await appealPage(req, res, id, e.status, { noteError: e.fields ? Object.values(e.fields).join('；') : e.message, note: form(req) });
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
+      await appealPage(req, res, id, statusOf(e), { noteError: e.fields ? Object.values(e.fields).join('；') : e.message, note: form(req) });
     }
   });
 
   r.get('/applications/:id/appeals/new', async (req, res) => {
     const user = requireUser(req);
-    if (user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有法制人员可以登记复议、诉讼案件');
+    if (user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有法制人员可以登记复议、诉讼案件');
     const app = await getApplicationView(ctx, user, Number(req.params.id));
     res.render('appeal-new', { title: '登记复议诉讼案件', app, form: { kind: 'reconsideration', procedure: 'simplified', receivedDate: ctx.clock.today() }, fields: {}, error: null, ...helpers });
   });
@@ -86,7 +87,7 @@ export function appealPageRouter(ctx: AppContext): Router {
       const appeal = await createAppeal(ctx, user, appId, body, req.ip ?? null);
       res.redirect(303, `/appeals/${appeal.id}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       const app = await getApplicationView(ctx, user, appId);
       res.status(422).render('appeal-new', { title: '登记复议诉讼案件', app, form: body, fields: e.fields ?? {}, error: e.message, ...helpers });
     }
@@ -95,7 +96,7 @@ export function appealPageRouter(ctx: AppContext): Router {
   // 通报
   r.get('/reports/briefing', async (req, res) => {
     const user = requireUser(req);
-    if (!['manager', 'legal'].includes(user.role)) throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看通报');
+    if (!['manager', 'legal'].includes(user.role)) throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看通报');
     const q = { ...(req.query as Record<string, unknown>) };
     if (!q.month && !q.quarter && !q.year && !q.from) q.year = ctx.clock.today().slice(0, 4);
     if (q.format === 'pdf') {
@@ -112,7 +113,7 @@ export function appealPageRouter(ctx: AppContext): Router {
   // 案例汇编
   r.get('/reports/compendium', async (req, res) => {
     const user = requireUser(req);
-    if (!['manager', 'legal'].includes(user.role)) throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以编印案例汇编');
+    if (!['manager', 'legal'].includes(user.role)) throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以编印案例汇编');
     res.render('compendium', { title: '案例汇编', items: await listAppealViews(ctx, user, {}), error: null, ...helpers });
   });
 
@@ -124,7 +125,7 @@ export function appealPageRouter(ctx: AppContext): Router {
       const { pdf } = await buildCompendium(ctx, user, { ...b, appealIds: ids });
       sendPdf(res, pdf, `${typeof b.title === 'string' ? b.title : '案例汇编'}.pdf`, true);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       res.status(422).render('compendium', { title: '案例汇编', items: await listAppealViews(ctx, user, {}), error: e.fields ? Object.values(e.fields).join('；') : e.message, ...helpers });
     }
   });

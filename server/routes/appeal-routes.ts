@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole, requireUser } from '../auth/auth-middleware.js';
-import { badRequest, HttpError, invalid } from '../http-errors.js';
+import { badRequest, DomainError, invalid } from '../errors.js';
 import { applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
 import { saveNote } from '../appeals/case-notes.js';
 import { evidenceListPdf, exportApplication } from '../appeals/case-export.js';
@@ -30,7 +30,7 @@ export function appealApiRouter(ctx: AppContext): Router {
   const r = Router();
   const id = (v: unknown) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new HttpError(404, 'not_found', '未找到该案件');
+    if (!Number.isInteger(n) || n <= 0) throw new DomainError('not_found', 'not_found', '未找到该案件');
     return n;
   };
 
@@ -69,7 +69,7 @@ export function appealApiRouter(ctx: AppContext): Router {
 
   r.get('/reports/briefing', async (req, res) => {
     const user = requireUser(req);
-    if (!['manager', 'legal'].includes(user.role)) throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看通报');
+    if (!['manager', 'legal'].includes(user.role)) throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看通报');
     const q = req.query as Record<string, unknown>;
     if (q.format === 'pdf') {
       const { pdf, filename } = await briefingPdf(ctx, user, q);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { invalid, notFound } from '../http-errors.js';
+import { invalid, notFound } from '../errors.js';
 import { checkApplicant, relatedApplications, type ApplicantCheck } from '../applicants/applicant-service.js';
 import type { Applicant } from '../cases/intake.js';
 import { isIsoDate } from '../../workflows/dates.js';

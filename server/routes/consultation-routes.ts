@@ -1,9 +1,10 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { HttpError, notFound } from '../http-errors.js';
+import { DomainError, notFound } from '../errors.js';
 import {
   answerConsultation, consultationAttachment, getConsultation, listConsultations, openInboxCount, REQUEST_STATUS, sweepNow,
 } from '../consultations/consultation-service.js';
@@ -86,8 +87,8 @@ export function consultationRouter(ctx: AppContext): Router {
       await answerConsultation(ctx, user, id(req), (req.body ?? {}) as Record<string, unknown>, uploadedFiles(req), clientIp(req));
       res.redirect(303, `/consultations/${id(req)}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
-      await detailPage(req, res, e.status, e.fields ? Object.values(e.fields).join('；') : e.message);
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
+      await detailPage(req, res, statusOf(e), e.fields ? Object.values(e.fields).join('；') : e.message);
     }
   });
   r.post('/applications/:id/consultations', async (req, res) => {
@@ -98,9 +99,9 @@ export function consultationRouter(ctx: AppContext): Router {
       await startConsultations(ctx, user, id(req), body, clientIp(req));
       res.redirect(303, `/applications/${id(req)}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
       const detail = e.fields ? Object.values(e.fields).join('；') : '';
-      await renderApplicationPage(ctx, res, user, id(req), { status: e.status, eventError: { type: 'START_CONSULTATION', message: detail || e.message } });
+      await renderApplicationPage(ctx, res, user, id(req), { status: statusOf(e), eventError: { type: 'START_CONSULTATION', message: detail || e.message } });
     }
   });
 

@@ -1,8 +1,9 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { AppContext } from '../context.js';
 import { checkCsrf, requireUser } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { renderApplicationPage } from './case-page.js';
 import {
   documentPdf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
@@ -27,14 +28,14 @@ export function documentPageRouter(ctx: AppContext): Router {
     const user = requireUser(req);
     const docId = Number(req.params.id);
     const doc = await findDocument(ctx.db, docId);
-    if (!doc) throw new HttpError(404, 'not_found', '未找到该文书');
+    if (!doc) throw new DomainError('not_found', 'not_found', '未找到该文书');
     try {
       await fn(req, docId);
       res.redirect(303, `/applications/${doc.applicationId}#documents`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
       const message = e.fields ? Object.values(e.fields).join('；') : e.message;
-      await renderApplicationPage(ctx, res, user, doc.applicationId, { status: e.status, documentError: { id: docId, message } });
+      await renderApplicationPage(ctx, res, user, doc.applicationId, { status: statusOf(e), documentError: { id: docId, message } });
     }
   };
   const form = (req: Request) => (req.body ?? {}) as Record<string, string>;
@@ -54,15 +55,15 @@ export function documentPageRouter(ctx: AppContext): Router {
       try {
         if (err) {
           const code = (err as { code?: string }).code;
-          throw new HttpError(422, 'invalid', code === 'LIMIT_FILE_SIZE' ? '文件超过 20 MB' : '上传失败，请重新选择文件');
+          throw new DomainError('invalid', 'invalid', code === 'LIMIT_FILE_SIZE' ? '文件超过 20 MB' : '上传失败，请重新选择文件');
         }
         checkCsrf(req);
         const file = req.file;
-        if (!file || file.size === 0) throw new HttpError(422, 'invalid', '请选择要验证的 PDF 文件');
+        if (!file || file.size === 0) throw new DomainError('invalid', 'invalid', '请选择要验证的 PDF 文件');
         const result = await verifyDocument(ctx, file.buffer);
         res.render('verify', { title: '文书验证', result, error: null });
       } catch (e) {
-        if (e instanceof HttpError && e.status === 422) {
+        if (e instanceof DomainError && statusOf(e) === 422) {
           res.status(422).render('verify', { title: '文书验证', result: null, error: e.message });
           return;
         }

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import {
   documentPdf, documentView, documentsOf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
 } from '../documents/document-actions.js';
@@ -10,7 +10,7 @@ export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
 
 const id = (v: unknown) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new HttpError(404, 'not_found', '未找到该文书');
+  if (!Number.isInteger(n) || n <= 0) throw new DomainError('not_found', 'not_found', '未找到该文书');
   return n;
 };
 
@@ -30,7 +30,7 @@ export function documentApiRouter(ctx: AppContext): Router {
 
   // Public: anyone holding a copy may check it; no login (size-limited raw body).
   r.post('/documents/verify', express.raw({ type: () => true, limit: MAX_VERIFY_BYTES }), async (req, res) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'bad_request', '请在请求体中上传 PDF 文件（Content-Type: application/pdf）');
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new DomainError('bad_request', 'bad_request', '请在请求体中上传 PDF 文件（Content-Type: application/pdf）');
     const result = await verifyDocument(ctx, req.body);
     res.json(result);
   });

@@ -1,7 +1,8 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { createExportJob, exportJobFile, getExportJob, listExportJobs, EXPORT_KINDS } from '../reports/export-jobs.js';
 import { clientIp } from './api-routes.js';
 
@@ -36,8 +37,8 @@ export function exportRouter(ctx: AppContext): Router {
       const job = await createExportJob(ctx, user, (req.body ?? {}) as Record<string, unknown>, clientIp(req));
       res.redirect(303, job.page);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      res.status(e.status).render('export-jobs', {
+      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
+      res.status(statusOf(e)).render('export-jobs', {
         title: '导出任务', jobs: await listExportJobs(ctx, user), error: e.fields ? Object.values(e.fields).join('；') : e.message, EXPORT_KINDS,
       });
     }

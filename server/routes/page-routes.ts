@@ -1,15 +1,16 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { authenticate } from '../auth/login-service.js';
 import { ANON_CSRF_COOKIE, cookieOptions, requireUser, SESSION_COOKIE } from '../auth/auth-middleware.js';
 import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../errors.js';
 import { nestFormFields, validateIntake } from '../cases/intake.js';
 import {
   applyApplicationEvent, getApplicationView, getAttachment, listApplicationViews, registerApplication, addAttachments,
 } from '../cases/application-service.js';
 import { countByState } from '../cases/application-store.js';
-import { visibleAgencyIds } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
 import { acceptAttachments, uploadedFiles } from './uploads.js';
 import { clientIp, parseListQuery } from './api-routes.js';
 import { createReadStream } from 'node:fs';
@@ -35,15 +36,15 @@ export function pageRouter(ctx: AppContext): Router {
   r.post('/login', async (req, res) => {
     const { username, password, next } = req.body as Record<string, string>;
     try {
-      if (!username || !password) throw new HttpError(422, 'invalid', '请填写用户名和密码');
+      if (!username || !password) throw new DomainError('invalid', 'invalid', '请填写用户名和密码');
       const user = await authenticate(ctx.db, username, password, clientIp(req) ?? '');
       const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'cookie');
       res.cookie(SESSION_COOKIE, secret, { ...cookieOptions(ctx), maxAge: SESSION_HOURS * 3600_000 });
       res.clearCookie(ANON_CSRF_COOKIE, { path: '/' });
       res.redirect(303, safeNext(next));
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      res.status(e.status).render('login', { title: '登录', next: safeNext(next), error: e.message, username: username ?? '' });
+      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
+      res.status(statusOf(e)).render('login', { title: '登录', next: safeNext(next), error: e.message, username: username ?? '' });
     }
   });
 
@@ -75,13 +76,13 @@ export function pageRouter(ctx: AppContext): Router {
 
   r.get('/applications/new', (req, res) => {
     const user = requireUser(req);
-    if (user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有承办人可以登记申请');
+    if (user.role !== 'caseworker') throw new DomainError('forbidden', 'forbidden', '只有承办人可以登记申请');
     res.render('application-new', { title: '登记申请', form: { receivedDate: ctx.clock.today(), channel: 'in_person', 'applicant.kind': 'natural_person', 'applicant.idType': 'resident_id', 'request.delivery': 'paper' }, fields: {}, error: null });
   });
 
   r.post('/applications', ...acceptAttachments(), async (req: Request, res: Response) => {
     const user = requireUser(req);
-    if (user.role !== 'caseworker') throw new HttpError(403, 'forbidden', '只有承办人可以登记申请');
+    if (user.role !== 'caseworker') throw new DomainError('forbidden', 'forbidden', '只有承办人可以登记申请');
     const form = (req.body ?? {}) as Record<string, string>;
     // Browsers cannot refill a file input: say so when files were chosen.
     const filesLost = uploadedFiles(req).length > 0;
@@ -93,7 +94,7 @@ export function pageRouter(ctx: AppContext): Router {
       const view = await registerApplication(ctx, user, result.value, uploadedFiles(req), clientIp(req));
       res.redirect(303, `/applications/${view.id}?registered=1`);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 422) return rerender(422, e.fields ?? {}, e.message);
+      if (e instanceof DomainError && statusOf(e) === 422) return rerender(422, e.fields ?? {}, e.message);
       throw e;
     }
   });
@@ -119,9 +120,9 @@ export function pageRouter(ctx: AppContext): Router {
       await applyApplicationEvent(ctx, user, id, { body, ifMatch: version, ip: clientIp(req), files: uploadedFiles(req) });
       res.redirect(303, `/applications/${id}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
       const detail = e.fields ? Object.values(e.fields).join('；') : '';
-      await renderApplicationPage(ctx, res, user, id, { status: e.status, eventError: { type: body.type, message: detail || e.message } });
+      await renderApplicationPage(ctx, res, user, id, { status: statusOf(e), eventError: { type: body.type, message: detail || e.message } });
     }
   });
 

@@ -1,7 +1,8 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { forbidden, HttpError } from '../http-errors.js';
+import { forbidden, DomainError } from '../errors.js';
 import {
   addVersion, approveVersion, createPassage, getPassage, mayWritePassages, parsePassageQuery, retirePassage, searchPassages,
   type PassageDetail,
@@ -18,7 +19,7 @@ const form = (req: Request) => {
   return b;
 };
 
-const message = (e: HttpError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
+const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
 
 /** Each version against the one before it; a pending draft against the version in force (what the approver weighs). */
 function withDiffs(p: PassageDetail) {
@@ -55,7 +56,7 @@ export function passagePageRouter(ctx: AppContext): Router {
       const p = await createPassage(ctx, user, values, req.ip ?? null);
       res.redirect(303, `${p.page}?done=${encodeURIComponent('已保存为第 1 版草稿，待另一名管理人员审批')}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status !== 422) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) !== 422) throw e;
       newPage(res, 422, values, e.fields ?? {}, e.message);
     }
   });
@@ -79,10 +80,10 @@ export function passagePageRouter(ctx: AppContext): Router {
       await run(req);
       res.redirect(303, `/passages/${req.params.id}?done=${encodeURIComponent(done)}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500 || e.status === 404) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) >= 500 || statusOf(e) === 404) throw e;
       const v = form(req);
       const draft = keepDraft ? { title: v.title ?? '', body: v.body ?? '', legalBasis: v.legalBasis ?? '', decisions: ([] as unknown[]).concat(v.decisions ?? []) } : undefined;
-      await detailPage(req, res, e.status, { error: message(e), ...(draft ? { draft } : {}) });
+      await detailPage(req, res, statusOf(e), { error: message(e), ...(draft ? { draft } : {}) });
     }
   };
 

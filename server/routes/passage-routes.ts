@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
-import { notFound } from '../http-errors.js';
+import { notFound } from '../errors.js';
 import {
   addVersion, approveVersion, createPassage, getPassage, parsePassageQuery, retirePassage, searchPassages,
 } from '../passages/passage-service.js';

@@ -1,9 +1,11 @@
+import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
 import { listAgencies, type Agency } from '../admin/agency-store.js';
-import { requireUser, visibleAgencyIds } from '../auth/auth-middleware.js';
-import { HttpError } from '../http-errors.js';
+import { requireUser } from '../auth/auth-middleware.js';
+import { visibleAgencyIds } from '../policy.js';
+import { DomainError } from '../errors.js';
 import { annualReport, TABLE3_COLUMNS, type AnnualReport } from '../reports/annual-report.js';
 import { lockYear, unlockYear } from '../reports/report-locks.js';
 import { appealsBehindCell, applicationsBehindCell, isTable4Row, TABLE4_COLUMNS, TABLE4_ROWS, type Table4Row } from '../reports/annual-cells.js';
@@ -72,7 +74,7 @@ export function reportPageRouter(ctx: AppContext): Router {
   const r = Router();
 
   const mayView = (user: User) => {
-    if (user.role !== 'manager' && user.role !== 'legal') throw new HttpError(403, 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
+    if (user.role !== 'manager' && user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
   };
 
   const urls = (q: ReportQuery) => {
@@ -128,9 +130,9 @@ export function reportPageRouter(ctx: AppContext): Router {
       const done = action === 'lock' ? `${q.year}年度报表已锁定` : `${q.year}年度报表已解除锁定`;
       res.redirect(303, `/reports/annual?${qs({ year: q.year, agency: q.agency, below: q.below, done })}`);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
+      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
       const message = e.fields ? Object.values(e.fields).join('；') : e.message;
-      await reportPage(req, res, q, e.status, { error: message });
+      await reportPage(req, res, q, statusOf(e), { error: message });
     }
   };
   r.post('/reports/annual/lock', lockForm('lock'));

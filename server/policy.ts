@@ -1,0 +1,26 @@
+// Who may see what: decided here, once, for every use case (no Express, no HTTP).
+import type { AppContext } from './context.js';
+import type { Db } from '../db/knex.js';
+import type { User } from './admin/user-store.js';
+import { agencyScopeIds } from './admin/agency-store.js';
+import type { Role } from '../workflows/roles.js';
+
+/**
+ * 三员分立 (separation of duties, 等保 level 3): the system administrator administers users, agencies,
+ * the calendar and keys, and sees no case and no applicant's personal data.
+ */
+export const CASE_ROLES: readonly Role[] = ['caseworker', 'reviewer', 'approver', 'legal', 'manager'];
+
+export const mayReadCases = (user: Pick<User, 'role'>): boolean => CASE_ROLES.includes(user.role);
+
+/**
+ * Agencies whose cases a user may see: their own; a manager or legal staff also every agency below
+ * it (managers oversee, and legal staff defend, the cases of every agency below theirs); the
+ * administrator none. Inside a transaction pass the transaction: SQLite's single pooled connection
+ * is held by it.
+ */
+export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx.db): Promise<number[]> {
+  if (!mayReadCases(user)) return [];
+  if (user.role === 'manager' || user.role === 'legal') return agencyScopeIds(db, user.agencyId);
+  return [user.agencyId];
+}
