@@ -9,7 +9,6 @@ import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
 import { apiRouter } from './routes/api-routes.js';
 import { pageRouter } from './routes/page-routes.js';
-import { adminPageRouter } from './routes/admin-page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
 import { appealPageRouter } from './routes/appeal-page-routes.js';
@@ -17,6 +16,8 @@ import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
 import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
+import { ROUTES } from './routes/index.js';
+import { mountRoutes } from './http/route.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -59,12 +60,14 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(csrfProtection());
   app.use(inboxBadge(ctx));
 
+  const declared = express.Router();
+  mountRoutes(declared, ctx, ROUTES);
+  app.use(declared);
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
   app.use('/', exportRouter(ctx));
   app.use('/', consultationRouter(ctx));
   app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
-  app.use('/admin', adminPageRouter(ctx));
   app.use('/', documentPageRouter(ctx));
   app.use('/', appealPageRouter(ctx));
   app.use('/', pageRouter(ctx));

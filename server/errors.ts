@@ -61,5 +61,5 @@ export function refusal(status: number, code: string, message: string, extra?: R
 }
 
 /** Refusals a person can act on (fix the form, wait, ask someone else), as opposed to faults and missing records. */
-export const isCorrectable = (e: unknown): e is DomainError =>
+export const isCorrectable = (e: unknown): boolean =>
   e instanceof DomainError && !['not_found', 'unauthorized', 'internal', 'unavailable', 'gone'].includes(e.kind);

@@ -133,3 +133,4 @@ export async function editAgencyDetails(db: Knex, agencyId: number, input: Agenc
     return (await findAgencyById(trx, agencyId))!;
   });
 }
+

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { isIsoDate } from '../../workflows/dates.js';
+import { invalid } from '../errors.js';
+import { optionalText } from '../http/schemas.js';
 import {
   CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, isKey,
   type Channel, type DeliveryMethod, type IdType, type OrganisationCategory,
@@ -154,16 +157,68 @@ export function validateIntake(body: unknown, today: string): { ok: true; value:
   };
 }
 
-/** Flat form fields (`applicant.name`, …) from an HTML form → the nested JSON shape. */
+/**
+ * The shape of an application form at the edge: known keys only (an unknown one is refused), text
+ * capped and free of control characters; whether the values make an application (ID check digits,
+ * dates, which fields each kind of applicant needs) is judged by validateIntake with its messages.
+ * One applicant object for both kinds: the form carries the fields of both, the kind picks.
+ */
+const field = (max: number) => optionalText(max);
+export const intakeShape = z.strictObject({
+  applicant: z
+    .strictObject({
+      kind: field(40),
+      name: field(200),
+      idType: field(40),
+      idNumber: field(40),
+      category: field(40),
+      creditCode: field(40),
+      legalRepresentative: field(100),
+      contactPerson: field(100),
+      phone: field(30),
+      address: field(200),
+      postcode: field(20),
+      email: field(100),
+    })
+    .optional(),
+  channel: field(40),
+  receivedDate: field(20),
+  request: z
+    .strictObject({
+      description: field(4000),
+      documentTitle: field(300),
+      documentNumber: field(100),
+      purpose: field(1000),
+      delivery: field(40),
+    })
+    .optional(),
+});
+
+// Segments that would reach an object's prototype instead of a field (prototype pollution).
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Flat form fields (`applicant.name`, …) from an HTML form → the nested JSON shape. Objects are made
+ * without a prototype and the segments that would reach one are refused, so no field name can write
+ * onto Object.prototype; the schema then refuses any key it does not know.
+ */
 export function nestFormFields(form: Record<string, unknown>): Obj {
-  const out: Obj = {};
+  const out: Obj = Object.create(null);
   for (const [key, value] of Object.entries(form)) {
     if (key === '_csrf') continue;
     const parts = key.split('.');
+    if (parts.length > 3 || parts.some((p) => p === '' || FORBIDDEN_SEGMENTS.has(p))) {
+      throw invalid({ [key.slice(0, 60)]: '不接受的字段' }, '表单中有不接受的字段');
+    }
     let cur = out;
     for (const p of parts.slice(0, -1)) {
-      if (!isObj(cur[p])) cur[p] = {};
-      cur = cur[p] as Obj;
+      const next = Object.hasOwn(cur, p) ? cur[p] : undefined;
+      if (isObj(next)) cur = next;
+      else {
+        const child: Obj = Object.create(null);
+        cur[p] = child;
+        cur = child;
+      }
     }
     cur[parts[parts.length - 1]!] = value;
   }

@@ -3,8 +3,10 @@ import { mkdir, readFile, stat, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { keyPassphraseFor } from '../config.js';
-import type { Agency } from '../admin/agency-store.js';
-import { DomainError } from '../errors.js';
+import { findAgencyById, updateAgencyDetails, type Agency } from '../admin/agency-store.js';
+import { DomainError, notFound } from '../errors.js';
+import type { AppContext } from '../context.js';
+import { audit, type Actor } from '../audit.js';
 import { generateAgencyP12 } from './keys.js';
 import { loadAgencySigner, type DocumentSigner } from './signer.js';
 import type { SealSpec } from './document-content.js';
@@ -94,4 +96,25 @@ export async function storeSealPng(config: Config, png: Buffer): Promise<string>
   await mkdir(join(config.dataDir, 'seals'), { recursive: true });
   await writeFile(sealPngPath(config, sha), png);
   return sha;
+}
+
+/** A self-signed signing key for an agency (demos and tests; a real CA's certificate is imported instead). */
+export async function makeAgencyCert(ctx: AppContext, agencyId: number, actor: Actor, ip: string | null): Promise<Agency> {
+  const agency = await findAgencyById(ctx.db, agencyId);
+  if (!agency) throw notFound('未找到该机关');
+  await makeSelfSignedKey(ctx.config, agency);
+  await audit(ctx.db, { actor, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true }, ip });
+  return agency;
+}
+
+/** Sets the seal picture of an agency (a PNG), or goes back to the drawn seal; audited. */
+export async function setAgencySeal(ctx: AppContext, agencyId: number, png: Buffer | null, actor: Actor, ip: string | null): Promise<Agency> {
+  const agency = await findAgencyById(ctx.db, agencyId);
+  if (!agency) throw notFound('未找到该机关');
+  const sha = png ? await storeSealPng(ctx.config, png) : null;
+  await ctx.db.transaction(async (trx) => {
+    await updateAgencyDetails(trx, agencyId, { sealPngSha256: sha });
+    await audit(trx, { actor, action: 'agency.seal', entity: 'agency', entityId: agencyId, detail: { code: agency.code, sealPngSha256: sha }, ip });
+  });
+  return agency;
 }

@@ -1,0 +1,265 @@
+// Response shapes of the JSON API, as JSON Schema components of the OpenAPI document (the request
+// schemas are the zod schemas of the route declarations themselves).
+import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
+import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
+import { DECISION_CODES } from '../../workflows/decisions.js';
+import { PASSAGE_TOPICS, VERSION_STATUSES } from '../passages/passage-input.js';
+
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const date = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+
+/** Components shared by the responses of the API. */
+export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
+
+  ConsultationRequest: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, consultationId: { type: 'string' },
+      application: { type: 'object', properties: { id: { type: 'integer' }, caseNumber: { type: 'string' }, description: { type: 'string' }, receivedDate: date, state: { type: 'string' } } },
+      requesting: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+      consulted: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+      parts: { type: 'string' }, sentDate: date, opinionDue: date, overdue: { type: 'boolean' },
+      status: { enum: ['open', 'answered', 'deemed_consent', 'closed'] }, opinion: { enum: ['consent', 'object', 'none', 'deemed_consent', null] },
+      reasons: { type: ['string', 'null'] }, answeredBy: { type: ['string', 'null'] }, answeredDate: { oneOf: [date, { type: 'null' }] },
+      letter: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, url: { type: 'string' } } },
+      attachments: { type: 'array', items: { type: 'object' } }, mayAnswer: { type: 'boolean' },
+    },
+  },
+  ExportJob: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, kind: { enum: ['annual_ledger'] }, kindLabel: { type: 'string' }, format: { enum: ['xlsx', 'csv'] },
+      params: { type: 'object', properties: { year: { type: 'integer' }, agency: { type: 'string' }, below: { type: 'boolean' } } },
+      status: { enum: ['queued', 'running', 'done', 'failed'] }, statusLabel: { type: 'string' },
+      done: { type: 'integer', description: 'lines written so far' }, total: { type: ['integer', 'null'], description: 'lines in all, once counted' },
+      percent: { type: ['integer', 'null'] }, message: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] }, size: { type: ['integer', 'null'] },
+      createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] }, url: { type: 'string' }, page: { type: 'string', description: 'the progress page' },
+      fileUrl: { type: ['string', 'null'] },
+    },
+  },
+  Passage: {
+    type: 'object',
+    description: 'a reply passage (答复口径, issue 7) with the wording of its version in force (or, for the district office, of its first draft)',
+    properties: {
+      id: { type: 'integer' }, topic: { enum: Object.keys(PASSAGE_TOPICS) }, topicLabel: { type: 'string' }, title: { type: 'string' },
+      status: { enum: ['active', 'retired'] }, statusLabel: { type: 'string' },
+      currentVersion: { type: ['integer', 'null'], description: 'the approved version in force; null until the first approval' },
+      latestVersion: { type: 'integer' }, pendingVersion: { type: ['integer', 'null'], description: 'a draft awaiting approval' },
+      body: { type: 'string' }, legalBasis: { type: ['string', 'null'] },
+      decisions: { type: 'array', items: { enum: DECISION_CODES }, description: 'decisions it is written for; empty = any decision' },
+      approvedDate: { oneOf: [date, { type: 'null' }] }, usageCount: { type: 'integer', description: 'uses of every version in every agency' },
+      retiredBy: { type: ['string', 'null'] }, retiredDate: { oneOf: [date, { type: 'null' }] }, retiredReason: { type: ['string', 'null'] },
+      url: { type: 'string' }, page: { type: 'string' },
+    },
+  },
+  PassageDetail: {
+    allOf: [ref('Passage'), {
+      type: 'object',
+      properties: {
+        versions: {
+          type: 'array', description: 'newest first; outside the district office only approved, superseded and retired versions',
+          items: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' }, legalBasis: { type: ['string', 'null'] },
+              decisions: { type: 'array', items: { enum: DECISION_CODES } }, status: { enum: Object.keys(VERSION_STATUSES) }, statusLabel: { type: 'string' },
+              writtenBy: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }, writtenAt: { type: 'string' },
+              approvedBy: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' } } }, approvedDate: { oneOf: [date, { type: 'null' }] },
+              usageCount: { type: 'integer' },
+            },
+          },
+        },
+        cases: {
+          type: 'array', description: 'uses in cases the caller may see (own agency; a manager or legal staff also the agencies below), newest first',
+          items: { type: 'object', properties: { applicationId: { type: 'integer' }, caseNumber: { type: 'string' }, agencyName: { type: 'string' }, version: { type: 'integer' }, eventSeq: { type: 'integer' }, usedBy: { type: 'string' }, usedDate: date } },
+        },
+        hiddenUses: { type: 'integer', description: 'uses counted in usageCount but in cases the caller may not see' },
+        mayWrite: { type: 'boolean' }, mayApprove: { type: ['integer', 'null'], description: 'the pending version this caller may approve' },
+      },
+    }],
+  },
+  PassageInput: {
+    type: 'object',
+    properties: {
+      topic: { enum: Object.keys(PASSAGE_TOPICS), description: 'new passages only' }, title: { type: 'string', maxLength: 200 }, body: { type: 'string', maxLength: 5000 },
+      legalBasis: { type: ['string', 'null'], maxLength: 1000, description: '依据' }, decisions: { type: 'array', items: { enum: DECISION_CODES } },
+    },
+  },
+  Error: {
+    type: 'object',
+    required: ['error', 'message'],
+    properties: {
+      error: { type: 'string', description: 'machine code, e.g. invalid, not_found, not_allowed, forbidden' },
+      message: { type: 'string', description: 'Chinese message for the user' },
+      fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'per-field messages (422)' },
+      allowedEvents: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  NaturalPerson: {
+    type: 'object',
+    required: ['kind', 'name', 'idType', 'idNumber'],
+    properties: {
+      kind: { const: 'natural_person' }, name: { type: 'string' },
+      idType: { enum: Object.keys(ID_TYPES) },
+      idNumber: { type: 'string', description: 'resident IDs are checked with the GB 11643 check digit; masked outside the owning agency' },
+      phone: { type: 'string' }, address: { type: 'string' }, postcode: { type: 'string', pattern: '^\\d{6}$' }, email: { type: 'string' },
+    },
+  },
+  Organisation: {
+    type: 'object',
+    required: ['kind', 'name', 'category', 'creditCode'],
+    properties: {
+      kind: { const: 'organisation' }, name: { type: 'string' },
+      category: { enum: Object.keys(ORGANISATION_CATEGORIES) },
+      creditCode: { type: 'string', description: '统一社会信用代码, GB 32100 check character' },
+      legalRepresentative: { type: 'string' }, contactPerson: { type: 'string' }, phone: { type: 'string' },
+      address: { type: 'string' }, email: { type: 'string' },
+    },
+  },
+  ApplicationInput: {
+    type: 'object',
+    required: ['applicant', 'channel', 'receivedDate', 'request'],
+    properties: {
+      applicant: { oneOf: [ref('NaturalPerson'), ref('Organisation')] },
+      channel: { enum: Object.keys(CHANNELS) },
+      receivedDate: { ...date, description: 'not in the future (Art. 31)' },
+      request: {
+        type: 'object',
+        required: ['description'],
+        properties: {
+          description: { type: 'string' }, documentTitle: { type: 'string' }, documentNumber: { type: 'string' },
+          purpose: { type: 'string' }, delivery: { enum: Object.keys(DELIVERY_METHODS), default: 'paper' },
+        },
+      },
+    },
+  },
+  Deadlines: {
+    type: 'object',
+    properties: {
+      replyDue: date, correctionNoticeDue: date, correctionDue: { oneOf: [date, { type: 'null' }] },
+      feePaymentDue: { oneOf: [date, { type: 'null' }] }, provisional: { type: 'boolean' },
+      provisionalYears: { type: 'array', items: { type: 'integer' } },
+      explanation: { type: 'array', items: { type: 'string' }, description: 'how replyDue was computed (Chinese)' },
+      workingDaysLeft: { type: ['integer', 'null'] },
+    },
+  },
+  Application: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, caseNumber: { type: 'string', description: 'unique per agency and year, gapless' },
+      agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+      state: { enum: Object.keys(APPLICATION_STATES) }, stateLabel: { type: 'string' }, version: { type: 'integer' },
+      receivedDate: date, channel: { enum: Object.keys(CHANNELS) },
+      applicant: { oneOf: [ref('NaturalPerson'), ref('Organisation')] },
+      request: { type: 'object' }, decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] },
+      deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
+      consultations: { type: 'array', items: { type: 'object' } },
+      attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } } },
+      history: { type: 'array', items: { type: 'object' } },
+      allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
+    },
+  },
+  Document: {
+    type: 'object',
+    required: ['id', 'kind', 'number', 'issuedDate', 'sha256', 'supersedes'],
+    properties: {
+      id: { type: 'integer' },
+      kind: { enum: ['reply', 'receipt', 'correction_notice', 'extension_notice', 'consultation_letter', 'fee_notice', 'delivery_receipt', 'reasons_request', 'later_reply_notice'] },
+      number: { type: ['string', 'null'], description: 'e.g. 东规资公复〔2026〕12号; null while a draft' },
+      issuedDate: { oneOf: [date, { type: 'null' }] },
+      sha256: { type: ['string', 'null'], description: 'of the issued PDF bytes' },
+      supersedes: { type: ['integer', 'null'], description: 'the document this one corrects' },
+      status: { enum: ['draft', 'issued', 'superseded'] },
+      title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
+      supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
+      templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+    },
+  },
+  ApplicantHistory: {
+    type: 'object',
+    description: 'Issue 7: the same applicant\'s other applications (same identity: ID type and number, or credit code) and monthly volume. Repeats (Art. 36(六)): earlier applications at the same agency whose request text (description, document title and number) scores ≥ repeatThreshold; volume (Art. 35): applications per calendar month across all agencies, a transferred case counted once.',
+    properties: {
+      subject: { type: 'object', properties: { applicationId: { type: ['integer', 'null'], description: 'null for a check before registration' }, agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } }, receivedDate: date, month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } } },
+      repeatThreshold: { type: 'number', description: 'similarity at or above which an earlier application is a likely repeat (0.6)' },
+      applications: {
+        type: 'array', description: 'other applications at agencies the caller may see, most recent first',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' }, caseNumber: { type: 'string' }, agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            receivedDate: date, state: { enum: Object.keys(APPLICATION_STATES) }, stateLabel: { type: 'string' },
+            decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] }, description: { type: 'string' },
+            similarity: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'null when no request text was given' },
+            earlier: { type: 'boolean' }, sameAgency: { type: 'boolean' },
+            likelyRepeat: { type: 'boolean', description: 'earlier, same agency, similarity ≥ repeatThreshold' },
+            reply: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, issuedDate: { oneOf: [date, { type: 'null' }] }, url: { type: 'string' } }, description: 'the issued reply in force' },
+            url: { type: 'string', description: 'the case page' },
+          },
+        },
+      },
+      likelyRepeats: { type: 'integer' },
+      elsewhere: { type: 'object', description: 'applications at agencies the caller may not see: agency and date only', properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: { agency: { type: 'object' }, receivedDate: date } } } } },
+      truncated: { type: 'boolean', description: 'only the 500 most recent applications were considered' },
+      volume: {
+        type: 'object',
+        properties: {
+          threshold: { type: 'integer', description: 'EXCESSIVE_MONTHLY_THRESHOLD (default 10)' },
+          current: ref('MonthVolume'),
+          months: { type: 'array', items: ref('MonthVolume'), description: 'the 12 most recent months with applications, and the subject\'s month' },
+        },
+      },
+      warning: {
+        type: ['object', 'null'], description: 'when the subject\'s month exceeds the threshold',
+        properties: { code: { const: 'excessive_volume' }, month: { type: 'string' }, count: { type: 'integer' }, threshold: { type: 'integer' }, message: { type: 'string' }, steps: { type: 'string', description: 'Art. 35 text' }, decision: { const: 'not_processed.excessive' } },
+      },
+    },
+  },
+  MonthVolume: {
+    type: 'object',
+    properties: {
+      month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, count: { type: 'integer' }, exceeded: { type: 'boolean', description: 'count > threshold' },
+      byAgency: { type: 'array', items: { type: 'object', properties: { agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } }, count: { type: 'integer' } } } },
+    },
+  },
+  Verification: {
+    type: 'object',
+    required: ['valid', 'number', 'agency', 'issuedDate'],
+    properties: { valid: { type: 'boolean' }, number: { type: ['string', 'null'] }, agency: { type: ['string', 'null'] }, issuedDate: { oneOf: [date, { type: 'null' }] }, status: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
+  },
+  Event: {
+    type: 'object',
+    required: ['type', 'date'],
+    properties: { type: { enum: APPLICATION_EVENT_TYPES }, date: { ...date, description: 'effective date: not in the future, not before the latest event' } },
+    additionalProperties: true,
+    description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method). ' +
+      'Issue 7: START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter (issued at once) to that agency\'s inbox; ' +
+      'optional parts (征求意见的内容); party is then taken from the register. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
+      '(转办, Art. 36(五)): this case closes as unavailable.not_held with a signed notice, and the receiving agency gets a new case received on the transfer date. ' +
+      'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). ' +
+      'DRAFT_REPLY may carry passages: [id | {id, version}] — the reply passages (答复口径) whose wording the draft uses; each must be approved, in force and not retired ' +
+      '(a version given must be the one in force), else 422 and nothing is written; the history stores [{id, version, title}] and each use is counted. ' +
+      'ISSUE_FEE_NOTICE {basis, pages?, amount?}: the server computes the fee as POST /api/fees/quote does for this application (per_application: its rank among ' +
+      'the applicant\'s applications of its month of receipt, all agencies); amount omitted → filled in; a different amount → 422; a free application → 422; ' +
+      'the history stores breakdown (and nthInMonth, month for per_application).',
+  },
+  FeeLine: {
+    type: 'object',
+    required: ['band', 'quantity', 'unitPrice', 'subtotal'],
+    properties: {
+      band: { type: 'string', description: 'e.g. "31–100页部分", "第11–30件"' }, quantity: { type: 'integer', description: 'pages, or 1 application' },
+      unitPrice: { type: 'integer', description: '元 per page or per application; 0 for a free band (kept so the standard shows)' }, subtotal: { type: 'integer' },
+    },
+  },
+  FeeQuote: {
+    type: 'object',
+    required: ['amount', 'breakdown'],
+    description: 'exact: { amount, breakdown } (issue 7); the other fields say how the quote was reached',
+    properties: {
+      amount: { type: 'integer', description: '元, the sum of the subtotals' }, breakdown: { type: 'array', items: ref('FeeLine') },
+      basis: { enum: ['per_application', 'per_page'] }, basisLabel: { type: 'string' }, standard: { type: 'string', description: 'the published standard (国办函〔2020〕109号)' },
+      source: { type: 'string' }, pages: { type: ['integer', 'null'] }, nthInMonth: { type: ['integer', 'null'], description: 'per_application: which application of the month is quoted' },
+      month: { type: ['string', 'null'], description: 'YYYY-MM' }, applicationsInMonth: { type: ['integer', 'null'], description: 'counted from the database (applicantId given), else null' },
+      applicationId: { type: ['integer', 'null'] }, note: { type: 'string' },
+    },
+  },
+};

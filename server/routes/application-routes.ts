@@ -1,0 +1,236 @@
+// Applications: registration, the case, its events and attachments — the JSON API and the pages.
+import { z } from 'zod';
+import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { flag, idParam, intField, isoDate, noBody, noQuery, text } from '../http/schemas.js';
+import { ref } from '../http/openapi-components.js';
+import { badRequest, DomainError, invalid } from '../errors.js';
+import { intakeShape, nestFormFields, validateIntake, type Intake } from '../cases/intake.js';
+import { applicationEventSchema } from '../cases/event-schemas.js';
+import {
+  addAttachments, applyApplicationEvent, getApplicationView, getAttachment, listApplicationViews, registerApplication, type ListQuery,
+} from '../cases/application-service.js';
+import { countByState } from '../cases/application-store.js';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
+import { visibleAgencyIds } from '../policy.js';
+import { loadCalendar } from '../calendar-store.js';
+import { listAppealViews } from '../appeals/appeal-service.js';
+import { passagesFromForm } from '../passages/passage-service.js';
+import { renderApplicationPage } from './case-page.js';
+import { sendFile } from './responses.js';
+import { statusOf } from '../http/error-mapping.js';
+
+const ATTACHMENTS = { field: 'attachments', maxCount: MAX_ATTACHMENTS, maxBytes: MAX_ATTACHMENT_BYTES };
+const caseId = z.strictObject({ id: idParam });
+const attachmentIds = z.strictObject({ id: idParam, attachmentId: idParam });
+
+/** The list filters, in the URL of the inbox page and of GET /api/applications. */
+export const listQuery = z.strictObject({
+  state: z.string().max(400).optional().describe('states, comma-separated'),
+  text: z.string().max(400).optional().describe('case number, applicant or request text (first 100 characters used)'),
+  dueBefore: z.union([isoDate, z.literal('')]).optional().describe('reply due on or before'),
+  overdue: flag.describe('only overdue'),
+  open: flag.describe('only open cases'),
+  page: intField(1, 100_000).optional(),
+  pageSize: intField(1, 200).optional(),
+});
+type ListQueryInput = z.output<typeof listQuery>;
+
+export function toListQuery(q: ListQueryInput): ListQuery {
+  const s = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+  return {
+    state: s(q.state)?.split(',').map((x) => x.trim()).filter(Boolean),
+    text: s(q.text)?.slice(0, 100),
+    dueBefore: s(q.dueBefore),
+    overdue: q.overdue,
+    open: q.open,
+    page: q.page ?? 1,
+    pageSize: q.pageSize ?? 50,
+  };
+}
+
+function intakeOrRefuse(body: unknown, today: string): Intake {
+  const result = validateIntake(body, today);
+  if (!result.ok) throw invalid(result.fields);
+  return result.value;
+}
+
+/** The API takes JSON, or multipart with the JSON in a field `data` beside the files. */
+const registrationBody = z.preprocess((v) => {
+  if (!v || typeof v !== 'object' || !('data' in v)) return v;
+  const { data, ...rest } = v as Record<string, unknown>;
+  if (Object.keys(rest).length || typeof data !== 'string') return v;
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw badRequest('字段 data 不是有效的 JSON');
+  }
+}, intakeShape);
+
+/** If-Match: the version the client last read (412 when the case moved on since). */
+function ifMatchOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw badRequest('If-Match 应为申请的版本号');
+  return n;
+}
+
+/** The event form of the case page: the event's own fields, and the version the page showed. */
+const pageEventBody = z.preprocess(
+  (v) => {
+    const { version, ...event } = (v ?? {}) as Record<string, unknown>;
+    return { event, version: version === '' ? undefined : version };
+  },
+  z.strictObject({ event: applicationEventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
+);
+
+const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
+const refusedOnCase = (eventType: (c: RefusedCall) => unknown) => async (c: RefusedCall, e: DomainError) => {
+  if (e.kind === 'forbidden' && !c.user) throw e;
+  await renderApplicationPage(c.ctx, c.res, c.user!, Number(c.params.id), { status: statusOf(e), eventError: { type: eventType(c), message: message(e) } });
+};
+
+export const applicationRoutes: RouteDef[] = [
+  // --- JSON API ---------------------------------------------------------------------------
+  route({
+    method: 'post', path: '/api/applications', permission: ['caseworker'], files: ATTACHMENTS, body: registrationBody, status: 201,
+    summary: 'register an application (caseworker of the agency): JSON, or multipart with the JSON in field `data` and scans in `attachments` (PDF/JPEG/PNG/TIFF, ≤ 10 MB, ≤ 10)',
+    description: 'receivedDate not in the future (Art. 31) and not before 2008-05-01; resident ID check digit (GB 11643), unified social credit code (GB 32100). The receipt (登记回执) is issued with the registration.',
+    responses: { 201: { description: 'the registered application; Location is its URL', schema: ref('Application') } },
+    handler: async ({ ctx, user, body, files, ip, res }) => {
+      const view = await registerApplication(ctx, user, intakeOrRefuse(body, ctx.clock.today()), files, ip);
+      res.location(`/api/applications/${view.id}`);
+      return view;
+    },
+  }),
+  route({
+    method: 'get', path: '/api/applications', permission: 'staff', query: listQuery,
+    summary: 'applications of the agencies the caller may see, most urgent first, with filters',
+    responses: { 200: { description: '{total, page, pageSize, items}', schema: { type: 'object', properties: { total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' }, items: { type: 'array', items: ref('Application') } } } } },
+    handler: ({ ctx, user, query }) => listApplicationViews(ctx, user, toListQuery(query)),
+  }),
+  route({
+    method: 'get', path: '/api/applications/:id', permission: 'staff', params: caseId,
+    summary: 'one application with its deadlines (and how they were computed), history, documents and the events the caller may send now; ETag is its version',
+    responses: { 200: { description: 'the application', schema: ref('Application') } },
+    handler: async ({ ctx, user, params, res }) => {
+      const view = await getApplicationView(ctx, user, params.id);
+      res.set('ETag', `"${view.version}"`);
+      return view;
+    },
+  }),
+  route({
+    method: 'post', path: '/api/applications/:id/events', permission: 'staff', params: caseId, body: applicationEventSchema, files: ATTACHMENTS,
+    headers: [{ name: 'If-Match', description: 'the version last read (ETag); a stale one answers 412' }],
+    summary: 'send an event to the application (the machine judges it; 409 lists the events allowed now). Each type takes exactly its own fields; unknown fields are refused',
+    description:
+      'START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter to that agency\'s inbox; TRANSFER {agencyCode, reason} (approver) hands the application over (Art. 36(五)). ' +
+      'DRAFT_REPLY may carry passages: [id | "id:version" | {id, version}] — approved reply wording in force; the history stores [{id, version, title}]. ' +
+      'ISSUE_FEE_NOTICE {basis, pages?, amount?}: the fee is computed by the standard (国办函〔2020〕109号); a different amount is refused. ' +
+      'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). Multipart: the same fields, plus scans in `attachments` (a paper opinion).',
+    responses: { 200: { description: 'the updated application; ETag is its new version', schema: ref('Application') }, 409: { description: 'not allowed now: {error, message, allowedEvents}', schema: ref('Error') }, 412: { description: 'If-Match is stale', schema: ref('Error') } },
+    handler: async ({ ctx, user, params, body, files, ip, req, res }) => {
+      const view = await applyApplicationEvent(ctx, user, params.id, { body: body as Record<string, unknown>, ifMatch: ifMatchOf(req.get('if-match')), ip, files });
+      res.set('ETag', `"${view.version}"`);
+      return view;
+    },
+  }),
+  route({
+    method: 'post', path: '/api/applications/:id/attachments', permission: ['caseworker'], params: caseId, body: noBody, files: ATTACHMENTS, status: 201,
+    summary: 'add scans to an application (the agency\'s caseworker), multipart field `attachments`',
+    responses: { 201: { description: 'the application', schema: ref('Application') } },
+    handler: ({ ctx, user, params, files, ip }) => addAttachments(ctx, user, params.id, files, ip),
+  }),
+  route({
+    method: 'get', path: '/api/applications/:id/attachments/:attachmentId', permission: 'staff', params: attachmentIds,
+    summary: 'download one attachment',
+    responses: { 200: { description: 'the file, as uploaded', contentType: 'application/octet-stream' }, 410: { description: 'the file\'s content is missing (restore from backup)', schema: ref('Error') } },
+    handler: async ({ ctx, user, params, res }) => {
+      const a = await getAttachment(ctx, user, params.id, params.attachmentId);
+      await sendFile(ctx, res, a, 'attachment');
+    },
+  }),
+
+  // --- pages ------------------------------------------------------------------------------
+  // 工作台: my cases, due soon, overdue, by state; sorted by urgency (replyDue).
+  route({
+    method: 'get', path: '/', permission: 'user', query: listQuery.extend({ view: z.enum(['inbox']).optional() }),
+    summary: '工作台',
+    handler: async ({ ctx, user, query, req, res }) => {
+      // Issue 6: the dashboard is the manager's home page; their inbox stays one click away.
+      if (user.role === 'manager' && Object.keys(req.query).length === 0) return res.redirect(303, '/dashboard');
+      if (user.role === 'admin') return res.redirect(303, '/admin/users');
+      const q = toListQuery(query);
+      const filtered = Boolean(q.state || q.text || q.dueBefore || q.overdue || q.open);
+      const list = await listApplicationViews(ctx, user, filtered ? q : { ...q, open: true });
+      // Due within 3 working days (ui.md amber) and overdue (red): queried on the cached dates, judged by the clock.
+      const soonLimit = (await loadCalendar(ctx.db)).addWorkingDays(ctx.clock.today(), 3);
+      const overdue = (await listApplicationViews(ctx, user, { overdue: true, pageSize: 200 })).items.filter((a) => a.overdue);
+      const dueSoon = (await listApplicationViews(ctx, user, { dueBefore: soonLimit, pageSize: 200 })).items.filter((a) => a.dueSoon);
+      const byState = await countByState(ctx.db, await visibleAgencyIds(ctx, user));
+      // Legal staff and managers also watch the appeal deadlines: answers due, appeal windows open.
+      const appealAlerts = user.role === 'legal' || user.role === 'manager'
+        ? (await listAppealViews(ctx, user, { open: true })).filter((a) => a.deadlines.answerOverdue || a.deadlines.answerDueSoon || a.deadlines.appealWindowOpen)
+        : [];
+      res.render('inbox', { title: '工作台', list, overdue, dueSoon, byState, query, filtered, appealAlerts });
+    },
+  }),
+  route({
+    method: 'get', path: '/applications/new', permission: ['caseworker'],
+    summary: '登记申请',
+    handler: ({ ctx, res }) => {
+      res.render('application-new', {
+        title: '登记申请', fields: {}, error: null,
+        form: { receivedDate: ctx.clock.today(), channel: 'in_person', 'applicant.kind': 'natural_person', 'applicant.idType': 'resident_id', 'request.delivery': 'paper' },
+      });
+    },
+  }),
+  route({
+    method: 'post', path: '/applications', permission: ['caseworker'], files: ATTACHMENTS,
+    body: z.preprocess((v) => nestFormFields((v ?? {}) as Record<string, unknown>), intakeShape),
+    summary: '登记申请（表单）',
+    onRefusal: (c, e) => {
+      // Browsers cannot refill a file input: say so when files were chosen.
+      c.res.status(statusOf(e)).render('application-new', {
+        title: '登记申请', form: c.form, fields: e.fields ?? {}, error: e.fields ? '请更正标出的字段后再提交' : e.message, filesLost: c.files.length > 0,
+      });
+    },
+    handler: async ({ ctx, user, body, files, ip, res }) => {
+      const view = await registerApplication(ctx, user, intakeOrRefuse(body, ctx.clock.today()), files, ip);
+      res.redirect(303, `/applications/${view.id}?registered=1`);
+    },
+  }),
+  route({
+    method: 'get', path: '/applications/:id', permission: 'staff', params: caseId, query: z.strictObject({ registered: z.string().max(10).optional() }),
+    summary: '案件详情',
+    handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, { flash: query.registered ? '申请已登记' : null }),
+  }),
+  route({
+    method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS, body: pageEventBody,
+    summary: '办理操作（表单）',
+    onRefusal: refusedOnCase((c) => c.form.type),
+    handler: async ({ ctx, user, params, body, files, ip, res }) => {
+      const event = { ...body.event } as Record<string, unknown>;
+      // Issue 7: passages chosen without JS have their wording appended to the reasons.
+      if (event.type === 'DRAFT_REPLY') await passagesFromForm(ctx, event);
+      await applyApplicationEvent(ctx, user, params.id, { body: event, ifMatch: body.version, ip, files });
+      res.redirect(303, `/applications/${params.id}`);
+    },
+  }),
+  route({
+    method: 'post', path: '/applications/:id/attachments', permission: ['caseworker'], params: caseId, files: ATTACHMENTS, body: noBody,
+    summary: '上传附件（表单）',
+    onRefusal: refusedOnCase(() => 'attachments'),
+    handler: async ({ ctx, user, params, files, ip, res }) => {
+      await addAttachments(ctx, user, params.id, files, ip);
+      res.redirect(303, `/applications/${params.id}`);
+    },
+  }),
+  route({
+    method: 'get', path: '/applications/:id/attachments/:attachmentId', permission: 'staff', params: attachmentIds, query: noQuery,
+    summary: '查看附件',
+    handler: async ({ ctx, user, params, res }) => {
+      const a = await getAttachment(ctx, user, params.id, params.attachmentId);
+      await sendFile(ctx, res, a, 'inline');
+    },
+  }),
+];
