@@ -23,7 +23,7 @@ import { mountRoutes } from './http/route.js';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.trustProxy);
   app.set('views', join(TEMPLATES_DIR, 'pages'));
   app.set('view engine', 'ejs');
   Object.assign(app.locals, viewHelpers);
@@ -39,15 +39,6 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-
-  app.get('/api/health', async (_req, res) => {
-    try {
-      await ctx.db.raw('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', message: '数据库不可用' });
-    }
-  });
 
   app.use(identify(ctx));
   app.use((req, res, next) => {

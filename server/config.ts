@@ -5,6 +5,14 @@ import { join, resolve } from 'node:path';
 export interface Config {
   databaseUrl: string;
   port: number;
+  /** Interface to listen on (HOST); loopback by default, behind a reverse proxy on the same machine. */
+  host: string;
+  /**
+   * Express `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For is believed for the client's
+   * address (login throttling and the audit log depend on it). Default loopback; `false` trusts none;
+   * a hop count, or addresses/subnets separated by commas.
+   */
+  trustProxy: boolean | number | string;
   dataDir: string;
   sessionSecret: string;
   production: boolean;
@@ -40,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'disclosure-desk.sqlite')}`;
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT 无效：${env.PORT}`);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`HOST 无效：${env.HOST}`);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   let sessionSecret = env.SESSION_SECRET ?? '';
   // In production the server refuses to start without it (requireSessionSecret); other commands
   // (migrate, user add) do not need it.
@@ -56,7 +67,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(excessiveMonthlyThreshold) || excessiveMonthlyThreshold < 1) {
     throw new ConfigError(`EXCESSIVE_MONTHLY_THRESHOLD 应为正整数：${env.EXCESSIVE_MONTHLY_THRESHOLD}`);
   }
-  return { databaseUrl, port, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold };
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  const s = v?.trim();
+  if (!s) return 'loopback';
+  if (s === 'false' || s === '0') return false;
+  if (s === 'true') return true;
+  if (/^\d+$/.test(s)) return Number(s);
+  const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+  const ok = parts.every((p) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(p));
+  if (!ok) throw new ConfigError(`TRUST_PROXY 无效：${v}（应为 false、跳数、或以逗号分隔的地址/网段，如 loopback,10.0.0.0/8）`);
+  return parts.join(',');
 }
 
 /** Called before serving: without a shared secret, sessions cannot work across instances. */

@@ -35,7 +35,7 @@ export async function serve(db: Knex, config: Config): Promise<Server> {
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, () => resolve(server));
+    const server = app.listen(config.port, config.host, () => resolve(server));
     server.on('error', reject);
   });
 }

@@ -32,6 +32,11 @@ export function toDomainError(err: unknown): DomainError {
   if (e?.type === 'entity.verify.failed' || e?.type === 'request.aborted') return new DomainError('bad_request', 'bad_request', '请求内容不完整，请重新提交');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new DomainError('unsupported', 'unsupported', '请求的字符编码不受支持，请使用 UTF-8');
   if (e?.type === 'parameters.too.many') return new DomainError('too_large', 'too_large', '表单字段过多');
+  // PostgreSQL refusing a value (class 22: data exception) that slipped past the schemas: the input
+  // was wrong, not the desk. Logged by nobody; answered as a correctable refusal.
+  if (typeof e?.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && 'severity' in (e as object)) {
+    return new DomainError('invalid', 'invalid_value', '提交的内容中有无法保存的值（过长、超出范围或含有不允许的字符），请检查后重试');
+  }
   const multer = multerError(e?.code);
   if (multer) return multer;
   // busboy: a multipart body cut off or malformed.

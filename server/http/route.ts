@@ -132,6 +132,25 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'p
   throw invalid(fields, part !== 'body' ? '查询条件有误：' + Object.values(fields).join('；') : '提交的内容有误，请检查标出的字段');
 }
 
+const MAX_DEPTH = 16;
+
+/**
+ * Before any schema: input nested deeper than any form of the desk, or holding NUL characters (which
+ * PostgreSQL cannot store in text and which have no business in a government form), is refused.
+ */
+function screenInput(value: unknown, where: string, depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw invalid({ [where]: '含有不允许的空字符（NUL）' }, '提交的内容含有不允许的空字符（NUL）');
+    return;
+  }
+  if (!value || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+  if (depth >= MAX_DEPTH) throw invalid({ [where]: '嵌套层级过深' }, '提交的内容嵌套层级过深');
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) throw invalid({ [where]: '字段名含有不允许的空字符（NUL）' }, '提交的内容含有不允许的空字符（NUL）');
+    screenInput(v, where, depth + 1);
+  }
+}
+
 /** Form fields without the CSRF token; a null-prototype object (no `__proto__` tricks). */
 function formFields(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
@@ -196,6 +215,9 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         if (res.locals.uploadError) throw toDomainError(res.locals.uploadError);
         if (STATE_CHANGING.has(def.method)) checkCsrf(req);
         authorize(def.permission, viewer);
+        screenInput(req.params, 'params');
+        screenInput(req.query, 'query');
+        if (!def.raw) screenInput(req.body, 'body');
         params = parsePart(def.params, { ...req.params }, 'params') as Record<string, unknown>;
         const query = parsePart(def.query, req.query, 'query');
         const body = def.raw ? req.body : parsePart(def.body, fromForm || req.body === undefined ? form : req.body, 'body');
@@ -209,8 +231,10 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         const result = await def.handler(call);
         // Pages answer through `res` themselves (a render finishes after the handler returns).
         if (res.headersSent || (result === undefined && !isApiRoute(def))) return;
-        if (result === undefined) res.status(def.status === 201 ? 201 : 204).end();
-        else res.status(def.status ?? 200).json(result);
+        // A handler may set another status itself (a readiness check's 503).
+        const status = res.statusCode !== 200 ? res.statusCode : (def.status ?? 200);
+        if (result === undefined) res.status(status === 200 ? 204 : status).end();
+        else res.status(status).json(result);
       } catch (e) {
         const err = toDomainError(e);
         if (def.onRefusal && (isCorrectable(err) || (err.kind === 'unauthorized' && def.permission === 'public')) && err.code !== 'csrf' && !res.headersSent) {

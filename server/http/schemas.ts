@@ -38,7 +38,8 @@ z.config({ customError: chineseMessage });
 
 /** A zod failure as per-field messages (`applicant.name` → message); unknown keys each get their own line. */
 export function fieldsOf(error: z.ZodError, prefix = ''): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a key named __proto__ is reported like any other.
+  const fields: Record<string, string> = Object.create(null);
   const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '_';
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -189,10 +189,10 @@ export const applicationRoutes: RouteDef[] = [
     body: z.preprocess((v) => nestFormFields((v ?? {}) as Record<string, unknown>), intakeShape),
     summary: '登记申请（表单）',
     onRefusal: (c, e) => {
+      const unknown = Object.entries(e.fields ?? {}).filter(([, m]) => m === '不接受的字段').map(([k]) => k);
+      const error = unknown.length ? `表单中有不接受的字段：${unknown.join('、')}` : e.fields ? '请更正标出的字段后再提交' : e.message;
       // Browsers cannot refill a file input: say so when files were chosen.
-      c.res.status(statusOf(e)).render('application-new', {
-        title: '登记申请', form: c.form, fields: e.fields ?? {}, error: e.fields ? '请更正标出的字段后再提交' : e.message, filesLost: c.files.length > 0,
-      });
+      c.res.status(statusOf(e)).render('application-new', { title: '登记申请', form: c.form, fields: e.fields ?? {}, error, filesLost: c.files.length > 0 });
     },
     handler: async ({ ctx, user, body, files, ip, res }) => {
       const view = await registerApplication(ctx, user, intakeOrRefuse(body, ctx.clock.today()), files, ip);

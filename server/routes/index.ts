@@ -5,6 +5,7 @@ import { openApiDocument } from '../http/openapi.js';
 import { applicationRoutes } from './application-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { readiness } from '../health.js';
 
 const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes];
 
@@ -16,6 +17,16 @@ export const ROUTES: readonly RouteDef[] = [
     summary: 'this document',
     responses: { 200: { description: 'OpenAPI 3.1' } },
     handler: () => (openApi ??= openApiDocument(ROUTES)),
+  }),
+  route({
+    method: 'get', path: '/api/health', permission: 'public', query: noQuery,
+    summary: 'readiness: 200 when the desk can serve a logged-in person now (database, an authenticated query, the process state), else 503',
+    responses: { 200: { description: '{status: "ok", checks}' }, 503: { description: '{status: "unavailable", message, checks}' } },
+    handler: async ({ ctx, res }) => {
+      const r = await readiness(ctx);
+      res.status(r.ready ? 200 : 503).set('Cache-Control', 'no-store');
+      return r.ready ? { status: 'ok', checks: r.checks } : { status: 'unavailable', message: r.message, checks: r.checks };
+    },
   }),
   ...declared,
 ];
