@@ -78,7 +78,8 @@ export function csrfProtection() {
       req.csrfToken = anon;
     }
     res.locals.csrfToken = req.csrfToken;
-    // Multipart bodies are parsed later by the route (multer), which then calls checkCsrf itself.
+    // Multipart bodies are read by the route that takes files (server/http/route.ts), which checks the
+    // token once the body holding it is read; every other route refuses multipart outright.
     if (req.is('multipart/form-data')) return next();
     checkCsrf(req);
     next();
@@ -91,7 +92,8 @@ export function checkCsrf(req: Request): void {
   // An API call not authenticated by the session cookie carries no ambient credential to abuse.
   if (req.originalUrl.startsWith('/api/') && req.authKind !== 'cookie') return;
   const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-  const sent = (typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token') ?? (req.query._csrf as string | undefined);
+  // Never from the URL: a token there leaks into logs and history.
+  const sent = (typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token');
   if (!sameToken(sent, req.csrfToken)) {
     throw new DomainError('forbidden', 'csrf', '页面已过期或请求来源无法验证，请刷新页面后重试');
   }
