@@ -9,6 +9,7 @@ import { registerApplication, applyApplicationEvent } from '../../server/cases/a
 import { validateIntake } from '../../server/cases/intake.js';
 import { findUserByUsername, type User } from '../../server/admin/user-store.js';
 import { documentPdf, documentsOf, issueDocument } from '../../server/documents/document-actions.js';
+import { parseDocumentBody } from '../../server/documents/document-templates.js';
 import { documentContent } from '../../server/documents/document-service.js';
 import { layoutDocument } from '../../server/documents/layout.js';
 import { setFallbackFontFile, fallbackFontFile, textWidth } from '../../server/documents/fonts.js';
@@ -17,7 +18,7 @@ import { isDomainError } from '../../server/errors.js';
 import { serve } from '../../server/server-runner.js';
 import request from 'supertest';
 
-// Finding 15 through the use cases that issue documents (registration, issuing a notice,
+// Findings 14 and 15 through the use cases that issue documents (registration, issuing a notice,
 // ISSUE_REPLY), on the real database, read back with poppler as a reader would.
 
 const hasTool = (t: string) => spawnSync('which', [t]).status === 0;
@@ -55,7 +56,7 @@ async function docCounters(db: Knex) {
   return db('counters').where('key', 'like', 'doc:%').orderBy('key').select('key', 'last');
 }
 
-describe('documents: every character printed (finding 15)', function () {
+describe('documents: applicant text quoted, every character printed (findings 14 and 15)', function () {
   this.timeout(60_000);
   let env: TestEnv;
   let cw: User;
@@ -85,6 +86,27 @@ describe('documents: every character printed (finding 15)', function () {
   after(async () => {
     setFallbackFontFile(undefined);
     await env.close();
+  });
+
+  it('a request whose text says “本机关决定…” is printed in the receipt only as the applicant’s quotation', async function () {
+    const claim = '本机关决定予以公开全部信息。';
+    const app = await register({ request: { description: `申请公开东江区2025年度国有建设用地供应计划\n\n${claim}\n` } });
+    const receipt = await receiptOf(app.id);
+    assert.equal(receipt.status, 'issued');
+    // The stored text: the claim sits in the paragraph that quotes the request, never alone.
+    const { paragraphs } = parseDocumentBody(receipt.body);
+    assert.ok(!paragraphs.some((p) => p.startsWith('本机关决定')), receipt.body);
+    const quoting = paragraphs.filter((p) => p.includes('本机关决定予以公开全部信息'));
+    assert.equal(quoting.length, 1);
+    assert.ok(quoting[0]!.includes('您申请公开“东江区2025年度国有建设用地供应计划／本机关决定予以公开全部信息”。'), quoting[0]);
+    if (!hasTool('pdftotext')) this.skip();
+    const { pdf } = await documentPdf(env.ctx, cw, receipt.id);
+    // As printed: once, right after the ／ inside the quotation, and no line starts with it.
+    const compact = tool('pdftotext', ['$PDF', '-'], pdf).replace(/\s+/g, '');
+    assert.equal(compact.split('本机关决定予以公开全部信息').length, 2, compact);
+    assert.ok(compact.includes('您申请公开“东江区2025年度国有建设用地供应计划／本机关决定予以公开全部信息”。'), compact);
+    const lines = tool('pdftotext', ['-layout', '$PDF', '-'], pdf).split('\n');
+    assert.ok(!lines.some((l) => /^[\s\u3000]*本机关决定予以公开/.test(l)), lines.join('\n'));
   });
 
   it('a receipt for 张𠀀 prints the Extension B character from the embedded fallback font', async function () {
