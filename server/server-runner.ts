@@ -6,6 +6,7 @@ import { migrateLatest } from '../db/knex.js';
 import { systemClock } from './time.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { warmUpDocumentRenderer } from './documents/layout.js';
+import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import type { AppContext } from './context.js';
 
@@ -34,6 +35,14 @@ export async function serve(db: Knex, config: Config): Promise<Server> {
   scheduleDeemedConsents(ctx);
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
+  if (!fallbackFontName()) {
+    // Finding 15: the desk runs without it; documents needing it are refused, naming the characters.
+    const wanted = process.env.DOCUMENT_FALLBACK_FONT ?? DEFAULT_FALLBACK_FONT;
+    console.warn(
+      `document fallback font ${wanted ? `not found or not readable (${wanted})` : 'turned off (DOCUMENT_FALLBACK_FONT=)'}: ` +
+        'rare characters of CJK Extensions B–F cannot be printed and documents containing them will be refused — apt-get install fonts-hanazono',
+    );
+  }
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => resolve(server));
     server.on('error', reject);

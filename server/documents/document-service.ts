@@ -13,7 +13,8 @@ import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
-import { renderDocumentPdf } from './layout.js';
+import { renderDocumentPdf, unprintableCharacters } from './layout.js';
+import { fallbackFontName, type MissingCharacter } from './fonts.js';
 import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
 import type { DocumentContent } from './document-content.js';
 import {
@@ -222,7 +223,11 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
         transfer: { agencyName: t.agencyName, caseNumber: String(e.payload.transferredToCaseNumber ?? ''), date: cn(t.date) },
       });
       const id = await insertGenerated(trx, e, user, 'reply', 'unavailable.not_held', data, { eventSeq: e.seq });
-      if (await hasSigningKey(ctx.config, e.agency.code)) await issueInTransaction(trx, ctx, e.agency, (await findDocument(trx, id))!, user, e.date);
+      const notice = (await findDocument(trx, id))!;
+      // As the receipt: a notice that would print a blank stays a draft; the transfer stands.
+      if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(notice, e.agency, e.date)) {
+        await issueInTransaction(trx, ctx, e.agency, notice, user, e.date);
+      }
       return;
     }
     case 'ISSUE_REPLY': {
@@ -240,7 +245,11 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
 /** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
 export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean): Promise<void> {
   const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
-  if (canSign) await issueInTransaction(trx, ctx, f.agency, (await findDocument(trx, id))!, user, f.date);
+  const doc = (await findDocument(trx, id))!;
+  // A receipt that would print a blank (a character in no font, finding 15) stays a draft for the
+  // caseworker to correct and issue; the registration itself stands (Art. 31: the application was
+  // received whatever our fonts can print).
+  if (canSign && printable(doc, f.agency, f.date)) await issueInTransaction(trx, ctx, f.agency, doc, user, f.date);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,6 +258,43 @@ export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppCont
 export function documentContent(doc: Pick<DocumentRow, 'title' | 'body'>, agency: Agency, date: string, number: string | null, draft: boolean): DocumentContent {
   const { addressee, paragraphs } = parseDocumentBody(doc.body);
   return { title: doc.title, number, addressee, paragraphs, agencyName: agency.name, date, draft };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding 15: a character that no document font has (fonts.ts) would print as a blank in a signed
+// document — an ideograph newer than Extension F, a private-use character from another system, an
+// emoji. Such a document is refused before anything is written, naming each character.
+
+/** The number a document would get, for checking before one is allocated (digits always print). */
+function provisionalNumber(agency: Agency, kind: DocumentKind, issuedDate: string): string {
+  return formatDocumentNumber(agency.docPrefix, DOCUMENT_FAMILIES[kind], yearOf(issuedDate), 1);
+}
+
+function missingGlyphs(doc: Pick<DocumentRow, 'title' | 'body' | 'kind'>, agency: Agency, date: string, draft: boolean): MissingCharacter[] {
+  const number = draft ? null : provisionalNumber(agency, doc.kind as DocumentKind, date);
+  return unprintableCharacters(documentContent(doc, agency, date, number, draft));
+}
+
+function printable(doc: DocumentRow, agency: Agency, date: string): boolean {
+  return missingGlyphs(doc, agency, date, false).length === 0;
+}
+
+/** “𪚥”（U+2A6A5）、“”（U+E000）无法在文书字体中显示… */
+export function missingGlyphsMessage(missing: MissingCharacter[], action: '签发' | '预览'): string {
+  const list = missing.map((m) => `“${m.char}”（${m.codePoint}）`).join('、');
+  // Plane 2 (Extensions B–F) is what the fallback covers: worth saying when it is not installed.
+  const plane2 = missing.some((m) => (m.char.codePointAt(0)! >> 16) === 2);
+  const noFallback = plane2 && !fallbackFontName()
+    ? '本系统未安装补充字体（花园明朝 HanaMinB，Debian 软件包 fonts-hanazono），请系统管理员安装后重启；'
+    : '';
+  return `文书中的${list}无法在文书字体中显示，印出后将是空白，不能${action}。${noFallback}请修改文书正文（改用规范汉字，或以文字说明该字的写法）后再${action}。`;
+}
+
+function refuseUnprintable(missing: MissingCharacter[], action: '签发' | '预览'): void {
+  if (missing.length === 0) return;
+  throw new DomainError('conflict', 'missing_glyphs', missingGlyphsMessage(missing, action), undefined, {
+    characters: missing.map((m) => ({ character: m.char, codePoint: m.codePoint })),
+  });
 }
 
 export async function issueInTransaction(
@@ -260,6 +306,8 @@ export async function issueInTransaction(
   issuedDate: string,
 ): Promise<DocumentRow> {
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
+  // Before the number is allocated (nextCounter below): a refused document takes no number.
+  refuseUnprintable(missingGlyphs(doc, agency, issuedDate, false), '签发');
   const signer = await signerFor(ctx.config, agency);
   const seal = await sealFor(ctx.config, agency);
   const kind = doc.kind as DocumentKind;
@@ -290,7 +338,9 @@ export async function issueInTransaction(
 /** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */
 export async function previewPdf(ctx: AppContext, doc: DocumentRow): Promise<Buffer> {
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
-  return renderDocumentPdf(documentContent(doc, agency, ctx.clock.today(), null, true), { seal: null, signer: null });
+  const today = ctx.clock.today();
+  refuseUnprintable(missingGlyphs(doc, agency, today, true), '预览');
+  return renderDocumentPdf(documentContent(doc, agency, today, null, true), { seal: null, signer: null });
 }
 
 export { findDocument, listDocuments };

@@ -99,8 +99,10 @@ export function templateNameFor(kind: DocumentKind, variant?: string | null): st
 // Helpers available to templates as `h`: formatting only, never wording of their own beyond
 // grammatical glue, so that the wording stays in the versioned templates.
 
-const TRAILING_PUNCT = /[\s。．.；;，,、：:！!？?]+$/u;
+const TRAILING_PUNCT = /[\s。．.；;，,、：:！!？?／]+$/u;
 const ENDS_SENTENCE = /[。！？!?]$/u;
+/** A line break of any kind, with the blanks around it. */
+const LINE_BREAK = /[^\S\r\n\v\f\u0085\u2028\u2029]*(?:\r\n?|[\n\v\f\u0085\u2028\u2029])\s*/gu;
 
 function text(v: unknown): string {
   return v === null || v === undefined ? '' : String(v).trim();
@@ -119,21 +121,83 @@ function sentence(v: unknown): string {
   return s.replace(TRAILING_PUNCT, '') + '。';
 }
 
-function stripBookQuotes(s: string): string {
-  return s.replace(/^《/, '').replace(/》$/, '');
+/**
+ * Staff-written text that may run over several paragraphs (the reasons of a decision, written by
+ * the caseworker and signed off by the reviewer and the approver: the agency's own words). Every
+ * line break typed starts a paragraph; the last paragraph ends as a sentence. Templates print it
+ * with `<%-` — the only values allowed to break a paragraph (see `plainText`).
+ */
+function paragraphs(v: unknown): string {
+  const parts = text(v).split(LINE_BREAK).map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return '';
+  parts[parts.length - 1] = sentence(parts.at(-1));
+  return parts.join('\n\n');
+}
+
+// Finding 14: text that came from the applicant is always printed as the applicant's — inside a
+// quotation, on the paragraph that attributes it ('您申请公开“…”', '申请人申请公开“…”') — so that no
+// request can print a sentence that reads as the agency's own. Three rules make the quotation
+// unbreakable: line breaks become '／' (the mark for a line break in quoted text), the quotation's
+// own closing marks are neutralised (GB/T 15834-2011 §4.6.3 / §4.15.3: a quotation inside double
+// quotes uses single quotes, a title inside 《》 uses 〈〉), and the length is capped with '……'
+// (§4.11.3: 省略号 marks quoted text left out) so that a long request does not swamp the letter;
+// the full request stays in the case file. A caseworker may still edit the draft before issuing.
+
+/** Longest request description quoted in a document, in characters (about 3½ lines of 28). */
+export const QUOTE_MAX = 100;
+/** Longest document title quoted, in characters. */
+export const TITLE_MAX = 50;
+/** Longest document number quoted, in characters. */
+export const NUMBER_MAX = 40;
+
+/** One line, separators and trailing punctuation trimmed, capped at `max` characters with '……'. */
+function applicantLine(v: unknown, max: number): string {
+  const s = text(v).replace(LINE_BREAK, '／').replace(/^[\s／]+/u, '').replace(TRAILING_PUNCT, '');
+  const chars = [...s];
+  if (chars.length <= max) return s;
+  return chars.slice(0, max).join('').replace(TRAILING_PUNCT, '') + '……';
+}
+
+/** Double quotes inside a quotation become single quotes: “ ” → ‘ ’, straight quotes alternate. */
+function innerQuotes(s: string): string {
+  let open = true;
+  return s.replace(/[“”"＂]/gu, (q) => {
+    if (q === '“') return '‘';
+    if (q === '”') return '’';
+    const r = open ? '‘' : '’';
+    open = !open;
+    return r;
+  });
+}
+
+/** The applicant's words as a quotation: “…”, or '' when there are none. */
+function quoteApplicant(v: unknown, max: number = QUOTE_MAX): string {
+  const s = innerQuotes(applicantLine(v, max));
+  return s ? `“${s}”` : '';
+}
+
+/** A document title the applicant gave, for printing inside 《》: nested 《》 become 〈〉. */
+function applicantTitle(v: unknown): string {
+  const s = applicantLine(text(v).replace(/^《/u, '').replace(/》$/u, ''), TITLE_MAX);
+  return s.replace(/《/gu, '〈').replace(/》/gu, '〉');
+}
+
+/** A document number the applicant gave, for printing inside （文号：…）: brackets become 〔〕 as in a real 文号. */
+function applicantNumber(v: unknown): string {
+  return innerQuotes(applicantLine(v, NUMBER_MAX)).replace(/[(（[［【〔]/gu, '〔').replace(/[)）\]］】〕]/gu, '〕');
 }
 
 /** The requested information as a phrase: 《标题》（文号：…），内容描述为“…”, or “描述”. */
 function requested(app: DocumentTemplateData['application']): string {
-  const title = stripBookQuotes(clause(app.documentTitle));
-  const number = clause(app.documentNumber);
-  const desc = clause(app.description);
+  const title = applicantTitle(app.documentTitle);
+  const number = applicantNumber(app.documentNumber);
+  const desc = quoteApplicant(app.description);
   let doc = '';
   if (title) doc = `《${title}》${number ? `（文号：${number}）` : ''}`;
   else if (number) doc = `文号为${number}的政府信息`;
-  if (doc && desc) return `${doc}，内容描述为“${desc}”`;
+  if (doc && desc) return `${doc}，内容描述为${desc}`;
   if (doc) return doc;
-  if (desc) return `“${desc}”`;
+  if (desc) return desc;
   return '相关政府信息';
 }
 
@@ -165,6 +229,8 @@ function helpers(data: DocumentTemplateData) {
     text,
     clause,
     sentence,
+    paragraphs,
+    quoteApplicant,
     yuan,
     via,
     honorific,
@@ -182,8 +248,13 @@ interface CompiledTemplate {
 
 const compiled = new Map<string, CompiledTemplate>();
 
-/** Plain text: no HTML escaping; null and undefined print nothing. */
-const plainText = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+/**
+ * What `<%= %>` prints: plain text (no HTML escaping; null and undefined print nothing) on one
+ * line. Paragraphs come from the template's own lines only, so no value — an applicant's name or
+ * address, a party's name, a staff member's phrase — can start a paragraph of its own (finding 14);
+ * staff text that may keep its paragraphs is printed with `<%- h.paragraphs(…) %>` instead.
+ */
+const plainText = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(LINE_BREAK, ' '));
 
 function fileOf(name: string): string {
   return join(DOCUMENT_TEMPLATES_DIR, `${name}.ejs`);

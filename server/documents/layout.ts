@@ -22,7 +22,7 @@ import {
   lineTop,
 } from './page-geometry.js';
 import { formatChineseDate } from '../../workflows/dates.js';
-import { textWidth, type FontWeight } from './fonts.js';
+import { missingCharacters, textWidth, warmUpFonts, type FontWeight, type MissingCharacter } from './fonts.js';
 import { breakBalanced, breakParagraph, spacingFor, type TypesetLine } from './typeset.js';
 import { paintDraftWatermark, paintPage } from './paint.js';
 import { openPdf } from './pdf-writer.js';
@@ -107,21 +107,38 @@ function flowLine(kind: LineKind, l: TypesetLine, size: number, weight: FontWeig
 
 const BLANK: FlowLine = { kind: 'blank', text: '', offset: 0, size: BODY_SIZE, weight: 'regular', characterSpacing: 0, width: 0 };
 
+/**
+ * Text as it can be printed: characters that draw nothing by definition (zero-width spaces and
+ * joiners, variation selectors, soft hyphens, byte-order marks — Unicode's default-ignorable code
+ * points) and control characters are removed; tabs and the other line and paragraph separators
+ * become a space. Everything left must have a glyph (missingInLayout).
+ */
+export function printableText(s: string): string {
+  return s
+    .replace(/[\t\v\f\u0085\u2028\u2029]/gu, ' ')
+    .replace(/[\p{Default_Ignorable_Code_Point}\p{Cc}]/gu, (c) => (c === '\n' || c === '\r' ? c : ''));
+}
+
 export function cleanParagraph(p: string): string {
   // Authors sometimes type their own indent (two ideographic spaces); the layout indents itself.
-  return p.replace(/[\r\n]+/g, '').replace(/^[\s\u3000]+/u, '').replace(/\s+$/u, '');
+  return printableText(p).replace(/[\r\n]+/g, '').replace(/^[\s\u3000]+/u, '').replace(/\s+$/u, '');
+}
+
+/** A one-line text (title, number, agency name): printable, line breaks as spaces, trimmed. */
+function cleanLine(s: string): string {
+  return printableText(s).replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 /** The title, number, addressee and body as a sequence of grid lines (GB/T 9704-2012 §7.3). */
 function flowLines(content: DocumentContent): FlowLine[] {
   const flow: FlowLine[] = [];
   // §7.3.1: title in 2号, centred, balanced over as many lines as needed.
-  for (const l of breakBalanced(content.title.trim(), BLOCK_WIDTH, measureTitle)) {
+  for (const l of breakBalanced(cleanLine(content.title), BLOCK_WIDTH, measureTitle)) {
     flow.push(flowLine('title', l, TITLE_SIZE, 'bold', true));
   }
   flow.push(BLANK);
   if (content.number) {
-    const l = breakBalanced(content.number.trim(), BLOCK_WIDTH, measureBody);
+    const l = breakBalanced(cleanLine(content.number), BLOCK_WIDTH, measureBody);
     for (const line of l) flow.push(flowLine('number', line, BODY_SIZE, 'regular', true));
     flow.push(BLANK);
   }
@@ -248,7 +265,7 @@ export function layoutDocument(content: DocumentContent): DocumentLayout {
     dateLine,
   );
   // Agency name: centred over the date, kept inside the text block (compressed if wider).
-  const nameText = content.agencyName.trim();
+  const nameText = cleanLine(content.agencyName);
   const nameNatural = measureBody(nameText);
   const nameGlyphs = [...nameText].length;
   const nameSpacing = nameNatural > BLOCK_WIDTH && nameGlyphs > 1 ? (BLOCK_WIDTH - nameNatural) / (nameGlyphs - 1) : 0;
@@ -277,6 +294,39 @@ export function layoutDocument(content: DocumentContent): DocumentLayout {
   };
 }
 
+/**
+ * Characters of a laid-out document that no font can draw (they would print as blanks), each once,
+ * in reading order.
+ */
+export function missingInLayout(layout: DocumentLayout): MissingCharacter[] {
+  const seen = new Set<string>();
+  const out: MissingCharacter[] = [];
+  for (const page of layout.pages) {
+    for (const line of [...page.lines, page.pageNumber]) {
+      for (const m of missingCharacters(line.text, line.weight)) {
+        if (!seen.has(m.char)) {
+          seen.add(m.char);
+          out.push(m);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The characters of a document that would print as blanks; empty when every one has a glyph. */
+export function unprintableCharacters(content: DocumentContent): MissingCharacter[] {
+  return missingInLayout(layoutDocument(content));
+}
+
+/** A document was about to print characters that no font has. */
+export class MissingGlyphsError extends Error {
+  constructor(public readonly characters: MissingCharacter[]) {
+    super(`no glyph for ${characters.map((c) => `${c.char} (${c.codePoint})`).join(', ')}`);
+    this.name = 'MissingGlyphsError';
+  }
+}
+
 export interface RenderOptions {
   /** The seal drawn over the signature block; null for none. Ignored for drafts. */
   seal: SealSpec | null;
@@ -294,10 +344,15 @@ const DEFAULT_SIGNATURE_LENGTH = 8192;
 /**
  * Renders a document to PDF bytes: GB/T 9704 page layout, the seal over the signature block and,
  * with a signer, a PKCS#7 detached signature covering the whole file. A draft gets a '草稿'
- * watermark on every page and neither seal nor signature.
+ * watermark on every page and neither seal nor signature. Throws MissingGlyphsError when a
+ * character has a glyph in no font.
  */
 export async function renderDocumentPdf(content: DocumentContent, opts: RenderOptions): Promise<Buffer> {
   const layout = layoutDocument(content);
+  // Never a document with a blank where a character should be (finding 15); callers check first
+  // (document-service: unprintableCharacters) to refuse with the characters named.
+  const missing = missingInLayout(layout);
+  if (missing.length > 0) throw new MissingGlyphsError(missing);
   const draft = layout.draft;
   const writer = openPdf({
     title: opts.info?.title ?? content.title,
@@ -343,6 +398,7 @@ export async function renderDocumentPdf(content: DocumentContent, opts: RenderOp
  * document of a server process renders as fast as the rest (~15–20 ms). Call at start-up.
  */
 export async function warmUpDocumentRenderer(): Promise<void> {
+  warmUpFonts(); // the fallback too, so the first rare name character is not parsed inside a transaction
   await renderDocumentPdf(
     { title: '政府信息公开申请答复书', number: null, addressee: '申请人：', paragraphs: ['特此告知。'], agencyName: '人民政府', date: '2026-01-01' },
     { seal: { kind: 'vector', agencyName: '人民政府', purpose: '政府信息公开专用章' }, signer: null },

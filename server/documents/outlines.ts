@@ -4,13 +4,16 @@
 //
 // Each glyph's outline is converted once to PDF path operators in font units and cached; drawing
 // it is then a transformation matrix plus the cached operators (no SVG parsing per document).
-import { documentFont, type FontWeight } from './fonts.js';
+import { faceFor, fontOf, type FontkitFont, type FontWeight } from './fonts.js';
 
 interface Outline {
   /** PDF path construction operators (m, l, c, h) in font units, y up. */
   ops: string;
   /** Advance width, font units. */
   advance: number;
+  unitsPerEm: number;
+  /** Centre of the ideographic em box above the baseline, font units. */
+  emCentre: number;
 }
 
 interface PathCommand {
@@ -20,8 +23,15 @@ interface PathCommand {
 
 const cache = new Map<string, Outline>();
 
-/** Centre of the ideographic em box above the baseline, in font units (em box −120…880). */
+/** Centre of Noto Serif SC's ideographic em box above the baseline, in font units (em box −120…880 of 1000). */
 const EM_CENTRE = 380;
+
+/** Centre of a font's ideographic em box (typographic ascender and descender of OS/2), font units. */
+function emCentreOf(font: FontkitFont): number {
+  const os2 = font['OS/2'];
+  if (os2 && os2.typoAscender - os2.typoDescender === font.unitsPerEm) return (os2.typoAscender + os2.typoDescender) / 2;
+  return (EM_CENTRE / 1000) * font.unitsPerEm;
+}
 
 const n = (v: number): string => String(Math.round(v));
 
@@ -62,13 +72,15 @@ function toPdfOps(commands: PathCommand[]): string {
   return out.join('\n');
 }
 
+/** A character's outline, from the main font of the weight or, for a character it lacks, the fallback. */
 function outline(ch: string, weight: FontWeight): Outline {
   const key = weight + ch;
   let o = cache.get(key);
   if (!o) {
-    const glyph = documentFont(weight).layout(ch).glyphs[0];
+    const font = fontOf(faceFor(ch, weight) ?? 'main', weight);
+    const glyph = font.layout(ch).glyphs[0];
     const commands: PathCommand[] = glyph?.path.commands ?? [];
-    o = { ops: toPdfOps(commands), advance: glyph?.advanceWidth ?? 1000 };
+    o = { ops: toPdfOps(commands), advance: glyph?.advanceWidth ?? font.unitsPerEm, unitsPerEm: font.unitsPerEm, emCentre: emCentreOf(font) };
     cache.set(key, o);
   }
   return o;
@@ -90,28 +102,25 @@ export interface GlyphPlacement {
 export function fillGlyph(doc: PDFKit.PDFDocument, ch: string, weight: FontWeight, at: GlyphPlacement): void {
   const o = outline(ch, weight);
   if (!o.ops) return;
-  const s = at.size / documentFont(weight).unitsPerEm;
+  const s = at.size / o.unitsPerEm;
   doc.save();
   doc.translate(at.cx, at.cy);
   if (at.rotate) doc.rotate(at.rotate);
   // Font units are y-up: flip, then put the em box centre on the origin.
   doc.transform(s * (at.condense ?? 1), 0, 0, -s, 0, 0);
-  doc.translate(-o.advance / 2, -EM_CENTRE);
+  doc.translate(-o.advance / 2, -o.emCentre);
   doc.addContent(o.ops);
   doc.addContent('f');
   doc.restore();
 }
 
-/** Centre of the em box above the baseline, font units. */
-export const EM_CENTRE_UNITS = EM_CENTRE;
-
-/** Cached PDF path operators of a character (font units, y up) and its advance. */
-export function glyphOutline(ch: string, weight: FontWeight): { ops: string; advance: number; unitsPerEm: number } {
-  const o = outline(ch, weight);
-  return { ops: o.ops, advance: o.advance, unitsPerEm: documentFont(weight).unitsPerEm };
+/** Cached PDF path operators of a character (font units, y up), its advance and its em box centre. */
+export function glyphOutline(ch: string, weight: FontWeight): { ops: string; advance: number; unitsPerEm: number; emCentre: number } {
+  return outline(ch, weight);
 }
 
 /** Advance width of a character in em (1 for ideographs). */
 export function glyphAdvance(ch: string, weight: FontWeight): number {
-  return outline(ch, weight).advance / documentFont(weight).unitsPerEm;
+  const o = outline(ch, weight);
+  return o.advance / o.unitsPerEm;
 }

@@ -1,10 +1,15 @@
 // Paints a computed layout onto pdfkit pages. No layout decisions are made here.
 import type { LaidOutPage, PlacedText } from './layout.js';
-import { documentFont, type FontWeight } from './fonts.js';
+import { documentFont, fallbackFont, fontRuns, textWidth, type FontFace, type FontWeight } from './fonts.js';
 import { PAGE_HEIGHT, PAGE_WIDTH } from './page-geometry.js';
 import { fillGlyph, glyphAdvance } from './outlines.js';
 
 const FONT_NAMES: Record<FontWeight, string> = { regular: 'NotoSerifSC-Regular', bold: 'NotoSerifSC-Bold' };
+/** One fallback face serves both weights (HanaMinB has no bold). */
+const FALLBACK_NAME = 'Fallback';
+
+/** Documents the fallback is registered with: on first use, so a letter without rare characters does not embed it. */
+const withFallback = new WeakSet<PDFKit.PDFDocument>();
 
 /**
  * Registers the two weights with a new document. pdfkit takes the already parsed fontkit font in
@@ -17,15 +22,37 @@ export function registerDocumentFonts(doc: PDFKit.PDFDocument): void {
   doc.font(FONT_NAMES.regular);
 }
 
+function fontName(doc: PDFKit.PDFDocument, face: FontFace, weight: FontWeight): string {
+  if (face === 'main') return FONT_NAMES[weight];
+  if (!withFallback.has(doc)) {
+    doc.registerFont(FALLBACK_NAME, fallbackFont() as unknown as Buffer);
+    withFallback.add(doc);
+  }
+  return FALLBACK_NAME;
+}
+
+/**
+ * One placed line, font run by font run: a character the main font lacks is drawn in the
+ * fallback. Character spacing (Tc) follows every glyph, the last of a run included, so the next
+ * run starts after the run's width plus one spacing per glyph (and the word spacing per space).
+ */
 function paintText(doc: PDFKit.PDFDocument, t: PlacedText): void {
   if (!t.text) return;
-  doc.font(FONT_NAMES[t.weight]).fontSize(t.size);
-  doc.text(t.text, t.x, t.baseline, {
-    lineBreak: false,
-    baseline: 'alphabetic',
-    characterSpacing: t.characterSpacing,
-    ...(t.wordSpacing ? { wordSpacing: t.wordSpacing } : {}),
-  });
+  const runs = fontRuns(t.text, t.weight);
+  let x = t.x;
+  for (const run of runs) {
+    doc.font(fontName(doc, run.face, t.weight)).fontSize(t.size);
+    doc.text(run.text, x, t.baseline, {
+      lineBreak: false,
+      baseline: 'alphabetic',
+      characterSpacing: t.characterSpacing,
+      ...(t.wordSpacing ? { wordSpacing: t.wordSpacing } : {}),
+    });
+    if (runs.length === 1) break;
+    const glyphs = [...run.text].length;
+    const spaces = run.text.split(' ').length - 1;
+    x += textWidth(run.text, t.size, t.weight) + t.characterSpacing * glyphs + (t.wordSpacing ?? 0) * spaces;
+  }
 }
 
 /** Text lines and the page number of one page, in black. */

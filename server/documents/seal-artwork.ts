@@ -6,7 +6,7 @@
 // right, a five-pointed star in the centre and the purpose (e.g. 政府信息公开专用章) in a horizontal
 // line under the star.
 import { MM } from './page-geometry.js';
-import { EM_CENTRE_UNITS, glyphAdvance, glyphOutline } from './outlines.js';
+import { glyphAdvance, glyphOutline } from './outlines.js';
 
 /** #E60012 as PDF RGB. */
 const RED = '0.902 0 0.071';
@@ -43,7 +43,7 @@ function glyphOps(ch: string, cx: number, cy: number, size: number, angle: numbe
   return [
     'q',
     `${f(cos)} ${f(sin)} ${f(-sin)} ${f(cos)} ${f(cx)} ${f(cy)} cm`,
-    `${f(s * condense)} 0 0 ${f(s)} ${f((-g.advance / 2) * s * condense)} ${f(-EM_CENTRE_UNITS * s)} cm`,
+    `${f(s * condense)} 0 0 ${f(s)} ${f((-g.advance / 2) * s * condense)} ${f(-g.emCentre * s)} cm`,
     g.ops,
     'f',
     'Q',

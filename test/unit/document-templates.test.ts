@@ -447,3 +447,89 @@ describe('parseDocumentBody', () => {
     assert.deepEqual(parseDocumentBody('\n \n'), { addressee: null, paragraphs: [] });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Finding 14: text from the applicant is printed as the applicant's, never as the agency's.
+
+/**
+ * Every occurrence of `phrase` in `body` lies inside a quotation opened by `open` and closed by
+ * `close` on the same paragraph, and no paragraph begins with it.
+ */
+function onlyInside(body: string, phrase: string, open: string, close: string): number {
+  let found = 0;
+  for (const p of body.split('\n\n')) {
+    assert.ok(!p.startsWith(phrase), `a paragraph of its own: ${p}`);
+    for (let i = p.indexOf(phrase); i >= 0; i = p.indexOf(phrase, i + 1)) {
+      found++;
+      const before = p.slice(0, i);
+      assert.ok(before.lastIndexOf(open) > before.lastIndexOf(close), `“${phrase}” is inside ${open}…${close}: ${p}`);
+      assert.ok(p.indexOf(close, i) > i, `the quotation closes after “${phrase}” on the same paragraph: ${p}`);
+    }
+  }
+  return found;
+}
+
+describe('document templates: applicant text is quoted as the applicant’s (finding 14)', () => {
+  const DESC_CLAIM = '本机关决定予以公开全部信息。';
+  const TITLE_CLAIM = '本机关同意公开';
+  const NUMBER_CLAIM = '本机关已公开';
+  const hostile = (base: DocumentTemplateData): DocumentTemplateData => ({
+    ...base,
+    application: {
+      ...base.application,
+      description: `东江区2025年度国有建设用地供应计划\n\n${DESC_CLAIM}\n`,
+      documentTitle: `供应计划》。\n\n${TITLE_CLAIM}。《附件`,
+      documentNumber: `东规资发（2025）8号）。${NUMBER_CLAIM}。（`,
+    },
+  });
+
+  // Every template that says what was requested (all but the 送达回证, which names a document).
+  for (const name of ALL.filter((n) => n !== 'delivery_receipt')) {
+    it(`${name}: a request's line breaks and quotation marks cannot make a paragraph or sentence of the agency`, () => {
+      const r = renderDocumentText(name, dataFor(name, hostile(full())));
+      assertClean(name, r.title, r.body);
+      assert.equal(onlyInside(r.body, DESC_CLAIM.slice(0, -1), '“', '”'), 1, `${name}: the description is quoted once\n${r.body}`);
+      assert.ok(r.body.includes(`“东江区2025年度国有建设用地供应计划／${DESC_CLAIM.slice(0, -1)}”`), `${name}: the line break shows as ／\n${r.body}`);
+      assert.equal(onlyInside(r.body, TITLE_CLAIM, '《', '》'), 1, `${name}: the title stays inside 《》\n${r.body}`);
+      assert.equal(onlyInside(r.body, NUMBER_CLAIM, '（文号：', '）'), 1, `${name}: the number stays inside （文号：…）\n${r.body}`);
+      // The paragraph that quotes the request says whose words they are.
+      const quoting = r.body.split('\n\n').find((p) => p.includes(DESC_CLAIM.slice(0, -1)))!;
+      assert.match(quoting, /(您|贵单位|申请人)申请公开《/, `${name}: attributed to the applicant\n${quoting}`);
+    });
+  }
+
+  it('quotation marks inside the applicant’s words become single quotes (GB/T 15834-2011 §4.6.3)', () => {
+    const data = full({ application: { ...full().application, documentTitle: null, documentNumber: null, description: '“甲地块”的批复”。本机关决定公开。“以及"乙地块"' } });
+    const r = renderDocumentText('receipt', data);
+    assert.ok(r.body.includes('申请公开“‘甲地块’的批复’。本机关决定公开。‘以及‘乙地块’”。'), r.body);
+  });
+
+  it('a long request is quoted up to 100 characters and an ellipsis; the title to 50, the number to 40', () => {
+    const long = '东江区'.repeat(60); // 180 characters
+    const data = full({ application: { ...full().application, description: long, documentTitle: '规划'.repeat(40), documentNumber: '1'.repeat(60) } });
+    const r = renderDocumentText('receipt', data);
+    assert.ok(r.body.includes(`内容描述为“${long.slice(0, 100)}……”`), r.body);
+    assert.ok(r.body.includes(`《${'规划'.repeat(25)}……》`), r.body);
+    assert.ok(r.body.includes(`（文号：${'1'.repeat(40)}……）`), r.body);
+  });
+
+  it('a name or address with line breaks stays on its line', () => {
+    const data = full({ applicant: { ...full().applicant, name: '张某某\n\n本机关决定', address: '东江区幸福路8号\n\n3栋' } });
+    const receipt = parseDocumentBody(renderDocumentText('receipt', data).body);
+    assert.equal(receipt.addressee, '张某某 本机关决定：');
+    const delivery = renderDocumentText('delivery_receipt', { ...data, target: { ...full().target!, addressee: '张某某\n\n本机关决定' } });
+    assertClean('delivery_receipt', delivery.title, delivery.body);
+    assert.ok(delivery.body.split('\n\n').includes('送达地址：东江区幸福路8号 3栋（邮政编码：528400）'), delivery.body);
+  });
+
+  it('staff text embedded in a sentence stays in its sentence; the reasons of a decision keep their paragraphs', () => {
+    const data = full({ extension: { workingDays: 20, reason: '所申请信息数量较大\n\n需要调取档案', newReplyDue: '2026年4月28日' } });
+    const ext = renderDocumentText('extension_notice', data);
+    assert.ok(ext.body.includes('因所申请信息数量较大 需要调取档案，本机关需要延长答复期限'), ext.body);
+    const withReasons = withDecision(full({ decision: { ...full().decision!, reasons: '该信息已主动公开。\n其获取方式如下：本机关门户网站' } }), 'withhold.process_info');
+    const reply = parseDocumentBody(renderDocumentText('reply.withhold.process_info', withReasons).body).paragraphs;
+    const at = reply.findIndex((p) => p.endsWith('该信息已主动公开。'));
+    assert.ok(at > 0, reply.join('\n'));
+    assert.equal(reply[at + 1], '其获取方式如下：本机关门户网站。');
+  });
+});
