@@ -73,7 +73,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('prints each chapter title on exactly the page its table-of-contents entry gives', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const file = writeTemp(rendered.pdf, 'book');
     const { toc } = rendered;
     assert.deepEqual(toc.map((e) => e.title), FIVE.chapters.map((c) => c.title));
@@ -93,7 +93,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('lists every chapter in order in the 目录 with dot leaders and its page number', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const layout = layoutBook(FIVE);
     const text = pages(rendered.pdf, true).slice(1, 1 + layout.tocPages).join('\n');
     assert.match(text, /目\s*录/);
@@ -116,7 +116,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('has a cover with title, subtitle, agency and date but no page number; numbered pages after it', function () {
-    requireTools(this, 'pdftotext', 'pdfinfo');
+    requireTools('pdftotext', 'pdfinfo');
     const all = pages(rendered.pdf);
     const cover = all[0]!;
     assert.doesNotMatch(cover, PAGE_NUMBER);
@@ -131,7 +131,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('keeps the numbers right when the contents take several pages', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const many = book(Array.from({ length: 45 }, (_, i) => chapter(`案例${chineseNumber(i + 1)}　某某诉某区人民政府政府信息公开案（第${i + 1}件）`, 1 + (i % 4) * 3)));
     const layout = layoutBook(many);
     assert.ok(layout.tocPages >= 2, `contents over ${layout.tocPages} pages`);
@@ -154,7 +154,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('renders the same bytes for the same book and embeds font subsets', async function () {
-    requireTools(this, 'pdffonts');
+    requireTools('pdffonts');
     const again = await renderBookPdf(FIVE);
     assert.ok(again.pdf.equals(rendered.pdf));
     const fonts = run('pdffonts', [writeTemp(rendered.pdf, 'fonts')]).stdout.split('\n').slice(2).filter((l) => l.trim());

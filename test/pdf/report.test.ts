@@ -103,7 +103,7 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('pdftotext finds the header on every page of the table and every row whole, on one line of one page', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const layout = layoutReport(report);
     const text = pages(pdf, true);
     assert.equal(text.length, layout.pages.length);
@@ -120,7 +120,7 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('wraps long text inside its cell and keeps a tall row whole', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const long = '证明已依法作出答复及其理由、依据和救济途径，并已依法送达申请人，申请人对答复内容无异议。';
     const mixed = evidenceRows(40).map((r, k) => (k % 4 === 3 ? [...r.slice(0, 5), long.repeat(1 + (k % 3))] : r));
     const doc = evidenceList(mixed);
@@ -148,7 +148,7 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('splits only a row taller than a page, between its lines, under repeated headers', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const long = '本机关对申请人提出的政府信息公开申请进行了全面检索，相关信息由多个内设机构分别制作和保存。'.repeat(40);
     const doc: ReportDocument = {
       title: '证据清单',
@@ -192,7 +192,7 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('numbers every page — N — and embeds the CJK fonts as subsets', function () {
-    requireTools(this, 'pdftotext', 'pdffonts', 'pdfinfo');
+    requireTools('pdftotext', 'pdffonts', 'pdfinfo');
     const text = pages(pdf, true);
     text.forEach((t, i) => assert.match(t, new RegExp(`—\\s*${i + 1}\\s*—`), `page ${i + 1} numbered`));
     const fonts = run('pdffonts', [writeTemp(pdf, 'fonts')]).stdout.split('\n').slice(2).filter((l) => l.trim());
@@ -207,7 +207,7 @@ describe('reports (证据清单, 通报)', function () {
   });
 
   it('renders a briefing of paragraphs and count tables, the same bytes every time', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const briefing: ReportDocument = {
       title: '政府信息公开行政复议和行政诉讼案件情况通报',
       subtitle: '北京市东城区 · 2026年第一季度',
