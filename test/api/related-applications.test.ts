@@ -159,6 +159,7 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
 
   it('shows a JSJT caseworker the count of GHZY applications but not their details', async () => {
     const h = await related(ids.J1!, 'cw2');
+    assert.ok(h.applications.length > 0, 'J2 is listed beside J1');
     assert.ok(h.applications.every((a: { agency: { code: string } }) => a.agency.code === 'JSJT'), JSON.stringify(h.applications));
     assert.equal(h.elsewhere.total, 4);
     assert.deepEqual(h.elsewhere.items.map((e: { agency: { code: string }; receivedDate: string }) => [e.agency.code, e.receivedDate]),

@@ -100,6 +100,7 @@ describe('案例汇编 (compendium)', function () {
     // Squashed, a wrapped entry reads on: label, title, leaders, number.
     const flat = squash(text);
     let from = 0;
+    assert.equal(rendered.toc.length, FIVE.chapters.length, 'one entry per chapter');
     for (const [i, entry] of rendered.toc.entries()) {
       const { label, text: title } = chapterLabel(FIVE.chapters[i]!.title, i);
       const line = new RegExp(`${escapeRegExp(label + title)}\\.{2,}(\\d+)`);
@@ -118,6 +119,7 @@ describe('案例汇编 (compendium)', function () {
   it('has a cover with title, subtitle, agency and date but no page number; numbered pages after it', function () {
     requireTools('pdftotext', 'pdfinfo');
     const all = pages(rendered.pdf);
+    assert.ok(all.length > 1, 'a cover and numbered pages');
     const cover = all[0]!;
     assert.doesNotMatch(cover, PAGE_NUMBER);
     assert.ok(squash(cover).includes(squash(FIVE.title)));
@@ -136,6 +138,7 @@ describe('案例汇编 (compendium)', function () {
     const layout = layoutBook(many);
     assert.ok(layout.tocPages >= 2, `contents over ${layout.tocPages} pages`);
     const { pdf, toc } = await renderBookPdf(many);
+    assert.equal(toc.length, 45);
     assert.equal(toc[0]!.page, layout.tocPages + 1);
     const all = pages(pdf);
     for (const entry of toc) {
@@ -158,6 +161,7 @@ describe('案例汇编 (compendium)', function () {
     const again = await renderBookPdf(FIVE);
     assert.ok(again.pdf.equals(rendered.pdf));
     const fonts = run('pdffonts', [writeTemp(rendered.pdf, 'fonts')]).stdout.split('\n').slice(2).filter((l) => l.trim());
+    assert.ok(fonts.length >= 2, 'body and bold fonts are listed');
     for (const line of fonts) assert.match(line, /^[A-Z]{6}\+NotoSerifSC-(Regular|Bold)\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/, line);
   });
 

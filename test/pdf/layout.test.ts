@@ -69,7 +69,7 @@ describe('GB/T 9704-2012 page layout', function () {
     assert.ok(layout.pages.length >= 2 && layout.pages.length <= 3, `${layout.pages.length} pages`);
     for (const page of layout.pages) {
       const tops = page.lines.map((l) => l.top);
-      assert.ok(tops.every((t) => t >= BLOCK_TOP - 0.01 && t < BLOCK_TOP + 22 * PITCH), 'inside the text block');
+      assert.ok(tops.length > 0 && tops.every((t) => t >= BLOCK_TOP - 0.01 && t < BLOCK_TOP + 22 * PITCH), 'inside the text block');
       assert.ok(new Set(tops.map((t) => t.toFixed(2))).size <= LINES_PER_PAGE);
       const pn = page.pageNumber;
       if (page.index % 2 === 0) assert.ok(close(pn.x + pn.width, BLOCK_RIGHT - CELL), 'odd page: right, one character in');

@@ -153,7 +153,7 @@ describe('application machine', () => {
       for (const [type, roles] of Object.entries(EVENT_ROLES)) {
         if (type === 'REOPEN') assert.deepEqual(roles, ['legal']);
         else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
-        else assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
+        else assert.ok(roles.length > 0 && roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'), `${type}: ${roles.join(', ')}`);
       }
     });
 
