@@ -5,7 +5,7 @@
 // Pure: no I/O; the rules do not use XState.
 
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
-import { isIsoDate } from './dates.js';
+import { dateWindowProblem, isIsoDate } from './dates.js';
 import { SYSTEM_ROLE } from './roles.js';
 import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
@@ -388,6 +388,14 @@ export const RULES = {
     test: on('SET_LATER_DATE', (_ctx, ev) => isIsoDate(ev.laterReplyDate) && ev.laterReplyDate > ev.facts.replyDue),
     message: (_ctx, ev) => `延迟答复的期限须晚于现行答复期限（${chineseDate(ev.facts.replyDue)}）`,
   },
+  laterDateWithinHorizon: {
+    status: 422,
+    payloadFree: false,
+    // A plan, not a fact: at most two years after the day it is fixed (dates.ts, PLAN_HORIZON_YEARS).
+    test: on('SET_LATER_DATE', (_ctx, ev) => !isIsoDate(ev.laterReplyDate) || dateWindowProblem(ev.laterReplyDate, ev.date, { kind: 'plan' }) === null),
+    message: (_ctx, ev) =>
+      (ev.type === 'SET_LATER_DATE' && isIsoDate(ev.laterReplyDate) && dateWindowProblem(ev.laterReplyDate, ev.date, { kind: 'plan', label: '延迟答复的期限' })) || '延迟答复的期限超出可以确定的范围',
+  },
   laterDateReasoned: {
     status: 422,
     payloadFree: false,
@@ -470,6 +478,13 @@ export const RULES = {
         ? `重新答复期限（${chineseDate(ev.newReplyDueDate)}）不能早于重新办理日期（${chineseDate(ev.date)}）`
         : '须填写有效的重新答复期限（格式 YYYY-MM-DD）',
   },
+  reopenDueWithinHorizon: {
+    status: 422,
+    payloadFree: false,
+    test: on('REOPEN', (_ctx, ev) => !isIsoDate(ev.newReplyDueDate) || dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan' }) === null),
+    message: (_ctx, ev) =>
+      (ev.type === 'REOPEN' && isIsoDate(ev.newReplyDueDate) && dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan', label: '重新答复期限' })) || '重新答复期限超出可以确定的范围',
+  },
   reopenReasonGiven: {
     status: 422,
     payloadFree: false,
@@ -504,10 +519,10 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
   WITHDRAW: ['actorMayAct'],
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
-  REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenReasonGiven'],
+  REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenDueWithinHorizon', 'reopenReasonGiven'],
   TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
   REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid'],
-  SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateReasoned'],
+  SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateWithinHorizon', 'laterDateReasoned'],
 };
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be

@@ -171,7 +171,7 @@ export function dateWindowProblem(date: string, today: string, opts: { kind?: Da
   const label = opts.label ?? '日期';
   if (compareDates(date, REGULATION_IN_FORCE) < 0) return `${label}不能早于2008年5月1日（《政府信息公开条例》施行之日）`;
   if ((opts.kind ?? 'fact') === 'fact') {
-    return compareDates(date, today) > 0 ? `${label}不能晚于今天（${formatChineseDate(today)}）` : null;
+    return compareDates(date, today) > 0 ? `${label}不能晚于今天` : null;
   }
   const latest = latestPlanDate(today);
   return compareDates(date, latest) > 0 ? `${label}不能晚于${formatChineseDate(latest)}（${PLAN_HORIZON_YEARS}年之内）` : null;

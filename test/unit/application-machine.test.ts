@@ -703,6 +703,13 @@ describe('application machine', () => {
       assert.equal(contextOf(sameDay).reopenings[0]?.newReplyDueDate, '2024-11-05');
     });
 
+    it('the new reply date is a plan: at most two years after the reopening (finding 4)', () => {
+      accept(delivered(), reopenEvent({ newReplyDueDate: '2026-11-05' }));
+      const far = refuse(delivered(), reopenEvent({ newReplyDueDate: '2026-11-06' }), 422);
+      assert.equal(far.message, '重新答复期限不能晚于2026年11月5日（2年之内）');
+      refuse(delivered(), reopenEvent({ newReplyDueDate: '9999-12-31' }), 422);
+    });
+
     it('the reopening names its appeal and its reason, and cannot precede the closing', () => {
       for (const appealId of [0, -1, 1.5, '7', null, undefined]) refuse(delivered(), reopenEvent({ appealId }), 422);
       for (const reason of ['', '   ', null, undefined, 7]) refuse(delivered(), reopenEvent({ reason }), 422);
@@ -863,6 +870,13 @@ describe('application machine', () => {
       assert.equal(contextOf(s).excessive?.laterReplyDate, '2024-11-29');
       assert.equal(stateOf(s), 'processing');
       refuse(s, later('2024-12-31'), 409);
+    });
+
+    it('the later reply date is a plan: at most two years after it is fixed (finding 4)', () => {
+      accept(asked(), later('2026-09-12'));
+      const far = refuse(asked(), later('2026-09-13'), 422);
+      assert.equal(far.message, '延迟答复的期限不能晚于2026年9月12日（2年之内）');
+      refuse(asked(), later('9999-12-30'), 422);
     });
 
     it('or the reply says not processed (（五）4), as any drafted reply', () => {
