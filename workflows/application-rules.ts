@@ -10,6 +10,7 @@ import { SYSTEM_ROLE } from './roles.js';
 import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
 import {
+  absent,
   actorMayActRule,
   checkRuleTables,
   chineseDate,
@@ -246,6 +247,17 @@ export const RULES = {
     payloadFree: false,
     test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => typeof ev.amount === 'number' && Number.isFinite(ev.amount) && ev.amount > 0),
     message: () => '收费金额须大于零',
+  },
+  feeReceiptDateValid: {
+    status: 422,
+    payloadFree: false,
+    // The clock counts the payment period from the applicant's receipt when one comes with the notice
+    // (clock.ts): a real date, not before the notice, within the two-year horizon (finding 4).
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => {
+      const receipt: unknown = ev.applicantReceivedDate;
+      return absent(receipt) || (isIsoDate(receipt) && receipt >= ev.date && dateWindowProblem(receipt, ev.date, { kind: 'plan' }) === null);
+    }),
+    message: (_ctx, ev) => `申请人收到收费通知之日须为有效日期，不早于通知日期（${chineseDate(ev.date)}），且在2年之内`,
   },
   feePending: {
     status: 409,
@@ -508,7 +520,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   REQUEST_EXTENSION: ['noExtensionYet', 'actorMayAct', 'extensionBeforeReplyDue', 'extensionDaysValid', 'extensionReasonGiven'],
   APPROVE_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest'],
   REJECT_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest', 'rejectionReasonGiven'],
-  ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive'],
+  ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive', 'feeReceiptDateValid'],
   RECORD_PAYMENT: ['feePending', 'actorMayAct', 'notBeforeFeeNotice'],
   FEE_LAPSED: ['feePending', 'actorMayAct', 'feeOverdue'],
   DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'thirdPartyConsulted', 'partialSeparated', 'withholdingReasoned'],

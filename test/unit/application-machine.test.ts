@@ -357,6 +357,11 @@ describe('application machine', () => {
 
     it('a fee must be a positive amount on a known basis', () => {
       refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 0, ...by(CASEWORKER) }, 422);
+      // The applicant's receipt, if it comes with the notice, is not before it nor beyond the horizon (finding 4).
+      for (const applicantReceivedDate of ['2024-09-04', '2026-09-06', '0001-01-01', '9999-12-31', '2024-9-6']) {
+        refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, applicantReceivedDate, ...by(CASEWORKER) }, 422);
+      }
+      accept(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, applicantReceivedDate: '2024-09-09', ...by(CASEWORKER) });
       refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'both' as never, amount: 100, ...by(CASEWORKER) }, 422);
     });
 
