@@ -264,8 +264,10 @@ export function computeAppealDeadlines(input: AppealClockInput, calendar: WorkCa
 
   const answerOpen = !answerSubmitted && !closed;
   const answerOverdue = answerOpen && compareDates(today, answerDue) > 0;
+  // At most N working days in (today, answerDue], i.e. due before the (N+1)-th working day after
+  // today: decided without counting the days between, however far off answerDue is.
   const answerDueSoon =
-    answerOpen && !answerOverdue && calendar.workingDaysBetween(today, answerDue) <= ANSWER_DUE_SOON_WORKING_DAYS;
+    answerOpen && !answerOverdue && compareDates(answerDue, calendar.addWorkingDays(today, ANSWER_DUE_SOON_WORKING_DAYS + 1)) < 0;
 
   return {
     answerDue,

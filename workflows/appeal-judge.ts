@@ -3,7 +3,6 @@
 // and hand back the new snapshot. Also the events an actor may send now. Same mechanics as
 // application-judge.ts (createJudge in machine-kit.ts); this file binds them to the appeal machine.
 
-import type { Role } from './roles.js';
 import {
   APPEAL_EVENT_LABELS,
   APPEAL_STATES,
@@ -16,6 +15,7 @@ import {
   type AppealFacts,
   type AppealSetup,
   type AppealState,
+  type AppealActor,
 } from './appeal-types.js';
 import { APPEAL_EVENT_RULES, APPEAL_RULES } from './appeal-rules.js';
 import { APPEAL_MACHINE_VERSION, appealMachine } from './appeal-statechart.js';
@@ -80,7 +80,7 @@ export function appealContextOf(persisted: PersistedAppealSnapshot): AppealConte
  */
 export function allowedAppealEvents(
   persisted: PersistedAppealSnapshot,
-  actor: { id: number; role: Role },
+  actor: AppealActor,
   facts: AppealFacts,
   date: string,
 ): AppealEventType[] {

@@ -4,7 +4,7 @@
 // read these tables, so `can()` and `judgeAppealEvent()` cannot disagree. Pure: no I/O; the rules
 // do not use XState. Same conventions as application-rules.ts (shared helpers: machine-kit.ts).
 
-import { isIsoDate } from './dates.js';
+import { dateWindowProblem, isIsoDate } from './dates.js';
 import {
   APPEAL_EVENT_LABELS,
   APPEAL_EVENT_ROLES,
@@ -181,6 +181,15 @@ export const APPEAL_RULES = {
     message: (_ctx, ev) => `重新答复期限须为有效日期，且不早于决定日期（${chineseDate(ev.date)}）`,
   },
 
+  newReplyDueWithinHorizon: {
+    status: 422,
+    payloadFree: false,
+    // A plan, not a fact: at most two years after the decision (dates.ts, PLAN_HORIZON_YEARS).
+    test: on('RECORD_DECISION', (_ctx, ev) => !isIsoDate(ev.newReplyDueDate) || dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan' }) === null),
+    message: (_ctx, ev) =>
+      (ev.type === 'RECORD_DECISION' && isIsoDate(ev.newReplyDueDate) && dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan', label: '重新答复期限' })) || '重新答复期限超出可以确定的范围',
+  },
+
   withdrawalNoteValid: {
     status: 422,
     payloadFree: false,
@@ -219,6 +228,7 @@ export const APPEAL_EVENT_RULES: Record<AppealEventType, readonly Exclude<Appeal
     'decisionFormValid',
     'newReplyDueAllowed',
     'newReplyDueValid',
+    'newReplyDueWithinHorizon',
   ],
   WITHDRAWN: ['actorMayAct', 'notBeforeReceipt', 'withdrawalNoteValid'],
   CLOSE: ['actorMayAct', 'notBeforeReceipt', 'notBeforeDecision'],

@@ -4,7 +4,6 @@
 // The mechanics are shared with the appeal judge (createJudge in machine-kit.ts); this file binds
 // them to the application machine and keeps the names the server calls.
 
-import type { Role } from './roles.js';
 import { migrateToCurrent } from './application-migrations.js';
 import {
   APPLICATION_STATES,
@@ -17,6 +16,7 @@ import {
   type ApplicationEventType,
   type ApplicationState,
   type Facts,
+  type Actor,
 } from './application-types.js';
 import { EVENT_RULES, RULES } from './application-rules.js';
 import { APPLICATION_MACHINE_VERSION, applicationMachine } from './application-statechart.js';
@@ -62,7 +62,7 @@ export function contextOf(persisted: PersistedApplicationSnapshot): ApplicationC
  */
 export function allowedEvents(
   persisted: PersistedApplicationSnapshot,
-  actor: { id: number; role: Role },
+  actor: Actor,
   facts: Facts,
   date: string,
 ): ApplicationEventType[] {

@@ -5,11 +5,12 @@
 // Pure: no I/O; the rules do not use XState.
 
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
-import { isIsoDate } from './dates.js';
+import { dateWindowProblem, isIsoDate } from './dates.js';
 import { SYSTEM_ROLE } from './roles.js';
 import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
 import {
+  absent,
   actorMayActRule,
   checkRuleTables,
   chineseDate,
@@ -247,6 +248,17 @@ export const RULES = {
     test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => typeof ev.amount === 'number' && Number.isFinite(ev.amount) && ev.amount > 0),
     message: () => '收费金额须大于零',
   },
+  feeReceiptDateValid: {
+    status: 422,
+    payloadFree: false,
+    // The clock counts the payment period from the applicant's receipt when one comes with the notice
+    // (clock.ts): a real date, not before the notice, within the two-year horizon (finding 4).
+    test: on('ISSUE_FEE_NOTICE', (_ctx, ev) => {
+      const receipt: unknown = ev.applicantReceivedDate;
+      return absent(receipt) || (isIsoDate(receipt) && receipt >= ev.date && dateWindowProblem(receipt, ev.date, { kind: 'plan' }) === null);
+    }),
+    message: (_ctx, ev) => `申请人收到收费通知之日须为有效日期，不早于通知日期（${chineseDate(ev.date)}），且在2年之内`,
+  },
   feePending: {
     status: 409,
     payloadFree: true,
@@ -388,6 +400,14 @@ export const RULES = {
     test: on('SET_LATER_DATE', (_ctx, ev) => isIsoDate(ev.laterReplyDate) && ev.laterReplyDate > ev.facts.replyDue),
     message: (_ctx, ev) => `延迟答复的期限须晚于现行答复期限（${chineseDate(ev.facts.replyDue)}）`,
   },
+  laterDateWithinHorizon: {
+    status: 422,
+    payloadFree: false,
+    // A plan, not a fact: at most two years after the day it is fixed (dates.ts, PLAN_HORIZON_YEARS).
+    test: on('SET_LATER_DATE', (_ctx, ev) => !isIsoDate(ev.laterReplyDate) || dateWindowProblem(ev.laterReplyDate, ev.date, { kind: 'plan' }) === null),
+    message: (_ctx, ev) =>
+      (ev.type === 'SET_LATER_DATE' && isIsoDate(ev.laterReplyDate) && dateWindowProblem(ev.laterReplyDate, ev.date, { kind: 'plan', label: '延迟答复的期限' })) || '延迟答复的期限超出可以确定的范围',
+  },
   laterDateReasoned: {
     status: 422,
     payloadFree: false,
@@ -470,6 +490,13 @@ export const RULES = {
         ? `重新答复期限（${chineseDate(ev.newReplyDueDate)}）不能早于重新办理日期（${chineseDate(ev.date)}）`
         : '须填写有效的重新答复期限（格式 YYYY-MM-DD）',
   },
+  reopenDueWithinHorizon: {
+    status: 422,
+    payloadFree: false,
+    test: on('REOPEN', (_ctx, ev) => !isIsoDate(ev.newReplyDueDate) || dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan' }) === null),
+    message: (_ctx, ev) =>
+      (ev.type === 'REOPEN' && isIsoDate(ev.newReplyDueDate) && dateWindowProblem(ev.newReplyDueDate, ev.date, { kind: 'plan', label: '重新答复期限' })) || '重新答复期限超出可以确定的范围',
+  },
   reopenReasonGiven: {
     status: 422,
     payloadFree: false,
@@ -493,7 +520,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   REQUEST_EXTENSION: ['noExtensionYet', 'actorMayAct', 'extensionBeforeReplyDue', 'extensionDaysValid', 'extensionReasonGiven'],
   APPROVE_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest'],
   REJECT_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest', 'rejectionReasonGiven'],
-  ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive'],
+  ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive', 'feeReceiptDateValid'],
   RECORD_PAYMENT: ['feePending', 'actorMayAct', 'notBeforeFeeNotice'],
   FEE_LAPSED: ['feePending', 'actorMayAct', 'feeOverdue'],
   DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'thirdPartyConsulted', 'partialSeparated', 'withholdingReasoned'],
@@ -504,10 +531,10 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
   WITHDRAW: ['actorMayAct'],
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
-  REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenReasonGiven'],
+  REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenDueWithinHorizon', 'reopenReasonGiven'],
   TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
   REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid'],
-  SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateReasoned'],
+  SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateWithinHorizon', 'laterDateReasoned'],
 };
 
 // Checked once at load, so a careless edit of the tables fails every test at once: the lists must be

@@ -200,7 +200,7 @@ export type ApplicationEvent = Envelope &
     | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
     | { type: 'APPROVE_EXTENSION' }
     | { type: 'REJECT_EXTENSION'; reason: string }
-    | { type: 'ISSUE_FEE_NOTICE'; basis: FeeBasis; pages?: number | null; amount: number }
+    | { type: 'ISSUE_FEE_NOTICE'; basis: FeeBasis; pages?: number | null; amount: number; /** read by the clock (§2.8) */ applicantReceivedDate?: string | null }
     | { type: 'RECORD_PAYMENT' }
     | { type: 'FEE_LAPSED' }
     | { type: 'DRAFT_REPLY'; decision: DecisionCode; reasons?: string | null; disclosed?: string | null; withheld?: string | null; referTo?: string | null }

@@ -11,7 +11,7 @@
 // on which a period starts is not counted; "N working days from D" is the N-th working day after D.
 
 import { createRequire } from 'node:module';
-import { addDays, compareDates, dayOfWeek, isIsoDate, yearOf } from './dates.js';
+import { addDays, compareDates, dayOfWeek, daysBetween, isIsoDate, OutOfRangeError, yearOf } from './dates.js';
 
 // The JSON is loaded with require() rather than `import … with { type: 'json' }`: Node 20 (our
 // minimum, see package.json engines) still prints an ExperimentalWarning for JSON modules, and
@@ -59,6 +59,19 @@ function assertDate(date: string, what: string): void {
 
 function assertInteger(n: number, what: string): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${what}: expected an integer, got ${n}`);
+}
+
+/**
+ * The longest span any count of the calendar walks, in calendar days: 50 years. Every date a person
+ * enters lies between 2008-05-01 and two years ahead (dates.ts), so real spans are far shorter; the
+ * cap is what keeps a corrupt row (received in year 1) or an absurd period (10^9 working days) from
+ * walking a million days on every view. Beyond it a count throws OutOfRangeError.
+ */
+export const MAX_SPAN_DAYS = 50 * 365 + 12;
+
+function assertSpan(from: string, to: string, what: string): void {
+  const span = Math.abs(daysBetween(from, to));
+  if (span > MAX_SPAN_DAYS) throw new OutOfRangeError(`${what}: ${from}–${to} spans ${span} days, more than ${MAX_SPAN_DAYS}`);
 }
 
 export class WorkCalendar {
@@ -113,10 +126,13 @@ export class WorkCalendar {
   addWorkingDays(date: string, n: number): string {
     assertDate(date, 'addWorkingDays');
     assertInteger(n, 'addWorkingDays');
+    if (Math.abs(n) > MAX_SPAN_DAYS) throw new OutOfRangeError(`addWorkingDays: ${n} working days is more than ${MAX_SPAN_DAYS} days`);
     const step = n < 0 ? -1 : 1;
     let remaining = Math.abs(n);
     let d = date;
-    while (remaining > 0) {
+    for (let walked = 0; remaining > 0; walked++) {
+      // Only a run of admin holidays decades long could get here: the span is capped all the same.
+      if (walked >= MAX_SPAN_DAYS) throw new OutOfRangeError(`addWorkingDays: no ${n} working days within ${MAX_SPAN_DAYS} days of ${date}`);
       d = addDays(d, step);
       if (this.isWorkingDay(d)) remaining--;
     }
@@ -127,11 +143,26 @@ export class WorkCalendar {
   workingDaysBetween(from: string, to: string): number {
     assertDate(from, 'workingDaysBetween');
     assertDate(to, 'workingDaysBetween');
+    if (compareDates(to, from) <= 0) return 0;
+    assertSpan(from, to, 'workingDaysBetween');
     let count = 0;
     for (let d = addDays(from, 1); compareDates(d, to) <= 0; d = addDays(d, 1)) {
       if (this.isWorkingDay(d)) count++;
     }
     return count;
+  }
+
+  /** The working days in the half-open interval (from, to], in order; none when to <= from. */
+  workingDaysIn(from: string, to: string): string[] {
+    assertDate(from, 'workingDaysIn');
+    assertDate(to, 'workingDaysIn');
+    if (compareDates(to, from) <= 0) return [];
+    assertSpan(from, to, 'workingDaysIn');
+    const days: string[] = [];
+    for (let d = addDays(from, 1); compareDates(d, to) <= 0; d = addDays(d, 1)) {
+      if (this.isWorkingDay(d)) days.push(d);
+    }
+    return days;
   }
 
   /**
@@ -147,8 +178,12 @@ export class WorkCalendar {
   nextWorkingDayOnOrAfter(date: string): string {
     assertDate(date, 'nextWorkingDayOnOrAfter');
     let d = date;
-    // Terminates: outside the finite set of overrides/official days every weekday is working.
-    while (!this.isWorkingDay(d)) d = addDays(d, 1);
+    // Terminates: outside the finite set of overrides/official days every weekday is working; the
+    // cap bounds it even so.
+    for (let walked = 0; !this.isWorkingDay(d); walked++) {
+      if (walked >= MAX_SPAN_DAYS) throw new OutOfRangeError(`nextWorkingDayOnOrAfter: no working day within ${MAX_SPAN_DAYS} days of ${date}`);
+      d = addDays(d, 1);
+    }
     return d;
   }
 
@@ -156,6 +191,7 @@ export class WorkCalendar {
   provisionalYears(from: string, to: string): number[] {
     assertDate(from, 'provisionalYears');
     assertDate(to, 'provisionalYears');
+    // One step per year (at most 10,000 between years 0 and 9999): bounded without a cap.
     const a = yearOf(from);
     const b = yearOf(to);
     const years: number[] = [];

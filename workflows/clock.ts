@@ -9,8 +9,8 @@
 // Pure: "today" is a parameter and nothing is read from the environment, so the same history
 // always yields the same deadlines and the whole computation can be tested exhaustively.
 
-import type { WorkCalendar } from './calendar.js';
-import { compareDates, formatChineseDate, isIsoDate } from './dates.js';
+import { MAX_SPAN_DAYS, type WorkCalendar } from './calendar.js';
+import { compareDates, formatChineseDate, isIsoDate, OutOfRangeError } from './dates.js';
 
 export interface ClockEvent { seq: number; type: string; date: string; payload: Record<string, unknown> }
 
@@ -27,8 +27,8 @@ export interface ConsultationDeadline {
 export interface Deadlines {
   /** Last working day on which the reply may be issued. Kept (not nulled) once the case is closed. */
   replyDue: string | null;
-  /** Art. 30: the one-time correction notice is due within 7 working days of receipt. */
-  correctionNoticeDue: string;
+  /** Art. 30: the one-time correction notice is due within 7 working days of receipt. Null when unknown. */
+  correctionNoticeDue: string | null;
   /** End of the correction period the notice gave the applicant (notice date + periodWorkingDays). */
   correctionDue: string | null;
   /** 国办函〔2020〕109号: fee notice date (or the applicant's recorded receipt of it) + 20 working days. */
@@ -43,6 +43,12 @@ export interface Deadlines {
   workingDaysLeft: number | null;
   overdue: boolean;
   dueSoon: boolean;
+  /**
+   * Why no deadline could be computed (Chinese), or null. Dates in the history that the working
+   * calendar cannot count between (a row received in year 1, a reply date in year 9999) leave
+   * every deadline null, so the case still renders — and says so — instead of the count running.
+   */
+  unknownReason: string | null;
 }
 
 // Art. 33: reply within 20 working days of receipt.
@@ -124,9 +130,12 @@ function runClock(anchor: Anchor, allPeriods: readonly StopPeriod[], approved: r
   const target = anchor.days + extensions.reduce((sum, x) => sum + x.workingDays, 0);
   const stopped = new Set<string>();
   for (const period of periods) for (const d of period.days) stopped.add(d);
+  // A target of more working days than the calendar ever spans comes only from corrupt data.
+  if (target > MAX_SPAN_DAYS) throw new OutOfRangeError(`runClock: ${target} working days`);
   const nthRunningDay = (n: number): string => {
     let d = anchor.base;
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0, walked = 0; counted < n; walked++) {
+      if (walked > MAX_SPAN_DAYS) throw new OutOfRangeError(`runClock: no ${n} running days within ${MAX_SPAN_DAYS} working days of ${anchor.base}`);
       d = calendar.addWorkingDays(d, 1);
       if (!stopped.has(d)) counted++;
     }
@@ -153,9 +162,39 @@ interface FeeState {
 
 export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Deadlines {
   const { receivedDate, today } = input;
-  const closed = input.closed === true;
   if (!isIsoDate(receivedDate)) throw new RangeError(`computeDeadlines: invalid receivedDate ${JSON.stringify(receivedDate)}`);
   if (!isIsoDate(today)) throw new RangeError(`computeDeadlines: invalid today ${JSON.stringify(today)}`);
+  try {
+    return computeFromHistory(input, calendar);
+  } catch (e) {
+    // Every count of the calendar is capped (MAX_SPAN_DAYS): dates that need more than that are
+    // data no one can answer by, and the case must still render.
+    if (e instanceof OutOfRangeError) return unknownDeadlines(receivedDate);
+    throw e;
+  }
+}
+
+function unknownDeadlines(receivedDate: string): Deadlines {
+  const reason = `期限无法计算：收到申请之日（${fmt(receivedDate)}）或办理记录中的日期超出工作日历可以计算的范围（${Math.floor(MAX_SPAN_DAYS / 365)}年），请核对日期。`;
+  return {
+    replyDue: null,
+    correctionNoticeDue: null,
+    correctionDue: null,
+    feePaymentDue: null,
+    consultations: [],
+    provisional: false,
+    provisionalYears: [],
+    explanation: [reason],
+    workingDaysLeft: null,
+    overdue: false,
+    dueSoon: false,
+    unknownReason: reason,
+  };
+}
+
+function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadlines {
+  const { receivedDate, today } = input;
+  const closed = input.closed === true;
 
   // Events are applied in recording order; an event with an unusable date cannot move a
   // statutory period, so it is skipped rather than allowed to break the whole case view.
@@ -312,7 +351,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       seq: c.seq,
       start: c.sentDate,
       end,
-      days: workingDaysIn(calendar, c.sentDate, end),
+      days: calendar.workingDaysIn(c.sentDate, end),
       head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），征求意见期限至${fmt(opinionDue)}；${status}`,
     });
   }
@@ -340,7 +379,7 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
       seq: f.seq,
       start: f.date,
       end,
-      days: workingDaysIn(calendar, f.date, end),
+      days: calendar.workingDaysIn(f.date, end),
       head: `${fmt(f.date)}发出收费通知，缴费期限至${fmt(f.due)}；${status}`,
     });
   }
@@ -534,17 +573,6 @@ export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Dea
     workingDaysLeft,
     overdue,
     dueSoon,
+    unknownReason: null,
   };
-}
-
-/** Working days in (start, end], in order. */
-function workingDaysIn(calendar: WorkCalendar, start: string, end: string): string[] {
-  const days: string[] = [];
-  let d = start;
-  while (true) {
-    d = calendar.addWorkingDays(d, 1);
-    if (compareDates(d, end) > 0) break;
-    days.push(d);
-  }
-  return days;
 }

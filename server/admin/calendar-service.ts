@@ -4,7 +4,7 @@ import { DomainError } from '../errors.js';
 import { listOverrides, setOverride, unsetOverride } from '../calendar-store.js';
 import { rebuildOpenDeadlines } from '../cases/application-service.js';
 import { WorkCalendar, type DayInfo } from '../../workflows/calendar.js';
-import { isIsoDate } from '../../workflows/dates.js';
+import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 
 export interface CalendarYear {
   year: number;
@@ -46,6 +46,12 @@ export async function setCalendarDay(
 ): Promise<number> {
   const fields: Record<string, string> = {};
   if (!isIsoDate(input.date)) fields.date = '请填写日期（YYYY-MM-DD）';
+  else {
+    // A plan more than a fact: next year's days are entered when the State Council's notice comes
+    // (November), so an override may lie ahead — within two years, and not before 2008-05-01 (finding 4).
+    const outside = dateWindowProblem(input.date, ctx.clock.today(), { kind: 'plan', label: '日期' });
+    if (outside) fields.date = outside;
+  }
   if (input.kind !== 'workday' && input.kind !== 'holiday') fields.kind = '请选择“工作日”或“休息日”';
   const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim().slice(0, 200) : null;
   if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
@@ -53,6 +59,7 @@ export async function setCalendarDay(
   return rebuildOpenDeadlines(ctx);
 }
 
+/** Any stored override can be removed, even one outside today's window (entered before it existed). */
 export async function unsetCalendarDay(ctx: AppContext, actor: Pick<Actor, 'id' | 'username'> | null, date: unknown): Promise<number> {
   if (!isIsoDate(date)) throw new DomainError('invalid', 'invalid', '日期格式应为 YYYY-MM-DD', { date: '日期无效' });
   const removed = await ctx.db.transaction((trx) => unsetOverride(trx, date, actor));

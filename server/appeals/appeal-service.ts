@@ -6,7 +6,7 @@ import {
 } from '../../workflows/appeal.machine.js';
 import { computeAppealDeadlines, type AppealDeadlines } from '../../workflows/appeal-clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
-import { isIsoDate } from '../../workflows/dates.js';
+import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
@@ -151,7 +151,9 @@ export async function createAppeal(ctx: AppContext, user: User, applicationId: n
       fields[name] = `${label}格式应为 YYYY-MM-DD`;
       return null;
     }
-    if (v > today) fields[name] = `${label}不能晚于今天`;
+    // Not before the Regulation took effect, not after today (finding 4).
+    const outside = dateWindowProblem(v, today, { label });
+    if (outside) fields[name] = outside;
     return v;
   };
   const receivedDate = dateField('receivedDate', '收到副本之日', true);
@@ -204,7 +206,8 @@ export async function applyAppealEvent(
   const today = ctx.clock.today();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
   if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  if (outside) throw invalid({ date: outside });
   const calendar = await loadCalendar(ctx.db);
   const now = new Date().toISOString();
   try {

@@ -8,7 +8,7 @@ import {
 } from '../../workflows/application.machine.js';
 import { computeDeadlines, type ClockEvent, type Deadlines } from '../../workflows/clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
-import { isIsoDate, yearOf } from '../../workflows/dates.js';
+import { dateWindowProblem, isIsoDate, yearOf } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
@@ -140,6 +140,9 @@ export async function registerApplication(
   ip: string | null,
 ): Promise<ApplicationView> {
   checkUploads(files);
+  // validateIntake says so field by field; this holds for any caller (finding 4).
+  const outside = dateWindowProblem(intake.receivedDate, ctx.clock.today(), { label: '收到申请之日' });
+  if (outside) throw invalid({ receivedDate: outside });
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
   const calendar = await loadCalendar(ctx.db);
@@ -330,7 +333,8 @@ export async function applyEventInTransaction(
   const now = new Date().toISOString();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
   if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  if (date > today) throw invalid({ date: '生效日期不能晚于今天' });
+  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  if (outside) throw invalid({ date: outside });
   const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
     throw new DomainError('precondition_failed', 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });

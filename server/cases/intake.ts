@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from '../../workflows/dates.js';
+import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { invalid } from '../errors.js';
 import { optionalText } from '../http/schemas.js';
 import {
@@ -130,8 +130,10 @@ export function validateIntake(body: unknown, today: string): { ok: true; value:
   const receivedDate = b.receivedDate;
   if (typeof receivedDate !== 'string' || !isIsoDate(receivedDate)) {
     fields['receivedDate'] = '请填写收到申请之日（格式 YYYY-MM-DD）';
-  } else if (receivedDate > today) {
-    fields['receivedDate'] = '收到申请之日不能晚于今天';
+  } else {
+    // Not before the Regulation took effect, not after today (finding 4).
+    const problem = dateWindowProblem(receivedDate, today, { label: '收到申请之日' });
+    if (problem) fields['receivedDate'] = problem;
   }
 
   if (!isObj(b.request)) fields['request.description'] = '请填写所需政府信息的内容描述';

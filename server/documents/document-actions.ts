@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isIsoDate } from '../../workflows/dates.js';
+import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
@@ -70,7 +70,8 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
 function issueDate(ctx: AppContext, date: unknown, notBefore: string): string {
   if (date === undefined || date === null || date === '') return ctx.clock.today();
   if (!isIsoDate(date)) throw invalid({ date: '签发日期格式应为 YYYY-MM-DD' });
-  if (date > ctx.clock.today()) throw invalid({ date: '签发日期不能晚于今天' });
+  const outside = dateWindowProblem(date, ctx.clock.today(), { label: '签发日期' });
+  if (outside) throw invalid({ date: outside });
   if (date < notBefore) throw invalid({ date: `签发日期不能早于${formatChineseDate(notBefore)}` });
   return date;
 }

@@ -1,6 +1,7 @@
 // The building blocks of the edge schemas: every body, query and path parameter is parsed by zod,
 // with unknown keys refused and messages a caseworker understands.
 import { z } from 'zod';
+import { REGULATION_IN_FORCE } from '../../workflows/dates.js';
 
 /** Messages for zod's own checks, in plain Chinese (a schema's own message wins over these). */
 function chineseMessage(issue: z.core.$ZodRawIssue): string | undefined {
@@ -132,5 +133,4 @@ export function withoutEmpty(fields: Record<string, unknown>): Record<string, un
  * The Regulation (国务院令第492号) took effect on 2008-05-01: no application, event or appeal of this
  * desk can be dated earlier. (Facts are also not after today: the use cases check that against the clock.)
  */
-export const EARLIEST_DATE = '2008-05-01';
-export const factDate = isoDate.refine((d) => d >= EARLIEST_DATE, { message: '日期不能早于2008年5月1日（政府信息公开条例施行之日）' });
+export const factDate = isoDate.refine((d) => d >= REGULATION_IN_FORCE, { message: '日期不能早于2008年5月1日（《政府信息公开条例》施行之日）' });

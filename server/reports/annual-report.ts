@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { DomainError, invalid, notFound } from '../errors.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
+import { reportYearProblem } from '../../workflows/dates.js';
 
 // Annual report tables 三 and 四 (国办公开办函〔2021〕30号, domain.md §6), aggregated in SQL.
 
@@ -42,7 +43,9 @@ export interface ReportScope {
 export async function reportScope(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<ReportScope> {
   if (user.role !== 'manager' && user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看年度报表');
   const year = Number(q.year);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份（如 2026）' });
+  // 2008 (the Regulation's first year) to next year (finding 4).
+  const problem = reportYearProblem(year, ctx.clock.today());
+  if (problem) throw invalid({ year: problem });
   const code = typeof q.agency === 'string' && q.agency ? q.agency : user.agencyCode;
   const agency = await findAgencyByCode(ctx.db, code);
   const visible = await visibleAgencyIds(ctx, user);

@@ -3,7 +3,7 @@ import { findAgencyByCode, agencyScopeIds } from '../admin/agency-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
-import { isIsoDate, formatChineseDate } from '../../workflows/dates.js';
+import { isIsoDate, formatChineseDate, reportYearProblem, yearOf } from '../../workflows/dates.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES } from '../appeals/appeal-service.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';
 
@@ -31,6 +31,15 @@ export function parsePeriod(q: Record<string, unknown>): BriefingPeriod {
   throw invalid({ period: '请指定期间：month=YYYY-MM、quarter=YYYY-Qn、year=YYYY，或 from、to 两个日期' });
 }
 
+/** A report's period lies in report years: 2008, the Regulation's first, to next year (finding 4). */
+export function assertReportPeriod(period: BriefingPeriod, today: string): BriefingPeriod {
+  for (const date of [period.from, period.to]) {
+    const problem = reportYearProblem(yearOf(date), today);
+    if (problem) throw invalid({ period: problem });
+  }
+  return period;
+}
+
 export interface Briefing {
   period: BriefingPeriod;
   agency: { code: string; name: string } | null;
@@ -44,7 +53,7 @@ export interface Briefing {
 
 /** 通报: counted in SQL over the appeals of the agency scope (issue 5). */
 export async function buildBriefing(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<Briefing> {
-  const period = parsePeriod(q);
+  const period = assertReportPeriod(parsePeriod(q), ctx.clock.today());
   let scope = await visibleAgencyIds(ctx, user);
   let agency: Briefing['agency'] = null;
   if (typeof q.agency === 'string' && q.agency) {

@@ -7,6 +7,7 @@ import { prefilledNote } from '../appeals/case-notes.js';
 import { findApplication } from '../cases/application-store.js';
 import { APPEAL_KINDS } from '../appeals/appeal-service.js';
 import { anonymiseName, anonymiseText } from '../../workflows/anonymise.js';
+import { reportYearProblem } from '../../workflows/dates.js';
 import { renderBookPdf, type Book } from './book-pdf.js';
 
 const CHINESE_NUMERALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -36,11 +37,15 @@ export async function buildCompendium(ctx: AppContext, user: User, input: Record
   } else {
     const f = (typeof input.filter === 'object' && input.filter !== null ? input.filter : input) as Record<string, unknown>;
     const year = f.year ? Number(f.year) : undefined;
+    if (year !== undefined) {
+      const problem = reportYearProblem(year, ctx.clock.today());
+      if (problem) throw invalid({ year: problem });
+    }
     rows = await listAppeals(ctx.db, {
       agencyIds: scope,
       kind: typeof f.kind === 'string' && f.kind ? f.kind : undefined,
       outcome: typeof f.outcome === 'string' && f.outcome ? f.outcome : undefined,
-      year: Number.isInteger(year) ? year : undefined,
+      year,
     });
   }
   if (rows.length === 0) throw invalid({ appealIds: '没有符合条件的案件' });

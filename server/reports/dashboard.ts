@@ -6,10 +6,10 @@ import { loadCalendar } from '../calendar-store.js';
 import { refreshStaleDeadlines } from '../cases/application-service.js';
 import { CLOSED_STATES } from '../cases/application-store.js';
 import { DomainError, invalid, notFound } from '../errors.js';
-import { parsePeriod, type BriefingPeriod } from './briefing.js';
+import { assertReportPeriod, parsePeriod, type BriefingPeriod } from './briefing.js';
 import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISIONS, LAPSE_DECISIONS, type DecisionGroup } from '../../workflows/decisions.js';
-import { addDays, isIsoDate } from '../../workflows/dates.js';
+import { addDays, isIsoDate, REGULATION_IN_FORCE } from '../../workflows/dates.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 
 // The managers' dashboard (issue 6): deadlines now, and how replies went over a period, for an agency
@@ -114,7 +114,7 @@ export function monthsOf(from: string, to: string): string[] {
 /** Default period: the last twelve months up to today; from/to may each be given alone. */
 export function dashboardPeriod(q: Record<string, unknown>, today: string): BriefingPeriod {
   const s = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  if (s(q.month) || s(q.quarter) || s(q.year)) return parsePeriod(q);
+  if (s(q.month) || s(q.quarter) || s(q.year)) return assertReportPeriod(parsePeriod(q), today);
   const to = s(q.to) || today;
   if (!isIsoDate(to)) throw invalid({ to: '请填写截止日期（YYYY-MM-DD）' });
   let from = s(q.from);
@@ -125,7 +125,7 @@ export function dashboardPeriod(q: Record<string, unknown>, today: string): Brie
   }
   if (!isIsoDate(from)) throw invalid({ from: '请填写起始日期（YYYY-MM-DD）' });
   if (from > to) throw invalid({ from: '起始日期不能晚于截止日期' });
-  return parsePeriod({ from, to });
+  return assertReportPeriod(parsePeriod({ from, to }), today);
 }
 
 /** Weighted median of (value, count) pairs; the mean of the two middle values for an even total. */
@@ -230,8 +230,11 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     .select({ r: 'received_date', c: 'concluded_date' })
     .select(db.raw(`${onTimeExpr} AS on_time`))
     .count({ n: '*' });
-  // One pass over the calendar serves every working-day count below (the lists and the pairs).
-  const firstDay = [...pairs.map((p) => p.r), ...overdueRows.rows.map((r) => r.reply_due), today].reduce((a, b) => (b < a ? b : a));
+  // One pass over the calendar serves every working-day count below (the lists and the pairs). It
+  // starts no earlier than the Regulation: a row dated before it is corrupt data (finding 4), and
+  // must not make the pass walk back to year 1; its reply time is left out of the medians below.
+  const earliest = [...pairs.map((p) => p.r), ...overdueRows.rows.map((r) => r.reply_due), today].reduce((a, b) => (b < a ? b : a));
+  const firstDay = earliest < REGULATION_IN_FORCE ? REGULATION_IN_FORCE : earliest;
   const nextWorkingDay = calendar.nextWorkingDayOnOrAfter(today);
   const lastDay = [period.to, soonUntil, nextWorkingDay].reduce((a, b) => (b > a ? b : a));
   const between = workingDayCounter(calendar, firstDay, lastDay);
@@ -256,6 +259,7 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     const days = between(p.r, p.c);
     m.replies += count;
     if (n(p.on_time) === 1) m.onTime += count;
+    if (p.r < firstDay) continue;
     m.days.set(days, (m.days.get(days) ?? 0) + count);
     allDays.set(days, (allDays.get(days) ?? 0) + count);
   }

@@ -6,7 +6,7 @@ import { visibleAgencyIds } from '../policy.js';
 import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { DomainError, invalid, notFound } from '../errors.js';
-import { yearOf } from '../../workflows/dates.js';
+import { reportYearProblem, yearOf } from '../../workflows/dates.js';
 import { annualReport } from './annual-report.js';
 
 /** The agency and every agency above it: a lock on a parent's report covers its departments too. */
@@ -38,7 +38,8 @@ export async function assertYearOpen(db: Db, agencyId: number, date: string, wha
 async function lockTarget(ctx: AppContext, user: User, input: Record<string, unknown>) {
   if (user.role !== 'manager') throw new DomainError('forbidden', 'forbidden', '只有政务公开办可以锁定或解锁年度报表');
   const year = Number(input.year);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid({ year: '请填写年份' });
+  const problem = reportYearProblem(year, ctx.clock.today());
+  if (problem) throw invalid({ year: problem });
   const agency = await findAgencyByCode(ctx.db, typeof input.agency === 'string' && input.agency ? input.agency : user.agencyCode);
   if (!agency || !(await visibleAgencyIds(ctx, user)).includes(agency.id)) throw notFound('未找到该机关');
   return { year, agency };

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
-import { applicationBody, createTestEnv, creditCode, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { applicationBody, arrayBufferOf, binary, createTestEnv, creditCode, PASSWORD, type TestEnv } from '../helpers/test-app.js';
 import { csrfOf, loginAgent } from '../helpers/test-app.js';
 import { compactText, requireTools } from '../pdf/pdf-helpers.js';
 
 // Issue 6, annual report: the XLSX, CSV and PDF exports of tables 三 and 四, the page with its
 // merged headers and balance check, the lists behind each figure, and locking through the page.
-
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 const COLUMNS = ['natural_person', 'commercial', 'research', 'social_welfare', 'legal_services', 'other_org', 'total'];
 const OUTCOMES = ['upheld', 'corrected', 'other', 'pending', 'total'];
@@ -178,7 +172,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
       assert.match(decodeURIComponent(disposition.split("UTF-8''")[1]!), new RegExp(`^${report.agency.name}.*2026年度.*\\.xlsx$`));
 
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(res.body as Buffer);
+      await wb.xlsx.load(arrayBufferOf(res.body as Buffer));
       assert.equal(wb.worksheets.length, 2);
       const ws = wb.worksheets[0]!;
       const merges = (ws.model as unknown as { merges: string[] }).merges;
@@ -246,7 +240,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
   });
 
   it('PDF: both tables with the labels verbatim', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const res = await download('/api/reports/annual.pdf?year=2026&agency=GHZY');
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-type'], 'application/pdf');
@@ -345,7 +339,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
       assert.match(html, /class="alert balance" id="balance" role="alert"><p>勾稽关系不成立/);
       assert.match(html, /<li>法人或其他组织 其他：一 \+ 二 = 1 \+ 0 = 1 ≠ （七）总计 \+ 四 = 0 \+ 0 = 0<\/li>/);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load((await download('/api/reports/annual.xlsx?year=2026&agency=GHZY')).body as Buffer);
+      await wb.xlsx.load(arrayBufferOf((await download('/api/reports/annual.xlsx?year=2026&agency=GHZY')).body as Buffer));
       assert.match(String(wb.worksheets[0]!.getCell(32, 1).value), /^勾稽关系不成立/);
     } finally {
       await env.db('applications').where({ id }).update({ decision: before.decision });

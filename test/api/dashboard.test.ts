@@ -207,6 +207,8 @@ describe('managers’ dashboard (issue 6)', function () {
 
     assert.equal((await request(env.app).get('/dashboard').set(auth('cw'))).status, 403);
     const cwHome = await request(env.app).get('/').set(auth('cw'));
+    assert.equal(cwHome.status, 200);
+    assert.match(cwHome.text, /<nav aria-label="主导航">[\s\S]*登记申请/, 'the caseworker sees the navigation');
     assert.ok(!cwHome.text.includes('href="/dashboard"'), 'no link for a caseworker');
   });
 

@@ -106,6 +106,7 @@ describe('the event API of an application', () => {
   it('an open consultation keeps moving the cached replyDue used by the overdue filter', async () => {
     env.ctx.clock = fixedClock('2026-11-02');
     const app = await register('2026-10-09');
+    const lateOne = await register('2026-09-01'); // no stop: overdue by 2026-11-16
     const sent = await send(app.id, 'cw', { type: 'START_CONSULTATION', date: '2026-11-02', kind: 'third_party', party: '某开发公司' });
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     const dueThen = sent.body.deadlines.replyDue;
@@ -119,7 +120,10 @@ describe('the event API of an application', () => {
       assert.equal(row.reply_due, item.deadlines.replyDue, 'the cache was rebuilt from history');
       assert.equal(row.deadlines_as_of, '2026-11-16');
       const overdue = await request(env.app).get('/api/applications?overdue=true&pageSize=200').set('Authorization', `Bearer ${tokens.cw}`);
-      assert.ok(!overdue.body.items.some((a: { id: number }) => a.id === app.id));
+      assert.equal(overdue.status, 200);
+      const overdueIds = overdue.body.items.map((a: { id: number }) => a.id);
+      assert.ok(overdueIds.includes(lateOne.id), 'the filter does list an overdue case');
+      assert.ok(!overdueIds.includes(app.id), 'but not the one whose clock the consultation stopped');
     } finally {
       env.ctx.clock = fixedClock('2026-11-20');
     }

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
-import { applicationBody, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
+import { applicationBody, arrayBufferOf, binary, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { fixedClock } from '../../server/time.js';
 import { setExportOptions, settleExportJobs } from '../../server/reports/export-jobs.js';
 import { LEDGER_COLUMNS } from '../../server/reports/annual-ledger.js';
-
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 interface Snapshot { status: string; done: number; total: number | null; percent: number | null; fileStatus?: number }
 
@@ -101,7 +95,7 @@ describe('long exports run as jobs that show their progress (issue 6)', function
     assert.equal(file.status, 200);
     assert.equal(file.body.length, final.size);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(file.body);
+    await wb.xlsx.load(arrayBufferOf(file.body as Buffer));
     const ws = wb.getWorksheet('办理台账')!;
     assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1), [...LEDGER_COLUMNS]);
     const lines = [] as Record<string, unknown>[];
@@ -129,7 +123,7 @@ describe('long exports run as jobs that show their progress (issue 6)', function
     assert.equal(final.total, 6);
     const file = await request(env.app).get(final.fileUrl).set(auth('mgr')).buffer(true).parse(binary);
     assert.match(String(file.headers['content-type']), /text\/csv/);
-    const text = file.body.toString('utf8');
+    const text = (file.body as Buffer).toString('utf8');
     assert.ok(text.startsWith('\uFEFF'), 'BOM');
     const lines = text.slice(1).split('\r\n').filter(Boolean);
     assert.equal(lines.length, 2 + 6);

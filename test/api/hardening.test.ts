@@ -80,18 +80,18 @@ describe('hardening: no input takes the desk down, poisons it or slips past its 
       const cw = await loginAgent(env.app, 'cw');
       const mgr = await loginAgent(env.app, 'mgr');
       const admin = await loginAgent(env.app, 'admin');
-      const attempts = [
-        cw.post(`/documents/${draft.id}/issue`).field('date', '2026-11-04'),
-        cw.post(`/api/documents/${draft.id}/issue`).field('date', '2026-11-04'),
-        cw.post(`/applications/${app.id}/events`).field('type', 'CORRECTION_RECEIVED').field('date', '2026-11-05'),
-        cw.post(`/api/applications/${app.id}/events`).field('type', 'CORRECTION_RECEIVED').field('date', '2026-11-05'),
-        admin.post('/admin/agencies/2/cert').field('x', '1'),
-        mgr.post('/reports/annual/lock').field('year', '2025').field('agency', 'DJQ'),
-        mgr.post('/api/reports/annual/lock').field('year', '2025').field('agency', 'DJQ'),
+      const attempts: [string, () => request.Test][] = [
+        ['issue a document (page)', () => cw.post(`/documents/${draft.id}/issue`).field('date', '2026-11-04')],
+        ['issue a document (API with the cookie)', () => cw.post(`/api/documents/${draft.id}/issue`).field('date', '2026-11-04')],
+        ['send an event (page)', () => cw.post(`/applications/${app.id}/events`).field('type', 'CORRECTION_RECEIVED').field('date', '2026-11-05')],
+        ['send an event (API with the cookie)', () => cw.post(`/api/applications/${app.id}/events`).field('type', 'CORRECTION_RECEIVED').field('date', '2026-11-05')],
+        ['replace a signing key', () => admin.post('/admin/agencies/2/cert').field('x', '1')],
+        ['lock a year (page)', () => mgr.post('/reports/annual/lock').field('year', '2025').field('agency', 'DJQ')],
+        ['lock a year (API with the cookie)', () => mgr.post('/api/reports/annual/lock').field('year', '2025').field('agency', 'DJQ')],
       ];
-      for (const attempt of attempts) {
-        const res = await attempt;
-        assert.ok([403, 415].includes(res.status), `${res.req.method} ${res.req.path}: ${res.status}`);
+      for (const [what, attempt] of attempts) {
+        const res = await attempt();
+        assert.ok([403, 415].includes(res.status), `${what}: ${res.status}`);
       }
       const after = await historyOf(app.id);
       assert.equal(after.version, before.version);

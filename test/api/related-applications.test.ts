@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, residentId, type TestEnv } from '../helpers/test-app.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
+import type { ApplicantHistory } from '../../server/applicants/applicant-service.js';
 
 // Today is Thursday 31 October 2024. One applicant, 张建国 (P), and another, 李梅 (Q):
 //   GHZY  A1  P  2024-09-02  浦明路地块控规调整的批复 (2024)       → replied (disclose), reply issued 09-06
@@ -31,12 +32,17 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
     const r = await request(env.app).post(`/api/applications/${id}/events`).set(auth(who)).send(body);
     assert.equal(r.status, 200, `${JSON.stringify(body)} → ${JSON.stringify(r.body)}`);
   };
-  const related = async (id: number, who = 'cw') => {
+  const related = async (id: number, who = 'cw'): Promise<ApplicantHistory> => {
     const r = await request(env.app).get(`/api/applications/${id}/related`).set(auth(who));
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body;
   };
-  const byId = (history: { applications: { id: number }[] }, id: number) => history.applications.find((a) => a.id === id);
+  const byId = (history: ApplicantHistory, id: number) => history.applications.find((a) => a.id === id);
+  const monthOf = (history: ApplicantHistory, month: string) => {
+    const found = history.volume.months.find((m) => m.month === month);
+    assert.ok(found, `${month} in ${JSON.stringify(history.volume.months)}`);
+    return found;
+  };
 
   before(async () => {
     env = await createTestEnv({ today: '2024-10-31' });
@@ -68,8 +74,9 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
     assert.equal(a1.likelyRepeat, true);
     assert.equal(a1.earlier, true);
     assert.equal(a1.sameAgency, true);
-    assert.ok(a1.similarity >= h.repeatThreshold && a1.similarity <= 1, String(a1.similarity));
+    assert.ok(a1.similarity !== null && a1.similarity >= h.repeatThreshold && a1.similarity <= 1, String(a1.similarity));
     assert.equal(a1.decision, 'disclose');
+    assert.ok(a1.reply, 'the earlier reply is linked');
     assert.equal(a1.reply.number, replyNumber);
     assert.equal(a1.reply.issuedDate, '2024-09-06');
     assert.equal(a1.reply.url, `/documents/${a1.reply.id}/pdf`);
@@ -82,7 +89,8 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
   it('does not flag a different request of the same applicant, nor the same project for another year', async () => {
     const fromA3 = await related(ids.A3!);
     assert.equal(fromA3.likelyRepeats, 0);
-    assert.ok(byId(fromA3, ids.A1!)!.similarity < fromA3.repeatThreshold);
+    const a1 = byId(fromA3, ids.A1!);
+    assert.ok(a1 && a1.similarity !== null && a1.similarity < fromA3.repeatThreshold, JSON.stringify(a1));
     const fromA4 = await related(ids.A4!);
     assert.equal(byId(fromA4, ids.A1!)!.likelyRepeat, false, JSON.stringify(byId(fromA4, ids.A1!)));
     assert.equal(fromA4.likelyRepeats, 0);
@@ -91,9 +99,10 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
   it('never flags a later application, which is listed as later', async () => {
     const fromA1 = await related(ids.A1!);
     const a2 = byId(fromA1, ids.A2!);
+    assert.ok(a2, JSON.stringify(fromA1));
     assert.equal(a2.earlier, false);
     assert.equal(a2.likelyRepeat, false);
-    assert.ok(a2.similarity >= fromA1.repeatThreshold);
+    assert.ok(a2.similarity !== null && a2.similarity >= fromA1.repeatThreshold, String(a2.similarity));
   });
 
   it('does not flag another applicant’s identical text', async () => {
@@ -109,7 +118,7 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
   it('counts the applicant’s applications per calendar month across agencies', async () => {
     const h = await related(ids.A2!, 'mgr');
     assert.deepEqual(h.volume.months.map((m: { month: string; count: number }) => [m.month, m.count]), [['2024-10', 1], ['2024-09', 4]]);
-    const sept = h.volume.months.find((m: { month: string }) => m.month === '2024-09');
+    const sept = monthOf(h, '2024-09');
     assert.deepEqual(sept.byAgency.map((a: { agency: { code: string }; count: number }) => [a.agency.code, a.count]), [['GHZY', 3], ['JSJT', 1]]);
     assert.equal(h.volume.current.month, '2024-09');
     assert.equal(h.volume.threshold, 10);
@@ -136,7 +145,8 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
       const over = await related(ids.A2!);
       assert.equal(over.volume.current.count, 5);
       assert.equal(over.volume.current.exceeded, true);
-      assert.deepEqual(over.warning && { month: over.warning.month, count: over.warning.count, threshold: over.warning.threshold, decision: over.warning.decision },
+      assert.ok(over.warning, 'a warning above the threshold');
+      assert.deepEqual({ month: over.warning.month, count: over.warning.count, threshold: over.warning.threshold, decision: over.warning.decision },
         { month: '2024-09', count: 5, threshold: 4, decision: 'not_processed.excessive' });
       assert.match(over.warning.steps, /可以要求申请人说明理由；理由不合理的，告知申请人不予处理；理由合理但无法在规定期限内答复的，可以确定延迟答复的合理期限并告知申请人/);
       assert.match(over.warning.message, /2024 年 9 月共提出 5 件申请/);
@@ -149,12 +159,12 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
 
   it('shows a JSJT caseworker the count of GHZY applications but not their details', async () => {
     const h = await related(ids.J1!, 'cw2');
+    assert.ok(h.applications.length > 0, 'J2 is listed beside J1');
     assert.ok(h.applications.every((a: { agency: { code: string } }) => a.agency.code === 'JSJT'), JSON.stringify(h.applications));
     assert.equal(h.elsewhere.total, 4);
     assert.deepEqual(h.elsewhere.items.map((e: { agency: { code: string }; receivedDate: string }) => [e.agency.code, e.receivedDate]),
       [['GHZY', '2024-10-08'], ['GHZY', '2024-09-12'], ['GHZY', '2024-09-10'], ['GHZY', '2024-09-02']]);
-    const sept = h.volume.months.find((m: { month: string }) => m.month === '2024-09');
-    assert.equal(sept.byAgency.find((a: { agency: { code: string } }) => a.agency.code === 'GHZY').count, 3);
+    assert.equal(monthOf(h, '2024-09').byAgency.find((a) => a.agency.code === 'GHZY')?.count, 3);
     const text = JSON.stringify(h);
     assert.doesNotMatch(text, /GHZY-2024/, 'no GHZY case numbers');
     assert.doesNotMatch(text, /浦明路|滨江花园/, 'no GHZY request texts');
@@ -177,8 +187,9 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
     assert.equal(r.body.subject.applicationId, null);
     assert.equal(r.body.subject.agency.code, 'GHZY');
     const a1 = byId(r.body, ids.A1!);
+    assert.ok(a1, JSON.stringify(r.body));
     assert.equal(a1.likelyRepeat, true);
-    assert.equal(a1.reply.number, replyNumber);
+    assert.equal(a1.reply?.number, replyNumber);
     // JSJT's own application is listed for nobody at GHZY; it is counted.
     assert.equal(byId(r.body, ids.J1!), undefined);
     assert.equal(r.body.elsewhere.total, 2);
@@ -245,7 +256,7 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
       .send({ type: 'TRANSFER', date: '2024-10-11', agencyCode: 'GHZY', reason: '土地出让合同由区规划和自然资源局制作并保存' });
     assert.equal(t.status, 200, JSON.stringify(t.body));
     const received = await related(t.body.transfer.to.id, 'mgr');
-    assert.equal(received.volume.months.find((m: { month: string }) => m.month === '2024-10').count, 2, 'A4 and the transferred application');
+    assert.equal(monthOf(received, '2024-10').count, 2, 'A4 and the transferred application');
     assert.equal(byId(received, j3), undefined);
     assert.equal(byId(await related(j3, 'mgr'), t.body.transfer.to.id), undefined);
   });

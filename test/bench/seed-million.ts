@@ -127,7 +127,7 @@ async function sqliteWriter(db: Knex): Promise<BulkWriter> {
       await new Promise<void>((ok, ko) => conn.run(sqlFor(t, rows), values, (e) => (e ? ko(e) : ok())));
     }
   };
-  return {
+  const writer: BulkWriter = {
     begin: () => exec('BEGIN'),
     commit: () => exec('COMMIT'),
     async push(t, row) {
@@ -135,7 +135,7 @@ async function sqliteWriter(db: Knex): Promise<BulkWriter> {
       if (!buf) { buf = []; pending.set(t.name, buf); }
       for (const v of row) buf.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
       if (buf.length >= t.batch * t.columns.length) {
-        for (const dep of t.after ?? []) await this.flush(dep);
+        for (const dep of t.after ?? []) await writer.flush(dep);
         pending.set(t.name, []);
         await write(t, buf);
       }
@@ -151,6 +151,7 @@ async function sqliteWriter(db: Knex): Promise<BulkWriter> {
       db.client.releaseConnection(conn);
     },
   };
+  return writer;
 }
 
 // No bound-parameter limit with one array per column: bigger batches, fewer round trips.
@@ -167,7 +168,7 @@ async function pgWriter(db: Knex): Promise<BulkWriter> {
     await conn.query(`INSERT INTO ${t.name} (${cols}) SELECT * FROM unnest(${arrays})`, columns);
   };
   const fresh = (t: TableSpec) => t.columns.map(() => [] as unknown[]);
-  return {
+  const writer: BulkWriter = {
     begin: async () => { await conn.query('BEGIN'); },
     commit: async () => { await conn.query('COMMIT'); },
     async push(t, row) {
@@ -175,7 +176,7 @@ async function pgWriter(db: Knex): Promise<BulkWriter> {
       if (!cols) { cols = fresh(t); pending.set(t.name, cols); }
       for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
       if (cols[0]!.length >= t.batch * PG_BATCH_FACTOR) {
-        for (const dep of t.after ?? []) await this.flush(dep);
+        for (const dep of t.after ?? []) await writer.flush(dep);
         pending.set(t.name, fresh(t));
         await write(t, cols);
       }
@@ -187,6 +188,7 @@ async function pgWriter(db: Knex): Promise<BulkWriter> {
     },
     async close() { db.client.releaseConnection(conn); },
   };
+  return writer;
 }
 
 // ---- Tables --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Helpers for the browser tests: the real server as a child process, Debian's Chromium driven by
 // playwright-core (no browser download: executablePath points at the system Chromium).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,10 +124,15 @@ export async function startServer(opts: { timeoutMs?: number } = {}): Promise<Ru
   return { baseUrl, dataDir, output: () => log, stop };
 }
 
-/** Debian's Chromium (or CHROMIUM_PATH), headless, through playwright-core. */
+/**
+ * Debian's Chromium (or CHROMIUM_PATH), headless, through playwright-core. Without it the browser
+ * tests fail, saying so — they never skip (pending tests fail the run; CI installs chromium).
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: install Debian's chromium (CI does) or set CHROMIUM_PATH`);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 30_000,

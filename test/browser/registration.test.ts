@@ -99,8 +99,9 @@ describe('browser: registering an application (承办人)', function () {
     assert.equal(await page.locator('[name="applicant.name"]').inputValue(), '司马错号', 'keeps the typed name');
     assert.equal(await page.locator('[name="applicant.idNumber"]').inputValue(), WRONG_ID, 'keeps the typed ID number');
     assert.equal(await page.locator('[name="request.description"]').inputValue(), '请公开某某文件');
-    assert.equal(await page.locator('.row', { has: page.locator('[name="applicant.name"]') }).locator('.field-error').count(), 0,
-      'no error on the valid name');
+    const nameRow = page.locator('.row', { has: page.locator('[name="applicant.name"]') });
+    assert.equal(await nameRow.count(), 1, 'the name field has its row');
+    assert.equal(await nameRow.locator('.field-error').count(), 0, 'no error on the valid name');
     await screenshot(page, 'registration-form-errors');
   });
 });

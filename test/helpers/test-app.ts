@@ -118,3 +118,13 @@ export async function loginAgent(app: TestEnv['app'], username: string, password
   if (res.status !== 303) throw new Error(`login as ${username} failed: ${res.status}`);
   return agent;
 }
+
+/** A supertest parser that keeps a download's bytes: `.buffer(true).parse(binary)`. */
+export function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+/** A copy of `bytes` as a plain ArrayBuffer — the type exceljs's `xlsx.load()` declares. */
+export const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer => Uint8Array.from(bytes).buffer;

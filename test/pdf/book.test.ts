@@ -73,7 +73,7 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('prints each chapter title on exactly the page its table-of-contents entry gives', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const file = writeTemp(rendered.pdf, 'book');
     const { toc } = rendered;
     assert.deepEqual(toc.map((e) => e.title), FIVE.chapters.map((c) => c.title));
@@ -93,13 +93,14 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('lists every chapter in order in the 目录 with dot leaders and its page number', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const layout = layoutBook(FIVE);
     const text = pages(rendered.pdf, true).slice(1, 1 + layout.tocPages).join('\n');
     assert.match(text, /目\s*录/);
     // Squashed, a wrapped entry reads on: label, title, leaders, number.
     const flat = squash(text);
     let from = 0;
+    assert.equal(rendered.toc.length, FIVE.chapters.length, 'one entry per chapter');
     for (const [i, entry] of rendered.toc.entries()) {
       const { label, text: title } = chapterLabel(FIVE.chapters[i]!.title, i);
       const line = new RegExp(`${escapeRegExp(label + title)}\\.{2,}(\\d+)`);
@@ -116,8 +117,9 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('has a cover with title, subtitle, agency and date but no page number; numbered pages after it', function () {
-    requireTools(this, 'pdftotext', 'pdfinfo');
+    requireTools('pdftotext', 'pdfinfo');
     const all = pages(rendered.pdf);
+    assert.ok(all.length > 1, 'a cover and numbered pages');
     const cover = all[0]!;
     assert.doesNotMatch(cover, PAGE_NUMBER);
     assert.ok(squash(cover).includes(squash(FIVE.title)));
@@ -131,11 +133,12 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('keeps the numbers right when the contents take several pages', async function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const many = book(Array.from({ length: 45 }, (_, i) => chapter(`案例${chineseNumber(i + 1)}　某某诉某区人民政府政府信息公开案（第${i + 1}件）`, 1 + (i % 4) * 3)));
     const layout = layoutBook(many);
     assert.ok(layout.tocPages >= 2, `contents over ${layout.tocPages} pages`);
     const { pdf, toc } = await renderBookPdf(many);
+    assert.equal(toc.length, 45);
     assert.equal(toc[0]!.page, layout.tocPages + 1);
     const all = pages(pdf);
     for (const entry of toc) {
@@ -154,10 +157,11 @@ describe('案例汇编 (compendium)', function () {
   });
 
   it('renders the same bytes for the same book and embeds font subsets', async function () {
-    requireTools(this, 'pdffonts');
+    requireTools('pdffonts');
     const again = await renderBookPdf(FIVE);
     assert.ok(again.pdf.equals(rendered.pdf));
     const fonts = run('pdffonts', [writeTemp(rendered.pdf, 'fonts')]).stdout.split('\n').slice(2).filter((l) => l.trim());
+    assert.ok(fonts.length >= 2, 'body and bold fonts are listed');
     for (const line of fonts) assert.match(line, /^[A-Z]{6}\+NotoSerifSC-(Regular|Bold)\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/, line);
   });
 

@@ -26,7 +26,7 @@ describe('drafts', function () {
   });
 
   it('is not signed', function () {
-    requireTools(this, 'pdfsig');
+    requireTools('pdfsig');
     assert.match(pdfsig(pdf), /does not contain any signatures/);
     const v = verifySignedPdf(pdf);
     assert.equal(v.signed, false);
@@ -34,7 +34,7 @@ describe('drafts', function () {
   });
 
   it('carries a light grey diagonal watermark on every page and no seal', function () {
-    requireTools(this, 'pdftoppm');
+    requireTools('pdftoppm');
     const pages = layoutDocument(draft).pages.length;
     assert.ok(pages >= 2, 'the test draft spans pages');
     const centre = { x: PAGE_WIDTH / 2 - 60, y: PAGE_HEIGHT / 2 - 60, w: 120, h: 120 };
@@ -46,7 +46,7 @@ describe('drafts', function () {
   });
 
   it('keeps its text extractable and free of the watermark', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const text = compactText(pdf);
     assert.ok(!text.includes('草稿'), 'the watermark is not text');
     assert.ok(text.includes('特此告知。'));

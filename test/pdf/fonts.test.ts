@@ -47,7 +47,7 @@ describe('fonts: the fallback for CJK extensions, and characters no font has', f
   });
 
   it('embeds a subset of the fallback only in a document that uses it, and extracts the character as text', function () {
-    requireTools(this, 'pdffonts', 'pdftotext');
+    requireTools('pdffonts', 'pdftotext');
     return (async () => {
       const pdf = await renderDocumentPdf(reply({ title: '关于𪚥字的答复书', addressee: '张𠀀：' }), { seal: VECTOR_SEAL, signer: null });
       const fonts = run('pdffonts', [writeTemp(pdf, 'fallback')]).stdout;

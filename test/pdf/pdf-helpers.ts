@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Context } from 'mocha';
 import type { DocumentContent, SealSpec } from '../../server/documents/document-content.js';
 import { generateAgencyP12 } from '../../server/documents/keys.js';
 import { loadAgencySigner, type AgencySigner } from '../../server/documents/signer.js';
@@ -48,9 +47,13 @@ export function hasTool(name: string): boolean {
   return !r.error;
 }
 
-/** Skips the test (only) when a poppler binary is missing; CI installs poppler-utils. */
-export function requireTools(ctx: Context, ...names: string[]): void {
-  for (const n of names) if (!hasTool(n)) ctx.skip();
+/**
+ * Fails the test, saying what to install, when a poppler binary is missing. It does not skip: a
+ * skipped check passes silently, and pending tests fail the run anyway (`forbid-pending`).
+ */
+export function requireTools(...names: string[]): void {
+  const missing = names.filter((n) => !hasTool(n));
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} not found: install poppler-utils (CI does)`);
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'dd-pdf-test-'));

@@ -73,7 +73,7 @@ describe('the seal over the signature block (GB/T 9704-2012 §7.3.5.1)', functio
   });
 
   it('puts red seal ink over the printed date on the rendered page', async function () {
-    requireTools(this, 'pdftoppm');
+    requireTools('pdftoppm');
     const content = reply();
     const pdf = await renderDocumentPdf(content, { seal: VECTOR_SEAL, signer: testSigner() });
     const layout = layoutDocument(content);
@@ -92,7 +92,7 @@ describe('the seal over the signature block (GB/T 9704-2012 §7.3.5.1)', functio
   });
 
   it('draws an uploaded PNG seal in the same box', async function () {
-    requireTools(this, 'pdftoppm');
+    requireTools('pdftoppm');
     const content = reply();
     const pdf = await renderDocumentPdf(content, { seal: { kind: 'png', png: ringPng(240) }, signer: null });
     const layout = layoutDocument(content);
@@ -104,7 +104,7 @@ describe('the seal over the signature block (GB/T 9704-2012 §7.3.5.1)', functio
   });
 
   it('is left off when no seal is given', async function () {
-    requireTools(this, 'pdftoppm');
+    requireTools('pdftoppm');
     const pdf = await renderDocumentPdf(reply(), { seal: null, signer: null });
     const img = rasterize(pdf, 1);
     assert.equal(countPixels(img, { x: 0, y: 0, w: img.width, h: img.height }, isSealRed), 0);

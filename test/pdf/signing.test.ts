@@ -18,7 +18,7 @@ describe('signed replies (PKCS#7 detached, 《电子签名法》 Art. 13)', func
   });
 
   it('pdfsig reports a valid signature that covers the whole document', function () {
-    requireTools(this, 'pdfsig');
+    requireTools('pdfsig');
     const out = pdfsig(signed);
     assert.match(out, /Signature Validation: Signature is Valid\./);
     assert.match(out, /Total document signed/);
@@ -38,7 +38,7 @@ describe('signed replies (PKCS#7 detached, 《电子签名法》 Art. 13)', func
   });
 
   it('one flipped byte in the signed content makes pdfsig and verifySignedPdf reject the file', function () {
-    requireTools(this, 'pdfsig');
+    requireTools('pdfsig');
     const [, , start, length] = byteRangeOf(signed);
     const tampered = Buffer.from(signed);
     const at = start + Math.floor(length / 2);

@@ -15,7 +15,7 @@ describe('text and fonts of a rendered reply', function () {
   });
 
   it('pdftotext -layout finds the title, number, addressee, a body phrase and the date', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const text = pdftotext(pdf);
     assert.match(text, /政府信息公开申请答复书/);
     assert.match(text, /东规资公复〔2026〕12号/);
@@ -26,14 +26,14 @@ describe('text and fonts of a rendered reply', function () {
   });
 
   it('keeps the whole body text in reading order (seal and watermark are not text)', function () {
-    requireTools(this, 'pdftotext');
+    requireTools('pdftotext');
     const text = compactText(pdf);
     for (const p of reply().paragraphs) assert.ok(text.includes(p.replace(/\s+/g, '')), `paragraph present: ${p.slice(0, 12)}…`);
     assert.ok(!text.includes('政府信息公开专用章'), 'the seal is drawn, not written');
   });
 
   it('embeds only subsets of the CJK fonts', function () {
-    requireTools(this, 'pdffonts');
+    requireTools('pdffonts');
     const lines = run('pdffonts', [writeTemp(pdf, 'fonts')]).stdout.split('\n').slice(2).filter((l) => l.trim());
     assert.ok(lines.length >= 2, 'body and title fonts are listed');
     for (const line of lines) {
@@ -43,7 +43,7 @@ describe('text and fonts of a rendered reply', function () {
   });
 
   it('sets the document metadata deterministically from the content', function () {
-    requireTools(this, 'pdfinfo');
+    requireTools('pdfinfo');
     const info = run('pdfinfo', ['-isodates', writeTemp(pdf, 'info')]).stdout;
     assert.match(info, /Title:\s+政府信息公开申请答复书/);
     assert.match(info, /Subject:\s+政府信息公开申请答复/);

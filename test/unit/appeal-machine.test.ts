@@ -383,6 +383,12 @@ describe('appeal machine', () => {
       assert.equal(appealContextOf(accept(submitted(), decide('撤销'))).decision?.newReplyDueDate, null);
     });
 
+    it('the new reply due date is a plan: at most two years after the decision (finding 4)', () => {
+      accept(submitted(), decide('撤销', { newReplyDueDate: '2027-11-03' }));
+      const far = refuse(submitted(), decide('撤销', { newReplyDueDate: '2027-11-04' }), 422);
+      assert.equal(far.message, '重新答复期限不能晚于2027年11月3日（2年之内）');
+    });
+
     it('not before the answer was submitted, nor before the last hearing', () => {
       refuse(submitted(), decide('维持', by(LEGAL, '2025-10-09')), 422);
       refuse(heard(), decide('维持', by(LEGAL, '2025-10-19')), 422);

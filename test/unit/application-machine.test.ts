@@ -153,7 +153,7 @@ describe('application machine', () => {
       for (const [type, roles] of Object.entries(EVENT_ROLES)) {
         if (type === 'REOPEN') assert.deepEqual(roles, ['legal']);
         else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
-        else assert.ok(roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'));
+        else assert.ok(roles.length > 0 && roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'), `${type}: ${roles.join(', ')}`);
       }
     });
 
@@ -357,6 +357,11 @@ describe('application machine', () => {
 
     it('a fee must be a positive amount on a known basis', () => {
       refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 0, ...by(CASEWORKER) }, 422);
+      // The applicant's receipt, if it comes with the notice, is not before it nor beyond the horizon (finding 4).
+      for (const applicantReceivedDate of ['2024-09-04', '2026-09-06', '0001-01-01', '9999-12-31', '2024-9-6']) {
+        refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, applicantReceivedDate, ...by(CASEWORKER) }, 422);
+      }
+      accept(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, applicantReceivedDate: '2024-09-09', ...by(CASEWORKER) });
       refuse(registered(), { type: 'ISSUE_FEE_NOTICE', basis: 'both' as never, amount: 100, ...by(CASEWORKER) }, 422);
     });
 
@@ -703,6 +708,13 @@ describe('application machine', () => {
       assert.equal(contextOf(sameDay).reopenings[0]?.newReplyDueDate, '2024-11-05');
     });
 
+    it('the new reply date is a plan: at most two years after the reopening (finding 4)', () => {
+      accept(delivered(), reopenEvent({ newReplyDueDate: '2026-11-05' }));
+      const far = refuse(delivered(), reopenEvent({ newReplyDueDate: '2026-11-06' }), 422);
+      assert.equal(far.message, '重新答复期限不能晚于2026年11月5日（2年之内）');
+      refuse(delivered(), reopenEvent({ newReplyDueDate: '9999-12-31' }), 422);
+    });
+
     it('the reopening names its appeal and its reason, and cannot precede the closing', () => {
       for (const appealId of [0, -1, 1.5, '7', null, undefined]) refuse(delivered(), reopenEvent({ appealId }), 422);
       for (const reason of ['', '   ', null, undefined, 7]) refuse(delivered(), reopenEvent({ reason }), 422);
@@ -863,6 +875,13 @@ describe('application machine', () => {
       assert.equal(contextOf(s).excessive?.laterReplyDate, '2024-11-29');
       assert.equal(stateOf(s), 'processing');
       refuse(s, later('2024-12-31'), 409);
+    });
+
+    it('the later reply date is a plan: at most two years after it is fixed (finding 4)', () => {
+      accept(asked(), later('2026-09-12'));
+      const far = refuse(asked(), later('2026-09-13'), 422);
+      assert.equal(far.message, '延迟答复的期限不能晚于2026年9月12日（2年之内）');
+      refuse(asked(), later('9999-12-30'), 422);
     });
 
     it('or the reply says not processed (（五）4), as any drafted reply', () => {

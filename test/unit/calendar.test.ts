@@ -3,13 +3,14 @@
 // the functions under test. Weekday names are given so each step can be re-checked.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { OFFICIAL_DATA_YEARS, WorkCalendar } from '../../workflows/calendar.js';
+import { MAX_SPAN_DAYS, OFFICIAL_DATA_YEARS, WorkCalendar } from '../../workflows/calendar.js';
 import {
   addDays,
   compareDates,
   dayOfWeek,
   formatChineseDate,
   isIsoDate,
+  OutOfRangeError,
   todayInShanghai,
   yearOf,
 } from '../../workflows/dates.js';
@@ -275,5 +276,43 @@ describe('WorkCalendar: properties', () => {
         assert.ok(compareDates(after.addCalendarDays(d, n), before.addCalendarDays(d, n)) >= 0);
       }),
     );
+  });
+});
+
+describe('calendar: every count is bounded whatever the dates', () => {
+  /** Counts the days the calendar looks at: each step of every loop asks whether a day is working. */
+  class CountingCalendar extends WorkCalendar {
+    looked = 0;
+    override dayInfo(date: string) {
+      this.looked++;
+      return super.dayInfo(date);
+    }
+  }
+
+  it('counts spans of up to 50 years, and refuses longer ones without walking them', () => {
+    assert.equal(MAX_SPAN_DAYS, 18_262);
+    const c = new CountingCalendar();
+    // 2008: Labour Day Thu 5/1–Sat 5/3 off, Sun 5/4 a make-up workday, then Mon 5/5–Fri 5/9.
+    assert.equal(c.workingDaysBetween('2008-05-01', '2008-05-09'), 6);
+    c.looked = 0;
+    assert.throws(() => c.workingDaysBetween('0001-01-01', '2026-11-20'), OutOfRangeError);
+    assert.throws(() => c.workingDaysIn('2026-11-20', '9999-12-31'), OutOfRangeError);
+    assert.throws(() => c.addWorkingDays('2026-11-20', 1_000_000_000), OutOfRangeError);
+    assert.throws(() => c.addWorkingDays('2026-11-20', -MAX_SPAN_DAYS - 1), OutOfRangeError);
+    assert.equal(c.looked, 0, 'refused before looking at a single day');
+    assert.ok(c.workingDaysBetween('1990-01-01', '2039-12-31') > 12_000, 'fifty years still count');
+  });
+
+  it('lists the working days of a half-open interval', () => {
+    // Mon 2024-09-16 and Tue 9-17 are Mid-Autumn holidays; Sat 9-14 a make-up workday.
+    assert.deepEqual(cal.workingDaysIn('2024-09-13', '2024-09-18'), ['2024-09-14', '2024-09-18']);
+    assert.deepEqual(cal.workingDaysIn('2024-09-18', '2024-09-13'), []);
+  });
+
+  it('a year of admin holidays cannot make the search for a working day run away', () => {
+    const everyDay = Array.from({ length: 400 }, (_, i) => ({ date: addDays('2030-01-01', i), kind: 'holiday' as const }));
+    const c = new WorkCalendar(everyDay);
+    assert.equal(c.nextWorkingDayOnOrAfter('2030-01-01'), '2031-02-05', 'the first day after the 400 holidays (a Wednesday)');
+    assert.equal(c.addWorkingDays('2029-12-31', 1), '2031-02-05');
   });
 });

@@ -555,7 +555,7 @@ describe('reply clock: properties', () => {
         const c = new WorkCalendar(overrides);
         const d = run(s, c);
         assert.ok(d.replyDue !== null && c.isWorkingDay(d.replyDue), `replyDue ${d.replyDue} is not a working day`);
-        assert.ok(c.isWorkingDay(d.correctionNoticeDue));
+        assert.ok(d.correctionNoticeDue !== null && c.isWorkingDay(d.correctionNoticeDue), `correctionNoticeDue ${d.correctionNoticeDue}`);
       }),
       { numRuns: 1000 },
     );
@@ -714,5 +714,64 @@ describe('reply clock: explanation of a stop without working days', () => {
     assert.equal(d.replyDue, '2026-12-14');
     assert.ok(d.explanation.some((l) => l.endsWith('其间没有工作日，不影响答复期限。')), d.explanation.join('\n'));
     assert.ok(!d.explanation.some((l) => l.includes('答复期限届满当日开始')));
+  });
+});
+
+describe('reply clock: bounded whatever the data (finding 4)', () => {
+  /** Counts the days the calendar looks at: each step of every counting loop asks about one day. */
+  class CountingCalendar extends WorkCalendar {
+    looked = 0;
+    override dayInfo(date: string) {
+      this.looked++;
+      return super.dayInfo(date);
+    }
+  }
+  // A real case looks at a few hundred days; counting from year 1 to 2026 looked at some 740,000.
+  const BOUND = 50_000;
+  const TODAY = '2026-11-20';
+
+  function unknown(receivedDate: string, events: ClockEvent[], closed = false) {
+    const c = new CountingCalendar();
+    const d = computeDeadlines({ receivedDate, events, today: TODAY, closed }, c);
+    assert.ok(c.looked < BOUND, `looked at ${c.looked} days`);
+    return d;
+  }
+
+  it('a stored case received on 0001-01-01 says its deadlines are unknown, without counting two thousand years', () => {
+    const d = unknown('0001-01-01', []);
+    assert.equal(d.replyDue, null);
+    assert.equal(d.correctionNoticeDue, null);
+    assert.equal(d.workingDaysLeft, null);
+    assert.equal(d.overdue, false);
+    assert.match(d.unknownReason ?? '', /^期限无法计算：收到申请之日（1年1月1日）/);
+    assert.deepEqual(d.explanation, [d.unknownReason]);
+  });
+
+  it('an absurd extension, reply date, later date or fee period is refused the same way', () => {
+    const received = '2024-09-02';
+    const histories: [string, ClockEvent[]][] = [
+      ['an extension of a billion working days', [ev('REQUEST_EXTENSION', '2024-09-20', { workingDays: 1_000_000_000, reason: 'x' }), ev('APPROVE_EXTENSION', '2024-09-20')]],
+      ['a reopening due in 9999', [ev('ISSUE_REPLY', '2024-09-20'), ev('REOPEN', '2024-10-08', { appealId: 1, newReplyDueDate: '9999-12-31', reason: 'x' })]],
+      ['an Art. 35 date in 9999', [ev('SET_LATER_DATE', '2024-09-10', { laterReplyDate: '9999-12-30', reason: 'x' })]],
+      ['a correction period of a billion working days', [ev('REQUEST_CORRECTION', '2024-09-03', { items: ['x'], periodWorkingDays: 1_000_000_000 })]],
+      ['a fee paid 80 years later', [ev('ISSUE_FEE_NOTICE', '2024-09-10'), ev('RECORD_PAYMENT', '2104-09-10')]],
+    ];
+    for (const [what, events] of histories) {
+      const d = unknown(received, events);
+      assert.equal(d.replyDue, null, what);
+      assert.ok(d.unknownReason, what);
+    }
+  });
+
+  it('a closed case from year 1 is computed cheaply, as nothing counts up to today', () => {
+    const d = unknown('0001-01-01', [ev('WITHDRAW', '0001-01-05')], true);
+    assert.equal(d.unknownReason, null);
+    assert.equal(d.workingDaysLeft, null);
+  });
+
+  it('a real case is not affected', () => {
+    const d = unknown('2024-09-02', []);
+    assert.equal(d.replyDue, '2024-09-30');
+    assert.equal(d.unknownReason, null);
   });
 });
