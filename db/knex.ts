@@ -47,8 +47,12 @@ export function createDb(databaseUrl: string): Knex {
   return knexFactory(knexConfig(databaseUrl));
 }
 
-export async function migrateLatest(db: Knex): Promise<void> {
-  await db.migrate.latest();
+/**
+ * Schema to latest. `dataDir` is the configured DATA_DIR, for migrations that move files into the
+ * database (20261122000010: attachments); without it they read DATA_DIR from the environment.
+ */
+export async function migrateLatest(db: Knex, opts: { dataDir?: string } = {}): Promise<[number, string[]]> {
+  return (opts.dataDir ? db.withUserParams({ ...db.userParams, dataDir: opts.dataDir }) : db).migrate.latest();
 }
 
 export function isPostgres(db: Db): boolean {

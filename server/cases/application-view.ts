@@ -3,7 +3,8 @@ import { maskIdNumber, maskPhone } from '../../workflows/identifiers.js';
 import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import type { Applicant } from './intake.js';
-import type { ApplicationRow, AttachmentRow, EventRow } from './application-store.js';
+import type { ApplicationRow, EventRow } from './application-store.js';
+import type { AttachmentRow } from './attachment-store.js';
 import type { DocumentView } from '../documents/document-view.js';
 
 /** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */

@@ -9,8 +9,7 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
-import { checkUploads, removeFile, storeFiles, type UploadedFile } from '../cases/attachment-files.js';
-import { isStoragePathReferenced } from '../cases/application-store.js';
+import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from '../cases/attachment-files.js';
 import { countOpenInbox, findRequest, listRequests, type ConsultationRequestView, type Box } from './consultation-store.js';
 
 // Issue 7: the consulted agency's side of a consultation (征询件). It answers in the system; the
@@ -52,11 +51,9 @@ export async function getConsultation(ctx: AppContext, user: User, id: number) {
   };
 }
 
-export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number) {
+export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number): Promise<AttachmentDownload> {
   const r = await loadRequest(ctx, user, id);
-  const f = await ctx.db('attachments').where({ id: attachmentId, application_id: r.application.id }).first();
-  if (!f) throw notFound('未找到该附件');
-  return { filename: String(f.filename), mime: String(f.mime), storagePath: String(f.storage_path) };
+  return attachmentDownload(ctx.db, r.application.id, attachmentId);
 }
 
 /** The consulted agency's caseworker answers: consent, or objection with reasons (Art. 34), with files. */
@@ -69,30 +66,19 @@ export async function answerConsultation(ctx: AppContext, user: User, id: number
   if (opinion !== 'consent' && opinion !== 'object') throw invalid({ opinion: '请选择“同意公开”或“不同意公开”' });
   if (opinion === 'object' && !reasons) throw invalid({ reasons: '不同意公开的，须说明理由和依据（第三十四条）' });
   checkUploads(files);
-  const stored = await storeFiles(ctx.config.dataDir, files);
   const calendar = await loadCalendar(ctx.db);
   const date = ctx.clock.today();
-  try {
-    await ctx.db.transaction(async (trx) => {
-      const row = await findApplication(trx, r.application.id);
-      if (!row) throw notFound('未找到该征询件');
-      await applyEventInTransaction(trx, ctx, user, row.id, {
-        body: { type: 'RECORD_OPINION', date, consultationId: r.consultationId, opinion, reasons: reasons || null, answeredBy: r.consulted.code, requestId: r.id },
-        ip,
-      }, calendar, { row });
-      const now = new Date().toISOString();
-      for (const f of stored) {
-        await trx('attachments').insert({
-          application_id: row.id, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, storage_path: f.storagePath,
-          uploaded_by: user.id, created_at: now, consultation_request_id: r.id,
-        });
-      }
-      await audit(trx, { actor: user, action: 'consultation.answer', entity: 'consultation_request', entityId: r.id, detail: { caseNumber: r.application.caseNumber, opinion, files: stored.length }, ip });
-    });
-  } catch (e) {
-    for (const s of stored) if (!(await isStoragePathReferenced(ctx.db, s.storagePath))) await removeFile(ctx.config.dataDir, s.storagePath);
-    throw e;
-  }
+  await ctx.db.transaction(async (trx) => {
+    const row = await findApplication(trx, r.application.id);
+    if (!row) throw notFound('未找到该征询件');
+    await applyEventInTransaction(trx, ctx, user, row.id, {
+      body: { type: 'RECORD_OPINION', date, consultationId: r.consultationId, opinion, reasons: reasons || null, answeredBy: r.consulted.code, requestId: r.id },
+      ip,
+    }, calendar, { row });
+    // The answer's files belong to the requesting case's record, marked as this answer's.
+    await saveAttachments(trx, { applicationId: row.id, files, consultationRequestId: r.id, uploadedBy: user.id, now: new Date().toISOString() });
+    await audit(trx, { actor: user, action: 'consultation.answer', entity: 'consultation_request', entityId: r.id, detail: { caseNumber: r.application.caseNumber, opinion, files: files.length }, ip });
+  });
   return getConsultation(ctx, user, id);
 }
 

@@ -1,6 +1,4 @@
 import { Router, type Request } from 'express';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { authenticate } from '../auth/login-service.js';
 import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
@@ -139,7 +137,7 @@ export function apiRouter(ctx: AppContext): Router {
     const a = await getAttachment(ctx, user, intParam(req.params.id, 'id'), intParam(req.params.attachmentId, 'attachmentId'));
     res.type(a.mime);
     res.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    createReadStream(join(ctx.config.dataDir, a.storagePath)).pipe(res);
+    res.send(a.bytes);
   });
 
   // --- administration ----------------------------------------------------------------------

@@ -309,7 +309,7 @@ export function openApiDocument() {
         },
       },
       '/api/consultations/{id}/letter': { get: { summary: 'the consultation letter PDF', parameters: [idParam], responses: { 200: { description: 'application/pdf' }, 404: error('not found') } } },
-      '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 404: error('not found') } } },
+      '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 404: error('not found'), 410: error('the file\'s bytes are lost (restore from backup)') } } },
       '/api/passages': {
         get: {
           summary: 'search the reply-wording library (答复口径): approved passages (the district office also sees drafts), the version in force, usage counts; at most 200, by topic then most used',
@@ -404,7 +404,7 @@ export function openApiDocument() {
         post: { summary: 'add scans (multipart `attachments`)', parameters: [idParam], responses: { 201: { description: 'application', ...json(ref('Application')) }, 403: error('not the owning caseworker'), 422: error('type or size') } },
       },
       '/api/applications/{id}/attachments/{attachmentId}': {
-        get: { summary: 'download an attachment', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'file' }, 404: error('unknown') } },
+        get: { summary: 'download an attachment', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'file' }, 404: error('unknown'), 410: error('the file\'s bytes are lost (restore from backup)') } },
       },
       '/api/applications/{id}/related': {
         get: { summary: 'the same applicant\'s other applications: likely repeats (Art. 36(六)) with their replies, monthly volume across agencies and the Art. 35 warning', parameters: [idParam], responses: { 200: { description: 'history', ...json(ref('ApplicantHistory')) }, 404: error('unknown or another agency\'s') } },

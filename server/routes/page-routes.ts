@@ -13,8 +13,6 @@ import { countByState } from '../cases/application-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import { acceptAttachments, uploadedFiles } from './uploads.js';
 import { clientIp, parseListQuery } from './api-routes.js';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { DECISIONS } from '../../workflows/decisions.js';
 import { loadCalendar } from '../calendar-store.js';
 import { renderApplicationPage } from './case-page.js';
@@ -137,7 +135,7 @@ export function pageRouter(ctx: AppContext): Router {
     const a = await getAttachment(ctx, user, Number(req.params.id), Number(req.params.attachmentId));
     res.type(a.mime);
     res.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    createReadStream(join(ctx.config.dataDir, a.storagePath)).pipe(res);
+    res.send(a.bytes);
   });
 
   r.use(passagePageRouter(ctx));
