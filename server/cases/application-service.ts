@@ -174,7 +174,7 @@ export async function registerApplication(
       applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
       payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
     });
-    await saveAttachments(trx, { applicationId: appId, files, uploadedBy: user.id, now });
+    await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
     // The receipt (登记回执) is produced by the registration itself (issue 4).
     const inserted = (await findApplication(trx, appId))!;
     await receiptForRegistration(trx, ctx, user, {
@@ -197,7 +197,7 @@ export async function addAttachments(ctx: AppContext, user: User, id: number, fi
   checkUploads(files);
   const now = new Date().toISOString();
   await ctx.db.transaction(async (trx) => {
-    await saveAttachments(trx, { applicationId: id, files, uploadedBy: user.id, now });
+    await saveAttachments(trx, { applicationId: id, files, origin: 'filed', uploadedBy: user.id, now });
     await audit(trx, { actor: user, action: 'application.attach', entity: 'application', entityId: id, detail: { files: files.length }, ip });
   });
   return buildView(ctx, user, (await findApplication(ctx.db, id))!);
@@ -342,8 +342,8 @@ export async function applyEventInTransaction(
   // Issue 7: approved reply wording used in the draft, pinned to its version (422 if not usable).
   if (type === 'DRAFT_REPLY') await recordPassageUse(trx, { user, applicationId: id, seq, date, payload, caseNumber: row.caseNumber, ip: req.ip });
   await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
-  // Files that came with the event are stored with it.
-  if (req.files?.length) await saveAttachments(trx, { applicationId: id, files: req.files, uploadedBy: user.id, now });
+  // Files that came with the event are stored with it (and, for a consultation letter, go with it).
+  const fileIds = req.files?.length ? await saveAttachments(trx, { applicationId: id, files: req.files, origin: 'event', uploadedBy: user.id, now }) : [];
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
   const state = verdict.state;
   const after = deadlinesFor({ receivedDate: row.receivedDate, state }, history, calendar, today);
@@ -362,7 +362,7 @@ export async function applyEventInTransaction(
   await documentsForEvent(trx, ctx, user, {
     row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
   });
-  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date);
+  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date, fileIds);
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.
   if (CLOSED_STATES.includes(state)) await closeInboxItems(trx, row.id);

@@ -36,7 +36,7 @@ export interface ApplicationView {
   overdue: boolean;
   dueSoon: boolean;
   consultations: unknown[];
-  attachments: { id: number; filename: string; mime: string; size: number; sha256: string; createdAt: string }[];
+  attachments: { id: number; filename: string; mime: string; size: number; sha256: string; origin: string; createdAt: string }[];
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
   documents: DocumentView[];
@@ -70,7 +70,7 @@ export function toApplicationView(
     dueSoon,
     consultations: extra.consultations ?? clockConsultations,
     attachments: (extra.attachments ?? []).map((a) => ({
-      id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, createdAt: a.createdAt,
+      id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, origin: a.origin, createdAt: a.createdAt,
     })),
     history: (extra.events ?? []).map((e) => ({
       seq: e.seq,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { DomainError, gone, notFound } from '../errors.js';
-import { insertAttachment, putContent, readAttachmentContent, type AttachmentContent } from './attachment-store.js';
+import { DomainError, gone, invalid, notFound } from '../errors.js';
+import { insertAttachment, listAttachments, putContent, readAttachmentContent, type AttachmentContent, type AttachmentOrigin } from './attachment-store.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 10;
@@ -48,7 +48,7 @@ function detectMime(b: Buffer): string {
  */
 export async function saveAttachments(
   trx: Knex.Transaction,
-  a: { applicationId: number; files: UploadedFile[]; consultationRequestId?: number | null; uploadedBy: number; now: string },
+  a: { applicationId: number; files: UploadedFile[]; origin: AttachmentOrigin; consultationRequestId?: number | null; uploadedBy: number; now: string },
 ): Promise<number[]> {
   const ids: number[] = [];
   for (const f of a.files) {
@@ -60,6 +60,7 @@ export async function saveAttachments(
       mime: detectMime(f.buffer),
       size: f.buffer.length,
       sha256,
+      origin: a.origin,
       consultationRequestId: a.consultationRequestId ?? null,
       uploadedBy: a.uploadedBy,
       now: a.now,
@@ -81,6 +82,24 @@ export function downloadOf(content: AttachmentContent | null): AttachmentDownloa
     throw gone(`附件“${content.filename}”的内容已丢失，请联系系统管理员从备份恢复（或由承办人重新上传同一文件）`);
   }
   return { filename: content.filename, mime: content.mime, bytes: content.bytes };
+}
+
+/**
+ * Hardening finding 9: the files a consultation letter carries to another agency. Unchosen, the
+ * case's own materials (the application and the scans added to it), not the files that came with an
+ * event (a third party's paper opinion) nor other agencies' answers. A caseworker's choice may name
+ * any file of the case but an answer (422 otherwise).
+ */
+export async function carriedByLetter(db: Db, applicationId: number, choice: unknown): Promise<number[]> {
+  const all = await listAttachments(db, applicationId);
+  if (choice === undefined) return all.filter((a) => a.origin === 'filed').map((a) => a.id);
+  const raw = (Array.isArray(choice) ? choice : [choice]).filter((v) => v !== '' && v !== null && v !== undefined);
+  const allowed = new Set(all.filter((a) => a.origin !== 'answer').map((a) => a.id));
+  const bad = raw.filter((v) => !allowed.has(Number(v)));
+  if (bad.length) {
+    throw invalid({ attachmentIds: `随函附送的须是本申请的材料，其他机关的答复附件不能转送（${bad.join('、')}）` });
+  }
+  return [...new Set(raw.map(Number))];
 }
 
 /** One attachment of a case with its bytes, for whoever the caller has checked may read it. */

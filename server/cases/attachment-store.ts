@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
 
+/** Where an attachment came from: the case's own materials, a file sent with an event, an agency's answer. */
+export type AttachmentOrigin = 'filed' | 'event' | 'answer';
+
 export interface AttachmentRow {
   id: number;
   applicationId: number;
@@ -9,6 +12,7 @@ export interface AttachmentRow {
   mime: string;
   size: number;
   sha256: string;
+  origin: AttachmentOrigin;
   consultationRequestId: number | null;
   createdAt: string;
 }
@@ -21,7 +25,7 @@ export interface AttachmentContent {
 }
 
 // Every column but the bytes (they live in attachment_contents, read only for a download).
-const COLUMNS = ['id', 'application_id', 'filename', 'mime', 'size', 'sha256', 'consultation_request_id', 'created_at'];
+const COLUMNS = ['id', 'application_id', 'filename', 'mime', 'size', 'sha256', 'origin', 'consultation_request_id', 'created_at'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toAttachment(r: any): AttachmentRow {
@@ -32,6 +36,7 @@ function toAttachment(r: any): AttachmentRow {
     mime: r.mime,
     size: Number(r.size),
     sha256: r.sha256,
+    origin: r.origin,
     consultationRequestId: r.consultation_request_id === null || r.consultation_request_id === undefined ? null : Number(r.consultation_request_id),
     createdAt: r.created_at,
   };
@@ -54,7 +59,7 @@ export async function putContent(trx: Knex.Transaction, c: { sha256: string; byt
 export async function insertAttachment(
   trx: Knex.Transaction,
   a: {
-    applicationId: number; filename: string; mime: string; size: number; sha256: string;
+    applicationId: number; filename: string; mime: string; size: number; sha256: string; origin: AttachmentOrigin;
     consultationRequestId?: number | null; uploadedBy: number; now: string;
   },
 ): Promise<number> {
@@ -65,6 +70,7 @@ export async function insertAttachment(
       mime: a.mime,
       size: a.size,
       sha256: a.sha256,
+      origin: a.origin,
       consultation_request_id: a.consultationRequestId ?? null,
       uploaded_by: a.uploadedBy,
       created_at: a.now,
@@ -75,6 +81,11 @@ export async function insertAttachment(
 
 export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {
   return (await db('attachments').where({ application_id: applicationId }).orderBy('id').select(COLUMNS)).map(toAttachment);
+}
+
+export async function findAttachments(db: Db, applicationId: number, ids: number[]): Promise<AttachmentRow[]> {
+  if (ids.length === 0) return [];
+  return (await db('attachments').where({ application_id: applicationId }).whereIn('id', ids).orderBy('id').select(COLUMNS)).map(toAttachment);
 }
 
 /** One attachment of a case with its bytes; null when the case has no such attachment. */
@@ -92,7 +103,7 @@ export async function copyAttachments(trx: Knex.Transaction, fromApplicationId: 
   const rows = await trx('attachments').where({ application_id: fromApplicationId }).orderBy('id');
   for (const f of rows) {
     await trx('attachments').insert({
-      application_id: toApplicationId, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256,
+      application_id: toApplicationId, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, origin: f.origin,
       uploaded_by: f.uploaded_by, created_at: now,
     });
   }

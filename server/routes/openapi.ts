@@ -42,7 +42,8 @@ export function openApiDocument() {
             status: { enum: ['open', 'answered', 'deemed_consent', 'closed'] }, opinion: { enum: ['consent', 'object', 'none', 'deemed_consent', null] },
             reasons: { type: ['string', 'null'] }, answeredBy: { type: ['string', 'null'] }, answeredDate: { oneOf: [date, { type: 'null' }] },
             letter: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, url: { type: 'string' } } },
-            attachments: { type: 'array', items: { type: 'object' } }, mayAnswer: { type: 'boolean' },
+            attachments: { type: 'array', items: { type: 'object' }, description: 'the files this user may read here: all of the case for the requesting agency; for the consulted agency\'s caseworkers those the letter carried (while open) and its own answer\'s' },
+            attachmentsNote: { type: ['string', 'null'], description: 'why carried files are not listed (consultation over, or not a caseworker)' }, mayAnswer: { type: 'boolean' },
           },
         },
         ExportJob: {
@@ -174,7 +175,7 @@ export function openApiDocument() {
             request: { type: 'object' }, decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] },
             deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
             consultations: { type: 'array', items: { type: 'object' } },
-            attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } } },
+            attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
             history: { type: 'array', items: { type: 'object' } },
             allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
           },
@@ -253,7 +254,8 @@ export function openApiDocument() {
           additionalProperties: true,
           description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method). ' +
             'Issue 7: START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter (issued at once) to that agency\'s inbox; ' +
-            'optional parts (征求意见的内容); party is then taken from the register. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
+            'optional parts (征求意见的内容); party is then taken from the register; optional attachmentIds: the case\'s files the letter carries (default: its own materials, origin filed; ' +
+            'files sent with this event go too; another agency\'s answer never) — the consulted agency\'s caseworkers may read only these, and only while the consultation is open. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
             '(转办, Art. 36(五)): this case closes as unavailable.not_held with a signed notice, and the receiving agency gets a new case received on the transfer date. ' +
             'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). ' +
             'DRAFT_REPLY may carry passages: [id | {id, version}] — the reply passages (答复口径) whose wording the draft uses; each must be approved, in force and not retired ' +
@@ -288,9 +290,9 @@ export function openApiDocument() {
     paths: {
       '/api/applications/{id}/consultations': {
         post: {
-          summary: 'consult several agencies of the system at once: {agencyCodes: string[], parts?, date?, version?} → 201 the application; one letter and inbox item per agency, all or none',
+          summary: 'consult several agencies of the system at once: {agencyCodes: string[], parts?, attachmentIds?: integer[], date?, version?} → 201 the application; one letter and inbox item per agency, all or none',
           parameters: [idParam],
-          responses: { 201: { description: 'the whole updated application', ...json(ref('Application')) }, 404: error('no such application'), 409: error('not allowed now'), 422: error('unknown or own agency code') },
+          responses: { 201: { description: 'the whole updated application', ...json(ref('Application')) }, 404: error('no such application'), 409: error('not allowed now'), 422: error('unknown or own agency code, or attachmentIds not carriable') },
         },
       },
       '/api/consultations': {
@@ -309,7 +311,7 @@ export function openApiDocument() {
         },
       },
       '/api/consultations/{id}/letter': { get: { summary: 'the consultation letter PDF', parameters: [idParam], responses: { 200: { description: 'application/pdf' }, 404: error('not found') } } },
-      '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 404: error('not found'), 410: error('the file\'s bytes are lost (restore from backup)') } } },
+      '/api/consultations/{id}/attachments/{attachmentId}': { get: { summary: 'a file of the requesting case (consulted agency: one the letter carried, caseworkers only, while open) or of the answer', parameters: [idParam, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'the file' }, 403: error('consultation over, or not a caseworker'), 404: error('not found, or not carried by the letter'), 410: error('the file\'s bytes are lost (restore from backup)') } } },
       '/api/passages': {
         get: {
           summary: 'search the reply-wording library (答复口径): approved passages (the district office also sees drafts), the version in force, usage counts; at most 200, by topic then most used',

@@ -123,6 +123,7 @@ describe('intake (登记) through the API', () => {
       assert.equal(att.mime, 'application/pdf');
       assert.equal(att.size, PDF.length);
       assert.equal(att.sha256, createHash('sha256').update(PDF).digest('hex'));
+      assert.equal(att.origin, 'filed');
       assert.ok(await env.db('attachment_contents').where({ sha256: att.sha256 }).first('sha256'));
       assert.ok(!existsSync(join(env.dataDir, 'attachments')), 'no file written');
       const dl = await request(env.app).get(`/api/applications/${res.body.id}/attachments/${att.id}`).set('Authorization', `Bearer ${cw}`).buffer(true);

@@ -8,7 +8,7 @@ import { keyPath, makeSelfSignedKey } from '../../server/documents/agency-keys.j
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 
 // Hardening finding 2: attachment bytes live in the database, in the transaction of their row.
-const MIGRATIONS = ['20261122000010_attachment_contents.ts'];
+const MIGRATIONS = ['20261122000010_attachment_contents.ts', '20261122000011_consultation_carried.ts'];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A scan nobody else uploads: a PDF header, then random bytes (zeros and high bytes included). */
 const scan = (label: string, size = 64 * 1024) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${label}\n`), randomBytes(size), Buffer.alloc(16)]);
@@ -171,11 +171,15 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
   });
 
   // Last: it takes the schema back before these migrations and forward again.
-  describe('moving the files of an older version in (migration 20261122000010)', () => {
+  describe('moving the files of an older version in (migrations 20261122000010 and 11)', () => {
     it('moves each file into the database, keeps the rows whose file is missing or altered (410), and leaves the files where they were', async () => {
       const inDb = scan('already in the database');
       const before = await register('cw', [{ name: '已入库.pdf', bytes: inDb }]);
       const old = await register('cw', []);
+      // A letter sent before the upgrade: it carried the files the case had then.
+      const sent = await request(env.app).post(`/api/applications/${old.body.id}/consultations`).set(auth('cw')).send({ agencyCodes: ['JSJT'] });
+      assert.equal(sent.status, 201);
+      const requestId = sent.body.consultations[0].inbox.id;
 
       const migrator = env.db.withUserParams({ dataDir: env.dataDir });
       for (const name of [...MIGRATIONS].reverse()) await migrator.migrate.down({ name });
@@ -215,7 +219,13 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
       assert.equal((await download(old.body.id, byName['已丢失.pdf'])).status, 410);
       const roundTrip = await download(before.body.id, before.body.attachments[0].id);
       assert.equal(sha256(roundTrip.body), sha256(inDb));
+      assert.ok(view.attachments.every((a: { origin: string }) => a.origin === 'filed'));
       assert.ok(existsSync(join(env.dataDir, 'attachments', sha256(good).slice(0, 2), sha256(good))), 'the old files are left for the operator');
+
+      // The letter sent before carried what the case had then (not the later row).
+      const carried = await request(env.app).get(`/api/consultations/${requestId}/attachments/${byName['申请表.pdf']}`).set(auth('cw2')).buffer(true).parse(binary);
+      assert.equal(carried.status, 200);
+      assert.equal((await request(env.app).get(`/api/consultations/${requestId}/attachments/${byName['已丢失.pdf']}`).set(auth('cw2'))).status, 404);
     });
   });
 });
