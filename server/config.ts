@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PRIVATE_DIR, PRIVATE_FILE, secureDataDir } from './data-dir.js';
 
 export interface Config {
   databaseUrl: string;
@@ -40,6 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'disclosure-desk.sqlite')}`;
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT 无效：${env.PORT}`);
+  // Hardening finding 16: the database, secrets and signing keys in it are the desk's alone.
+  secureDataDir(dataDir);
   let sessionSecret = env.SESSION_SECRET ?? '';
   // In production the server refuses to start without it (requireSessionSecret); other commands
   // (migrate, user add) do not need it.
@@ -85,7 +88,7 @@ function developmentSecret(dataDir: string, name: string): string {
     // not made yet
   }
   const secret = randomBytes(32).toString('hex');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
+  writeFileSync(file, secret + '\n', { mode: PRIVATE_FILE });
   return secret;
 }
