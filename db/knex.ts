@@ -1,6 +1,6 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CODE_ROOT, RUNNING_FROM_SOURCE } from '../server/paths.js';
 
@@ -22,7 +22,7 @@ export function knexConfig(databaseUrl: string): Knex.Config {
     return { client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 }, migrations };
   }
   const file = resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
-  mkdirSync(dirname(file), { recursive: true });
+  createPrivately(file);
   return {
     client: 'sqlite3',
     connection: { filename: file },
@@ -47,8 +47,29 @@ export function createDb(databaseUrl: string): Knex {
   return knexFactory(knexConfig(databaseUrl));
 }
 
-export async function migrateLatest(db: Knex): Promise<void> {
-  await db.migrate.latest();
+/**
+ * Hardening finding 16: the database file is the desk's alone (0600, in a 0700 folder). SQLite
+ * creates its -wal and -shm files with the mode of the database file, so making the (empty) file
+ * ourselves before SQLite opens it covers them too; an older, wider file is narrowed.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if (statSync(f).mode & 0o077) chmodSync(f, 0o600);
+    } catch {
+      // not there (yet)
+    }
+  }
+}
+
+/**
+ * Schema to latest. `dataDir` is the configured DATA_DIR, for migrations that move files into the
+ * database (20261122000010: attachments); without it they read DATA_DIR from the environment.
+ */
+export async function migrateLatest(db: Knex, opts: { dataDir?: string } = {}): Promise<[number, string[]]> {
+  return (opts.dataDir ? db.withUserParams({ ...db.userParams, dataDir: opts.dataDir }) : db).migrate.latest();
 }
 
 export function isPostgres(db: Db): boolean {

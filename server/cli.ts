@@ -62,7 +62,7 @@ async function readStdin(): Promise<string> {
 async function withDb<T>(config: Config, fn: (db: Knex) => Promise<T>): Promise<T> {
   const db = createDb(config.databaseUrl);
   try {
-    await migrateLatest(db);
+    await migrateLatest(db, { dataDir: config.dataDir });
     return await fn(db);
   } finally {
     await db.destroy();
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       if (sub) throw new UsageError(`unexpected argument ${sub}`);
       const db = createDb(config.databaseUrl);
       try {
-        const [batch, files] = await db.migrate.latest();
+        const [batch, files] = await migrateLatest(db, { dataDir: config.dataDir });
         console.log(files.length ? `migrated (batch ${batch}): ${files.join(', ')}` : 'already at the latest schema');
       } finally {
         await db.destroy();
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { 'demo-if-empty': { type: 'boolean' } });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       const db = createDb(config.databaseUrl);
-      await migrateLatest(db);
+      await migrateLatest(db, { dataDir: config.dataDir });
       if (values['demo-if-empty'] && (await isDatabaseEmpty(db))) {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PRIVATE_DIR, PRIVATE_FILE, secureDataDir } from './data-dir.js';
 
 export interface Config {
   databaseUrl: string;
@@ -51,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`HOST 无效：${env.HOST}`);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  // Hardening finding 16: the database, secrets and signing keys in it are the desk's alone.
+  secureDataDir(dataDir);
   let sessionSecret = env.SESSION_SECRET ?? '';
   // In production the server refuses to start without it (requireSessionSecret); other commands
   // (migrate, user add) do not need it.
@@ -108,7 +111,7 @@ function developmentSecret(dataDir: string, name: string): string {
     // not made yet
   }
   const secret = randomBytes(32).toString('hex');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
+  writeFileSync(file, secret + '\n', { mode: PRIVATE_FILE });
   return secret;
 }

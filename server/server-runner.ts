@@ -28,7 +28,7 @@ function scheduleDeemedConsents(ctx: AppContext): void {
 /** Migrates, then listens on config.port. Resolves once listening. */
 export async function serve(db: Knex, config: Config): Promise<Server> {
   requireSessionSecret(config);
-  await migrateLatest(db);
+  await migrateLatest(db, { dataDir: config.dataDir });
   const ctx = { db, config, clock: systemClock };
   const app = createApp(ctx);
   await purgeExpiredSessions(db);

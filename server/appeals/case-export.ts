@@ -7,7 +7,7 @@ import { DOCUMENT_KIND_LABELS, type DocumentKind } from '../documents/document-t
 import { appealsForApplication } from './appeal-service.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
 import { formatChineseDate } from '../../workflows/dates.js';
-import { listAttachments } from '../cases/application-store.js';
+import { listAttachments } from '../cases/attachment-store.js';
 
 /**
  * The whole file of an application (issue 5): what the reconsideration body or the court receives.

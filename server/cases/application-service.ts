@@ -17,11 +17,11 @@ import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplication, insertAttachment, insertEvent, isStoragePathReferenced, listApplications as listRows,
-  listAttachments, listEvents, updateApplicationState, CLOSED_STATES, listEventsFor, findStaleCacheRows, findOpenRows,
-  updateCachedDeadlines, type ApplicationRow, type EventRow, type CachedDeadlines,
+  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES,
+  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow, type EventRow, type CachedDeadlines,
 } from './application-store.js';
-import { checkUploads, removeFile, storeFiles, type UploadedFile } from './attachment-files.js';
+import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
+import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
 import { toApplicationView, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
@@ -148,63 +148,49 @@ export async function registerApplication(
   const calendar = await loadCalendar(ctx.db);
   const canSign = await hasSigningKey(ctx.config, agency.code);
   await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
-  const stored = await storeFiles(ctx.config.dataDir, files);
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
   const year = yearOf(intake.receivedDate);
-  try {
-    const id = await ctx.db.transaction(async (trx) => {
-      // Allocated in the same transaction as the insert: a failed registration leaves no gap.
-      const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
-      const today = ctx.clock.today();
-      const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
-      const appId = await insertApplication(trx, {
-        agencyId: agency.id,
-        caseNumber: formatCaseNumber(agency.code, year, seq),
-        caseYear: year,
-        caseSeq: seq,
-        state: stateOf(snapshot),
-        machineVersion: APPLICATION_MACHINE_VERSION,
-        snapshot,
-        channel: intake.channel,
-        receivedDate: intake.receivedDate,
-        applicant: intake.applicant,
-        applicantKey: applicantKey(intake.applicant),
-        request: intake.request,
-        cache: cacheFrom(initial, snapshot, today),
-        createdBy: user.id,
-        now,
-      });
-      await insertEvent(trx, {
-        applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-        payload: { channel: intake.channel, attachments: stored.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-      });
-      for (const f of stored) {
-        await insertAttachment(trx, { applicationId: appId, ...f, uploadedBy: user.id, now });
-      }
-      // The receipt (登记回执) is produced by the registration itself (issue 4).
-      const inserted = (await findApplication(trx, appId))!;
-      await receiptForRegistration(trx, ctx, user, {
-        row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
-      }, canSign);
-      await audit(trx, {
-        actor: user, action: 'application.register', entity: 'application', entityId: appId,
-        detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: stored.length }, ip,
-      });
-      return appId;
+  const id = await ctx.db.transaction(async (trx) => {
+    // Allocated in the same transaction as the insert: a failed registration leaves no gap.
+    const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
+    const today = ctx.clock.today();
+    const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
+    const appId = await insertApplication(trx, {
+      agencyId: agency.id,
+      caseNumber: formatCaseNumber(agency.code, year, seq),
+      caseYear: year,
+      caseSeq: seq,
+      state: stateOf(snapshot),
+      machineVersion: APPLICATION_MACHINE_VERSION,
+      snapshot,
+      channel: intake.channel,
+      receivedDate: intake.receivedDate,
+      applicant: intake.applicant,
+      applicantKey: applicantKey(intake.applicant),
+      request: intake.request,
+      cache: cacheFrom(initial, snapshot, today),
+      createdBy: user.id,
+      now,
     });
-    const row = await findApplication(ctx.db, id);
-    return buildView(ctx, user, row!, calendar);
-  } catch (e) {
-    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
-    throw e;
-  }
-}
-
-async function discardUnreferenced(ctx: AppContext, paths: string[]): Promise<void> {
-  for (const p of paths) {
-    if (!(await isStoragePathReferenced(ctx.db, p))) await removeFile(ctx.config.dataDir, p);
-  }
+    await insertEvent(trx, {
+      applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+      payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+    });
+    await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
+    // The receipt (登记回执) is produced by the registration itself (issue 4).
+    const inserted = (await findApplication(trx, appId))!;
+    await receiptForRegistration(trx, ctx, user, {
+      row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
+    }, canSign);
+    await audit(trx, {
+      actor: user, action: 'application.register', entity: 'application', entityId: appId,
+      detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length }, ip,
+    });
+    return appId;
+  });
+  const row = await findApplication(ctx.db, id);
+  return buildView(ctx, user, row!, calendar);
 }
 
 export async function addAttachments(ctx: AppContext, user: User, id: number, files: UploadedFile[], ip: string | null): Promise<ApplicationView> {
@@ -212,25 +198,18 @@ export async function addAttachments(ctx: AppContext, user: User, id: number, fi
   if (row.agencyId !== user.agencyId || user.role !== 'caseworker') throw new DomainError('forbidden', 'forbidden', '只有本机关承办人可以上传附件');
   if (files.length === 0) throw invalid({ attachments: '请选择要上传的文件' });
   checkUploads(files);
-  const stored = await storeFiles(ctx.config.dataDir, files);
   const now = new Date().toISOString();
-  try {
-    await ctx.db.transaction(async (trx) => {
-      for (const f of stored) await insertAttachment(trx, { applicationId: id, ...f, uploadedBy: user.id, now });
-      await audit(trx, { actor: user, action: 'application.attach', entity: 'application', entityId: id, detail: { files: stored.length }, ip });
-    });
-  } catch (e) {
-    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
-    throw e;
-  }
+  await ctx.db.transaction(async (trx) => {
+    await saveAttachments(trx, { applicationId: id, files, origin: 'filed', uploadedBy: user.id, now });
+    await audit(trx, { actor: user, action: 'application.attach', entity: 'application', entityId: id, detail: { files: files.length }, ip });
+  });
   return buildView(ctx, user, (await findApplication(ctx.db, id))!);
 }
 
-export async function getAttachment(ctx: AppContext, user: User, id: number, attachmentId: number) {
+/** One attachment of a case the user sees, with its bytes (404 unknown, 410 bytes lost). */
+export async function getAttachment(ctx: AppContext, user: User, id: number, attachmentId: number): Promise<AttachmentDownload> {
   await loadVisible(ctx, user, id);
-  const a = (await listAttachments(ctx.db, id)).find((x) => x.id === attachmentId);
-  if (!a) throw notFound('未找到该附件');
-  return a;
+  return attachmentDownload(ctx.db, id, attachmentId);
 }
 
 export interface ListQuery {
@@ -290,17 +269,10 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
     throw new DomainError('conflict', 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
   }
   const calendar = await loadCalendar(ctx.db);
-  const files = req.files ?? [];
-  checkUploads(files);
-  const stored = await storeFiles(ctx.config.dataDir, files);
+  checkUploads(req.files ?? []);
   try {
-    await ctx.db.transaction(async (trx) => {
-      await applyEventInTransaction(trx, ctx, user, id, req, calendar);
-      const now = new Date().toISOString();
-      for (const f of stored) await insertAttachment(trx, { applicationId: id, ...f, uploadedBy: user.id, now });
-    });
+    await ctx.db.transaction(async (trx) => applyEventInTransaction(trx, ctx, user, id, req, calendar));
   } catch (e) {
-    await discardUnreferenced(ctx, stored.map((s) => s.storagePath));
     // Two events racing on one case: the loser hits the (application, seq) key or the version check.
     if (isUniqueViolation(e) || isSerializationFailure(e)) throw conflict('该申请刚被他人修改，请刷新后重试');
     throw e;
@@ -374,6 +346,8 @@ export async function applyEventInTransaction(
   // Issue 7: approved reply wording used in the draft, pinned to its version (422 if not usable).
   if (type === 'DRAFT_REPLY') await recordPassageUse(trx, { user, applicationId: id, seq, date, payload, caseNumber: row.caseNumber, ip: req.ip });
   await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+  // Files that came with the event are stored with it (and, for a consultation letter, go with it).
+  const fileIds = req.files?.length ? await saveAttachments(trx, { applicationId: id, files: req.files, origin: 'event', uploadedBy: user.id, now }) : [];
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
   const state = verdict.state;
   const after = deadlinesFor({ receivedDate: row.receivedDate, state }, history, calendar, today);
@@ -392,7 +366,7 @@ export async function applyEventInTransaction(
   await documentsForEvent(trx, ctx, user, {
     row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
   });
-  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date);
+  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date, fileIds);
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.
   if (CLOSED_STATES.includes(state)) await closeInboxItems(trx, row.id);

@@ -37,17 +37,6 @@ export interface EventRow {
   recordedAt: string;
 }
 
-export interface AttachmentRow {
-  id: number;
-  applicationId: number;
-  filename: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  storagePath: string;
-  createdAt: string;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toApplication(r: any): ApplicationRow {
   return {
@@ -241,43 +230,6 @@ function toEvent(r: any): EventRow {
     actorName: r.actor_name,
     recordedAt: r.recorded_at,
   };
-}
-
-export async function insertAttachment(
-  trx: Knex.Transaction,
-  a: { applicationId: number; filename: string; mime: string; size: number; sha256: string; storagePath: string; uploadedBy: number; now: string },
-): Promise<number> {
-  const [row] = await trx('attachments')
-    .insert({
-      application_id: a.applicationId,
-      filename: a.filename,
-      mime: a.mime,
-      size: a.size,
-      sha256: a.sha256,
-      storage_path: a.storagePath,
-      uploaded_by: a.uploadedBy,
-      created_at: a.now,
-    })
-    .returning('id');
-  return insertedId(row);
-}
-
-export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {
-  const rows = await db('attachments').where({ application_id: applicationId }).orderBy('id');
-  return rows.map((r) => ({
-    id: Number(r.id),
-    applicationId: Number(r.application_id),
-    filename: r.filename,
-    mime: r.mime,
-    size: Number(r.size),
-    sha256: r.sha256,
-    storagePath: r.storage_path,
-    createdAt: r.created_at,
-  }));
-}
-
-export async function isStoragePathReferenced(db: Db, storagePath: string): Promise<boolean> {
-  return Boolean(await db('attachments').where({ storage_path: storagePath }).first('id'));
 }
 
 export interface ListFilters {

@@ -3,7 +3,8 @@ import { maskIdNumber, maskPhone } from '../../workflows/identifiers.js';
 import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
 import type { Applicant } from './intake.js';
-import type { ApplicationRow, AttachmentRow, EventRow } from './application-store.js';
+import type { ApplicationRow, EventRow } from './application-store.js';
+import type { AttachmentRow } from './attachment-store.js';
 import type { DocumentView } from '../documents/document-view.js';
 
 /** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */
@@ -35,7 +36,7 @@ export interface ApplicationView {
   overdue: boolean;
   dueSoon: boolean;
   consultations: unknown[];
-  attachments: { id: number; filename: string; mime: string; size: number; sha256: string; createdAt: string }[];
+  attachments: { id: number; filename: string; mime: string; size: number; sha256: string; origin: string; createdAt: string }[];
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
   documents: DocumentView[];
@@ -69,7 +70,7 @@ export function toApplicationView(
     dueSoon,
     consultations: extra.consultations ?? clockConsultations,
     attachments: (extra.attachments ?? []).map((a) => ({
-      id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, createdAt: a.createdAt,
+      id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, origin: a.origin, createdAt: a.createdAt,
     })),
     history: (extra.events ?? []).map((e) => ({
       seq: e.seq,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DomainError } from '../errors.js';
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import { DomainError, gone, invalid, notFound } from '../errors.js';
+import { insertAttachment, listAttachments, putContent, readAttachmentContent, type AttachmentContent, type AttachmentOrigin } from './attachment-store.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 10;
@@ -10,15 +11,6 @@ export interface UploadedFile {
   originalname: string;
   mimetype: string;
   buffer: Buffer;
-}
-
-export interface StoredFile {
-  filename: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  storagePath: string; // relative to DATA_DIR
-  created: boolean; // false when identical content was already stored
 }
 
 // Scans of paper applications: the content decides the type, not the name the browser sent.
@@ -49,35 +41,69 @@ function detectMime(b: Buffer): string {
   return SIGNATURES.find((s) => s.test(b))?.mime ?? 'application/octet-stream';
 }
 
-/** Content-addressed under DATA_DIR/attachments; written before the database transaction. */
-export async function storeFiles(dataDir: string, files: UploadedFile[]): Promise<StoredFile[]> {
-  const out: StoredFile[] = [];
-  for (const f of files) {
+/**
+ * Uploaded files become attachments of a case in the caller's transaction: the bytes (one row per
+ * content, shared by identical files) and the attachment row commit together or not at all, so a
+ * refused request leaves nothing behind and no clean-up can touch another request's files.
+ */
+export async function saveAttachments(
+  trx: Knex.Transaction,
+  a: { applicationId: number; files: UploadedFile[]; origin: AttachmentOrigin; consultationRequestId?: number | null; uploadedBy: number; now: string },
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const f of a.files) {
     const sha256 = createHash('sha256').update(f.buffer).digest('hex');
-    const rel = join('attachments', sha256.slice(0, 2), sha256);
-    const abs = join(dataDir, rel);
-    await mkdir(join(dataDir, 'attachments', sha256.slice(0, 2)), { recursive: true });
-    let created = false;
-    try {
-      const tmp = `${abs}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(tmp, f.buffer, { flag: 'wx' });
-      await rename(tmp, abs);
-      created = true;
-    } catch (e) {
-      throw new DomainError('internal', 'storage', '附件保存失败，请稍后重试');
-    }
-    out.push({
+    await putContent(trx, { sha256, bytes: f.buffer, now: a.now });
+    ids.push(await insertAttachment(trx, {
+      applicationId: a.applicationId,
       filename: f.originalname.slice(0, 255) || 'attachment',
       mime: detectMime(f.buffer),
       size: f.buffer.length,
       sha256,
-      storagePath: rel,
-      created,
-    });
+      origin: a.origin,
+      consultationRequestId: a.consultationRequestId ?? null,
+      uploadedBy: a.uploadedBy,
+      now: a.now,
+    }));
   }
-  return out;
+  return ids;
 }
 
-export async function removeFile(dataDir: string, storagePath: string): Promise<void> {
-  await rm(join(dataDir, storagePath), { force: true });
+export interface AttachmentDownload {
+  filename: string;
+  mime: string;
+  bytes: Buffer;
+}
+
+/** A download: the file, 404 when there is no such attachment, 410 when its row outlived its bytes. */
+export function downloadOf(content: AttachmentContent | null): AttachmentDownload {
+  if (!content) throw notFound('未找到该附件');
+  if (!content.bytes) {
+    throw gone(`附件“${content.filename}”的内容已丢失，请联系系统管理员从备份恢复（或由承办人重新上传同一文件）`);
+  }
+  return { filename: content.filename, mime: content.mime, bytes: content.bytes };
+}
+
+/**
+ * Hardening finding 9: the files a consultation letter carries to another agency. Unchosen, the
+ * case's own materials (the application and the scans added to it), not the files that came with an
+ * event (a third party's paper opinion) nor other agencies' answers. A caseworker's choice may name
+ * any file of the case but an answer (422 otherwise).
+ */
+export async function carriedByLetter(db: Db, applicationId: number, choice: unknown): Promise<number[]> {
+  const all = await listAttachments(db, applicationId);
+  if (choice === undefined) return all.filter((a) => a.origin === 'filed').map((a) => a.id);
+  const raw = (Array.isArray(choice) ? choice : [choice]).filter((v) => v !== '' && v !== null && v !== undefined);
+  const allowed = new Set(all.filter((a) => a.origin !== 'answer').map((a) => a.id));
+  const bad = raw.filter((v) => !allowed.has(Number(v)));
+  if (bad.length) {
+    throw invalid({ attachmentIds: `随函附送的须是本申请的材料，其他机关的答复附件不能转送（${bad.join('、')}）` });
+  }
+  return [...new Set(raw.map(Number))];
+}
+
+/** One attachment of a case with its bytes, for whoever the caller has checked may read it. */
+export async function attachmentDownload(db: Db, applicationId: number, attachmentId: number): Promise<AttachmentDownload> {
+  if (!Number.isInteger(attachmentId) || attachmentId <= 0) throw notFound('未找到该附件');
+  return downloadOf(await readAttachmentContent(db, applicationId, attachmentId));
 }

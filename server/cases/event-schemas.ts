@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { CONSULTATION_KINDS, FEE_BASES, OPINIONS } from '../../workflows/application.machine.js';
-import { factDate, intField, lines, optionalText, text } from '../http/schemas.js';
+import { factDate, intField, lines, list, optionalText, text } from '../http/schemas.js';
 
 const enumOf = (values: readonly string[], message: string) => z.enum(values as [string, ...string[]], { message });
 
@@ -29,6 +29,8 @@ export const EVENT_SCHEMAS = [
     party: optionalText(200),
     agencyCode: optionalText(40),
     parts: optionalText(2000),
+    /** The case's files the letter carries (default: its own materials); '' on a form means none. */
+    attachmentIds: list(z.union([intField(1, 2 ** 31 - 1), z.literal('')]), 50).optional(),
   }),
   event('RECORD_OPINION', {
     consultationId: text(40),
@@ -69,9 +71,9 @@ export const EVENT_SCHEMAS = [
   event('SET_LATER_DATE', { laterReplyDate: z.iso.date({ message: '日期格式应为 YYYY-MM-DD' }), reason }),
 ] as const;
 
-/** Empty form fields mean "not given". */
+/** Empty form fields mean "not given" (but an empty choice of files to carry means "none"). */
 const dropEmpty = (v: unknown) =>
-  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')) : v;
+  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k, x]) => x !== '' || k === 'attachmentIds')) : v;
 
 export const applicationEventSchema = z.preprocess(
   dropEmpty,

@@ -13,6 +13,7 @@ import { receiptForRegistration } from '../documents/document-service.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { cacheFrom, formatCaseNumber, REGISTER_EVENT } from './application-service.js';
 import { findApplication, insertApplication, insertEvent, listEvents, type ApplicationRow, type EventRow } from './application-store.js';
+import { copyAttachments } from './attachment-store.js';
 
 // 转办 (Art. 36(五)): the application is handed over whole to the agency in the system that holds the
 // information. The receiving agency registers it as received on the transfer date (its own clock,
@@ -43,18 +44,13 @@ export async function receiveTransfer(
     cache: cacheFrom(initial, snapshot, today), createdBy: user.id, now,
   });
   await trx('applications').where({ id }).update({ transferred_from_id: source.id });
-  const files: Record<string, unknown>[] = await trx('attachments').where({ application_id: source.id }).orderBy('id');
+  // The same files, referenced by both cases: one copy of the bytes in attachment_contents.
+  const attachments = await copyAttachments(trx, source.id, id, now);
   await insertEvent(trx, {
     applicationId: id, seq: 1, type: REGISTER_EVENT, date,
-    payload: { channel: source.channel, attachments: files.length, transferredFrom: { id: source.id, caseNumber: source.caseNumber } },
+    payload: { channel: source.channel, attachments, transferredFrom: { id: source.id, caseNumber: source.caseNumber } },
     actorId: user.id, actorRole: user.role, recordedAt: now,
   });
-  // The same stored files, referenced by both cases (storage is content-addressed and never rewritten).
-  for (const f of files) {
-    await trx('attachments').insert({
-      application_id: id, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, storage_path: f.storage_path, uploaded_by: f.uploaded_by, created_at: now,
-    });
-  }
   const row = (await findApplication(trx, id))!;
   await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code));
   await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber } });

@@ -8,6 +8,9 @@ import type { Deadlines } from '../../workflows/clock.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { issueInTransaction } from '../documents/document-service.js';
 import { listDocuments } from '../documents/document-store.js';
+import { carriedByLetter } from '../cases/attachment-files.js';
+import { insertedId } from '../../db/dialect.js';
+import { recordCarried } from './consultation-store.js';
 
 // Issue 7: where an application event names another agency of the system by code — a consultation
 // (征求意见, Art. 34) or a transfer (转办, Art. 36(五)) — the server checks the agency exists, names it
@@ -31,6 +34,8 @@ export async function counterpartAgency(trx: Knex.Transaction, row: ApplicationR
   else {
     payload.party = agency.name;
     payload.parts = trimmed(payload.parts);
+    // Finding 9: the letter carries the case's files the caseworker chose (all its own materials by default).
+    if (payload.attachmentIds !== undefined) payload.attachmentIds = await carriedByLetter(trx, row.id, payload.attachmentIds);
   }
   return agency;
 }
@@ -49,13 +54,15 @@ export async function sendToInbox(
   payload: Record<string, unknown>,
   deadlines: Deadlines,
   date: string,
+  /** Files uploaded with the START_CONSULTATION event itself: they go with the letter too. */
+  fileIds: number[] = [],
 ): Promise<void> {
   const consultationId = String(payload.consultationId);
   const opinionDue = deadlines.consultations.find((c) => c.id === consultationId)?.opinionDue;
   if (!opinionDue) throw new Error(`no opinion due date for consultation ${consultationId}`);
   let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
   if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date);
-  await trx('consultation_requests').insert({
+  const [inserted] = await trx('consultation_requests').insert({
     application_id: row.id,
     consultation_id: consultationId,
     requesting_agency_id: requesting.id,
@@ -67,7 +74,10 @@ export async function sendToInbox(
     status: 'open',
     sent_by: user.id,
     created_at: new Date().toISOString(),
-  });
+  }).returning('id');
+  // What the consulted agency may read while the consultation is open, fixed when the letter leaves.
+  const chosen = Array.isArray(payload.attachmentIds) ? (payload.attachmentIds as number[]) : await carriedByLetter(trx, row.id, undefined);
+  await recordCarried(trx, insertedId(inserted), [...new Set([...chosen, ...fileIds])]);
 }
 
 /** The requesting case closed: its letters still open are withdrawn from the inboxes. */

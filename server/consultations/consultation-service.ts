@@ -6,12 +6,13 @@ import { findUserById, type User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
-import { conflict, DomainError, invalid, notFound } from '../errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.js';
 import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
-import { checkUploads, removeFile, storeFiles, type UploadedFile } from '../cases/attachment-files.js';
-import { isStoragePathReferenced } from '../cases/application-store.js';
-import { countOpenInbox, findRequest, listRequests, type ConsultationRequestView, type Box } from './consultation-store.js';
+import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from '../cases/attachment-files.js';
+import {
+  countOpenInbox, findRequest, listRequests, requestAttachments, type ConsultationRequestView, type Box, type RequestAttachment,
+} from './consultation-store.js';
 
 // Issue 7: the consulted agency's side of a consultation (征询件). It answers in the system; the
 // answer is the requesting case's RECORD_OPINION, written in the same transaction, and restarts that
@@ -37,26 +38,45 @@ export async function listConsultations(ctx: AppContext, user: User, q: { box?: 
 
 export const openInboxCount = (ctx: AppContext, user: User) => countOpenInbox(ctx.db, user.agencyId);
 
+/**
+ * Hardening finding 9: which of the requesting case's files a user may read through the inbox item.
+ * The requesting agency: all of them (its own case). The consulted agency: only its caseworkers (who
+ * answer), the files the letter carried while the consultation is open, and its own answer's files.
+ */
+function readableFiles(r: ConsultationRequestView, user: User, files: RequestAttachment[]): { files: RequestAttachment[]; note: string | null } {
+  if (user.agencyId === r.requesting.id) return { files, note: null };
+  const own = files.filter((f) => f.fromAnswer);
+  const carried = files.filter((f) => f.carried && !f.fromAnswer);
+  if (user.role !== 'caseworker') return { files: [], note: carried.length || own.length ? CARRIED_ONLY_CASEWORKER : null };
+  if (r.status !== 'open') return { files: own, note: carried.length ? carriedNoLonger(r) : null };
+  return { files: [...carried, ...own], note: null };
+}
+
+const CARRIED_ONLY_CASEWORKER = '征询件的附件仅供被征求意见机关的承办人查阅';
+const carriedNoLonger = (r: ConsultationRequestView) => `征询已结束（${REQUEST_STATUS[r.status]}），来函所附材料不再提供查阅`;
+
 export async function getConsultation(ctx: AppContext, user: User, id: number) {
   const r = await loadRequest(ctx, user, id);
-  const files: Record<string, unknown>[] = await ctx.db('attachments').where({ application_id: r.application.id }).orderBy('id')
-    .select('id', 'filename', 'mime', 'size', 'consultation_request_id');
+  const { files, note } = readableFiles(r, user, await requestAttachments(ctx.db, r.id, r.application.id));
   return {
     ...r,
     attachments: files.map((f) => ({
-      id: Number(f.id), filename: String(f.filename), mime: String(f.mime), size: Number(f.size),
-      fromAnswer: Number(f.consultation_request_id) === r.id,
+      id: f.id, filename: f.filename, mime: f.mime, size: f.size, carried: f.carried, fromAnswer: f.fromAnswer,
       url: `/api/consultations/${r.id}/attachments/${f.id}`,
     })),
+    attachmentsNote: note,
     mayAnswer: r.status === 'open' && user.role === 'caseworker' && user.agencyId === r.consulted.id,
   };
 }
 
-export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number) {
+export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number): Promise<AttachmentDownload> {
   const r = await loadRequest(ctx, user, id);
-  const f = await ctx.db('attachments').where({ id: attachmentId, application_id: r.application.id }).first();
-  if (!f) throw notFound('未找到该附件');
-  return { filename: String(f.filename), mime: String(f.mime), storagePath: String(f.storage_path) };
+  const all = await requestAttachments(ctx.db, r.id, r.application.id);
+  const file = all.find((f) => f.id === attachmentId);
+  // A file of the case the letter did not carry is, to the consulted agency, no file at all.
+  if (!file || (user.agencyId !== r.requesting.id && !file.carried && !file.fromAnswer)) throw notFound('未找到该附件');
+  if (!readableFiles(r, user, all).files.includes(file)) throw forbidden(user.role !== 'caseworker' ? CARRIED_ONLY_CASEWORKER : carriedNoLonger(r));
+  return attachmentDownload(ctx.db, r.application.id, attachmentId);
 }
 
 /** The consulted agency's caseworker answers: consent, or objection with reasons (Art. 34), with files. */
@@ -69,30 +89,19 @@ export async function answerConsultation(ctx: AppContext, user: User, id: number
   if (opinion !== 'consent' && opinion !== 'object') throw invalid({ opinion: '请选择“同意公开”或“不同意公开”' });
   if (opinion === 'object' && !reasons) throw invalid({ reasons: '不同意公开的，须说明理由和依据（第三十四条）' });
   checkUploads(files);
-  const stored = await storeFiles(ctx.config.dataDir, files);
   const calendar = await loadCalendar(ctx.db);
   const date = ctx.clock.today();
-  try {
-    await ctx.db.transaction(async (trx) => {
-      const row = await findApplication(trx, r.application.id);
-      if (!row) throw notFound('未找到该征询件');
-      await applyEventInTransaction(trx, ctx, user, row.id, {
-        body: { type: 'RECORD_OPINION', date, consultationId: r.consultationId, opinion, reasons: reasons || null, answeredBy: r.consulted.code, requestId: r.id },
-        ip,
-      }, calendar, { row });
-      const now = new Date().toISOString();
-      for (const f of stored) {
-        await trx('attachments').insert({
-          application_id: row.id, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, storage_path: f.storagePath,
-          uploaded_by: user.id, created_at: now, consultation_request_id: r.id,
-        });
-      }
-      await audit(trx, { actor: user, action: 'consultation.answer', entity: 'consultation_request', entityId: r.id, detail: { caseNumber: r.application.caseNumber, opinion, files: stored.length }, ip });
-    });
-  } catch (e) {
-    for (const s of stored) if (!(await isStoragePathReferenced(ctx.db, s.storagePath))) await removeFile(ctx.config.dataDir, s.storagePath);
-    throw e;
-  }
+  await ctx.db.transaction(async (trx) => {
+    const row = await findApplication(trx, r.application.id);
+    if (!row) throw notFound('未找到该征询件');
+    await applyEventInTransaction(trx, ctx, user, row.id, {
+      body: { type: 'RECORD_OPINION', date, consultationId: r.consultationId, opinion, reasons: reasons || null, answeredBy: r.consulted.code, requestId: r.id },
+      ip,
+    }, calendar, { row });
+    // The answer's files belong to the requesting case's record, marked as this answer's.
+    await saveAttachments(trx, { applicationId: row.id, files, origin: 'answer', consultationRequestId: r.id, uploadedBy: user.id, now: new Date().toISOString() });
+    await audit(trx, { actor: user, action: 'consultation.answer', entity: 'consultation_request', entityId: r.id, detail: { caseNumber: r.application.caseNumber, opinion, files: files.length }, ip });
+  });
   return getConsultation(ctx, user, id);
 }
 

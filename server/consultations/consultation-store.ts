@@ -88,3 +88,34 @@ export async function requestsOfApplication(db: Db | Knex, applicationId: number
   const rows = await base(db).where('cr.application_id', applicationId);
   return new Map(rows.map((r: { consultation_id: string }) => [r.consultation_id, toView(r, today)]));
 }
+
+/** The files a letter carries, fixed when it is sent (hardening finding 9). */
+export async function recordCarried(trx: Knex.Transaction, requestId: number, attachmentIds: number[]): Promise<void> {
+  if (attachmentIds.length === 0) return;
+  await trx('consultation_request_attachments').insert(attachmentIds.map((attachment_id) => ({ consultation_request_id: requestId, attachment_id })));
+}
+
+export interface RequestAttachment {
+  id: number;
+  filename: string;
+  mime: string;
+  size: number;
+  /** Sent with the letter. */
+  carried: boolean;
+  /** Came with this consultation's answer. */
+  fromAnswer: boolean;
+}
+
+/** The requesting case's files, each marked with what it is to this consultation. */
+export async function requestAttachments(db: Db, requestId: number, applicationId: number): Promise<RequestAttachment[]> {
+  const rows: Record<string, unknown>[] = await db('attachments as a')
+    .leftJoin('consultation_request_attachments as cra', (j) => j.on('cra.attachment_id', 'a.id').andOnVal('cra.consultation_request_id', requestId))
+    .where('a.application_id', applicationId)
+    .orderBy('a.id')
+    .select('a.id', 'a.filename', 'a.mime', 'a.size', 'a.consultation_request_id', { carried: 'cra.attachment_id' });
+  return rows.map((f) => ({
+    id: Number(f.id), filename: String(f.filename), mime: String(f.mime), size: Number(f.size),
+    carried: f.carried !== null && f.carried !== undefined,
+    fromAnswer: f.consultation_request_id !== null && Number(f.consultation_request_id) === requestId,
+  }));
+}

@@ -9,7 +9,8 @@ import { applyEventInTransaction, getApplicationView } from '../cases/applicatio
 /**
  * Consulting several agencies of the system at once (Art. 34): one START_CONSULTATION per agency,
  * each with its own letter, inbox item and opinion period — all in one transaction, so a refusal for
- * one agency sends no letter to any.
+ * one agency sends no letter to any. `attachmentIds`: the case's files the letters carry (absent: its
+ * own materials; see carriedByLetter).
  */
 export async function startConsultations(ctx: AppContext, user: User, id: number, body: Record<string, unknown>, ip: string | null) {
   const raw = Array.isArray(body.agencyCodes) ? body.agencyCodes : [];
@@ -25,7 +26,7 @@ export async function startConsultations(ctx: AppContext, user: User, id: number
     await ctx.db.transaction(async (trx) => {
       for (const agencyCode of codes) {
         await applyEventInTransaction(trx, ctx, user, id, {
-          body: { type: 'START_CONSULTATION', date, kind: 'agency', agencyCode, parts: body.parts ?? null },
+          body: { type: 'START_CONSULTATION', date, kind: 'agency', agencyCode, parts: body.parts ?? null, attachmentIds: body.attachmentIds },
           ifMatch: body.version === undefined || body.version === '' ? undefined : Number(body.version),
           ip,
         }, calendar);

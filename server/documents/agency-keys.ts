@@ -8,6 +8,7 @@ import { DomainError, notFound } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { audit, type Actor } from '../audit.js';
 import { generateAgencyP12 } from './keys.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../data-dir.js';
 import { loadAgencySigner, type DocumentSigner } from './signer.js';
 import type { SealSpec } from './document-content.js';
 
@@ -28,9 +29,9 @@ export async function makeSelfSignedKey(config: Config, agency: Agency): Promise
   passphrase(config, agency);
   const p12 = generateAgencyP12({ agencyName: agency.name, agencyCode: agency.code, passphrase: keyPassphraseFor(config, agency.code) });
   const path = keyPath(config, agency.code);
-  await mkdir(join(config.dataDir, 'keys'), { recursive: true });
+  await mkdir(join(config.dataDir, 'keys'), { recursive: true, mode: PRIVATE_DIR });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, p12, { mode: 0o600 });
+  await writeFile(tmp, p12, { mode: PRIVATE_FILE });
   await rename(tmp, path);
   signers.delete(agency.code);
   return path;
@@ -93,8 +94,8 @@ export async function storeSealPng(config: Config, png: Buffer): Promise<string>
   }
   if (png.length > 2 * 1024 * 1024) throw new DomainError('invalid', 'invalid', '印章图片不超过 2 MB', { seal: '印章图片不超过 2 MB' });
   const sha = createHash('sha256').update(png).digest('hex');
-  await mkdir(join(config.dataDir, 'seals'), { recursive: true });
-  await writeFile(sealPngPath(config, sha), png);
+  await mkdir(join(config.dataDir, 'seals'), { recursive: true, mode: PRIVATE_DIR });
+  await writeFile(sealPngPath(config, sha), png, { mode: PRIVATE_FILE });
   return sha;
 }
 

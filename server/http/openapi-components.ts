@@ -22,7 +22,8 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       status: { enum: ['open', 'answered', 'deemed_consent', 'closed'] }, opinion: { enum: ['consent', 'object', 'none', 'deemed_consent', null] },
       reasons: { type: ['string', 'null'] }, answeredBy: { type: ['string', 'null'] }, answeredDate: { oneOf: [date, { type: 'null' }] },
       letter: { type: ['object', 'null'], properties: { id: { type: 'integer' }, number: { type: ['string', 'null'] }, url: { type: 'string' } } },
-      attachments: { type: 'array', items: { type: 'object' } }, mayAnswer: { type: 'boolean' },
+      attachments: { type: 'array', items: { type: 'object' }, description: 'the files this user may read here: all of the case for the requesting agency; for the consulted agency\'s caseworkers those the letter carried (while open) and its own answer\'s' },
+      attachmentsNote: { type: ['string', 'null'], description: 'why carried files are not listed (consultation over, or not a caseworker)' }, mayAnswer: { type: 'boolean' },
     },
   },
   ExportJob: {
@@ -154,7 +155,7 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       request: { type: 'object' }, decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] },
       deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
       consultations: { type: 'array', items: { type: 'object' } },
-      attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } } },
+      attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
       history: { type: 'array', items: { type: 'object' } },
       allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
     },

@@ -146,7 +146,7 @@ export const applicationRoutes: RouteDef[] = [
     responses: { 200: { description: 'the file, as uploaded', contentType: 'application/octet-stream' }, 410: { description: 'the file\'s content is missing (restore from backup)', schema: ref('Error') } },
     handler: async ({ ctx, user, params, res }) => {
       const a = await getAttachment(ctx, user, params.id, params.attachmentId);
-      await sendFile(ctx, res, a, 'attachment');
+      sendFile(res, a, 'attachment');
     },
   }),
 
@@ -230,7 +230,7 @@ export const applicationRoutes: RouteDef[] = [
     summary: '查看附件',
     handler: async ({ ctx, user, params, res }) => {
       const a = await getAttachment(ctx, user, params.id, params.attachmentId);
-      await sendFile(ctx, res, a, 'inline');
+      sendFile(res, a, 'inline');
     },
   }),
 ];

@@ -1,7 +1,5 @@
 import { statusOf } from '../http/error-mapping.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/auth-middleware.js';
 import { DomainError, notFound } from '../errors.js';
@@ -59,7 +57,7 @@ export function consultationRouter(ctx: AppContext): Router {
   r.get('/api/consultations/:id/attachments/:attachmentId', async (req, res) => {
     const a = await consultationAttachment(ctx, requireUser(req), id(req), Number(req.params.attachmentId));
     res.type(a.mime).set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    createReadStream(join(ctx.config.dataDir, a.storagePath)).pipe(res);
+    res.send(a.bytes);
   });
   // Several agencies at once, one letter each, in one transaction.
   r.post('/api/applications/:id/consultations', async (req, res) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { applicationBody, createTestEnv, creditCode, residentId, type TestEnv } from '../helpers/test-app.js';
@@ -109,7 +110,7 @@ describe('intake (登记) through the API', () => {
   });
 
   describe('attachments', () => {
-    it('stores a scanned PDF under DATA_DIR with its SHA-256', async () => {
+    it('stores a scanned PDF in the database with its SHA-256, nothing under DATA_DIR', async () => {
       const res = await request(env.app)
         .post('/api/applications')
         .set('Authorization', `Bearer ${cw}`)
@@ -121,7 +122,10 @@ describe('intake (登记) through the API', () => {
       assert.equal(att.filename, '申请表.pdf');
       assert.equal(att.mime, 'application/pdf');
       assert.equal(att.size, PDF.length);
-      assert.ok(existsSync(join(env.dataDir, 'attachments', att.sha256.slice(0, 2), att.sha256)));
+      assert.equal(att.sha256, createHash('sha256').update(PDF).digest('hex'));
+      assert.equal(att.origin, 'filed');
+      assert.ok(await env.db('attachment_contents').where({ sha256: att.sha256 }).first('sha256'));
+      assert.ok(!existsSync(join(env.dataDir, 'attachments')), 'no file written');
       const dl = await request(env.app).get(`/api/applications/${res.body.id}/attachments/${att.id}`).set('Authorization', `Bearer ${cw}`).buffer(true);
       assert.equal(dl.status, 200);
       assert.deepEqual(Buffer.from(dl.body), PDF);
@@ -150,17 +154,16 @@ describe('intake (登记) through the API', () => {
       assert.match(res.body.fields.attachments, /10 MB/);
     });
 
-    it('leaves no stray file when a registration with attachments is refused', async () => {
-      const dir = join(env.dataDir, 'attachments');
-      const filesBefore = existsSync(dir) ? readdirSync(dir, { recursive: true }).length : 0;
+    it('keeps no bytes when a registration with attachments is refused', async () => {
+      const contents = async () => Number((await env.db('attachment_contents').count({ n: '*' }).first())?.n);
+      const before = await contents();
       const res = await request(env.app)
         .post('/api/applications')
         .set('Authorization', `Bearer ${cw}`)
         .field('data', JSON.stringify(applicationBody({ channel: 'bad' })))
         .attach('attachments', Buffer.concat([PDF, Buffer.from('unique-content-1')]), { filename: 'a.pdf', contentType: 'application/pdf' });
       assert.equal(res.status, 422);
-      const filesAfter = existsSync(dir) ? readdirSync(dir, { recursive: true }).length : 0;
-      assert.equal(filesAfter, filesBefore);
+      assert.equal(await contents(), before);
     });
   });
 
