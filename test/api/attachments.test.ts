@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { applicationBody, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
+import { applicationBody, binary, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { keyPath, makeSelfSignedKey } from '../../server/documents/agency-keys.js';
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 
@@ -14,11 +14,6 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const scan = (label: string, size = 64 * 1024) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${label}\n`), randomBytes(size), Buffer.alloc(16)]);
 
 // supertest buffers unknown types as text; a download is compared byte for byte.
-function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe('attachment bytes in the database (hardening finding 2)', function () {
   this.timeout(120_000);
