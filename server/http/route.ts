@@ -132,7 +132,7 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'p
   throw invalid(fields, part !== 'body' ? '查询条件有误：' + Object.values(fields).join('；') : '提交的内容有误，请检查标出的字段');
 }
 
-/** Form fields without the CSRF token; a null-prototype object (no `__proto__` tricks). */
+/** Form fields (or query parameters) without the CSRF token; a null-prototype object (no `__proto__` tricks). */
 function formFields(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (body && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
@@ -197,7 +197,8 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         if (STATE_CHANGING.has(def.method)) checkCsrf(req);
         authorize(def.permission, viewer);
         params = parsePart(def.params, { ...req.params }, 'params') as Record<string, unknown>;
-        const query = parsePart(def.query, req.query, 'query');
+        // A multipart form carries its CSRF token in the action URL too (`?_csrf=`): read by checkCsrf, not a query.
+        const query = parsePart(def.query, formFields(req.query), 'query');
         const body = def.raw ? req.body : parsePart(def.body, fromForm || req.body === undefined ? form : req.body, 'body');
         const call: RouteCall<unknown, unknown, unknown> = {
           ctx, req, res, params, query, body, files, ip: clientIp(req), viewer,
