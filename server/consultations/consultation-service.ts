@@ -11,6 +11,7 @@ import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
 import { checkUploads, removeFile, storeFiles, type UploadedFile } from '../cases/attachment-files.js';
 import { isStoragePathReferenced } from '../cases/application-store.js';
+import { documentPdfFor } from '../documents/document-actions.js';
 import { countOpenInbox, findRequest, listRequests, type ConsultationRequestView, type Box } from './consultation-store.js';
 
 // Issue 7: the consulted agency's side of a consultation (征询件). It answers in the system; the
@@ -50,6 +51,13 @@ export async function getConsultation(ctx: AppContext, user: User, id: number) {
     })),
     mayAnswer: r.status === 'open' && user.role === 'caseworker' && user.agencyId === r.consulted.id,
   };
+}
+
+/** The consultation letter (征求意见函), for either agency: the consulted one reads it without seeing the case. */
+export async function consultationLetterPdf(ctx: AppContext, user: User, id: number) {
+  const r = await loadRequest(ctx, user, id);
+  if (!r.letter) throw notFound('征求意见函尚未生成');
+  return documentPdfFor(ctx, r.letter.id);
 }
 
 export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number) {
