@@ -38,15 +38,6 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
-  app.get('/api/health', async (_req, res) => {
-    try {
-      await ctx.db.raw('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', message: '数据库不可用' });
-    }
-  });
-
   app.use(identify(ctx));
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
