@@ -10,12 +10,10 @@ import { TEMPLATES_DIR } from './paths.js';
 import { apiRouter } from './routes/api-routes.js';
 import { pageRouter } from './routes/page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
-import { documentPageRouter } from './routes/document-page-routes.js';
 import { appealPageRouter } from './routes/appeal-page-routes.js';
 import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
-import { exportRouter } from './routes/export-routes.js';
-import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
+import { inboxBadge } from './routes/consultation-badge.js';
 import { ROUTES } from './routes/index.js';
 import { mountRoutes } from './http/route.js';
 
@@ -55,11 +53,8 @@ export function createApp(ctx: AppContext): express.Express {
   mountRoutes(declared, ctx, ROUTES);
   app.use(declared);
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
-  app.use('/', exportRouter(ctx));
-  app.use('/', consultationRouter(ctx));
   app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
-  app.use('/', documentPageRouter(ctx));
   app.use('/', appealPageRouter(ctx));
   app.use('/', pageRouter(ctx));
 

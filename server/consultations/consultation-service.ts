@@ -10,6 +10,7 @@ import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.j
 import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from '../cases/attachment-files.js';
+import { documentPdfFor } from '../documents/document-actions.js';
 import {
   countOpenInbox, findRequest, listRequests, requestAttachments, type ConsultationRequestView, type Box, type RequestAttachment,
 } from './consultation-store.js';
@@ -67,6 +68,13 @@ export async function getConsultation(ctx: AppContext, user: User, id: number) {
     attachmentsNote: note,
     mayAnswer: r.status === 'open' && user.role === 'caseworker' && user.agencyId === r.consulted.id,
   };
+}
+
+/** The consultation letter (征求意见函), for either agency: the consulted one reads it without seeing the case. */
+export async function consultationLetterPdf(ctx: AppContext, user: User, id: number) {
+  const r = await loadRequest(ctx, user, id);
+  if (!r.letter) throw notFound('征求意见函尚未生成');
+  return documentPdfFor(ctx, r.letter.id);
 }
 
 export async function consultationAttachment(ctx: AppContext, user: User, id: number, attachmentId: number): Promise<AttachmentDownload> {

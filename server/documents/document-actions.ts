@@ -35,8 +35,27 @@ export async function documentView(ctx: AppContext, user: User, id: number): Pro
   return toDocumentView(doc, row.state);
 }
 
+/** The case a document belongs to (a page answers a document action with its case). */
+export async function documentApplicationId(ctx: AppContext, user: User, id: number): Promise<number> {
+  return (await loadDocument(ctx, user, id)).doc.applicationId;
+}
+
 export async function documentPdf(ctx: AppContext, user: User, id: number): Promise<{ pdf: Buffer; filename: string; draft: boolean }> {
   const { doc } = await loadDocument(ctx, user, id);
+  return pdfOf(ctx, doc);
+}
+
+/**
+ * A document's PDF for a caller whose right to it the calling use case has established: the consulted
+ * agency reads the consultation letter without seeing the requesting case.
+ */
+export async function documentPdfFor(ctx: AppContext, id: number): Promise<{ pdf: Buffer; filename: string; draft: boolean }> {
+  const doc = await findDocument(ctx.db, id);
+  if (!doc) throw notFound('文书文件不存在');
+  return pdfOf(ctx, doc);
+}
+
+async function pdfOf(ctx: AppContext, doc: DocumentRow): Promise<{ pdf: Buffer; filename: string; draft: boolean }> {
   if (doc.status === 'draft') {
     return { pdf: await previewPdf(ctx, doc), filename: `${doc.title}（草稿）.pdf`, draft: true };
   }

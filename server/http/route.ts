@@ -151,7 +151,7 @@ function screenInput(value: unknown, where: string, depth = 0): void {
   }
 }
 
-/** Form fields without the CSRF token; a null-prototype object (no `__proto__` tricks). */
+/** Form fields (or query parameters) without the CSRF token; a null-prototype object (no `__proto__` tricks). */
 function formFields(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (body && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
@@ -219,7 +219,8 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         screenInput(req.query, 'query');
         if (!def.raw) screenInput(req.body, 'body');
         params = parsePart(def.params, { ...req.params }, 'params') as Record<string, unknown>;
-        const query = parsePart(def.query, req.query, 'query');
+        // A multipart form carries its CSRF token in the action URL too (`?_csrf=`): read by checkCsrf, not a query.
+        const query = parsePart(def.query, formFields(req.query), 'query');
         const body = def.raw ? req.body : parsePart(def.body, fromForm || req.body === undefined ? form : req.body, 'body');
         const call: RouteCall<unknown, unknown, unknown> = {
           ctx, req, res, params, query, body, files, ip: clientIp(req), viewer,

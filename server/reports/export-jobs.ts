@@ -135,10 +135,12 @@ export async function createExportJob(ctx: AppContext, user: User, body: Record<
     await audit(trx, { actor: user, action: 'report.export', entity: 'export_job', entityId: jobId, detail: { kind, format, ...params }, ip });
     return jobId;
   });
+  // The job as accepted (queued), read before the work starts: read after, it could already be running.
+  const accepted = await getExportJob(ctx, user, id);
   const work = runJob(ctx, id, scope, format as ExportFormat).finally(() => running.get(ctx)?.delete(work));
   if (!running.has(ctx)) running.set(ctx, new Set());
   running.get(ctx)!.add(work);
-  return getExportJob(ctx, user, id);
+  return accepted;
 }
 
 async function runJob(ctx: AppContext, id: number, scope: ReportScope, format: ExportFormat): Promise<void> {

@@ -1,85 +1,29 @@
-import { Router } from 'express';
-import type { AppContext } from '../context.js';
-import { requireUser } from '../auth/auth-middleware.js';
-import { invalid, notFound } from '../errors.js';
-import { checkApplicant, relatedApplications, type ApplicantCheck } from '../applicants/applicant-service.js';
-import type { Applicant } from '../cases/intake.js';
-import { isIsoDate } from '../../workflows/dates.js';
-import { ID_TYPES, isKey } from '../../workflows/glossary.js';
-import { isValidCreditCode, isValidResidentId } from '../../workflows/identifiers.js';
+// Issue 7: an applicant's other applications (likely repeats, Art. 36(六)) and monthly volume (Art. 35).
+import { z } from 'zod';
+import { route, type RouteDef } from '../http/route.js';
+import { idParam, noQuery } from '../http/schemas.js';
+import { ref } from '../http/openapi-components.js';
+import { invalid } from '../errors.js';
+import { checkApplicant, relatedApplications } from '../applicants/applicant-service.js';
+import { applicantCheckShape, validateApplicantCheck } from '../applicants/applicant-check.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+const HISTORY = { description: 'history', schema: ref('ApplicantHistory') };
 
-/**
- * The check runs while the registration form is being filled in: only what identifies the
- * applicant is required (the identity the registration will key on), the request text is optional.
- */
-export function validateApplicantCheck(body: unknown, today: string): { ok: true; value: ApplicantCheck } | { ok: false; fields: Record<string, string> } {
-  const fields: Record<string, string> = {};
-  const b = isObj(body) ? body : {};
-  const a = isObj(b.applicant) ? b.applicant : {};
-  let applicant: Applicant | null = null;
-  if (a.kind === 'natural_person') {
-    let idNumber = str(a.idNumber);
-    if (!isKey(ID_TYPES, a.idType)) fields['applicant.idType'] = '请选择证件类型';
-    if (!idNumber) fields['applicant.idNumber'] = '请填写证件号码';
-    else if (a.idType === 'resident_id') {
-      idNumber = idNumber.toUpperCase();
-      if (!isValidResidentId(idNumber)) fields['applicant.idNumber'] = '居民身份证号码不正确（校验位不符或出生日期无效）';
-    }
-    if (idNumber && isKey(ID_TYPES, a.idType) && !fields['applicant.idNumber']) {
-      applicant = { kind: 'natural_person', name: str(a.name) ?? '', idType: a.idType, idNumber, phone: null, address: null, postcode: null, email: null };
-    }
-  } else if (a.kind === 'organisation') {
-    const creditCode = str(a.creditCode)?.toUpperCase() ?? null;
-    if (!creditCode) fields['applicant.creditCode'] = '请填写统一社会信用代码';
-    else if (!isValidCreditCode(creditCode)) fields['applicant.creditCode'] = '统一社会信用代码不正确（应为 18 位，校验位不符）';
-    else applicant = { kind: 'organisation', name: str(a.name) ?? '', category: 'other_org', creditCode, legalRepresentative: null, contactPerson: null, phone: null, address: null, email: null };
-  } else {
-    fields['applicant.kind'] = '请选择申请人类型（自然人或法人/其他组织）';
-  }
-  let receivedDate = today;
-  if (b.receivedDate !== undefined && b.receivedDate !== null && b.receivedDate !== '') {
-    if (!isIsoDate(b.receivedDate)) fields['receivedDate'] = '收到申请之日格式应为 YYYY-MM-DD';
-    else if (b.receivedDate > today) fields['receivedDate'] = '收到申请之日不能晚于今天';
-    else receivedDate = b.receivedDate;
-  }
-  let request: ApplicantCheck['request'] = null;
-  if (b.request !== undefined && b.request !== null) {
-    const r = isObj(b.request) ? b.request : {};
-    if (!isObj(b.request) || (r.description !== undefined && r.description !== null && typeof r.description !== 'string')) {
-      fields['request.description'] = '所需政府信息的内容描述格式不正确';
-    } else {
-      const description = str(r.description);
-      if (description && description.length > 4000) fields['request.description'] = '所需政府信息的内容描述不能超过 4000 个字';
-      const documentTitle = str(r.documentTitle);
-      const documentNumber = str(r.documentNumber);
-      if (description || documentTitle || documentNumber) request = { description: description ?? '', documentTitle, documentNumber };
-    }
-  }
-  if (Object.keys(fields).length > 0 || !applicant) return { ok: false, fields };
-  return { ok: true, value: { applicant, receivedDate, request } };
-}
-
-/** Issue 7: an applicant's other applications (likely repeats, Art. 36(六)) and monthly volume (Art. 35). */
-export function applicantApiRouter(ctx: AppContext): Router {
-  const r = Router();
-
-  r.get('/applications/:id/related', async (req, res) => {
-    const user = requireUser(req);
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
-    res.json(await relatedApplications(ctx, user, id));
-  });
-
-  r.post('/applicants/check', async (req, res) => {
-    const user = requireUser(req);
-    const result = validateApplicantCheck(req.body, ctx.clock.today());
-    if (!result.ok) throw invalid(result.fields);
-    res.json(await checkApplicant(ctx, user, result.value, req.ip ?? null));
-  });
-
-  return r;
-}
+export const applicantRoutes: RouteDef[] = [
+  route({
+    method: 'get', path: '/api/applications/:id/related', permission: 'staff', params: z.strictObject({ id: idParam }), query: noQuery,
+    summary: 'the same applicant\'s other applications: likely repeats (Art. 36(六)) with their replies, monthly volume across agencies and the Art. 35 warning',
+    responses: { 200: HISTORY, 404: { description: 'unknown or another agency\'s', schema: ref('Error') } },
+    handler: ({ ctx, user, params }) => relatedApplications(ctx, user, params.id),
+  }),
+  route({
+    method: 'post', path: '/api/applicants/check', permission: 'staff', query: noQuery, body: applicantCheckShape,
+    summary: 'before registering: the same answer as /related, as if the application were registered by the caller\'s agency (the new application counted in its month)',
+    responses: { 200: HISTORY, 422: { description: 'identity or date invalid, per field', schema: ref('Error') } },
+    handler: ({ ctx, user, body, ip }) => {
+      const result = validateApplicantCheck(body, ctx.clock.today());
+      if (!result.ok) throw invalid(result.fields);
+      return checkApplicant(ctx, user, result.value, ip);
+    },
+  }),
+];

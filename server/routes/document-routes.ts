@@ -1,70 +1,173 @@
-import express, { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../context.js';
-import { requireUser } from '../auth/auth-middleware.js';
-import { DomainError } from '../errors.js';
+// Documents (issue 4): the JSON API, the actions of the case page's document panel, and the public
+// verification of a copy (API and page).
+import { z } from 'zod';
+import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { flag, idParam, noBody, noQuery } from '../http/schemas.js';
+import { ref } from '../http/openapi-components.js';
+import { statusOf } from '../http/error-mapping.js';
+import { badRequest, DomainError, invalid } from '../errors.js';
+import { mayReadCases } from '../policy.js';
 import {
-  documentPdf, documentView, documentsOf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
+  documentApplicationId, documentPdf, documentView, documentsOf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
 } from '../documents/document-actions.js';
+import { renderApplicationPage } from './case-page.js';
+import { sendPdf } from './responses.js';
+
+// The appeal routers still import sendPdf from here until they are declarations too.
+export { sendPdf } from './responses.js';
 
 export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
 
-const id = (v: unknown) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new DomainError('not_found', 'not_found', '未找到该文书');
-  return n;
-};
+const byId = z.strictObject({ id: idParam });
+const pdfQuery = z.strictObject({ download: flag.describe('1: as an attachment instead of inline') });
 
-const body = (req: Request) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+// The values are judged by the use cases, with their own messages; the edge caps their size and
+// refuses unknown keys.
+const editBody = z.strictObject({ body: z.string().max(50_000).optional().describe('the wording (≤ 20000 characters)') });
+const issueBody = z.strictObject({ date: z.string().max(20).optional().describe('YYYY-MM-DD, default today; not before the application, not in the future') });
+const supersedeBody = z.strictObject({ reason: z.string().max(2000).optional().describe('why the document is corrected (required)') });
+const receiptBody = z.strictObject({ method: z.string().max(200).optional().describe('how it was delivered: 邮寄, 直接送达, …') });
 
-export function sendPdf(res: Response, pdf: Buffer, filename: string, inline: boolean): void {
-  res.type('application/pdf');
-  // RFC 6266/5987: an ASCII fallback plus the UTF-8 name.
-  res.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-  res.set('Cache-Control', 'private, no-store');
-  res.send(pdf);
+const documentResponse = (description: string) => ({ description, schema: ref('Document') });
+
+/** A refused document action is shown on its case page, next to the document it concerns. */
+async function refusedOnDocument(c: RefusedCall, e: DomainError): Promise<void> {
+  if (!c.user || !mayReadCases(c.user)) throw e;
+  const docId = Number(c.params.id);
+  const applicationId = await documentApplicationId(c.ctx, c.user, docId);
+  const message = e.fields ? Object.values(e.fields).join('；') : e.message;
+  await renderApplicationPage(c.ctx, c.res, c.user, applicationId, { status: statusOf(e), documentError: { id: docId, message } });
 }
 
-/** The JSON API of documents (issue 4), mounted under /api. */
-export function documentApiRouter(ctx: AppContext): Router {
-  const r = Router();
+const VERIFY_TITLE = '文书验证';
 
-  // Public: anyone holding a copy may check it; no login (size-limited raw body).
-  r.post('/documents/verify', express.raw({ type: () => true, limit: MAX_VERIFY_BYTES }), async (req, res) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new DomainError('bad_request', 'bad_request', '请在请求体中上传 PDF 文件（Content-Type: application/pdf）');
-    const result = await verifyDocument(ctx, req.body);
-    res.json(result);
-  });
+export const documentRoutes: RouteDef[] = [
+  // --- JSON API ---------------------------------------------------------------------------
+  route({
+    method: 'post', path: '/api/documents/verify', permission: 'public', query: noQuery, raw: { limit: MAX_VERIFY_BYTES, contentType: 'application/pdf' },
+    summary: 'public verification: body = the PDF bytes (application/pdf, ≤ 20 MB)',
+    description: 'Anyone holding a copy may check it, without logging in.',
+    responses: {
+      200: { description: 'valid only when the signature checks and the bytes match a document this system issued', schema: ref('Verification') },
+      400: { description: 'empty body', schema: ref('Error') }, 413: { description: 'too large', schema: ref('Error') },
+    },
+    handler: ({ ctx, body }) => {
+      if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('请在请求体中上传 PDF 文件（Content-Type: application/pdf）');
+      return verifyDocument(ctx, body);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/applications/:id/documents', permission: 'staff', params: byId, query: noQuery,
+    summary: 'the documents of an application',
+    responses: { 200: { description: 'list', schema: { type: 'object', properties: { items: { type: 'array', items: ref('Document') } } } }, 404: { description: 'unknown application', schema: ref('Error') } },
+    handler: async ({ ctx, user, params }) => ({ items: await documentsOf(ctx, user, params.id) }),
+  }),
+  route({
+    method: 'get', path: '/api/documents/:id', permission: 'staff', params: byId, query: noQuery,
+    summary: 'one document',
+    responses: { 200: documentResponse('document'), 404: { description: 'unknown', schema: ref('Error') } },
+    handler: ({ ctx, user, params }) => documentView(ctx, user, params.id),
+  }),
+  route({
+    method: 'get', path: '/api/documents/:id/pdf', permission: 'staff', params: byId, query: pdfQuery,
+    summary: 'the PDF: stored signed bytes when issued, a watermarked preview when a draft',
+    responses: { 200: { description: 'application/pdf with a UTF-8 file name', contentType: 'application/pdf' }, 404: { description: 'unknown', schema: ref('Error') } },
+    handler: async ({ ctx, user, params, query, res }) => {
+      const { pdf, filename } = await documentPdf(ctx, user, params.id);
+      sendPdf(res, pdf, filename, !query.download);
+    },
+  }),
+  route({
+    method: 'put', path: '/api/documents/:id', permission: 'staff', params: byId, query: noQuery, body: editBody,
+    summary: 'edit the wording of a draft (caseworker; a reply only before review): {body}',
+    responses: { 200: documentResponse('document'), 409: { description: 'issued or in review', schema: ref('Error') }, 422: { description: 'empty body', schema: ref('Error') } },
+    handler: ({ ctx, user, params, body, ip }) => editDocument(ctx, user, params.id, body.body, ip),
+  }),
+  route({
+    method: 'post', path: '/api/documents/:id/issue', permission: 'staff', params: byId, query: noQuery, body: issueBody,
+    summary: 'issue a draft notice: number, seal, signature (caseworker; corrected or closing replies: approver). {date?}',
+    responses: {
+      200: documentResponse('issued'), 403: { description: 'role', schema: ref('Error') },
+      409: { description: 'already issued, reply awaiting ISSUE_REPLY, or no signing key', schema: ref('Error') }, 422: { description: 'bad date', schema: ref('Error') },
+    },
+    handler: ({ ctx, user, params, body, ip }) => issueDocument(ctx, user, params.id, body.date, ip),
+  }),
+  route({
+    method: 'post', path: '/api/documents/:id/supersede', permission: 'staff', params: byId, query: noQuery, body: supersedeBody, status: 201,
+    summary: 'start a correction of an issued document: {reason} → a new draft that supersedes it when issued',
+    responses: { 201: documentResponse('draft'), 409: { description: 'not issued', schema: ref('Error') }, 422: { description: 'no reason', schema: ref('Error') } },
+    handler: ({ ctx, user, params, body, ip }) => supersedeDocument(ctx, user, params.id, body.reason, ip),
+  }),
+  route({
+    method: 'post', path: '/api/documents/:id/delivery-receipt', permission: 'staff', params: byId, query: noQuery, body: receiptBody, status: 201,
+    summary: '送达回证 for an issued document: {method?} → issued at once',
+    responses: { 201: documentResponse('issued'), 409: { description: 'not issued', schema: ref('Error') } },
+    handler: ({ ctx, user, params, body, ip }) => makeDeliveryReceipt(ctx, user, params.id, body.method, ip),
+  }),
 
-  r.get('/applications/:id/documents', async (req, res) => {
-    const user = requireUser(req);
-    const items = await documentsOf(ctx, user, Number(req.params.id));
-    res.json({ items });
-  });
+  // --- pages ------------------------------------------------------------------------------
+  route({
+    method: 'get', path: '/documents/:id/pdf', permission: 'staff', params: byId, query: pdfQuery,
+    summary: '查看或下载文书 PDF',
+    handler: async ({ ctx, user, params, query, res }) => {
+      const { pdf, filename } = await documentPdf(ctx, user, params.id);
+      sendPdf(res, pdf, filename, !query.download);
+    },
+  }),
+  // Each action answers with the case page: on success a redirect, on a refusal the page with the
+  // message next to the document it concerns.
+  route({
+    method: 'post', path: '/documents/:id/edit', permission: 'staff', params: byId, query: noQuery, body: editBody,
+    summary: '修改文书正文（表单）', onRefusal: refusedOnDocument,
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const doc = await editDocument(ctx, user, params.id, body.body, ip);
+      res.redirect(303, `/applications/${doc.applicationId}#documents`);
+    },
+  }),
+  route({
+    method: 'post', path: '/documents/:id/issue', permission: 'staff', params: byId, query: noQuery, body: issueBody,
+    summary: '签发文书（表单）', onRefusal: refusedOnDocument,
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const doc = await issueDocument(ctx, user, params.id, body.date, ip);
+      res.redirect(303, `/applications/${doc.applicationId}#documents`);
+    },
+  }),
+  route({
+    method: 'post', path: '/documents/:id/supersede', permission: 'staff', params: byId, query: noQuery, body: supersedeBody,
+    summary: '制作更正文书（表单）', onRefusal: refusedOnDocument,
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const doc = await supersedeDocument(ctx, user, params.id, body.reason, ip);
+      res.redirect(303, `/applications/${doc.applicationId}#documents`);
+    },
+  }),
+  route({
+    method: 'post', path: '/documents/:id/delivery-receipt', permission: 'staff', params: byId, query: noQuery, body: receiptBody,
+    summary: '制作送达回证（表单）', onRefusal: refusedOnDocument,
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const doc = await makeDeliveryReceipt(ctx, user, params.id, body.method, ip);
+      res.redirect(303, `/applications/${doc.applicationId}#documents`);
+    },
+  }),
 
-  r.get('/documents/:id', async (req, res) => {
-    res.json(await documentView(ctx, requireUser(req), id(req.params.id)));
-  });
-
-  r.get('/documents/:id/pdf', async (req, res) => {
-    const { pdf, filename } = await documentPdf(ctx, requireUser(req), id(req.params.id));
-    sendPdf(res, pdf, filename, req.query.download !== '1');
-  });
-
-  r.put('/documents/:id', async (req, res) => {
-    res.json(await editDocument(ctx, requireUser(req), id(req.params.id), body(req).body, req.ip ?? null));
-  });
-
-  r.post('/documents/:id/issue', async (req, res) => {
-    res.json(await issueDocument(ctx, requireUser(req), id(req.params.id), body(req).date, req.ip ?? null));
-  });
-
-  r.post('/documents/:id/supersede', async (req, res) => {
-    res.status(201).json(await supersedeDocument(ctx, requireUser(req), id(req.params.id), body(req).reason, req.ip ?? null));
-  });
-
-  r.post('/documents/:id/delivery-receipt', async (req, res) => {
-    res.status(201).json(await makeDeliveryReceipt(ctx, requireUser(req), id(req.params.id), body(req).method, req.ip ?? null));
-  });
-
-  return r;
-}
+  // 文书验证: public, by upload.
+  route({
+    method: 'get', path: '/verify', permission: 'public', query: noQuery,
+    summary: '文书验证',
+    handler: ({ res }) => res.render('verify', { title: VERIFY_TITLE, result: null, error: null }),
+  }),
+  route({
+    method: 'post', path: '/verify', permission: 'public', query: noQuery, body: noBody,
+    files: { field: 'pdf', maxCount: 1, maxBytes: MAX_VERIFY_BYTES },
+    summary: '文书验证（上传）',
+    onRefusal: (c, e) => {
+      // An upload refused by its limits names the attachments of a case: say it for this form.
+      const message = e.fields?.attachments ? (/MB/.test(e.fields.attachments) ? '文件超过 20 MB' : '上传失败，请重新选择文件') : e.message;
+      c.res.status(statusOf(e)).render('verify', { title: VERIFY_TITLE, result: null, error: message });
+    },
+    handler: async ({ ctx, files, res }) => {
+      const file = files[0];
+      if (!file || file.buffer.length === 0) throw invalid({ pdf: '请选择要验证的 PDF 文件' }, '请选择要验证的 PDF 文件');
+      res.render('verify', { title: VERIFY_TITLE, result: await verifyDocument(ctx, file.buffer), error: null });
+    },
+  }),
+];

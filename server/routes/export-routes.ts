@@ -1,56 +1,100 @@
+// Long exports as jobs with progress (issue 6): JSON under /api/reports/exports, pages under /reports/exports.
+import { z } from 'zod';
+import { route, type RouteDef } from '../http/route.js';
+import { flag, idParam, noQuery } from '../http/schemas.js';
+import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../context.js';
-import { requireUser } from '../auth/auth-middleware.js';
-import { DomainError } from '../errors.js';
 import { createExportJob, exportJobFile, getExportJob, listExportJobs, EXPORT_KINDS } from '../reports/export-jobs.js';
-import { clientIp } from './api-routes.js';
+import { contentDisposition } from './responses.js';
 
-const attachment = (res: Response, filename: string, ascii: string) =>
-  res.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+/** Who runs exports: the people who see the annual report (the use case checks the agency too). */
+const REPORT_ROLES = ['manager', 'legal'] as const;
+const byId = z.strictObject({ id: idParam });
 
-/** Long exports as jobs with progress (issue 6): JSON under /api/reports/exports, pages under /reports/exports. */
-export function exportRouter(ctx: AppContext): Router {
-  const r = Router();
-  const id = (req: Request) => Number(req.params.id);
+// The keys the job reads; kind, format and year are judged by the use case with its own messages.
+const jobBody = z.strictObject({
+  kind: z.string().max(40).optional().describe('annual_ledger (年度办理台账: every application handled in the year, one line each), the default'),
+  year: z.union([z.number(), z.string().max(10)]).optional().describe('the report year, e.g. 2026'),
+  agency: z.string().max(64).optional().describe("agency code; the caller's own when absent"),
+  below: flag.describe('with every agency below it'),
+  format: z.string().max(10).optional().describe('xlsx (default) | csv'),
+});
 
-  r.post('/api/reports/exports', async (req, res) => {
-    const job = await createExportJob(ctx, requireUser(req), (req.body ?? {}) as Record<string, unknown>, clientIp(req));
-    res.status(202).location(job.url).json(job);
-  });
-  r.get('/api/reports/exports', async (req, res) => {
-    res.json({ items: await listExportJobs(ctx, requireUser(req)) });
-  });
-  r.get('/api/reports/exports/:id', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await getExportJob(ctx, requireUser(req), id(req)));
-  });
-  r.get('/api/reports/exports/:id/file', async (req, res) => {
-    const { body, mime, filename } = await exportJobFile(ctx, requireUser(req), id(req));
-    res.type(mime).set('Cache-Control', 'private, no-store');
-    attachment(res, filename, `export-${id(req)}.${filename.split('.').pop()}`).send(body);
-  });
+const JOB = { description: 'the job', schema: ref('ExportJob') };
 
-  // Pages: the form on the annual report starts a job and lands on its progress page.
-  r.post('/reports/exports', async (req, res) => {
-    const user = requireUser(req);
-    try {
-      const job = await createExportJob(ctx, user, (req.body ?? {}) as Record<string, unknown>, clientIp(req));
-      res.redirect(303, job.page);
-    } catch (e) {
-      if (!(e instanceof DomainError) || statusOf(e) >= 500) throw e;
-      res.status(statusOf(e)).render('export-jobs', {
-        title: '导出任务', jobs: await listExportJobs(ctx, user), error: e.fields ? Object.values(e.fields).join('；') : e.message, EXPORT_KINDS,
+export const exportRoutes: RouteDef[] = [
+  // --- JSON API ---------------------------------------------------------------------------
+  route({
+    method: 'post', path: '/api/reports/exports', permission: REPORT_ROLES, query: noQuery, body: jobBody, status: 202,
+    summary: 'start a long export as a job (202): {kind: "annual_ledger" (年度办理台账: every application handled in the year, one line each), year, agency?, below?, format: "xlsx"|"csv"}; manager or legal',
+    responses: {
+      202: { description: 'the job (ExportJob); Location is its URL', schema: ref('ExportJob') }, 404: { description: 'agency', schema: ref('Error') },
+      422: { description: 'kind, format or year', schema: ref('Error') },
+    },
+    handler: async ({ ctx, user, body, ip, res }) => {
+      const job = await createExportJob(ctx, user, body, ip);
+      res.location(job.url);
+      return job;
+    },
+  }),
+  route({
+    method: 'get', path: '/api/reports/exports', permission: REPORT_ROLES, query: noQuery,
+    summary: "the caller's 20 latest export jobs",
+    responses: { 200: { description: '{items: ExportJob[]}', schema: { type: 'object', properties: { items: { type: 'array', items: ref('ExportJob') } } } } },
+    handler: async ({ ctx, user }) => ({ items: await listExportJobs(ctx, user) }),
+  }),
+  route({
+    method: 'get', path: '/api/reports/exports/:id', permission: REPORT_ROLES, params: byId, query: noQuery,
+    summary: 'progress of one job (the creator only; others get 404); poll until status is done or failed',
+    responses: { 200: JOB, 404: { description: 'no such job', schema: ref('Error') } },
+    handler: async ({ ctx, user, params, res }) => {
+      const job = await getExportJob(ctx, user, params.id);
+      res.set('Cache-Control', 'no-store');
+      return job;
+    },
+  }),
+  route({
+    method: 'get', path: '/api/reports/exports/:id/file', permission: REPORT_ROLES, params: byId, query: noQuery,
+    summary: 'the finished file',
+    responses: {
+      200: { description: 'attachment with a UTF-8 file name', contentType: 'application/octet-stream' }, 404: { description: 'no such job', schema: ref('Error') },
+      409: { description: 'not finished yet, or failed', schema: ref('Error') },
+    },
+    handler: async ({ ctx, user, params, res }) => {
+      const { body, mime, filename } = await exportJobFile(ctx, user, params.id);
+      res.type(mime).set('Cache-Control', 'private, no-store')
+        .set('Content-Disposition', contentDisposition('attachment', filename, `export-${params.id}.${filename.split('.').pop()}`))
+        .send(body);
+    },
+  }),
+
+  // --- pages: the form on the annual report starts a job and lands on its progress page ------
+  route({
+    method: 'post', path: '/reports/exports', permission: REPORT_ROLES, query: noQuery, body: jobBody,
+    summary: '导出台账（表单）',
+    onRefusal: async (c, e) => {
+      if (!c.user) throw e;
+      c.res.status(statusOf(e)).render('export-jobs', {
+        title: '导出任务', jobs: await listExportJobs(c.ctx, c.user), error: e.fields ? Object.values(e.fields).join('；') : e.message, EXPORT_KINDS,
       });
-    }
-  });
-  r.get('/reports/exports', async (req, res) => {
-    res.render('export-jobs', { title: '导出任务', jobs: await listExportJobs(ctx, requireUser(req)), error: null, EXPORT_KINDS });
-  });
-  r.get('/reports/exports/:id', async (req, res) => {
-    const job = await getExportJob(ctx, requireUser(req), id(req));
-    const pending = job.status === 'queued' || job.status === 'running';
-    res.set('Cache-Control', 'no-store').render('export-job', { title: `${job.kindLabel} · ${job.statusLabel}`, job, refreshSeconds: pending ? 2 : 0 });
-  });
-
-  return r;
-}
+    },
+    handler: async ({ ctx, user, body, ip, res }) => {
+      const job = await createExportJob(ctx, user, body, ip);
+      res.redirect(303, job.page);
+    },
+  }),
+  route({
+    method: 'get', path: '/reports/exports', permission: REPORT_ROLES, query: noQuery,
+    summary: '导出任务',
+    handler: async ({ ctx, user, res }) => res.render('export-jobs', { title: '导出任务', jobs: await listExportJobs(ctx, user), error: null, EXPORT_KINDS }),
+  }),
+  route({
+    method: 'get', path: '/reports/exports/:id', permission: REPORT_ROLES, params: byId, query: noQuery,
+    summary: '导出进度',
+    handler: async ({ ctx, user, params, res }) => {
+      const job = await getExportJob(ctx, user, params.id);
+      const pending = job.status === 'queued' || job.status === 'running';
+      res.set('Cache-Control', 'no-store').render('export-job', { title: `${job.kindLabel} · ${job.statusLabel}`, job, refreshSeconds: pending ? 2 : 0 });
+    },
+  }),
+];

@@ -6,8 +6,16 @@ import { applicationRoutes } from './application-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { readiness } from '../health.js';
+import { documentRoutes } from './document-routes.js';
+import { consultationRoutes } from './consultation-routes.js';
+import { exportRoutes } from './export-routes.js';
+import { feeRoutes } from './fee-routes.js';
+import { applicantRoutes } from './applicant-routes.js';
 
-const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes];
+const declared: RouteDef[] = [
+  ...authRoutes, ...applicationRoutes, ...adminRoutes,
+  ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
+];
 
 let openApi: Record<string, unknown> | null = null;
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { createApp } from '../../server/app.js';
+import { createDb } from '../../db/knex.js';
 
 describe('accounts and security', () => {
   let env: TestEnv;
@@ -13,6 +15,15 @@ describe('accounts and security', () => {
     const res = await request(env.app).get('/api/health');
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'ok');
+  });
+
+  it('answers the health check with 503 when the database does not answer', async () => {
+    // The same app on a database that is gone (a closed connection pool).
+    const gone = createDb(env.databaseUrl);
+    await gone.destroy();
+    const res = await request(createApp({ ...env.ctx, db: gone })).get('/api/health');
+    assert.equal(res.status, 503);
+    assert.deepEqual(res.body, { status: 'unavailable', message: '数据库不可用' });
   });
 
   it('issues a bearer token for the right password and uses it', async () => {

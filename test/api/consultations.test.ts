@@ -126,7 +126,9 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
 
     it('the district office answers; JSJT stays silent and, past its 15 working days, is recorded as consenting — once, however many sweeps run', async () => {
       today('2026-11-04');
-      const djq = (await inbox('admin')).items.find((i: { application: { id: number } }) => i.application.id === appId);
+      // The administrator sees no case, so no inbox either (三员分立): the district office's manager reads it.
+      assert.equal((await request(env.app).get('/api/consultations').set(auth('admin'))).status, 403);
+      const djq = (await inbox('mgr')).items.find((i: { application: { id: number } }) => i.application.id === appId);
       // admin does not act on cases; a DJQ caseworker is needed.
       assert.equal((await request(env.app).post(`/api/consultations/${djq.id}/answer`).set(auth('admin')).send({ opinion: 'consent' })).status, 403);
       await addUser(env.db, { username: 'cw3', role: 'caseworker', agencyCode: 'DJQ', password: PASSWORD, displayName: 'cw3' }, null, 4);
