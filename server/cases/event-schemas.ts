@@ -18,7 +18,7 @@ const passageRef = z.union([
 const passageRefs = z.union([z.array(passageRef).max(30), text(400)]).optional();
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), date: factDate, ...shape });
+  z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
 
 export const EVENT_SCHEMAS = [
   event('REQUEST_CORRECTION', { items: lines(500, 20), periodWorkingDays: intField(1, 30) }),

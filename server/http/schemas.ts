@@ -133,4 +133,5 @@ export function withoutEmpty(fields: Record<string, unknown>): Record<string, un
  * The Regulation (国务院令第492号) took effect on 2008-05-01: no application, event or appeal of this
  * desk can be dated earlier. (Facts are also not after today: the use cases check that against the clock.)
  */
-export const factDate = isoDate.refine((d) => d >= REGULATION_IN_FORCE, { message: '日期不能早于2008年5月1日（《政府信息公开条例》施行之日）' });
+export const factDate = (label = '日期') =>
+  isoDate.refine((d) => d >= REGULATION_IN_FORCE, { message: `${label}不能早于2008年5月1日（《政府信息公开条例》施行之日）` });
