@@ -11,9 +11,6 @@ import { apiRouter } from './routes/api-routes.js';
 import { pageRouter } from './routes/page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
-import { appealPageRouter } from './routes/appeal-page-routes.js';
-import { dashboardRouter } from './routes/dashboard-routes.js';
-import { reportPageRouter } from './routes/report-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
 import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
 import { ROUTES } from './routes/index.js';
@@ -63,13 +60,10 @@ export function createApp(ctx: AppContext): express.Express {
   const declared = express.Router();
   mountRoutes(declared, ctx, ROUTES);
   app.use(declared);
-  app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
   app.use('/', exportRouter(ctx));
   app.use('/', consultationRouter(ctx));
-  app.use('/', dashboardRouter(ctx));
   app.use('/api', apiRouter(ctx));
   app.use('/', documentPageRouter(ctx));
-  app.use('/', appealPageRouter(ctx));
   app.use('/', pageRouter(ctx));
 
   app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));

@@ -5,8 +5,10 @@ import { openApiDocument } from '../http/openapi.js';
 import { applicationRoutes } from './application-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { appealRoutes } from './appeal-routes.js';
+import { reportRoutes } from './report-routes.js';
 
-const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes];
+const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes, ...appealRoutes, ...reportRoutes];
 
 let openApi: Record<string, unknown> | null = null;
 
