@@ -8,7 +8,6 @@ import { DomainError } from './errors.js';
 import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
 import { apiRouter } from './routes/api-routes.js';
-import { pageRouter } from './routes/page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
@@ -64,7 +63,6 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/', consultationRouter(ctx));
   app.use('/api', apiRouter(ctx));
   app.use('/', documentPageRouter(ctx));
-  app.use('/', pageRouter(ctx));
 
   app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -7,8 +7,9 @@ import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { appealRoutes } from './appeal-routes.js';
 import { reportRoutes } from './report-routes.js';
+import { passageRoutes } from './passage-routes.js';
 
-const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes, ...appealRoutes, ...reportRoutes];
+const declared: RouteDef[] = [...authRoutes, ...applicationRoutes, ...adminRoutes, ...appealRoutes, ...reportRoutes, ...passageRoutes];
 
 let openApi: Record<string, unknown> | null = null;
 
