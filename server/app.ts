@@ -12,7 +12,7 @@ import { viewHelpers } from './routes/view-helpers.js';
 import { documentPageRouter } from './routes/document-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
 import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
-import { ROUTES } from './routes/index.js';
+import { HEALTH_ROUTE, ROUTES } from './routes/index.js';
 import { mountRoutes } from './http/route.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
@@ -36,14 +36,9 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
-  app.get('/api/health', async (_req, res) => {
-    try {
-      await ctx.db.raw('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', message: '数据库不可用' });
-    }
-  });
+  const health = express.Router();
+  mountRoutes(health, ctx, [HEALTH_ROUTE]);
+  app.use(health);
 
   app.use(identify(ctx));
   app.use((req, res, next) => {
@@ -57,7 +52,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(inboxBadge(ctx));
 
   const declared = express.Router();
-  mountRoutes(declared, ctx, ROUTES);
+  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE));
   app.use(declared);
   app.use('/', exportRouter(ctx));
   app.use('/', consultationRouter(ctx));
