@@ -7,14 +7,9 @@ import { csrfProtection, identify } from './auth/auth-middleware.js';
 import { DomainError } from './errors.js';
 import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
-import { apiRouter } from './routes/api-routes.js';
-import { pageRouter } from './routes/page-routes.js';
 import { viewHelpers } from './routes/view-helpers.js';
-import { appealPageRouter } from './routes/appeal-page-routes.js';
-import { dashboardRouter } from './routes/dashboard-routes.js';
-import { reportPageRouter } from './routes/report-page-routes.js';
 import { inboxBadge } from './routes/consultation-badge.js';
-import { ROUTES } from './routes/index.js';
+import { HEALTH_ROUTE, ROUTES } from './routes/index.js';
 import { mountRoutes } from './http/route.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
@@ -38,6 +33,10 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
+  const health = express.Router();
+  mountRoutes(health, ctx, [HEALTH_ROUTE]);
+  app.use(health);
+
   app.use(identify(ctx));
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
@@ -50,13 +49,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(inboxBadge(ctx));
 
   const declared = express.Router();
-  mountRoutes(declared, ctx, ROUTES);
+  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE));
   app.use(declared);
-  app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
-  app.use('/', dashboardRouter(ctx));
-  app.use('/api', apiRouter(ctx));
-  app.use('/', appealPageRouter(ctx));
-  app.use('/', pageRouter(ctx));
 
   app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -30,6 +30,12 @@ export async function saveNote(ctx: AppContext, user: User, appealId: number, bo
   return (await findCaseNote(ctx.db, appealId))!;
 }
 
+/** The case's write-up, or (none saved yet) the facts pre-filled from the system, unsaved. */
+export async function noteOrDraft(ctx: AppContext, user: User, appealId: number): Promise<Omit<CaseNote, 'updatedAt'> & { updatedAt: string | null }> {
+  const row = await loadVisibleAppeal(ctx, user, appealId);
+  return (await findCaseNote(ctx.db, appealId)) ?? { ...(await prefilledNote(ctx, row)), updatedAt: null };
+}
+
 /** Facts pre-filled from the system for a new write-up; the applicant appears anonymised (张某). */
 export async function prefilledNote(ctx: AppContext, row: AppealRow): Promise<Omit<CaseNote, 'updatedAt'>> {
   const app = (await findApplication(ctx.db, row.applicationId))!;

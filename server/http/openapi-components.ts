@@ -3,6 +3,7 @@
 import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
+import { APPEAL_EVENT_TYPES, APPEAL_KINDS, APPEAL_STATES } from '../../workflows/appeal.machine.js';
 import { PASSAGE_TOPICS, VERSION_STATUSES } from '../passages/passage-input.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -158,6 +159,32 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
       history: { type: 'array', items: { type: 'object' } },
       allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
+    },
+  },
+  Appeal: {
+    type: 'object',
+    description: 'a reconsideration (行政复议) or litigation (行政诉讼) case against a reply, where the agency answers (issue 5)',
+    properties: {
+      id: { type: 'integer' }, applicationId: { type: 'integer' }, caseNumber: { type: 'string', description: 'the application\'s' }, agency: { type: 'string' },
+      kind: { enum: Object.keys(APPEAL_KINDS) }, kindLabel: { type: 'string' }, procedure: { enum: ['ordinary', 'simplified', 'first_instance', 'second_instance'] },
+      simplified: { type: 'boolean' }, body: { type: 'string', description: '复议机关 or 法院' }, externalCaseNumber: { type: 'string', description: '案号' },
+      receivedDate: date, acceptedDate: { oneOf: [date, { type: 'null' }] }, filedDate: { oneOf: [date, { type: 'null' }] },
+      afterReconsideration: { type: ['integer', 'null'], description: 'the reconsideration case this litigation follows' }, claims: { type: ['string', 'null'] },
+      state: { enum: Object.keys(APPEAL_STATES) }, stateLabel: { type: 'string' }, version: { type: 'integer' },
+      outcome: { enum: ['upheld', 'corrected', 'other', null] }, decisionType: { type: ['string', 'null'] },
+      decision: { type: ['object', 'null'], properties: { date, outcome: { type: 'string' }, decisionType: { type: 'string' }, decisionForm: { enum: ['judgment', 'ruling', null] }, newReplyDueDate: { oneOf: [date, { type: 'null' }] }, summary: { type: 'string' } } },
+      deadlines: {
+        type: 'object',
+        properties: {
+          answerDue: date, decisionExpected: { oneOf: [date, { type: 'null' }] }, appealDeadline: { oneOf: [date, { type: 'null' }], description: 'last day to sue or to appeal' },
+          appealWindowOpen: { type: 'boolean' }, newReplyDue: { oneOf: [date, { type: 'null' }] }, provisional: { type: 'boolean' }, provisionalYears: { type: 'array', items: { type: 'integer' } },
+          explanation: { type: 'array', items: { type: 'string' }, description: 'how each deadline was reached, citing the article (Chinese)' },
+          answerOverdue: { type: 'boolean' }, answerDueSoon: { type: 'boolean' },
+        },
+      },
+      history: { type: 'array', items: { type: 'object', properties: { seq: { type: 'integer' }, type: { type: 'string' }, date, payload: { type: 'object' }, actor: { type: 'object' }, recordedAt: { type: 'string' } } }, description: 'empty in lists' },
+      allowedEvents: { type: 'array', items: { enum: APPEAL_EVENT_TYPES }, description: 'the events the caller may send now; empty in lists' },
+      note: { type: ['object', 'null'], description: '案例汇编 write-up {facts, issues, result, lessons, updatedAt}' },
     },
   },
   Document: {

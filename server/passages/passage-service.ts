@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { isDecisionCode, type DecisionCode } from '../../workflows/decisions.js';
+import type { DecisionCode } from '../../workflows/decisions.js';
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
@@ -8,7 +8,7 @@ import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import {
-  LIMITS, PASSAGE_TOPICS, PASSAGE_STATUSES, VERSION_STATUSES, isPassageTopic, parsePassageRefs, validateTopic, validateWording,
+  LIMITS, PASSAGE_TOPICS, PASSAGE_STATUSES, VERSION_STATUSES, parsePassageRefs, validateTopic, validateWording,
   type PassageRef, type PassageTopic,
 } from './passage-input.js';
 import {
@@ -66,21 +66,6 @@ export interface PassageQuery {
   topic?: PassageTopic;
   decision?: DecisionCode;
   status: 'active' | 'retired' | 'all';
-}
-
-export function parsePassageQuery(query: Record<string, unknown>): PassageQuery {
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  const fields: Record<string, string> = {};
-  const q = str(query.q);
-  const topic = str(query.topic);
-  const decision = str(query.decision);
-  const status = str(query.status) ?? 'active';
-  if (q && q.length > LIMITS.query) fields.q = `检索词不能超过 ${LIMITS.query} 字`;
-  if (topic && !isPassageTopic(topic)) fields.topic = '专题无效';
-  if (decision && !isDecisionCode(decision)) fields.decision = '答复类型无效';
-  if (!['active', 'retired', 'all'].includes(status)) fields.status = '状态应为 active、retired 或 all';
-  if (Object.keys(fields).length) throw invalid(fields, '检索条件有误');
-  return { q, topic: topic as PassageTopic | undefined, decision: decision as DecisionCode | undefined, status: status as PassageQuery['status'] };
 }
 
 export async function searchPassages(ctx: AppContext, user: User, query: PassageQuery): Promise<{ total: number; items: PassageSummary[] }> {

@@ -35,6 +35,35 @@ export async function assertYearOpen(db: Db, agencyId: number, date: string, wha
   }
 }
 
+export interface LockInfo {
+  agencyCode: string;
+  agencyName: string;
+  year: number;
+  lockedBy: string;
+  lockedAt: string;
+}
+
+/**
+ * The lock on this agency's report for the year, and the locks that cover it anyway: one on a later
+ * year of the same agency, or on the same or a later year of an agency above (assertYearOpen refuses
+ * any change dated on or before the end of a locked year, for the agency and those below).
+ */
+export async function lockState(db: Db, agencyId: number, year: number): Promise<{ own: LockInfo | null; covering: LockInfo[] }> {
+  const chain = await agencyChain(db, agencyId);
+  const rows: { agency_id: number; code: string; name: string; year: number; display_name: string | null; username: string | null; locked_at: string }[] = await db('report_locks as l')
+    .join('agencies as a', 'a.id', 'l.agency_id')
+    .leftJoin('users as u', 'u.id', 'l.locked_by')
+    .whereIn('l.agency_id', chain)
+    .where('l.year', '>=', year)
+    .select('l.agency_id', 'a.code', 'a.name', 'l.year', 'u.display_name', 'u.username', 'l.locked_at')
+    .orderBy('l.year');
+  const info = (r: (typeof rows)[number]): LockInfo => ({
+    agencyCode: r.code, agencyName: r.name, year: Number(r.year), lockedBy: r.display_name ?? r.username ?? '—', lockedAt: r.locked_at,
+  });
+  const own = rows.find((r) => Number(r.agency_id) === agencyId && Number(r.year) === year);
+  return { own: own ? info(own) : null, covering: rows.filter((r) => r !== own).map(info) };
+}
+
 async function lockTarget(ctx: AppContext, user: User, input: Record<string, unknown>) {
   if (user.role !== 'manager') throw new DomainError('forbidden', 'forbidden', '只有政务公开办可以锁定或解锁年度报表');
   const year = Number(input.year);

@@ -1,109 +1,192 @@
-import { Router, type Request } from 'express';
+// Reconsideration and litigation (复议诉讼, issue 5): the case log, each case's events and write-up,
+// and the file of an application as the reconsideration body or court receives it — API and pages.
+import { z } from 'zod';
+import type { Response } from 'express';
+import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { flag, idParam, intField, noQuery, withoutEmpty } from '../http/schemas.js';
+import { ref } from '../http/openapi-components.js';
+import { statusOf } from '../http/error-mapping.js';
 import type { AppContext } from '../context.js';
-import { requireRole, requireUser } from '../auth/auth-middleware.js';
-import { badRequest, DomainError, invalid } from '../errors.js';
-import { applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
-import { saveNote } from '../appeals/case-notes.js';
+import type { User } from '../admin/user-store.js';
+import { badRequest, type DomainError } from '../errors.js';
+import { mayReadCases } from '../policy.js';
+import { APPEAL_KINDS, APPEAL_OUTCOMES, APPEAL_PROCEDURES, applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
+import { appealEventSchema, appealInput, appealQuery, caseNoteInput, toAppealFilters } from '../appeals/appeal-schemas.js';
+import { noteOrDraft, saveNote } from '../appeals/case-notes.js';
 import { evidenceListPdf, exportApplication } from '../appeals/case-export.js';
-import { sendPdf } from './document-routes.js';
-import { buildBriefing, briefingPdf } from '../reports/briefing.js';
-import { buildCompendium } from '../reports/compendium.js';
-import { annualReport } from '../reports/annual-report.js';
-import { lockYear, unlockYear } from '../reports/report-locks.js';
+import { getApplicationView } from '../cases/application-service.js';
+import { APPEAL_EVENT_LABELS, APPEAL_STATES, DECISION_TYPE_OUTCOMES } from '../../workflows/appeal.machine.js';
+import { sendPdf } from './responses.js';
 
-const body = (req: Request) => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
+/** Labels the appeal pages show. */
+export const APPEAL_HELPERS = {
+  APPEAL_KINDS, APPEAL_PROCEDURES, APPEAL_OUTCOMES, APPEAL_STATES, APPEAL_EVENT_LABELS, DECISION_TYPES: Object.keys(DECISION_TYPE_OUTCOMES), DECISION_TYPE_OUTCOMES,
+};
 
-export function parseAppealQuery(q: Record<string, unknown>) {
-  const s = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  const fields: Record<string, string> = {};
-  const kind = s(q.kind);
-  if (kind && kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '类型应为 reconsideration 或 litigation';
-  const outcome = s(q.outcome);
-  if (outcome && !['upheld', 'corrected', 'other', 'pending'].includes(outcome)) fields.outcome = '结果应为 upheld、corrected、other 或 pending';
-  const year = s(q.year) ? Number(q.year) : undefined;
-  if (year !== undefined && (!Number.isInteger(year) || year < 2000 || year > 2100)) fields.year = '年份无效';
-  if (Object.keys(fields).length) throw invalid(fields);
-  return { kind, body: s(q.body), outcome, year, agencyCode: s(q.agency), open: q.open === 'true' || q.open === '1' };
+const LEGAL = ['legal'] as const;
+const byId = z.strictObject({ id: idParam });
+const done = z.strictObject({ done: z.string().max(200).optional() });
+
+/** If-Match: the version the client last read (412 when the case moved on since). */
+function ifMatchOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw badRequest('If-Match 应为案件的版本号');
+  return n;
 }
 
-export function appealApiRouter(ctx: AppContext): Router {
-  const r = Router();
-  const id = (v: unknown) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new DomainError('not_found', 'not_found', '未找到该案件');
-    return n;
-  };
+/** The event form of the appeal page: the event's own fields, and the version the page showed. */
+const pageEventBody = z.preprocess(
+  (v) => {
+    const { version, ...event } = (v ?? {}) as Record<string, unknown>;
+    return { event, version: version === '' ? undefined : version };
+  },
+  z.strictObject({ event: appealEventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
+);
 
-  r.post('/applications/:id/appeals', async (req, res) => {
-    const view = await createAppeal(ctx, requireUser(req), id(req.params.id), body(req), req.ip ?? null);
-    res.status(201).location(`/api/appeals/${view.id}`).json(view);
+const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
+
+async function renderAppealPage(ctx: AppContext, res: Response, user: User, id: number, status = 200, extra: Record<string, unknown> = {}) {
+  const appeal = await getAppealView(ctx, user, id);
+  const app = await getApplicationView(ctx, user, appeal.applicationId);
+  const note = appeal.note ?? (await noteOrDraft(ctx, user, id));
+  res.status(status).render('appeal', {
+    title: `${appeal.externalCaseNumber} ${appeal.kindLabel}`, appeal, app, note, eventError: null, noteError: null, flash: null, ...APPEAL_HELPERS, ...extra,
   });
-
-  r.get('/appeals', async (req, res) => {
-    const user = requireUser(req);
-    res.json({ items: await listAppealViews(ctx, user, parseAppealQuery(req.query as Record<string, unknown>)) });
-  });
-
-  r.get('/appeals/:id', async (req, res) => {
-    const view = await getAppealView(ctx, requireUser(req), id(req.params.id));
-    res.set('ETag', `"${view.version}"`).json(view);
-  });
-
-  r.post('/appeals/:id/events', async (req, res) => {
-    const user = requireUser(req);
-    const header = req.get('if-match');
-    let ifMatch: number | undefined;
-    if (header !== undefined) {
-      ifMatch = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-      if (!Number.isInteger(ifMatch)) throw badRequest('If-Match 应为案件的版本号');
-    }
-    const view = await applyAppealEvent(ctx, user, id(req.params.id), body(req), { ifMatch, ip: req.ip ?? null });
-    res.set('ETag', `"${view.version}"`).json(view);
-  });
-
-  // 案例汇编 write-up of one case (legal staff).
-  r.put('/appeals/:id/note', async (req, res) => {
-    const user = requireRole(req, 'legal');
-    res.json(await saveNote(ctx, user, id(req.params.id), body(req), req.ip ?? null));
-  });
-
-  r.get('/reports/briefing', async (req, res) => {
-    const user = requireUser(req);
-    if (!['manager', 'legal'].includes(user.role)) throw new DomainError('forbidden', 'forbidden', '只有政务公开办或法制人员可以查看通报');
-    const q = req.query as Record<string, unknown>;
-    if (q.format === 'pdf') {
-      const { pdf, filename } = await briefingPdf(ctx, user, q);
-      sendPdf(res, pdf, filename, true);
-    } else res.json(await buildBriefing(ctx, user, q));
-  });
-
-  r.get('/reports/annual', async (req, res) => {
-    res.json(await annualReport(ctx, requireUser(req), req.query as Record<string, unknown>));
-  });
-
-  r.post('/reports/annual/lock', async (req, res) => {
-    res.json(await lockYear(ctx, requireUser(req), body(req)));
-  });
-
-  r.delete('/reports/annual/lock', async (req, res) => {
-    res.json(await unlockYear(ctx, requireUser(req), { ...(req.query as Record<string, unknown>), ...body(req) }));
-  });
-
-  r.post('/reports/compendium', async (req, res) => {
-    const { pdf, toc, cases } = await buildCompendium(ctx, requireUser(req), body(req));
-    res.set('X-Compendium-Cases', String(cases));
-    res.set('X-Compendium-Toc', encodeURIComponent(JSON.stringify(toc)));
-    sendPdf(res, pdf, '案例汇编.pdf', true);
-  });
-
-  r.get('/applications/:id/export', async (req, res) => {
-    res.json(await exportApplication(ctx, requireUser(req), id(req.params.id)));
-  });
-
-  r.get('/applications/:id/evidence-list.pdf', async (req, res) => {
-    const { pdf, filename } = await evidenceListPdf(ctx, requireUser(req), id(req.params.id));
-    sendPdf(res, pdf, filename, req.query.download !== '1');
-  });
-
-  return r;
 }
+
+/** A refusal on the appeal page is shown there; someone who may not see cases gets the error page. */
+const refusedOnAppeal = (extra: (c: RefusedCall, e: DomainError) => Record<string, unknown>) => async (c: RefusedCall, e: DomainError) => {
+  if (!c.user || !mayReadCases(c.user)) throw e;
+  await renderAppealPage(c.ctx, c.res, c.user, Number(c.params.id), statusOf(e), extra(c, e));
+};
+
+const APPEAL_EVENTS_DOC =
+  'Each type takes exactly its own fields (unknown fields are refused, 422): DRAFT_ANSWER {summary?}, SUBMIT_ANSWER {evidence?: document ids of the application\'s issued documents}, ' +
+  'RECORD_HEARING {note}, EXTEND_DECISION {days (1–30), reason} (ordinary reconsideration only, once: 行政复议法 Art. 62), ' +
+  'RECORD_DECISION {outcome: upheld|corrected|other, decisionType (维持, 驳回, 撤销并责令重作…; must fit the outcome), summary, newReplyDueDate?, decisionForm?: judgment|ruling (litigation)}, ' +
+  'WITHDRAWN {note?}, CLOSE; every event has date (YYYY-MM-DD, not in the future, not before the last event). ' +
+  'A decision with newReplyDueDate reopens the application with that deadline in the same transaction.';
+
+export const appealRoutes: RouteDef[] = [
+  // --- JSON API ---------------------------------------------------------------------------
+  route({
+    method: 'post', path: '/api/applications/:id/appeals', permission: LEGAL, params: byId, body: appealInput, status: 201,
+    summary: 'log a reconsideration or litigation case (legal): {kind, procedure, body, externalCaseNumber, receivedDate, acceptedDate?, filedDate?, afterReconsideration?, claims?, simplified?}',
+    description: 'The answer deadline (答复期限) and the expected decision date are computed from receivedDate by the working calendar (行政复议法 Arts. 48, 54; 行政诉讼法 Art. 67).',
+    responses: { 201: { description: 'the appeal (id, kind, procedure, state, deadlines.answerDue, deadlines.decisionExpected, history, allowedEvents); Location is its URL', schema: ref('Appeal') } },
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const view = await createAppeal(ctx, user, params.id, body, ip);
+      res.location(`/api/appeals/${view.id}`);
+      return view;
+    },
+  }),
+  route({
+    method: 'get', path: '/api/appeals', permission: 'staff', query: appealQuery,
+    summary: 'the case log of the agencies the caller may see, deadlines first',
+    responses: { 200: { description: '{items}', schema: { type: 'object', properties: { items: { type: 'array', items: ref('Appeal') } } } } },
+    handler: async ({ ctx, user, query }) => ({ items: await listAppealViews(ctx, user, toAppealFilters(query)) }),
+  }),
+  route({
+    method: 'get', path: '/api/appeals/:id', permission: 'staff', params: byId, query: noQuery,
+    summary: 'one appeal with its deadlines (and how they were computed), history and the events the caller may send now; ETag is its version',
+    responses: { 200: { description: 'the appeal', schema: ref('Appeal') } },
+    handler: async ({ ctx, user, params, res }) => {
+      const view = await getAppealView(ctx, user, params.id);
+      res.set('ETag', `"${view.version}"`);
+      return view;
+    },
+  }),
+  route({
+    method: 'post', path: '/api/appeals/:id/events', permission: 'staff', params: byId, body: appealEventSchema,
+    headers: [{ name: 'If-Match', description: 'the version last read (ETag); a stale one answers 412' }],
+    summary: 'send an event to the appeal (legal staff; the machine judges it, 409 lists the events allowed now)',
+    description: APPEAL_EVENTS_DOC,
+    responses: {
+      200: { description: 'the updated appeal; ETag is its new version', schema: ref('Appeal') },
+      409: { description: 'not allowed now: {error, message, allowedEvents}', schema: ref('Error') },
+      412: { description: 'If-Match is stale', schema: ref('Error') },
+    },
+    handler: async ({ ctx, user, params, body, ip, req, res }) => {
+      const view = await applyAppealEvent(ctx, user, params.id, body, { ifMatch: ifMatchOf(req.get('if-match')), ip });
+      res.set('ETag', `"${view.version}"`);
+      return view;
+    },
+  }),
+  route({
+    method: 'put', path: '/api/appeals/:id/note', permission: LEGAL, params: byId, body: caseNoteInput,
+    summary: '案例汇编 write-up of one case (legal): {facts, issues, result, lessons}, every section required',
+    responses: { 200: { description: 'the saved write-up {facts, issues, result, lessons, updatedAt}' } },
+    handler: ({ ctx, user, params, body, ip }) => saveNote(ctx, user, params.id, body, ip),
+  }),
+  route({
+    method: 'get', path: '/api/applications/:id/export', permission: 'staff', params: byId, query: noQuery,
+    summary: 'the whole file of an application: applicant (masked), request, events, documents with numbers and SHA-256, attachments, appeals',
+    responses: { 200: { description: 'the file as JSON {application, applicant, request, events, documents, attachments, appeals}' } },
+    handler: ({ ctx, user, params }) => exportApplication(ctx, user, params.id),
+  }),
+  route({
+    method: 'get', path: '/api/applications/:id/evidence-list.pdf', permission: 'staff', params: byId,
+    query: z.strictObject({ download: flag.describe('as an attachment rather than inline') }),
+    summary: '证据清单 PDF built from the case\'s issued documents and scans, with what each proves',
+    responses: { 200: { description: 'the evidence list', contentType: 'application/pdf' } },
+    handler: async ({ ctx, user, params, query, res }) => {
+      const { pdf, filename } = await evidenceListPdf(ctx, user, params.id);
+      sendPdf(res, pdf, filename, !query.download);
+    },
+  }),
+
+  // --- pages ------------------------------------------------------------------------------
+  route({
+    method: 'get', path: '/appeals', permission: 'staff', query: appealQuery,
+    summary: '复议诉讼案件',
+    handler: async ({ ctx, user, query, res }) => {
+      res.render('appeals', { title: '复议诉讼案件', items: await listAppealViews(ctx, user, toAppealFilters(query)), query, ...APPEAL_HELPERS });
+    },
+  }),
+  route({
+    method: 'get', path: '/appeals/:id', permission: 'staff', params: byId, query: done,
+    summary: '复议诉讼案件详情',
+    handler: ({ ctx, user, params, query, res }) => renderAppealPage(ctx, res, user, params.id, 200, { flash: query.done || null }),
+  }),
+  route({
+    method: 'post', path: '/appeals/:id/events', permission: 'staff', params: byId, body: pageEventBody,
+    summary: '办理操作（表单）',
+    onRefusal: refusedOnAppeal((c, e) => ({ eventError: { type: c.form.type, message: message(e) } })),
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      await applyAppealEvent(ctx, user, params.id, body.event, { ifMatch: body.version, ip });
+      res.redirect(303, `/appeals/${params.id}`);
+    },
+  }),
+  route({
+    method: 'post', path: '/appeals/:id/note', permission: LEGAL, params: byId, body: caseNoteInput,
+    summary: '保存案例（表单）',
+    onRefusal: refusedOnAppeal((c, e) => ({ noteError: message(e), note: c.form })),
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      await saveNote(ctx, user, params.id, body, ip);
+      res.redirect(303, `/appeals/${params.id}?done=${encodeURIComponent('案例已保存')}#note`);
+    },
+  }),
+  route({
+    method: 'get', path: '/applications/:id/appeals/new', permission: LEGAL, params: byId, query: noQuery,
+    summary: '登记复议诉讼案件',
+    handler: async ({ ctx, user, params, res }) => {
+      const app = await getApplicationView(ctx, user, params.id);
+      res.render('appeal-new', { title: '登记复议诉讼案件', app, form: { kind: 'reconsideration', procedure: 'simplified', receivedDate: ctx.clock.today() }, fields: {}, error: null, ...APPEAL_HELPERS });
+    },
+  }),
+  route({
+    method: 'post', path: '/applications/:id/appeals', permission: LEGAL, params: byId,
+    body: z.preprocess((v) => withoutEmpty((v ?? {}) as Record<string, unknown>), appealInput),
+    summary: '登记复议诉讼案件（表单）',
+    onRefusal: async (c, e) => {
+      if (e.kind !== 'invalid' || !c.user) throw e;
+      const app = await getApplicationView(c.ctx, c.user, Number(c.params.id));
+      c.res.status(statusOf(e)).render('appeal-new', { title: '登记复议诉讼案件', app, form: c.form, fields: e.fields ?? {}, error: e.message, ...APPEAL_HELPERS });
+    },
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const appeal = await createAppeal(ctx, user, params.id, body, ip);
+      res.redirect(303, `/appeals/${appeal.id}`);
+    },
+  }),
+];

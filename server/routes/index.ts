@@ -11,13 +11,32 @@ import { consultationRoutes } from './consultation-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { feeRoutes } from './fee-routes.js';
 import { applicantRoutes } from './applicant-routes.js';
+import { appealRoutes } from './appeal-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { passageRoutes } from './passage-routes.js';
 
 const declared: RouteDef[] = [
   ...authRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
+  ...appealRoutes, ...reportRoutes, ...passageRoutes,
 ];
 
 let openApi: Record<string, unknown> | null = null;
+
+/**
+ * Readiness: mounted before anyone is identified (a probe carries no session, and the database it
+ * reports on may be down), so it answers 503 rather than failing on the way in.
+ */
+export const HEALTH_ROUTE = route({
+  method: 'get', path: '/api/health', permission: 'public', query: noQuery,
+  summary: 'readiness: 200 when the desk can serve a logged-in person now (database, an authenticated query, the process state), else 503',
+  responses: { 200: { description: '{status: "ok", checks}' }, 503: { description: '{status: "unavailable", message, checks}' } },
+  handler: async ({ ctx, res }) => {
+    const r = await readiness(ctx);
+    res.status(r.ready ? 200 : 503).set('Cache-Control', 'no-store');
+    return r.ready ? { status: 'ok', checks: r.checks } : { status: 'unavailable', message: r.message, checks: r.checks };
+  },
+});
 
 export const ROUTES: readonly RouteDef[] = [
   route({
@@ -26,15 +45,6 @@ export const ROUTES: readonly RouteDef[] = [
     responses: { 200: { description: 'OpenAPI 3.1' } },
     handler: () => (openApi ??= openApiDocument(ROUTES)),
   }),
-  route({
-    method: 'get', path: '/api/health', permission: 'public', query: noQuery,
-    summary: 'readiness: 200 when the desk can serve a logged-in person now (database, an authenticated query, the process state), else 503',
-    responses: { 200: { description: '{status: "ok", checks}' }, 503: { description: '{status: "unavailable", message, checks}' } },
-    handler: async ({ ctx, res }) => {
-      const r = await readiness(ctx);
-      res.status(r.ready ? 200 : 503).set('Cache-Control', 'no-store');
-      return r.ready ? { status: 'ok', checks: r.checks } : { status: 'unavailable', message: r.message, checks: r.checks };
-    },
-  }),
+  HEALTH_ROUTE,
   ...declared,
 ];

@@ -103,6 +103,16 @@ describe('annual report tables 三 and 四 (JSON)', function () {
     assert.equal((await report('year=twenty')).status, 422);
   });
 
+  it('refuses unknown parameters (422) and multipart (415), and locks nothing', async () => {
+    assert.equal((await report('year=2026&colour=red')).body.fields?.colour, '不接受的字段');
+    const extra = await request(env.app).post('/api/reports/annual/lock').set(auth('mgr')).send({ year: 2026, agency: 'DJQ', force: true });
+    assert.equal(extra.status, 422);
+    assert.equal(extra.body.fields.force, '不接受的字段');
+    const multipart = await request(env.app).post('/api/reports/annual/lock').set(auth('mgr')).field('year', '2026').field('agency', 'DJQ');
+    assert.equal(multipart.status, 415);
+    assert.equal(await env.db('report_locks').first(), undefined);
+  });
+
   it('a locked year refuses changes that would alter its figures, until unlocked; both audited', async () => {
     assert.equal((await request(env.app).post('/api/reports/annual/lock').set(auth('cw')).send({ year: 2026, agency: 'GHZY' })).status, 403);
     const lock = await request(env.app).post('/api/reports/annual/lock').set(auth('mgr')).send({ year: 2026, agency: 'DJQ' });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { applicationBody, binary, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { applicationBody, binary, createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { requireTools } from '../pdf/pdf-helpers.js';
 
 describe('reconsideration and litigation (issue 5)', function () {
@@ -71,6 +71,46 @@ describe('reconsideration and litigation (issue 5)', function () {
     assert.equal((await appealEvent(reconsiderationId, { type: 'RECORD_HEARING', date: '2026-10-12', note: 'x' }, 'mgr')).status, 403);
     const mismatch = await appealEvent(reconsiderationId, { type: 'RECORD_DECISION', date: '2026-10-20', outcome: 'upheld', decisionType: '撤销', summary: '答复理由不充分' });
     assert.equal(mismatch.status, 422);
+  });
+
+  it('an event carrying a field its type does not have is refused per field, and the history is unchanged', async () => {
+    const read = async () => (await request(env.app).get(`/api/appeals/${reconsiderationId}`).set(auth('legal'))).body;
+    const before = await read();
+    const extra = await appealEvent(reconsiderationId, { type: 'RECORD_HEARING', date: '2026-10-13', note: '第二次审理', outcome: 'upheld' });
+    assert.equal(extra.status, 422, JSON.stringify(extra.body));
+    assert.equal(extra.body.fields.outcome, '不接受的字段');
+    // Nor can a client write what the server records itself (who acted, the facts of the clock).
+    const smuggled = await appealEvent(reconsiderationId, { type: 'RECORD_HEARING', date: '2026-10-13', note: '第二次审理', actor: { id: 1, role: 'legal' } });
+    assert.equal(smuggled.status, 422);
+    assert.ok(smuggled.body.fields.actor);
+    const unknownType = await appealEvent(reconsiderationId, { type: 'REOPEN', date: '2026-10-13' });
+    assert.equal(unknownType.status, 422);
+    assert.ok(unknownType.body.fields.type);
+    const after = await read();
+    assert.equal(after.version, before.version);
+    assert.deepEqual(after.history, before.history);
+    assert.equal((await request(env.app).get('/api/appeals?kind=reconsideration&colour=red').set(auth('legal'))).body.fields?.colour, '不接受的字段');
+  });
+
+  it('the appeal page shows a refused event on the page and changes nothing', async () => {
+    const agent = await loginAgent(env.app, 'legal');
+    const page = await agent.get(`/appeals/${reconsiderationId}`);
+    assert.equal(page.status, 200);
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1];
+    const res = await agent.post(`/appeals/${reconsiderationId}/events`).type('form')
+      .send({ _csrf: csrfOf(page.text), type: 'RECORD_HEARING', version, date: '2026-10-13', note: '第二次审理', colour: 'red' });
+    assert.equal(res.status, 422);
+    assert.match(res.text, /不接受的字段/);
+    assert.equal((await request(env.app).get(`/api/appeals/${reconsiderationId}`).set(auth('legal'))).body.version, Number(version));
+  });
+
+  it('multipart is refused (415) where no file is taken', async () => {
+    const multipart = (req: request.Test) => req.set(auth('legal')).field('type', 'RECORD_HEARING').field('date', '2026-10-13').field('note', '第二次审理');
+    const before = (await request(env.app).get(`/api/appeals/${reconsiderationId}`).set(auth('legal'))).body.version;
+    assert.equal((await multipart(request(env.app).post(`/api/appeals/${reconsiderationId}/events`))).status, 415);
+    assert.equal((await multipart(request(env.app).put(`/api/appeals/${reconsiderationId}/note`))).status, 415);
+    assert.equal((await multipart(request(env.app).post(`/api/applications/${appId}/appeals`))).status, 415);
+    assert.equal((await request(env.app).get(`/api/appeals/${reconsiderationId}`).set(auth('legal'))).body.version, before);
   });
 
   it('a decision ordering a new reply reopens the application with the deadline it sets', async () => {
@@ -198,5 +238,32 @@ describe('reconsideration and litigation (issue 5)', function () {
       }
       assert.ok(found, `chapter “${entry.title}” on printed page ${entry.page}`);
     }
+  });
+  it('the pages: a refused registration keeps what was typed; evidence typed as a list of numbers; the write-up names what is missing', async () => {
+    const agent = await loginAgent(env.app, 'legal');
+    const form = await agent.get(`/applications/${appId}/appeals/new`);
+    assert.equal(form.status, 200);
+    const bad = await agent.post(`/applications/${appId}/appeals`).type('form').send({
+      _csrf: csrfOf(form.text), kind: 'litigation', procedure: 'first_instance', body: '', externalCaseNumber: '（2026）沪0115行初999号',
+      receivedDate: '2026-11-03', acceptedDate: '', filedDate: '', afterReconsideration: '', claims: '',
+    });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /请填写受理法院/);
+    assert.match(bad.text, /行初999号/, 'what was typed is kept');
+
+    const litigationId = reconsiderationId + 1;
+    const page = await agent.get(`/appeals/${litigationId}`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1];
+    const docIds = (await request(env.app).get(`/api/applications/${appId}/documents`).set(auth('legal'))).body.items.map((d: { id: number }) => d.id);
+    const answered = await agent.post(`/appeals/${litigationId}/events`).type('form')
+      .send({ _csrf: csrfOf(page.text), type: 'SUBMIT_ANSWER', version, date: '2026-11-18', evidence: docIds.join(',') });
+    assert.equal(answered.status, 303, answered.text);
+    const view = (await request(env.app).get(`/api/appeals/${litigationId}`).set(auth('legal'))).body;
+    assert.equal(view.state, 'answer_submitted');
+    assert.deepEqual(view.history.at(-1).payload, { evidence: docIds });
+
+    const note = await agent.post(`/appeals/${litigationId}/note`).type('form').send({ _csrf: csrfOf(page.text), facts: '案情', issues: '', result: '', lessons: '' });
+    assert.equal(note.status, 422);
+    assert.match(note.text, /请填写争议焦点/);
   });
 });

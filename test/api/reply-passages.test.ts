@@ -191,6 +191,17 @@ describe('the reply-wording library (答复口径)', function () {
       assert.equal((await post('/api/passages/999999/versions/1/approve', 'mgr-b')).status, 404);
     });
 
+    it('unknown fields and multipart are refused before anything is written', async () => {
+      const before = await auditCount('passage.create');
+      const extra = await post('/api/passages', 'mgr', { ...wording, title: '多余字段', colour: 'red' });
+      assert.equal(extra.status, 422);
+      assert.equal(extra.body.fields.colour, '不接受的字段');
+      const multipart = await request(env.app).post('/api/passages').set(as('mgr')).field('topic', 'general').field('title', '表单').field('body', '正文');
+      assert.equal(multipart.status, 415);
+      assert.equal(await auditCount('passage.create'), before);
+      assert.equal((await get('/api/passages?colour=red', 'cw')).status, 422);
+    });
+
     it('a second draft replaces a pending one, which stays on record as discarded', async () => {
       const p = (await post('/api/passages', 'mgr', { ...wording, title: '替换草稿' })).body;
       const again = await post(`/api/passages/${p.id}/versions`, 'mgr-b', { body: '另一稿。' });
