@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   APPEAL_DECISION_TYPES, APPEAL_KINDS, APPEAL_OUTCOMES, DECISION_FORMS, MAX_DECISION_EXTENSION_DAYS,
 } from '../../workflows/appeal.machine.js';
-import { factDate, flag, intField, list, optionalText, text } from '../http/schemas.js';
+import { factDate, isoDate, flag, intField, list, optionalText, text } from '../http/schemas.js';
 import type { AppealListQuery } from './appeal-service.js';
 
 const enumOf = (values: readonly string[], message: string) => z.enum(values as [string, ...string[]], { message });
@@ -23,7 +23,7 @@ const evidence = z.preprocess(
 ).nullable().optional();
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), date: factDate('日期'), ...shape });
+  z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
 
 /** appeal-types.ts AppealEvent, field for field. */
 export const APPEAL_EVENT_SCHEMAS = [
@@ -56,8 +56,11 @@ export const appealEventSchema = z.preprocess(
 );
 export type AppealEventInput = z.output<typeof appealEventSchema>;
 
-/** A date that may be left out: absent, null or an empty form field. */
-const optionalDate = z.union([factDate(), z.literal(''), z.null()]).optional();
+/**
+ * A date that may be left out: absent, null or an empty form field. Its window (not before the
+ * Regulation, not after today) is judged by the use case, which names the date in its message.
+ */
+const optionalDate = z.union([isoDate, z.literal(''), z.null()]).optional();
 
 /**
  * Registering a case: what createAppeal reads. Kind, procedure and the required fields are judged by
