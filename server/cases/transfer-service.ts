@@ -6,7 +6,7 @@ import { computeDeadlines } from '../../workflows/clock.js';
 import { yearOf } from '../../workflows/dates.js';
 import type { Agency } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import { audit } from '../audit.js';
+import type { AuditEntry } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { receiptForRegistration } from '../documents/document-service.js';
@@ -27,7 +27,8 @@ export async function receiveTransfer(
   target: Agency,
   date: string,
   calendar: WorkCalendar,
-): Promise<{ transferredToId: number; transferredToCaseNumber: string }> {
+  ip: string | null,
+): Promise<{ link: { transferredToId: number; transferredToCaseNumber: string }; audit: AuditEntry }> {
   await assertYearOpen(trx, target.id, date, '转办登记');
   const year = yearOf(date);
   const seq = await nextCounter(trx, `case:${target.id}:${year}`);
@@ -44,7 +45,7 @@ export async function receiveTransfer(
   });
   await trx('applications').where({ id }).update({ transferred_from_id: source.id });
   const files: Record<string, unknown>[] = await trx('attachments').where({ application_id: source.id }).orderBy('id');
-  await insertEvent(trx, {
+  const eventHash = await insertEvent(trx, {
     applicationId: id, seq: 1, type: REGISTER_EVENT, date,
     payload: { channel: source.channel, attachments: files.length, transferredFrom: { id: source.id, caseNumber: source.caseNumber } },
     actorId: user.id, actorRole: user.role, recordedAt: now,
@@ -56,9 +57,12 @@ export async function receiveTransfer(
     });
   }
   const row = (await findApplication(trx, id))!;
-  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code));
-  await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber } });
-  return { transferredToId: id, transferredToCaseNumber: caseNumber };
+  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code), ip);
+  // Audited by the caller, last in the transfer's transaction.
+  return {
+    link: { transferredToId: id, transferredToCaseNumber: caseNumber },
+    audit: { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip },
+  };
 }
 
 export interface TransferLink {

@@ -49,12 +49,13 @@ export async function sendToInbox(
   payload: Record<string, unknown>,
   deadlines: Deadlines,
   date: string,
+  ip: string | null,
 ): Promise<void> {
   const consultationId = String(payload.consultationId);
   const opinionDue = deadlines.consultations.find((c) => c.id === consultationId)?.opinionDue;
   if (!opinionDue) throw new Error(`no opinion due date for consultation ${consultationId}`);
   let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
-  if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date);
+  if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date, ip);
   await trx('consultation_requests').insert({
     application_id: row.id,
     consultation_id: consultationId,

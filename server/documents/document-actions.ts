@@ -87,9 +87,8 @@ export async function issueDocument(ctx: AppContext, user: User, id: number, dat
   const when = issueDate(ctx, date, row.receivedDate);
   const issued = await ctx.db.transaction(async (trx) => {
     const fresh = (await findDocument(trx, id))!;
-    return issueInTransaction(trx, ctx, agency, fresh, user, when);
+    return issueInTransaction(trx, ctx, agency, fresh, user, when, ip);
   });
-  void ip;
   return toDocumentView(issued, row.state);
 }
 
@@ -137,9 +136,8 @@ export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: numbe
       applicationId: doc.applicationId, agencyId: doc.agencyId, kind: 'delivery_receipt', variant: null, title: text.title, body: text.body,
       data, templateName: text.templateName, templateVersion: text.templateVersion, eventSeq: null, targetDocumentId: doc.id, createdBy: user.id, now,
     });
-    return issueInTransaction(trx, ctx, agency, (await findDocument(trx, nid))!, user, ctx.clock.today());
+    return issueInTransaction(trx, ctx, agency, (await findDocument(trx, nid))!, user, ctx.clock.today(), ip);
   });
-  void ip;
   return toDocumentView(issued, row.state);
 }
 

@@ -130,6 +130,8 @@ export interface EventDocumentInput extends CaseFacts {
   type: string;
   seq: number;
   payload: Record<string, unknown>;
+  /** Of the request that recorded the event: documents it issues are audited with it. */
+  ip: string | null;
 }
 
 export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, user: User, e: EventDocumentInput): Promise<void> {
@@ -222,14 +224,14 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
         transfer: { agencyName: t.agencyName, caseNumber: String(e.payload.transferredToCaseNumber ?? ''), date: cn(t.date) },
       });
       const id = await insertGenerated(trx, e, user, 'reply', 'unavailable.not_held', data, { eventSeq: e.seq });
-      if (await hasSigningKey(ctx.config, e.agency.code)) await issueInTransaction(trx, ctx, e.agency, (await findDocument(trx, id))!, user, e.date);
+      if (await hasSigningKey(ctx.config, e.agency.code)) await issueInTransaction(trx, ctx, e.agency, (await findDocument(trx, id))!, user, e.date, e.ip);
       return;
     }
     case 'ISSUE_REPLY': {
       // Art. 33: the reply leaves signed and sealed in the same transaction as its sign-off.
       const draft = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft');
       if (!draft) throw new DomainError('conflict', 'no_draft', '没有可签发的答复书草稿，请先拟写答复');
-      await issueInTransaction(trx, ctx, e.agency, draft, user, e.date);
+      await issueInTransaction(trx, ctx, e.agency, draft, user, e.date, e.ip);
       return;
     }
     default:
@@ -238,9 +240,9 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
 }
 
 /** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
-export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean): Promise<void> {
+export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean, ip: string | null): Promise<void> {
   const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
-  if (canSign) await issueInTransaction(trx, ctx, f.agency, (await findDocument(trx, id))!, user, f.date);
+  if (canSign) await issueInTransaction(trx, ctx, f.agency, (await findDocument(trx, id))!, user, f.date, ip);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +260,7 @@ export async function issueInTransaction(
   doc: DocumentRow,
   user: User,
   issuedDate: string,
+  ip: string | null,
 ): Promise<DocumentRow> {
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   const signer = await signerFor(ctx.config, agency);
@@ -280,9 +283,12 @@ export async function issueInTransaction(
     throw new DomainError('conflict', 'conflict', '该文书刚被他人签发，请刷新后重试');
   }
   if (doc.supersedesId) await markStatus(trx, doc.supersedesId, 'issued', 'superseded', now);
+  // The issued text's and the PDF's SHA-256 enter the audit log's chain: the verifier checks the
+  // stored document against them (server/history/history-verify.ts).
+  const bodySha256 = createHash('sha256').update(doc.body, 'utf8').digest('hex');
   await audit(trx, {
     actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
-    detail: { number, kind, sha256, applicationId: doc.applicationId, supersedes: doc.supersedesId },
+    detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
   });
   return (await findDocument(trx, doc.id))!;
 }
