@@ -60,9 +60,17 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
     throw new DomainError('conflict', 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
   }
   const now = new Date().toISOString();
+  const newBody = body.replace(/\r\n/g, '\n');
   await ctx.db.transaction(async (trx) => {
-    if (!(await updateDraft(trx, id, { body: body.replace(/\r\n/g, '\n'), now }))) throw new DomainError('conflict', 'conflict', '该文书刚被签发，不能再修改');
-    await audit(trx, { actor: user, action: 'document.edit', entity: 'document', entityId: id, detail: { applicationId: doc.applicationId, kind: doc.kind } });
+    // Write first, and only over the text read above: the audit entry's old text is the one replaced.
+    if (!(await updateDraft(trx, id, { body: newBody, now }, doc.body))) {
+      const current = await findDocument(trx, id);
+      throw new DomainError('conflict', 'conflict', current?.status === 'draft' ? '该文书刚被他人修改，请刷新后重试' : '该文书刚被签发，不能再修改');
+    }
+    await audit(trx, {
+      actor: user, action: 'document.edit', entity: 'document', entityId: id,
+      detail: { applicationId: doc.applicationId, kind: doc.kind, oldBody: doc.body, newBody }, ip,
+    });
   });
   return toDocumentView((await findDocument(ctx.db, id))!, row.state);
 }

@@ -2,8 +2,8 @@ import { Router, type Request } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../context.js';
-import { authenticate } from '../auth/login-service.js';
-import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
+import { authenticate, logout } from '../auth/login-service.js';
+import { createSession, SESSION_HOURS } from '../auth/session-store.js';
 import { requireRole, requireUser } from '../auth/auth-middleware.js';
 import { DomainError, invalid, badRequest } from '../errors.js';
 import { validateIntake } from '../cases/intake.js';
@@ -75,8 +75,8 @@ export function apiRouter(ctx: AppContext): Router {
   });
 
   r.delete('/auth/token', async (req, res) => {
-    requireUser(req);
-    if (req.authKind === 'token' && req.sessionToken) await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
+    const user = requireUser(req);
+    if (req.authKind === 'token' && req.sessionToken) await logout(ctx.db, ctx.config.sessionSecret, { user, secret: req.sessionToken, kind: 'token', ip: clientIp(req) });
     res.status(204).end();
   });
 

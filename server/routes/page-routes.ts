@@ -1,9 +1,9 @@
 import { statusOf } from '../http/error-mapping.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { authenticate } from '../auth/login-service.js';
+import { authenticate, logout } from '../auth/login-service.js';
 import { ANON_CSRF_COOKIE, cookieOptions, requireUser, SESSION_COOKIE } from '../auth/auth-middleware.js';
-import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
+import { createSession, SESSION_HOURS } from '../auth/session-store.js';
 import { DomainError } from '../errors.js';
 import { nestFormFields, validateIntake } from '../cases/intake.js';
 import {
@@ -49,7 +49,7 @@ export function pageRouter(ctx: AppContext): Router {
   });
 
   r.post('/logout', async (req, res) => {
-    if (req.sessionToken && req.authKind === 'cookie') await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
+    if (req.user && req.sessionToken && req.authKind === 'cookie') await logout(ctx.db, ctx.config.sessionSecret, { user: req.user, secret: req.sessionToken, kind: 'cookie', ip: clientIp(req) });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   });
