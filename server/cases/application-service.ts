@@ -9,7 +9,7 @@ import {
 import { computeDeadlines, type ClockEvent, type Deadlines } from '../../workflows/clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { isIsoDate, yearOf } from '../../workflows/dates.js';
-import { audit, type AuditEntry } from '../audit.js';
+import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { visibleAgencyIds } from '../policy.js';
@@ -366,13 +366,7 @@ export async function applyEventInTransaction(
   if (CONCLUDING_EVENTS.has(type)) await assertYearOpen(trx, row.agencyId, date, '该操作');
   const concluded = await trx('applications').where({ id }).first('concluded_date');
   if (type === 'REOPEN' && concluded?.concluded_date) await assertYearOpen(trx, row.agencyId, concluded.concluded_date, '重新办理');
-  // The receiving case's audit entry is written last, with this event's (audit locks the log's head).
-  let transferAudit: AuditEntry | null = null;
-  if (type === 'TRANSFER' && counterpart) {
-    const received = await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar, req.ip);
-    Object.assign(payload, received.link);
-    transferAudit = received.audit;
-  }
+  if (type === 'TRANSFER' && counterpart) Object.assign(payload, await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar, req.ip));
   // Issue 7: approved reply wording used in the draft, pinned to its version (422 if not usable).
   if (type === 'DRAFT_REPLY') await recordPassageUse(trx, { user, applicationId: id, seq, date, payload, caseNumber: row.caseNumber, ip: req.ip });
   const eventHash = await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
@@ -402,7 +396,6 @@ export async function applyEventInTransaction(
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
     detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state, eventHash }, ip: req.ip,
   });
-  if (transferAudit) await audit(trx, transferAudit);
 }
 
 function isSerializationFailure(e: unknown): boolean {

@@ -6,7 +6,7 @@ import { computeDeadlines } from '../../workflows/clock.js';
 import { yearOf } from '../../workflows/dates.js';
 import type { Agency } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import type { AuditEntry } from '../audit.js';
+import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { receiptForRegistration } from '../documents/document-service.js';
@@ -28,7 +28,7 @@ export async function receiveTransfer(
   date: string,
   calendar: WorkCalendar,
   ip: string | null,
-): Promise<{ link: { transferredToId: number; transferredToCaseNumber: string }; audit: AuditEntry }> {
+): Promise<{ transferredToId: number; transferredToCaseNumber: string }> {
   await assertYearOpen(trx, target.id, date, '转办登记');
   const year = yearOf(date);
   const seq = await nextCounter(trx, `case:${target.id}:${year}`);
@@ -58,11 +58,8 @@ export async function receiveTransfer(
   }
   const row = (await findApplication(trx, id))!;
   await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code), ip);
-  // Audited by the caller, last in the transfer's transaction.
-  return {
-    link: { transferredToId: id, transferredToCaseNumber: caseNumber },
-    audit: { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip },
-  };
+  await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip });
+  return { transferredToId: id, transferredToCaseNumber: caseNumber };
 }
 
 export interface TransferLink {
