@@ -72,6 +72,14 @@ export async function migrateLatest(db: Knex, opts: { dataDir?: string } = {}): 
   return (opts.dataDir ? db.withUserParams({ ...db.userParams, dataDir: opts.dataDir }) : db).migrate.latest();
 }
 
+/** Migrations the code has and the database has not run (read only: a restricted role can ask). */
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  // Never migrated: say so without creating knex's bookkeeping tables (a restricted role could not).
+  if (!(await db.schema.hasTable('knex_migrations'))) return ['all of them (the database was never migrated)'];
+  const [, pending] = (await db.migrate.list()) as [unknown, { file: string }[]];
+  return pending.map((m) => m.file);
+}
+
 export function isPostgres(db: Db): boolean {
   return db.client.config.client === 'pg';
 }

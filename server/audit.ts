@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { appendToTableChain } from './history/history-store.js';
 
 export interface Actor {
   id: number;
@@ -12,14 +14,21 @@ export interface AuditEntry {
   action: string;
   entity?: string;
   entityId?: string | number;
-  /** Never personal data (ID numbers, phones): case numbers and field names only. */
+  /**
+   * Never identity data (ID numbers, phones): case numbers, field names, hashes. The one exception is
+   * a document's wording, whose edits carry the old and the new text: the wording is the record.
+   */
   detail?: Record<string, unknown>;
   ip?: string | null;
 }
 
-/** Append-only (the database refuses updates and deletes); written in the caller's transaction. */
+/**
+ * Append-only (the database refuses updates and deletes) and hash-chained (history-store): written in
+ * the caller's transaction, or in a transaction of its own when called outside one. In a longer
+ * transaction, audit last: the log's head stays locked from here to the commit.
+ */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
-  await db('audit_log').insert({
+  const row = () => ({
     at: new Date().toISOString(),
     user_id: entry.actor?.id ?? null,
     username: entry.actor?.username ?? null,
@@ -29,6 +38,8 @@ export async function audit(db: Db, entry: AuditEntry): Promise<void> {
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
     ip: entry.ip ?? null,
   });
+  if ((db as Knex.Transaction).isTransaction) await appendToTableChain(db as Knex.Transaction, 'audit_log', row);
+  else await db.transaction((trx) => appendToTableChain(trx, 'audit_log', row));
 }
 
 export interface AuditRow {

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The admin command line (exact; other tools depend on it — issue 2):
-//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar …
+//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | audit verify
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { DomainError } from './errors.js';
 import { addAgency, addUser } from './admin/admin-service.js';
-import { serve } from './server-runner.js';
+import { prepareSchema, serve } from './server-runner.js';
+import { verifyHistory, type ExternalAnchor, type VerifyReport } from './history/history-verify.js';
 import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
 import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
@@ -21,7 +22,9 @@ import { sweepDeemedConsents } from './consultations/consultation-service.js';
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
   migrate                                   bring the database (DATABASE_URL) to the latest schema
-  serve [--demo-if-empty]                   migrate, then serve on PORT (default 3000)
+  serve [--demo-if-empty] [--no-migrate]    migrate, then serve on PORT (default 3000); --no-migrate (or
+                                            MIGRATE_ON_START=0): only check the schema is current, for a
+                                            database role that may not change it
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
@@ -34,8 +37,12 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   consultations sweep                       record deemed consent (Art. 34) for agencies silent past
                                             their 15 working days (the server also does it every
                                             CONSULTATION_SWEEP_MINUTES, default 10)
+  audit verify [--anchor ID:HASH]…          walk the hash chains of the history (application and appeal
+                                            events, audit log): exit 0 when intact, 1 naming the first
+                                            break; --anchor: an audit_log row's hash noted earlier
+                                            outside the database (read only; never migrates)
 
-Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV`;
+Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START`;
 
 class UsageError extends Error {}
 
@@ -62,7 +69,7 @@ async function readStdin(): Promise<string> {
 async function withDb<T>(config: Config, fn: (db: Knex) => Promise<T>): Promise<T> {
   const db = createDb(config.databaseUrl);
   try {
-    await migrateLatest(db, { dataDir: config.dataDir });
+    await prepareSchema(db, config);
     return await fn(db);
   } finally {
     await db.destroy();
@@ -90,10 +97,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       requireSessionSecret(config);
-      const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { 'demo-if-empty': { type: 'boolean' } });
+      const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), {
+        'demo-if-empty': { type: 'boolean' }, 'no-migrate': { type: 'boolean' },
+      });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      if (values['no-migrate']) config.migrateOnStart = false;
       const db = createDb(config.databaseUrl);
-      await migrateLatest(db, { dataDir: config.dataDir });
+      await prepareSchema(db, config);
       if (values['demo-if-empty'] && (await isDatabaseEmpty(db))) {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');
@@ -200,12 +210,55 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`deemed consent recorded: ${r.deemed}; skipped: ${r.skipped}`);
       return 0;
     }
+    case 'audit': {
+      if (sub !== 'verify') throw new UsageError('expected: audit verify [--anchor ID:HASH]');
+      const { values, positionals } = parse(rest, { anchor: { type: 'string', multiple: true } });
+      if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      const anchors = ((values.anchor as string[] | undefined) ?? []).map(parseAnchor);
+      // Read only, and no migration: an auditor may run it with a role that can only SELECT.
+      const db = createDb(config.databaseUrl);
+      try {
+        if (!(await db.schema.hasTable('history_heads'))) throw new CliError('the history is not chained yet: run `disclosure-desk migrate` first (历史记录尚未建立哈希链)');
+        const report = await verifyHistory(db, { anchors });
+        printVerifyReport(report, anchors);
+        return report.ok ? 0 : 1;
+      } finally {
+        await db.destroy();
+      }
+    }
     default:
       throw new UsageError(`unknown command ${command}`);
   }
 }
 
 export class CliError extends Error {}
+
+function parseAnchor(text: string): ExternalAnchor {
+  const m = /^(\d+):([0-9a-f]{64})$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--anchor expects ID:HASH (an audit_log row id and its 64-hex hash), got ${text}`);
+  return { id: Number(m[1]), hash: m[2]!.toLowerCase() };
+}
+
+function printVerifyReport(report: VerifyReport, anchors: ExternalAnchor[]): void {
+  const per: Record<string, string> = { application_events: 'one per application', appeal_events: 'one per appeal', audit_log: 'one for the whole log' };
+  for (const t of report.tables) {
+    console.log(`${t.table}: ${t.rows} rows checked in ${t.chains} chain(s) (${per[t.table] ?? ''}) — ${t.firstBreak ? 'BROKEN' : 'intact'}`);
+  }
+  console.log(`event and document hashes recorded in the audit log: ${report.anchorsChecked} checked`);
+  for (const a of anchors) console.log(`anchor audit_log row ${a.id}: ${report.breaks.some((b) => b.kind === 'external_anchor' && b.rowId === a.id) ? 'DOES NOT MATCH' : 'matches'}`);
+  if (report.ok) {
+    if (report.auditHead) {
+      console.log(`history intact (历史记录完整). Head of the audit log: row ${report.auditHead.id}, hash ${report.auditHead.hash}`);
+      console.log(`Keep that line outside the database; later, \`disclosure-desk audit verify --anchor ${report.auditHead.id}:${report.auditHead.hash}\` checks that nothing up to that row has been rewritten or removed since.`);
+    } else console.log('history intact (历史记录完整); the audit log is empty');
+    return;
+  }
+  for (const b of report.breaks) {
+    console.error(`BROKEN ${b.table}: ${b.where}: ${b.message}\n  expected: ${b.expected}\n  found:    ${b.found}`);
+  }
+  const more = report.breakCount - report.breaks.length;
+  console.error(`history altered (历史记录被改动): ${report.breakCount} break(s)${more > 0 ? `, the first ${report.breaks.length} shown` : ''}, listed in chain order table by table`);
+}
 
 // Run when executed directly (bin or `tsx server/cli.ts`).
 const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1].replace(/\\/g, '/')) || process.argv[1]?.endsWith('disclosure-desk');

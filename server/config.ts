@@ -32,6 +32,13 @@ export interface Config {
    * the fee rules, 国办函〔2020〕109号, leave 1–10 a month free and charge from the 11th).
    */
   excessiveMonthlyThreshold: number;
+  /**
+   * Whether `serve` and the other commands bring the schema to the latest first (MIGRATE_ON_START,
+   * default 1). 0 when the server runs under a database role that may not change the schema (nor
+   * rewrite the history tables): the owner runs `disclosure-desk migrate`, and the server refuses to
+   * start on a schema older than its code.
+   */
+  migrateOnStart: boolean;
 }
 
 export const passphraseEnvName = (agencyCode: string) => `KEY_PASSPHRASE_${agencyCode.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
@@ -70,7 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(excessiveMonthlyThreshold) || excessiveMonthlyThreshold < 1) {
     throw new ConfigError(`EXCESSIVE_MONTHLY_THRESHOLD 应为正整数：${env.EXCESSIVE_MONTHLY_THRESHOLD}`);
   }
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold };
+  const migrateOnStart = !['0', 'false', 'no', 'off'].includes((env.MIGRATE_ON_START ?? '1').trim().toLowerCase());
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart };
 }
 
 function parseTrustProxy(v: string | undefined): boolean | number | string {

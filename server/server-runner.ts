@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from './app.js';
-import { requireSessionSecret, type Config } from './config.js';
-import { migrateLatest } from '../db/knex.js';
+import { ConfigError, requireSessionSecret, type Config } from './config.js';
+import { migrateLatest, pendingMigrations } from '../db/knex.js';
 import { systemClock } from './time.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { warmUpDocumentRenderer } from './documents/layout.js';
@@ -25,10 +25,28 @@ function scheduleDeemedConsents(ctx: AppContext): void {
   setInterval(run, minutes * 60_000).unref();
 }
 
-/** Migrates, then listens on config.port. Resolves once listening. */
+/**
+ * Migrates (MIGRATE_ON_START=1, the default), or — for a server whose database role may not change the
+ * schema — only checks that the owner has migrated it to what this code expects.
+ */
+export async function prepareSchema(db: Knex, config: Pick<Config, 'migrateOnStart' | 'dataDir'>): Promise<void> {
+  if (config.migrateOnStart) {
+    await migrateLatest(db, { dataDir: config.dataDir });
+    return;
+  }
+  const pending = await pendingMigrations(db);
+  if (pending.length) {
+    throw new ConfigError(
+      `the database schema is older than this code (pending: ${pending.join(', ')}): run \`disclosure-desk migrate\` as the schema owner first ` +
+        '(MIGRATE_ON_START=0: this process does not migrate) / 数据库结构未更新，请先以属主角色运行 disclosure-desk migrate',
+    );
+  }
+}
+
+/** Prepares the schema (prepareSchema), then listens on config.port. Resolves once listening. */
 export async function serve(db: Knex, config: Config): Promise<Server> {
   requireSessionSecret(config);
-  await migrateLatest(db, { dataDir: config.dataDir });
+  await prepareSchema(db, config);
   const ctx = { db, config, clock: systemClock };
   const app = createApp(ctx);
   await purgeExpiredSessions(db);

@@ -185,10 +185,10 @@ export async function createAppeal(ctx: AppContext, user: User, applicationId: n
       state: shape.state, machineVersion: APPEAL_MACHINE_VERSION, snapshot, answerDue: d.answerDue, decisionExpected: d.decisionExpected,
       createdBy: user.id, now,
     });
-    await insertAppealEvent(trx, {
+    const eventHash = await insertAppealEvent(trx, {
       appealId, seq: 1, type: 'REGISTER', date: receivedDate!, payload: { body: appealBody, externalCaseNumber: ext }, actorId: user.id, actorRole: user.role, recordedAt: now,
     });
-    await audit(trx, { actor: user, action: 'appeal.register', entity: 'appeal', entityId: appealId, detail: { applicationId, kind, procedure, externalCaseNumber: ext }, ip });
+    await audit(trx, { actor: user, action: 'appeal.register', entity: 'appeal', entityId: appealId, detail: { applicationId, kind, procedure, externalCaseNumber: ext, seq: 1, eventHash }, ip });
     return appealId;
   });
   return getAppealView(ctx, user, id, calendar);
@@ -235,14 +235,13 @@ export async function applyAppealEvent(
       const state = verdict.state as string;
       const after = appealDeadlines({ ...row, state }, verdict.snapshot, calendar, today);
       const decision = verdict.context.decision;
-      await insertAppealEvent(trx, { appealId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+      const eventHash = await insertAppealEvent(trx, { appealId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
       const ok = await updateAppeal(trx, id, row.version, {
         state, snapshot: verdict.snapshot, machineVersion: APPEAL_MACHINE_VERSION,
         outcome: decision?.outcome ?? (state === 'withdrawn' ? 'other' : null), decisionType: decision?.decisionType ?? (state === 'withdrawn' ? '撤回' : null),
         decisionDate: decision?.date ?? (state === 'withdrawn' ? date : null), answerDue: after.answerDue, decisionExpected: after.decisionExpected, now,
       });
       if (!ok) throw conflict('该案件刚被他人修改，请刷新后重试');
-      await audit(trx, { actor: user, action: `appeal.event.${type}`, entity: 'appeal', entityId: id, detail: { date, seq, from: row.state, to: state }, ip: opts.ip });
       // A decision ordering a new reply (重新答复) reopens the application with the deadline it sets,
       // in this same transaction: both land or neither does.
       if (type === 'RECORD_DECISION' && decision?.newReplyDueDate) {
@@ -251,6 +250,8 @@ export async function applyAppealEvent(
           ip: opts.ip,
         }, calendar);
       }
+      // Audited last: the audit log's head stays locked from the entry to the commit.
+      await audit(trx, { actor: user, action: `appeal.event.${type}`, entity: 'appeal', entityId: id, detail: { date, seq, from: row.state, to: state, eventHash }, ip: opts.ip });
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('该案件刚被他人修改，请刷新后重试');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
+import { appendToCaseChain } from '../history/history-store.js';
 
 export interface AppealRow {
   id: number;
@@ -153,8 +154,9 @@ export async function updateAppeal(
 export async function insertAppealEvent(
   trx: Knex.Transaction,
   e: { appealId: number; seq: number; type: string; date: string; payload: Record<string, unknown>; actorId: number; actorRole: string; recordedAt: string },
-): Promise<void> {
-  await trx('appeal_events').insert({
+): Promise<string> {
+  // Appended to the appeal's hash chain (history-store); the hash goes into the audit entry.
+  return appendToCaseChain(trx, 'appeal_events', {
     appeal_id: e.appealId, seq: e.seq, type: e.type, effective_date: e.date, payload: JSON.stringify(e.payload),
     actor_id: e.actorId, actor_role: e.actorRole, recorded_at: e.recordedAt,
   });

@@ -3,6 +3,7 @@ import { audit } from '../audit.js';
 import { findUserByUsername, recordLoginFailure, resetLoginFailures, withoutHash, type User } from '../admin/user-store.js';
 import { DomainError } from '../errors.js';
 import { verifyPassword } from './password.js';
+import { destroySession, type SessionKind } from './session-store.js';
 
 // Lockout after repeated failures for one account; throttling per address against guessing many accounts.
 export const LOCKOUT_FAILURES = 5;
@@ -44,4 +45,19 @@ export async function authenticate(db: Db, username: string, password: string, i
   if (user.failedLogins > 0 || user.lockedUntil) await resetLoginFailures(db, user.id);
   await audit(db, { actor: { id: user.id, username: user.username }, action: 'auth.login', ip });
   return withoutHash(user);
+}
+
+/**
+ * Ends a session (the login form's cookie or an API token) and audits it like the login, with the
+ * address. A session already gone (expired, logged out on another tab) is not audited twice.
+ */
+export async function logout(
+  db: Db,
+  sessionSecret: string,
+  s: { user: Pick<User, 'id' | 'username'>; secret: string; kind: SessionKind; ip: string | null },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    if (!(await destroySession(trx, sessionSecret, s.secret))) return;
+    await audit(trx, { actor: { id: s.user.id, username: s.user.username }, action: 'auth.logout', detail: { kind: s.kind }, ip: s.ip });
+  });
 }

@@ -40,8 +40,9 @@ export async function findSession(db: Db, key: string, secret: string, kind: Ses
   return { userId: Number(row.user_id), kind: row.kind, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
-export async function destroySession(db: Db, key: string, secret: string): Promise<void> {
-  await db('sessions').where({ id_hash: hashId(key, secret) }).del();
+/** True when there was such a session. */
+export async function destroySession(db: Db, key: string, secret: string): Promise<boolean> {
+  return (await db('sessions').where({ id_hash: hashId(key, secret) }).del()) > 0;
 }
 
 export async function destroyUserSessions(db: Db, userId: number): Promise<void> {

@@ -173,7 +173,7 @@ export async function registerApplication(
       createdBy: user.id,
       now,
     });
-    await insertEvent(trx, {
+    const eventHash = await insertEvent(trx, {
       applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
       payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
     });
@@ -182,10 +182,10 @@ export async function registerApplication(
     const inserted = (await findApplication(trx, appId))!;
     await receiptForRegistration(trx, ctx, user, {
       row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
-    }, canSign);
+    }, canSign, ip);
     await audit(trx, {
       actor: user, action: 'application.register', entity: 'application', entityId: appId,
-      detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length }, ip,
+      detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length, seq: 1, eventHash }, ip,
     });
     return appId;
   });
@@ -342,10 +342,10 @@ export async function applyEventInTransaction(
   if (CONCLUDING_EVENTS.has(type)) await assertYearOpen(trx, row.agencyId, date, '该操作');
   const concluded = await trx('applications').where({ id }).first('concluded_date');
   if (type === 'REOPEN' && concluded?.concluded_date) await assertYearOpen(trx, row.agencyId, concluded.concluded_date, '重新办理');
-  if (type === 'TRANSFER' && counterpart) Object.assign(payload, await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar));
+  if (type === 'TRANSFER' && counterpart) Object.assign(payload, await receiveTransfer(trx, ctx, user, row, counterpart, date, calendar, req.ip));
   // Issue 7: approved reply wording used in the draft, pinned to its version (422 if not usable).
   if (type === 'DRAFT_REPLY') await recordPassageUse(trx, { user, applicationId: id, seq, date, payload, caseNumber: row.caseNumber, ip: req.ip });
-  await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+  const eventHash = await insertEvent(trx, { applicationId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
   // Files that came with the event are stored with it (and, for a consultation letter, go with it).
   const fileIds = req.files?.length ? await saveAttachments(trx, { applicationId: id, files: req.files, origin: 'event', uploadedBy: user.id, now }) : [];
   const history = [...events, { id: 0, seq, type, date, payload, actorId: user.id, actorRole: user.role, actorName: '', recordedAt: now }];
@@ -364,15 +364,15 @@ export async function applyEventInTransaction(
   // Notices are drafted, and the reply issued, in this same transaction (issue 4).
   const agency = (await findAgencyById(trx, row.agencyId))!;
   await documentsForEvent(trx, ctx, user, {
-    row, agency, context: verdict.context, deadlines: after, date, type, seq, payload,
+    row, agency, context: verdict.context, deadlines: after, date, type, seq, payload, ip: req.ip,
   });
-  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date, fileIds);
+  if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date, fileIds, req.ip);
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.
   if (CLOSED_STATES.includes(state)) await closeInboxItems(trx, row.id);
   await audit(trx, {
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
-    detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state }, ip: req.ip,
+    detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state, eventHash }, ip: req.ip,
   });
 }
 

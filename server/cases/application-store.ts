@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { insertedId, whereContains } from '../../db/dialect.js';
+import { appendToCaseChain } from '../history/history-store.js';
 import type { Applicant, RequestDetails } from './intake.js';
 
 export interface ApplicationRow {
@@ -192,11 +193,12 @@ export async function listEventsFor(db: Db, applicationIds: number[]): Promise<M
   return out;
 }
 
+/** Appends to the case's hash chain (history-store); returns the event's hash, for its audit entry. */
 export async function insertEvent(
   trx: Knex.Transaction,
   e: { applicationId: number; seq: number; type: string; date: string; payload: Record<string, unknown>; actorId: number; actorRole: string; recordedAt: string },
-): Promise<void> {
-  await trx('application_events').insert({
+): Promise<string> {
+  return appendToCaseChain(trx, 'application_events', {
     application_id: e.applicationId,
     seq: e.seq,
     type: e.type,

@@ -28,6 +28,7 @@ export async function receiveTransfer(
   target: Agency,
   date: string,
   calendar: WorkCalendar,
+  ip: string | null,
 ): Promise<{ transferredToId: number; transferredToCaseNumber: string }> {
   await assertYearOpen(trx, target.id, date, '转办登记');
   const year = yearOf(date);
@@ -46,14 +47,14 @@ export async function receiveTransfer(
   await trx('applications').where({ id }).update({ transferred_from_id: source.id });
   // The same files, referenced by both cases: one copy of the bytes in attachment_contents.
   const attachments = await copyAttachments(trx, source.id, id, now);
-  await insertEvent(trx, {
+  const eventHash = await insertEvent(trx, {
     applicationId: id, seq: 1, type: REGISTER_EVENT, date,
     payload: { channel: source.channel, attachments, transferredFrom: { id: source.id, caseNumber: source.caseNumber } },
     actorId: user.id, actorRole: user.role, recordedAt: now,
   });
   const row = (await findApplication(trx, id))!;
-  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code));
-  await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber } });
+  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code), ip);
+  await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip });
   return { transferredToId: id, transferredToCaseNumber: caseNumber };
 }
 

@@ -55,13 +55,14 @@ export async function sendToInbox(
   deadlines: Deadlines,
   date: string,
   /** Files uploaded with the START_CONSULTATION event itself: they go with the letter too. */
-  fileIds: number[] = [],
+  fileIds: number[],
+  ip: string | null,
 ): Promise<void> {
   const consultationId = String(payload.consultationId);
   const opinionDue = deadlines.consultations.find((c) => c.id === consultationId)?.opinionDue;
   if (!opinionDue) throw new Error(`no opinion due date for consultation ${consultationId}`);
   let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
-  if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date);
+  if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date, ip);
   const [inserted] = await trx('consultation_requests').insert({
     application_id: row.id,
     consultation_id: consultationId,

@@ -79,9 +79,17 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
     throw new DomainError('conflict', 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
   }
   const now = new Date().toISOString();
+  const newBody = body.replace(/\r\n/g, '\n');
   await ctx.db.transaction(async (trx) => {
-    if (!(await updateDraft(trx, id, { body: body.replace(/\r\n/g, '\n'), now }))) throw new DomainError('conflict', 'conflict', '该文书刚被签发，不能再修改');
-    await audit(trx, { actor: user, action: 'document.edit', entity: 'document', entityId: id, detail: { applicationId: doc.applicationId, kind: doc.kind } });
+    // Write first, and only over the text read above: the audit entry's old text is the one replaced.
+    if (!(await updateDraft(trx, id, { body: newBody, now }, doc.body))) {
+      const current = await findDocument(trx, id);
+      throw new DomainError('conflict', 'conflict', current?.status === 'draft' ? '该文书刚被他人修改，请刷新后重试' : '该文书刚被签发，不能再修改');
+    }
+    await audit(trx, {
+      actor: user, action: 'document.edit', entity: 'document', entityId: id,
+      detail: { applicationId: doc.applicationId, kind: doc.kind, oldBody: doc.body, newBody }, ip,
+    });
   });
   return toDocumentView((await findDocument(ctx.db, id))!, row.state);
 }
@@ -107,9 +115,8 @@ export async function issueDocument(ctx: AppContext, user: User, id: number, dat
   const when = issueDate(ctx, date, row.receivedDate);
   const issued = await ctx.db.transaction(async (trx) => {
     const fresh = (await findDocument(trx, id))!;
-    return issueInTransaction(trx, ctx, agency, fresh, user, when);
+    return issueInTransaction(trx, ctx, agency, fresh, user, when, ip);
   });
-  void ip;
   return toDocumentView(issued, row.state);
 }
 
@@ -157,9 +164,8 @@ export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: numbe
       applicationId: doc.applicationId, agencyId: doc.agencyId, kind: 'delivery_receipt', variant: null, title: text.title, body: text.body,
       data, templateName: text.templateName, templateVersion: text.templateVersion, eventSeq: null, targetDocumentId: doc.id, createdBy: user.id, now,
     });
-    return issueInTransaction(trx, ctx, agency, (await findDocument(trx, nid))!, user, ctx.clock.today());
+    return issueInTransaction(trx, ctx, agency, (await findDocument(trx, nid))!, user, ctx.clock.today(), ip);
   });
-  void ip;
   return toDocumentView(issued, row.state);
 }
 

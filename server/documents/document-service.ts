@@ -131,6 +131,8 @@ export interface EventDocumentInput extends CaseFacts {
   type: string;
   seq: number;
   payload: Record<string, unknown>;
+  /** Of the request that recorded the event: documents it issues are audited with it. */
+  ip: string | null;
 }
 
 export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, user: User, e: EventDocumentInput): Promise<void> {
@@ -226,7 +228,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       const notice = (await findDocument(trx, id))!;
       // As the receipt: a notice that would print a blank stays a draft; the transfer stands.
       if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(notice, e.agency, e.date)) {
-        await issueInTransaction(trx, ctx, e.agency, notice, user, e.date);
+        await issueInTransaction(trx, ctx, e.agency, notice, user, e.date, e.ip);
       }
       return;
     }
@@ -234,7 +236,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       // Art. 33: the reply leaves signed and sealed in the same transaction as its sign-off.
       const draft = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft');
       if (!draft) throw new DomainError('conflict', 'no_draft', '没有可签发的答复书草稿，请先拟写答复');
-      await issueInTransaction(trx, ctx, e.agency, draft, user, e.date);
+      await issueInTransaction(trx, ctx, e.agency, draft, user, e.date, e.ip);
       return;
     }
     default:
@@ -243,13 +245,13 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
 }
 
 /** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
-export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean): Promise<void> {
+export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean, ip: string | null): Promise<void> {
   const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
   const doc = (await findDocument(trx, id))!;
   // A receipt that would print a blank (a character in no font, finding 15) stays a draft for the
   // caseworker to correct and issue; the registration itself stands (Art. 31: the application was
   // received whatever our fonts can print).
-  if (canSign && printable(doc, f.agency, f.date)) await issueInTransaction(trx, ctx, f.agency, doc, user, f.date);
+  if (canSign && printable(doc, f.agency, f.date)) await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,6 +306,7 @@ export async function issueInTransaction(
   doc: DocumentRow,
   user: User,
   issuedDate: string,
+  ip: string | null,
 ): Promise<DocumentRow> {
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   // Before the number is allocated (nextCounter below): a refused document takes no number.
@@ -328,9 +331,12 @@ export async function issueInTransaction(
     throw new DomainError('conflict', 'conflict', '该文书刚被他人签发，请刷新后重试');
   }
   if (doc.supersedesId) await markStatus(trx, doc.supersedesId, 'issued', 'superseded', now);
+  // The issued text's and the PDF's SHA-256 enter the audit log's chain: the verifier checks the
+  // stored document against them (server/history/history-verify.ts).
+  const bodySha256 = createHash('sha256').update(doc.body, 'utf8').digest('hex');
   await audit(trx, {
     actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
-    detail: { number, kind, sha256, applicationId: doc.applicationId, supersedes: doc.supersedesId },
+    detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
   });
   return (await findDocument(trx, doc.id))!;
 }

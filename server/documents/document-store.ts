@@ -136,10 +136,15 @@ export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promis
   return insertedId(row);
 }
 
+/**
+ * `replacing`: the body the caller read and means to replace; the update does nothing (false) if the
+ * draft says something else by now, so an edit's audit entry names the text it really replaced.
+ */
 export async function updateDraft(
   db: Db,
   id: number,
   d: { title?: string; body: string; data?: unknown; variant?: string | null; templateName?: string; templateVersion?: number; eventSeq?: number | null; now: string },
+  replacing?: string,
 ): Promise<boolean> {
   const cols: Record<string, unknown> = { body: d.body, updated_at: d.now };
   if (d.title !== undefined) cols.title = d.title;
@@ -148,7 +153,9 @@ export async function updateDraft(
   if (d.templateName !== undefined) cols.template_name = d.templateName;
   if (d.templateVersion !== undefined) cols.template_version = d.templateVersion;
   if (d.eventSeq !== undefined) cols.event_seq = d.eventSeq;
-  return (await db('documents').where({ id, status: 'draft' }).update(cols)) === 1;
+  const q = db('documents').where({ id, status: 'draft' });
+  if (replacing !== undefined) q.andWhere('body', replacing);
+  return (await q.update(cols)) === 1;
 }
 
 /** Only a draft can be issued, and only once: the status check makes a second issue fail. */

@@ -4,8 +4,8 @@ import { route, type RouteDef } from '../http/route.js';
 import { noBody, noQuery } from '../http/schemas.js';
 import { statusOf } from '../http/error-mapping.js';
 import { ANON_CSRF_COOKIE, cookieOptions, SESSION_COOKIE } from '../auth/auth-middleware.js';
-import { authenticate } from '../auth/login-service.js';
-import { createSession, destroySession, SESSION_HOURS } from '../auth/session-store.js';
+import { authenticate, logout } from '../auth/login-service.js';
+import { createSession, SESSION_HOURS } from '../auth/session-store.js';
 import { invalid } from '../errors.js';
 
 const ORIGIN = 'http://desk.invalid';
@@ -50,8 +50,8 @@ export const authRoutes: RouteDef[] = [
     method: 'delete', path: '/api/auth/token', permission: 'user', body: noBody,
     summary: 'log out: the token stops working',
     responses: { 204: { description: 'logged out' } },
-    handler: async ({ ctx, req, res }) => {
-      if (req.authKind === 'token' && req.sessionToken) await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
+    handler: async ({ ctx, user, req, ip, res }) => {
+      if (req.authKind === 'token' && req.sessionToken) await logout(ctx.db, ctx.config.sessionSecret, { user, secret: req.sessionToken, kind: 'token', ip });
       res.status(204).end();
     },
   }),
@@ -91,8 +91,8 @@ export const authRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/logout', permission: 'public', body: noBody,
     summary: '退出',
-    handler: async ({ ctx, req, res }) => {
-      if (req.sessionToken && req.authKind === 'cookie') await destroySession(ctx.db, ctx.config.sessionSecret, req.sessionToken);
+    handler: async ({ ctx, viewer, req, ip, res }) => {
+      if (viewer && req.sessionToken && req.authKind === 'cookie') await logout(ctx.db, ctx.config.sessionSecret, { user: viewer, secret: req.sessionToken, kind: 'cookie', ip });
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       res.redirect(303, '/login');
     },

@@ -143,6 +143,65 @@ describe('the disclosure-desk command line', function () {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /SESSION_SECRET is required/);
   });
+
+  it('audit verify walks the history chains and exits 0, counting the rows of each', async () => {
+    const r = cli(['audit', 'verify']);
+    assert.equal(r.code, 0, r.err);
+    const audited = Number((await db('audit_log').count({ n: '*' }).first())!.n);
+    assert.match(r.out, new RegExp(`audit_log: ${audited} rows checked in 1 chain\\(s\\) .* intact`));
+    assert.match(r.out, /application_events: 0 rows checked in 0 chain\(s\)/);
+    const head = await db('audit_log').orderBy('id', 'desc').first();
+    assert.match(r.out, new RegExp(`--anchor ${head.id}:${head.hash}`));
+    assert.equal(cli(['audit', 'verify', '--anchor', `${head.id}:${head.hash}`]).code, 0);
+  });
+
+  it('audit verify exits 1 naming the audit entry that was changed, expected and found', async () => {
+    const row = await db('audit_log').where({ action: 'agency.add' }).orderBy('id').first();
+    const pg = db.client.config.client === 'pg';
+    const edit = async (detail: string) => {
+      // Someone with the owner's powers (or the SQLite file): the append-only triggers set aside.
+      if (pg) await db.raw('ALTER TABLE audit_log DISABLE TRIGGER USER');
+      else await db.raw('DROP TRIGGER audit_log_no_update');
+      await db('audit_log').where({ id: row.id }).update({ detail });
+      if (pg) await db.raw('ALTER TABLE audit_log ENABLE TRIGGER USER');
+      else await db.raw(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`);
+    };
+    await edit(row.detail.replace('东江区', '西江区'));
+    try {
+      const r = cli(['audit', 'verify']);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, new RegExp(`BROKEN audit_log: audit_log row ${row.id} \\(agency.add\\): the entry's content was changed`));
+      assert.match(r.err, new RegExp(`expected: ${row.hash}`));
+    } finally {
+      await edit(row.detail);
+    }
+  });
+
+  it('audit verify refuses an anchor that is not ID:HASH with usage and exit 2', () => {
+    const r = cli(['audit', 'verify', '--anchor', '12:abc']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--anchor expects ID:HASH/);
+  });
+
+  it('with --no-migrate or MIGRATE_ON_START=0 it migrates nothing and refuses a schema behind the code', async () => {
+    // A database of its own (SQLite whatever the suite runs on): this checks the command, not a dialect.
+    const empty = `sqlite:${join(dir, 'never-migrated.sqlite')}`;
+    const run = (args: string[], extra: Record<string, string> = {}) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: empty, DATA_DIR: dir, ...extra }, encoding: 'utf8', timeout: 60_000,
+    });
+    const serve = run(['serve', '--no-migrate']);
+    assert.equal(serve.status, 1, serve.stderr);
+    assert.match(serve.stderr, /run `disclosure-desk migrate` as the schema owner/);
+    const add = run(['agency', 'add', '--code', 'Q', '--name', '某机关'], { MIGRATE_ON_START: '0' });
+    assert.equal(add.status, 1);
+    assert.match(add.stderr, /schema is older than this code/);
+    const check = createDb(empty);
+    try {
+      assert.equal(await check.schema.hasTable('agencies'), false, 'nothing was migrated');
+    } finally {
+      await check.destroy();
+    }
+  });
 });
 
 describe('the demo data', () => {

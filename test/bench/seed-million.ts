@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { addAgency, addUser } from '../../server/admin/admin-service.js';
 import { WorkCalendar } from '../../workflows/calendar.js';
 import { addDays } from '../../workflows/dates.js';
+import { chainHash, GENESIS } from '../../db/history-hash.js';
 
 export interface SeedOptions {
   n: number;
@@ -207,7 +208,10 @@ const EVENTS: TableSpec = {
   name: 'application_events',
   batch: 3000,
   after: [APPLICATIONS],
-  columns: [['application_id', 'int'], ['seq', 'int'], ['type', 'text'], ['effective_date', 'text'], ['payload', 'text'], ['actor_id', 'int'], ['actor_role', 'text'], ['recorded_at', 'text']],
+  columns: [
+    ['application_id', 'int'], ['seq', 'int'], ['type', 'text'], ['effective_date', 'text'], ['payload', 'text'], ['actor_id', 'int'], ['actor_role', 'text'], ['recorded_at', 'text'],
+    ['prev_hash', 'text'], ['hash', 'text'],
+  ],
 };
 const APPEALS: TableSpec = {
   name: 'appeals',
@@ -430,10 +434,15 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
         replyDue, days.dates[days.addWorking(recIdx, 7)]!, clockStopped, clockStopped ? opts.today : null, ag.cw,
         receivedIso, `${days.dates[last[1]]!}T08:00:00.000Z`, concludedKept ? days.dates[concludedKept[1]]! : null,
       ]);
+      // Each case's history is its own hash chain (db/history-hash.ts), computed as the app would.
+      let prevHash = GENESIS;
       for (let s = 0; s < kept.length; s++) {
         const [type, day, payload, actorId] = kept[s]!;
         const role = actorId === ag.appr ? 'approver' : actorId === ag.rev ? 'reviewer' : 'caseworker';
-        await writer.push(EVENTS, [id, s + 1, type, days.dates[day]!, payload, actorId, role, `${days.dates[day]!}T03:00:00.000Z`]);
+        const event = { application_id: id, seq: s + 1, type, effective_date: days.dates[day]!, payload, actor_id: actorId, actor_role: role, recorded_at: `${days.dates[day]!}T03:00:00.000Z` };
+        const hash = chainHash('application_events', prevHash, event);
+        await writer.push(EVENTS, [...Object.values(event), prevHash, hash]);
+        prevHash = hash;
       }
       eventCount += kept.length;
 

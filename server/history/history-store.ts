@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import { insertedId } from '../../db/dialect.js';
+import { CHAINS, chainHash, GENESIS, type HistoryTable } from '../../db/history-hash.js';
+
+// All SQL of the history chains (db/history-hash.ts says what is hashed and why). The feature stores
+// that own a history table (audit.ts, cases/application-store.ts, appeals/appeal-store.ts) insert
+// through these functions and nothing else.
+
+export type CaseChainTable = 'application_events' | 'appeal_events';
+export type TableChain = 'audit_log';
+
+/**
+ * Appends an event to its case's (or appeal's) chain, inside the event's transaction: `prev_hash` is
+ * the hash of the case's latest event before this `seq`. No lock beyond the event's own: two events
+ * racing on one case insert the same (parent, seq) and one of them fails on the unique key.
+ */
+export async function appendToCaseChain(trx: Knex.Transaction, table: CaseChainTable, row: Record<string, unknown>): Promise<string> {
+  const parent = CHAINS[table].parent!;
+  const before = await trx(table).where(parent, row[parent] as number).andWhere('seq', '<', row.seq as number)
+    .orderBy('seq', 'desc').first('hash');
+  const prev: string = before?.hash ?? GENESIS;
+  const hash = chainHash(table, prev, row);
+  await trx(table).insert({ ...row, prev_hash: prev, hash });
+  return hash;
+}
+
+/**
+ * Appends a row to a table-wide chain. Write first: the chain's head row is updated (and so locked,
+ * on PostgreSQL until commit; on SQLite the write lock is taken) before the previous hash is read, so
+ * two transactions can never chain to the same row, and SQLite does not read-then-write
+ * (stack-notes). The head keeps the chain's length and last hash: a tail cut off the table no longer
+ * matches it. `build` runs under the lock, so times in the chain do not go backwards.
+ */
+export async function appendToTableChain(trx: Knex.Transaction, table: TableChain, build: () => Record<string, unknown>): Promise<{ id: number; hash: string }> {
+  const [head] = await trx('history_heads').where({ chain: table }).increment('length', 1).returning(['hash']);
+  if (!head) throw new Error(`history_heads has no row for ${table}: the database is not migrated`);
+  const prev = String((head as { hash: string }).hash);
+  const row = build();
+  const hash = chainHash(table, prev, row);
+  const [inserted] = await trx(table).insert({ ...row, prev_hash: prev, hash }).returning('id');
+  const id = insertedId(inserted);
+  await trx('history_heads').where({ chain: table }).update({ hash, last_id: id });
+  return { id, hash };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads for the verifier: keyset pages in chain order (a million rows never sit in memory at once).
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HistoryRow = Record<string, any>;
+
+export async function pageOfCaseChains(db: Db, table: CaseChainTable, after: { parent: number; seq: number } | null, limit: number): Promise<HistoryRow[]> {
+  const parent = CHAINS[table].parent!;
+  const q = db(table).orderBy([parent, 'seq']).limit(limit);
+  if (after) q.whereRaw('(??, ??) > (?, ?)', [parent, 'seq', after.parent, after.seq]);
+  return q;
+}
+
+export async function pageOfTableChain(db: Db, table: TableChain, afterId: number, limit: number): Promise<HistoryRow[]> {
+  return db(table).where('id', '>', afterId).orderBy('id').limit(limit);
+}
+
+export interface ChainHead { length: number; lastId: number | null; hash: string }
+
+export async function readChainHead(db: Db, table: TableChain): Promise<ChainHead | null> {
+  const r = await db('history_heads').where({ chain: table }).first();
+  return r ? { length: Number(r.length), lastId: r.last_id === null ? null : Number(r.last_id), hash: r.hash } : null;
+}
+
+export async function findTableChainRow(db: Db, table: TableChain, id: number): Promise<HistoryRow | undefined> {
+  return db(table).where({ id }).first();
+}
+
+/** The stored hashes of the named events ([parent id, seq] pairs). */
+export async function eventHashes(db: Db, table: CaseChainTable, keys: [number, number][]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const parent = CHAINS[table].parent!;
+  for (let i = 0; i < keys.length; i += 400) {
+    const rows = await db(table).whereIn([parent, 'seq'], keys.slice(i, i + 400)).select(parent, 'seq', 'hash');
+    for (const r of rows) out.set(`${r[parent]}:${r.seq}`, r.hash);
+  }
+  return out;
+}
+
+export interface IssuedDocumentFacts { id: number; number: string | null; sha256: string | null; body: string }
+
+export async function issuedDocumentFacts(db: Db, ids: number[]): Promise<Map<number, IssuedDocumentFacts>> {
+  const out = new Map<number, IssuedDocumentFacts>();
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = await db('documents').whereIn('id', ids.slice(i, i + 400)).select('id', 'number', 'sha256', 'body');
+    for (const r of rows) out.set(Number(r.id), { id: Number(r.id), number: r.number, sha256: r.sha256, body: r.body });
+  }
+  return out;
+}
+
+/** How a break names its case or appeal: the case number a person can look up. */
+export async function chainName(db: Db, table: CaseChainTable, parentId: number): Promise<string> {
+  if (table === 'application_events') {
+    const r = await db('applications').where({ id: parentId }).first('case_number');
+    return r ? `case ${r.case_number}` : `application ${parentId}`;
+  }
+  const r = await db('appeals').where({ id: parentId }).first('external_case_number');
+  return r ? `appeal ${parentId} (${r.external_case_number})` : `appeal ${parentId}`;
+}
