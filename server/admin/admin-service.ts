@@ -6,10 +6,18 @@ import { DomainError } from '../errors.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { destroyUserSessions } from '../auth/session-store.js';
 import { findAgencyByCode, findAgencyById, insertAgency, updateAgencyDetails, type Agency, type AgencyDetails } from './agency-store.js';
-import { findUserById, findUserByUsername, insertUser, setPasswordHash, setUserActive } from './user-store.js';
+import { findUserById, findUserByUsername, insertUser, isPlatformUser, setPasswordHash, setUserActive } from './user-store.js';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
 const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
+/**
+ * Hardening 13: names a reader of the audit log or a case history would take for the platform
+ * itself, whatever their case. Nothing in the desk depends on them (the platform's actor is found by
+ * its role); they are kept free so no person is mistaken for it. `admin` stays a person's name (the
+ * system administrator, 三员分立).
+ */
+export const RESERVED_USERNAMES = ['system', 'platform', 'root', 'sys', 'sysadmin', 'superuser', '系统', '平台'] as const;
+export const isReservedUsername = (username: string) => (RESERVED_USERNAMES as readonly string[]).includes(username.trim().toLowerCase());
 
 /** Used by the CLI and the admin pages alike. */
 export async function addAgency(
@@ -50,7 +58,8 @@ export async function addUser(
   bcryptRounds: number,
 ): Promise<number> {
   const fields: Record<string, string> = {};
-  if (!USERNAME.test(input.username)) fields.username = '用户名只能包含字母、数字、点、下划线和连字符（2–64 位）';
+  if (isReservedUsername(input.username)) fields.username = `用户名 ${input.username.trim()} 为系统保留，不能使用`;
+  else if (!USERNAME.test(input.username)) fields.username = '用户名只能包含字母、数字、点、下划线和连字符（2–64 位）';
   if (!(ROLES as readonly string[]).includes(input.role)) fields.role = `角色应为 ${ROLES.join(', ')} 之一`;
   const pw = passwordProblem(input.password);
   if (pw) fields.password = pw;
@@ -82,7 +91,7 @@ export async function addUser(
 export async function changeUserActive(db: Knex, userId: number, active: boolean, actor: Actor): Promise<void> {
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
+    if (!u || isPlatformUser(u)) throw new DomainError('not_found', 'not_found', '未找到该用户');
     if (u.id === actor.id && !active) throw new DomainError('conflict', 'conflict', '不能停用自己的账号');
     await setUserActive(trx, userId, active);
     if (!active) await destroyUserSessions(trx, userId);
@@ -96,7 +105,7 @@ export async function resetPassword(db: Knex, userId: number, password: string, 
   const hash = await hashPassword(password, bcryptRounds);
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
+    if (!u || isPlatformUser(u)) throw new DomainError('not_found', 'not_found', '未找到该用户');
     await setPasswordHash(trx, userId, hash);
     await destroyUserSessions(trx, userId);
     await audit(trx, { actor, action: 'user.reset_password', entity: 'user', entityId: userId, detail: { username: u.username } });

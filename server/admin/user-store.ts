@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex.js';
-import type { Role } from '../../workflows/roles.js';
+import { insertedId } from '../../db/dialect.js';
+import { SYSTEM_ROLE, type Role } from '../../workflows/roles.js';
 
 export interface User {
   id: number;
@@ -56,9 +57,36 @@ export async function findUserById(db: Db, id: number): Promise<UserWithHash | n
   return r ? toUser(r) : null;
 }
 
+/** The people with accounts; the platform's own actor is not one of them. */
 export async function listUsers(db: Db): Promise<User[]> {
-  return (await userQuery(db).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
+  return (await userQuery(db).whereNot('u.role', SYSTEM_ROLE).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
 }
+
+/**
+ * The platform's own actor (hardening 13): the one row in the platform's role (a unique index keeps
+ * it one), found by its role, never by a username a person could also be given.
+ */
+export async function findPlatformUser(db: Db): Promise<UserWithHash | null> {
+  const r = await userQuery(db).where('u.role', SYSTEM_ROLE).first();
+  return r ? toUser(r) : null;
+}
+
+/**
+ * Its username holds a character no person's username may contain, so it collides with nobody; it
+ * cannot log in (no password hash verifies '!', and it is inactive). Throws a unique violation when
+ * another instance created it first.
+ */
+export async function insertPlatformUser(db: Db, agencyId: number): Promise<number> {
+  const [row] = await db('users')
+    .insert({
+      username: '@platform', display_name: '系统（自动记录）', role: SYSTEM_ROLE, agency_id: agencyId,
+      password_hash: '!', failed_logins: 0, active: false, created_at: new Date().toISOString(),
+    })
+    .returning('id');
+  return insertedId(row);
+}
+
+export const isPlatformUser = (u: Pick<User, 'role'>): boolean => u.role === (SYSTEM_ROLE as string);
 
 export async function insertUser(
   db: Db,
