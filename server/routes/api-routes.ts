@@ -69,7 +69,7 @@ export function apiRouter(ctx: AppContext): Router {
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
       throw invalid({ username: '请填写用户名', password: '请填写密码' }, '请填写用户名和密码');
     }
-    const user = await authenticate(ctx.db, username, password, clientIp(req) ?? '');
+    const user = await authenticate(ctx, username, password, clientIp(req) ?? '');
     const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'token');
     res.json({ token: secret, expiresInHours: SESSION_HOURS, user: { username: user.username, role: user.role, agency: user.agencyCode } });
   });

@@ -37,7 +37,7 @@ export function pageRouter(ctx: AppContext): Router {
     const { username, password, next } = req.body as Record<string, string>;
     try {
       if (!username || !password) throw new DomainError('invalid', 'invalid', '请填写用户名和密码');
-      const user = await authenticate(ctx.db, username, password, clientIp(req) ?? '');
+      const user = await authenticate(ctx, username, password, clientIp(req) ?? '');
       const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'cookie');
       res.cookie(SESSION_COOKIE, secret, { ...cookieOptions(ctx), maxAge: SESSION_HOURS * 3600_000 });
       res.clearCookie(ANON_CSRF_COOKIE, { path: '/' });
