@@ -8,7 +8,7 @@ import { createDb, migrateLatest } from '../db/knex.js';
 import { DomainError } from './errors.js';
 import { addAgency, addUser } from './admin/admin-service.js';
 import { serve } from './server-runner.js';
-import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
+import { loadDemoData, isDatabaseEmpty, DEMO_REFUSED_IN_PRODUCTION } from '../seeds/demo.js';
 import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
@@ -21,13 +21,15 @@ import { sweepDeemedConsents } from './consultations/consultation-service.js';
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
   migrate                                   bring the database (DATABASE_URL) to the latest schema
-  serve [--demo-if-empty]                   migrate, then serve on PORT (default 3000)
+  serve [--demo-if-empty]                   migrate, then serve on PORT (default 3000); --demo-if-empty
+                                            is refused when NODE_ENV=production
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
   user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin
         ROLE: ${ROLES.join(' | ')}
-  demo                                      load the demo data (into an empty database)
+  demo                                      load the demo data (into an empty database; never when
+                                            NODE_ENV=production)
   calendar set DATE workday|holiday [--note TEXT]
   calendar unset DATE
   calendar show YEAR
@@ -89,9 +91,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
-      requireSessionSecret(config);
       const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { 'demo-if-empty': { type: 'boolean' } });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      // Refused whether or not the database is empty: an operator learns it at the first start.
+      if (values['demo-if-empty'] && config.production) throw new CliError(DEMO_REFUSED_IN_PRODUCTION);
+      requireSessionSecret(config);
       const db = createDb(config.databaseUrl);
       await migrateLatest(db);
       if (values['demo-if-empty'] && (await isDatabaseEmpty(db))) {
@@ -161,6 +165,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'demo': {
       if (sub) throw new UsageError(`unexpected argument ${sub}`);
+      if (config.production) throw new CliError(DEMO_REFUSED_IN_PRODUCTION);
       await withDb(config, async (db) => {
         if (!(await isDatabaseEmpty(db))) throw new CliError('the database already has data; demo data is loaded only into an empty database (数据库非空，未加载演示数据)');
         await loadDemoData(db, config);

@@ -4,6 +4,7 @@ import { findUserByUsername, isPlatformUser, recordLoginFailure, resetLoginFailu
 import type { Config } from '../config.js';
 import { DomainError } from '../errors.js';
 import { bcryptCost, dummyHash, verifyPassword } from './password.js';
+import { isPublishedPassword, PUBLISHED_PASSWORD_REFUSED } from './password-policy.js';
 
 // Lockout after repeated failures for one account; throttling per address against guessing many accounts.
 export const LOCKOUT_FAILURES = 5;
@@ -30,6 +31,13 @@ export async function authenticate(ctx: LoginContext, username: string, password
   const recent = await db('login_failures').where('ip', ip).andWhere('at', '>', since).count<{ n: number | string }[]>({ n: '*' }).first();
   if (Number(recent?.n ?? 0) >= IP_MAX_FAILURES) {
     throw new DomainError('throttled', 'throttled', `登录失败次数过多，请 ${IP_WINDOW_MINUTES} 分钟后再试`);
+  }
+  // Hardening 7: a published password is refused in production, whoever's it is. It says nothing
+  // about any account, so it is answered before one is looked up; it counts against the address.
+  if (ctx.config.production && isPublishedPassword(password)) {
+    await db('login_failures').insert({ ip, username: username.slice(0, 64), at: new Date().toISOString() });
+    await audit(db, { actor: null, action: 'auth.published_password', detail: { username: username.slice(0, 64) }, ip });
+    throw new DomainError('unauthorized', 'published_password', PUBLISHED_PASSWORD_REFUSED);
   }
   const found = await findUserByUsername(db, username);
   const user: UserWithHash | null = found && !isPlatformUser(found) ? found : null;

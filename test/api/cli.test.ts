@@ -190,3 +190,42 @@ describe('the demo data', () => {
     }
   });
 });
+
+// Hardening 7: `npm start` (serve --demo-if-empty) in production loaded demo accounts with the
+// password printed in the README. Production refuses demo data, saying why, and loads nothing.
+describe('demo data in production', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let databaseUrl: string;
+  let db: Knex;
+  const production = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), KEY_PASSPHRASE: 'a-passphrase-for-tests', BCRYPT_ROUNDS: '4', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dd-prod-'));
+    databaseUrl = testDatabaseUrl(dir);
+    db = createDb(databaseUrl);
+    await freshDatabase(db);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const args of [['serve', '--demo-if-empty'], ['demo']]) {
+    it(`${args.join(' ')} refuses with exit 1 and the reason in Chinese and English, loading nothing`, async () => {
+      const r = production(args);
+      assert.equal(r.code, 1, r.err + r.out);
+      assert.match(r.err, /demo data is refused when NODE_ENV=production/);
+      assert.match(r.err, /生产环境（NODE_ENV=production）拒绝加载演示数据/);
+      assert.doesNotMatch(r.out, /listening/);
+      assert.equal(Number((await db('users').count({ n: '*' }).first())?.n), 0);
+      assert.equal(Number((await db('agencies').count({ n: '*' }).first())?.n), 0);
+    });
+  }
+});
