@@ -191,7 +191,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     await makeSelfSignedKey(config, agency);
   }
   for (const u of DEMO_USERS) {
-    await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds);
+    await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds, { seeded: true });
   }
   const ctx: AppContext = { db, config, clock };
   const users = new Map<string, User>();

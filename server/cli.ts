@@ -26,8 +26,10 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
-  user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin
+  user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin [--no-expire]
         ROLE: ${ROLES.join(' | ')}
+        the password must be at least 10 characters and hard to guess; it is an initial password
+        the person replaces at first login, unless --no-expire (an account a script uses at once)
   demo                                      load the demo data (into an empty database; never when
                                             NODE_ENV=production)
   calendar set DATE workday|holiday [--note TEXT]
@@ -150,7 +152,7 @@ export async function main(argv: string[]): Promise<number> {
       if (sub !== 'add') throw new UsageError('expected: user add');
       const { values, positionals } = parse(rest, {
         username: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
+        'password-stdin': { type: 'boolean' }, 'no-expire': { type: 'boolean' },
       });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       required(values, 'username', 'role', 'agency');
@@ -158,9 +160,12 @@ export async function main(argv: string[]): Promise<number> {
       if (!(ROLES as readonly string[]).includes(values.role as string)) throw new UsageError(`unknown role ${values.role}`);
       const password = await readStdin();
       await withDb(config, (db) =>
-        addUser(db, { username: values.username as string, role: values.role as string, agencyCode: values.agency as string, displayName: values.name as string | undefined, password }, null, config.bcryptRounds),
+        addUser(db, { username: values.username as string, role: values.role as string, agencyCode: values.agency as string, displayName: values.name as string | undefined, password }, null, config.bcryptRounds,
+          // Hardening 11: whoever runs the CLI usually makes accounts for other people, so the password
+          // is an initial one, replaced at first login — as when an administrator sets it in the pages.
+          { mustChangePassword: !values['no-expire'] }),
       );
-      console.log(`user ${values.username} added`);
+      console.log(values['no-expire'] ? `user ${values.username} added` : `user ${values.username} added; the password must be changed at first login (首次登录须修改密码)`);
       return 0;
     }
     case 'demo': {

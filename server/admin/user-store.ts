@@ -13,6 +13,8 @@ export interface User {
   active: boolean;
   failedLogins: number;
   lockedUntil: string | null;
+  /** Hardening 11: the password was set by someone else; the person must set their own first. */
+  mustChangePassword: boolean;
 }
 
 export interface UserWithHash extends User {
@@ -38,6 +40,7 @@ function toUser(r: any): UserWithHash {
     active: Boolean(r.active),
     failedLogins: Number(r.failed_logins),
     lockedUntil: r.locked_until,
+    mustChangePassword: Boolean(r.must_change_password),
     passwordHash: r.password_hash,
   };
 }
@@ -90,7 +93,7 @@ export const isPlatformUser = (u: Pick<User, 'role'>): boolean => u.role === (SY
 
 export async function insertUser(
   db: Db,
-  u: { username: string; displayName: string; role: Role; agencyId: number; passwordHash: string },
+  u: { username: string; displayName: string; role: Role; agencyId: number; passwordHash: string; mustChangePassword: boolean },
 ): Promise<number> {
   const [row] = await db('users')
     .insert({
@@ -99,6 +102,7 @@ export async function insertUser(
       role: u.role,
       agency_id: u.agencyId,
       password_hash: u.passwordHash,
+      must_change_password: u.mustChangePassword,
       failed_logins: 0,
       active: true,
       created_at: new Date().toISOString(),
@@ -121,6 +125,7 @@ export async function setUserActive(db: Db, userId: number, active: boolean): Pr
   await db('users').where({ id: userId }).update({ active, failed_logins: 0, locked_until: null });
 }
 
-export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
-  await db('users').where({ id: userId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null });
+/** A new password: set by an administrator (must change at next login) or by the person. */
+export async function setPasswordHash(db: Db, userId: number, passwordHash: string, mustChangePassword: boolean): Promise<void> {
+  await db('users').where({ id: userId }).update({ password_hash: passwordHash, must_change_password: mustChangePassword, failed_logins: 0, locked_until: null });
 }

@@ -42,10 +42,3 @@ export function dummyHash(rounds: number): Promise<string> {
   }
   return h;
 }
-
-/** A minimum that keeps demo-style passwords usable but refuses trivial ones. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 8) return '密码至少 8 位';
-  if (password.length > 128) return '密码不能超过 128 位';
-  return null;
-}
