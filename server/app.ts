@@ -17,6 +17,8 @@ import { dashboardRouter } from './routes/dashboard-routes.js';
 import { reportPageRouter } from './routes/report-page-routes.js';
 import { exportRouter } from './routes/export-routes.js';
 import { consultationRouter, inboxBadge } from './routes/consultation-routes.js';
+import { accountRouter } from './routes/account-routes.js';
+import { passwordChangeGate } from './auth/password-change-gate.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -57,12 +59,14 @@ export function createApp(ctx: AppContext): express.Express {
     next();
   });
   app.use(csrfProtection());
+  app.use(passwordChangeGate());
   app.use(inboxBadge(ctx));
 
   app.use('/', reportPageRouter(ctx)); // before /api: it serves /api/reports/annual.{xlsx,csv,pdf} too
   app.use('/', exportRouter(ctx));
   app.use('/', consultationRouter(ctx));
   app.use('/', dashboardRouter(ctx));
+  app.use('/', accountRouter(ctx)); // before /api: it serves /api/account/password too
   app.use('/api', apiRouter(ctx));
   app.use('/admin', adminPageRouter(ctx));
   app.use('/', documentPageRouter(ctx));

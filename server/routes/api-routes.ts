@@ -71,7 +71,8 @@ export function apiRouter(ctx: AppContext): Router {
     }
     const user = await authenticate(ctx, username, password, clientIp(req) ?? '');
     const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'token');
-    res.json({ token: secret, expiresInHours: SESSION_HOURS, user: { username: user.username, role: user.role, agency: user.agencyCode } });
+    // Hardening 11: with passwordChangeRequired the token serves only POST /api/account/password.
+    res.json({ token: secret, expiresInHours: SESSION_HOURS, passwordChangeRequired: user.mustChangePassword, user: { username: user.username, role: user.role, agency: user.agencyCode } });
   });
 
   r.delete('/auth/token', async (req, res) => {

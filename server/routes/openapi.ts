@@ -25,7 +25,9 @@ export function openApiDocument() {
       description:
         'Authenticate with POST /api/auth/token, then send `Authorization: Bearer <token>`. Errors are JSON ' +
         '`{ error, message, fields?, allowedEvents? }` with Chinese messages. Users see only their own agency\'s ' +
-        'applications (a manager also those of agencies below); any other id answers 404.',
+        'applications (a manager also those of agencies below); any other id answers 404. A user whose password ' +
+        'an administrator set must change it first (POST /api/account/password): until then every other call ' +
+        'answers 403 `{ error: "password_change_required" }`.',
     },
     servers: [{ url: '/' }],
     components: {
@@ -358,11 +360,21 @@ export function openApiDocument() {
           security: [], summary: 'log in: {username, password} → {token}',
           requestBody: json({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }),
           responses: {
-            200: { description: 'token', ...json({ type: 'object', properties: { token: { type: 'string' }, expiresInHours: { type: 'integer' } } }) },
-            401: error('wrong username or password'), 423: error('account locked after repeated failures'), 429: error('too many failures from this address'), 422: error('missing fields'),
+            200: {
+              description: 'token; with passwordChangeRequired (a password an administrator set) it serves only POST /api/account/password until then: every other call answers 403 password_change_required',
+              ...json({ type: 'object', properties: { token: { type: 'string' }, expiresInHours: { type: 'integer' }, passwordChangeRequired: { type: 'boolean' } } }),
+            },
+            401: error('wrong username or password; error published_password: in production, a password published with the desk (demo, tests)'), 423: error('account locked after repeated failures'), 429: error('too many failures from this address'), 422: error('missing fields'),
           },
         },
         delete: { summary: 'revoke the bearer token', responses: { 204: { description: 'revoked' } } },
+      },
+      '/api/account/password': {
+        post: {
+          summary: 'change one\'s own password: {currentPassword, newPassword} (no other keys). At least 10 characters, not containing the username, hard to guess (zxcvbn score ≥ 3); the person\'s other sessions end',
+          requestBody: json({ type: 'object', additionalProperties: false, required: ['currentPassword', 'newPassword'], properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string' } } }),
+          responses: { 204: { description: 'changed' }, 401: error('not logged in'), 422: error('wrong current password, or the new one refused (fields.newPassword says why)'), 423: error('account locked after repeated wrong passwords') },
+        },
       },
       '/api/me': { get: { summary: 'the calling user', responses: { 200: { description: 'user' }, 401: error('not logged in') } } },
       '/api/applications': {
@@ -521,7 +533,7 @@ export function openApiDocument() {
       },
       '/api/users': {
         get: { summary: 'all users (admin)', responses: { 200: { description: 'list' } } },
-        post: { summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}`, responses: { 201: { description: 'created' }, 409: error('duplicate username'), 422: error('invalid') } },
+        post: { summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}; the password is initial (changed at first login), at least 10 characters and hard to guess; reserved names (system, platform, root, …) are refused`, responses: { 201: { description: 'created' }, 409: error('duplicate username'), 422: error('invalid') } },
       },
       '/api/calendar/{year}': {
         get: { summary: 'the working-day calendar of a year: official data present?, days differing from the plain week, local overrides', parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'calendar' }, 422: error('bad year') } },
