@@ -60,7 +60,7 @@ export const DEMO_PASSAGES = {
 export const DEMO_SECOND_MANAGER = { username: 'manager2', name: '钱立群' } as const;
 
 export async function loadDemoPassages(db: Knex, config: Config, ctx: AppContext, password: string): Promise<void> {
-  await addUser(db, { username: DEMO_SECOND_MANAGER.username, displayName: DEMO_SECOND_MANAGER.name, role: 'manager', agencyCode: 'DJQ', password }, null, config.bcryptRounds);
+  await addUser(db, { username: DEMO_SECOND_MANAGER.username, displayName: DEMO_SECOND_MANAGER.name, role: 'manager', agencyCode: 'DJQ', password }, null, config.bcryptRounds, { seeded: true });
   const user = async (name: string) => withoutHash((await findUserByUsername(db, name))!);
   const author = await user('manager');
   const approver = await user(DEMO_SECOND_MANAGER.username);

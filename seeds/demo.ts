@@ -16,8 +16,20 @@ import { addDays } from '../workflows/dates.js';
 import { creditCodeCheckChar, residentIdCheckChar } from '../workflows/identifiers.js';
 import type { WorkCalendar } from '../workflows/calendar.js';
 import { loadDemoPassages } from './demo-passages.js';
+import { DEMO_PASSWORD } from '../server/auth/password-policy.js';
+import { DomainError } from '../server/errors.js';
 
-export const DEMO_PASSWORD = 'demo-pass-2026';
+export { DEMO_PASSWORD };
+
+/**
+ * Hardening 7: the demo accounts share a password printed in the README, so demo data is never
+ * loaded where NODE_ENV=production — whatever asks for it (serve --demo-if-empty, demo, code).
+ */
+export const DEMO_REFUSED_IN_PRODUCTION =
+  'demo data is refused when NODE_ENV=production: every demo account has the password published in the README. ' +
+  'Start the server with `disclosure-desk serve` (without --demo-if-empty) and add accounts with `disclosure-desk user add`. ' +
+  '生产环境（NODE_ENV=production）拒绝加载演示数据：演示账号的密码已在 README 中公开。' +
+  '请用 disclosure-desk serve（不带 --demo-if-empty）启动，并用 disclosure-desk user add 添加账号。';
 
 const REMEDIES = { reconsiderationBody: '东江区人民政府', court: '东江区人民法院' };
 export const DEMO_AGENCIES = [
@@ -172,13 +184,14 @@ export function demoCases(): DemoCase[] {
 }
 
 export async function loadDemoData(db: Knex, config: Config, clock: Clock = systemClock): Promise<void> {
+  if (config.production) throw new DomainError('forbidden', 'demo_in_production', DEMO_REFUSED_IN_PRODUCTION);
   for (const a of DEMO_AGENCIES) {
     const agency = await addAgency(db, { ...a, parentCode: a.parent }, null);
     // Demo agencies sign with self-signed certificates (disclosure-desk agency cert).
     await makeSelfSignedKey(config, agency);
   }
   for (const u of DEMO_USERS) {
-    await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds);
+    await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds, { seeded: true });
   }
   const ctx: AppContext = { db, config, clock };
   const users = new Map<string, User>();

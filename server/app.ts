@@ -11,6 +11,7 @@ import { viewHelpers } from './routes/view-helpers.js';
 import { inboxBadge } from './routes/consultation-badge.js';
 import { HEALTH_ROUTE, ROUTES } from './routes/index.js';
 import { mountRoutes } from './http/route.js';
+import { passwordChangeGate } from './auth/password-change-gate.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext): express.Express {
     next();
   });
   app.use(csrfProtection());
+  app.use(passwordChangeGate());
   app.use(inboxBadge(ctx));
 
   const declared = express.Router();

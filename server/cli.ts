@@ -9,7 +9,7 @@ import { DomainError } from './errors.js';
 import { addAgency, addUser } from './admin/admin-service.js';
 import { prepareSchema, serve } from './server-runner.js';
 import { verifyHistory, type ExternalAnchor, type VerifyReport } from './history/history-verify.js';
-import { loadDemoData, isDatabaseEmpty } from '../seeds/demo.js';
+import { loadDemoData, isDatabaseEmpty, DEMO_REFUSED_IN_PRODUCTION } from '../seeds/demo.js';
 import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
@@ -24,13 +24,17 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   migrate                                   bring the database (DATABASE_URL) to the latest schema
   serve [--demo-if-empty] [--no-migrate]    migrate, then serve on PORT (default 3000); --no-migrate (or
                                             MIGRATE_ON_START=0): only check the schema is current, for a
-                                            database role that may not change it
+                                            database role that may not change it; --demo-if-empty is
+                                            refused when NODE_ENV=production
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
-  user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin
+  user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin [--no-expire]
         ROLE: ${ROLES.join(' | ')}
-  demo                                      load the demo data (into an empty database)
+        the password must be at least 10 characters and hard to guess; it is an initial password
+        the person replaces at first login, unless --no-expire (an account a script uses at once)
+  demo                                      load the demo data (into an empty database; never when
+                                            NODE_ENV=production)
   calendar set DATE workday|holiday [--note TEXT]
   calendar unset DATE
   calendar show YEAR
@@ -96,11 +100,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
-      requireSessionSecret(config);
       const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), {
         'demo-if-empty': { type: 'boolean' }, 'no-migrate': { type: 'boolean' },
       });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+      // Refused whether or not the database is empty: an operator learns it at the first start.
+      if (values['demo-if-empty'] && config.production) throw new CliError(DEMO_REFUSED_IN_PRODUCTION);
+      requireSessionSecret(config);
       if (values['no-migrate']) config.migrateOnStart = false;
       const db = createDb(config.databaseUrl);
       await prepareSchema(db, config);
@@ -156,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
       if (sub !== 'add') throw new UsageError('expected: user add');
       const { values, positionals } = parse(rest, {
         username: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
+        'password-stdin': { type: 'boolean' }, 'no-expire': { type: 'boolean' },
       });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       required(values, 'username', 'role', 'agency');
@@ -164,13 +170,17 @@ export async function main(argv: string[]): Promise<number> {
       if (!(ROLES as readonly string[]).includes(values.role as string)) throw new UsageError(`unknown role ${values.role}`);
       const password = await readStdin();
       await withDb(config, (db) =>
-        addUser(db, { username: values.username as string, role: values.role as string, agencyCode: values.agency as string, displayName: values.name as string | undefined, password }, null, config.bcryptRounds),
+        addUser(db, { username: values.username as string, role: values.role as string, agencyCode: values.agency as string, displayName: values.name as string | undefined, password }, null, config.bcryptRounds,
+          // Hardening 11: whoever runs the CLI usually makes accounts for other people, so the password
+          // is an initial one, replaced at first login — as when an administrator sets it in the pages.
+          { mustChangePassword: !values['no-expire'] }),
       );
-      console.log(`user ${values.username} added`);
+      console.log(values['no-expire'] ? `user ${values.username} added` : `user ${values.username} added; the password must be changed at first login (首次登录须修改密码)`);
       return 0;
     }
     case 'demo': {
       if (sub) throw new UsageError(`unexpected argument ${sub}`);
+      if (config.production) throw new CliError(DEMO_REFUSED_IN_PRODUCTION);
       await withDb(config, async (db) => {
         if (!(await isDatabaseEmpty(db))) throw new CliError('the database already has data; demo data is loaded only into an empty database (数据库非空，未加载演示数据)');
         await loadDemoData(db, config);

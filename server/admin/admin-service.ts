@@ -3,13 +3,22 @@ import { isUniqueViolation } from '../../db/knex.js';
 import { ROLES, type Role } from '../../workflows/roles.js';
 import { audit, type Actor } from '../audit.js';
 import { DomainError } from '../errors.js';
-import { hashPassword, passwordProblem } from '../auth/password.js';
+import { hashPassword } from '../auth/password.js';
+import { passwordProblem } from '../auth/password-policy.js';
 import { destroyUserSessions } from '../auth/session-store.js';
 import { findAgencyByCode, findAgencyById, insertAgency, updateAgencyDetails, type Agency, type AgencyDetails } from './agency-store.js';
-import { findUserById, findUserByUsername, insertUser, setPasswordHash, setUserActive } from './user-store.js';
+import { findUserById, findUserByUsername, insertUser, isPlatformUser, setPasswordHash, setUserActive } from './user-store.js';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
 const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
+/**
+ * Hardening 13: names a reader of the audit log or a case history would take for the platform
+ * itself, whatever their case. Nothing in the desk depends on them (the platform's actor is found by
+ * its role); they are kept free so no person is mistaken for it. `admin` stays a person's name (the
+ * system administrator, 三员分立).
+ */
+export const RESERVED_USERNAMES = ['system', 'platform', 'root', 'sys', 'sysadmin', 'superuser', '系统', '平台'] as const;
+export const isReservedUsername = (username: string) => (RESERVED_USERNAMES as readonly string[]).includes(username.trim().toLowerCase());
 
 /** Used by the CLI and the admin pages alike. */
 export async function addAgency(
@@ -43,18 +52,37 @@ export async function addAgency(
   });
 }
 
+/** How a new password came to be (hardening 11). */
+export interface PasswordOrigin {
+  /**
+   * Seeds only (demo data, test fixtures): a password published with the desk, typed by nobody —
+   * it bypasses the strength check and is not forced to change. Production refuses such passwords
+   * at login and refuses demo data altogether (hardening 7).
+   */
+  seeded?: boolean;
+  /**
+   * Whether the person must set their own at the next login; by default they must, because someone
+   * else chose it (等保 level 3). The CLI's `--no-expire` turns it off.
+   */
+  mustChangePassword?: boolean;
+}
+
+/** Used by the CLI, the admin pages and the API alike. */
 export async function addUser(
   db: Knex,
   input: { username: string; displayName?: string; role: string; agencyCode: string; password: string },
   actor: Pick<Actor, 'id' | 'username'> | null,
   bcryptRounds: number,
+  origin: PasswordOrigin = {},
 ): Promise<number> {
   const fields: Record<string, string> = {};
-  if (!USERNAME.test(input.username)) fields.username = '用户名只能包含字母、数字、点、下划线和连字符（2–64 位）';
+  if (isReservedUsername(input.username)) fields.username = `用户名 ${input.username.trim()} 为系统保留，不能使用`;
+  else if (!USERNAME.test(input.username)) fields.username = '用户名只能包含字母、数字、点、下划线和连字符（2–64 位）';
   if (!(ROLES as readonly string[]).includes(input.role)) fields.role = `角色应为 ${ROLES.join(', ')} 之一`;
-  const pw = passwordProblem(input.password);
+  const pw = origin.seeded ? null : passwordProblem(input.password, { username: input.username, displayName: input.displayName });
   if (pw) fields.password = pw;
   if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
+  const mustChangePassword = origin.mustChangePassword ?? !origin.seeded;
   const passwordHash = await hashPassword(input.password, bcryptRounds);
   return db.transaction(async (trx) => {
     const agency = await findAgencyByCode(trx, input.agencyCode);
@@ -69,8 +97,9 @@ export async function addUser(
         role: input.role as Role,
         agencyId: agency.id,
         passwordHash,
+        mustChangePassword,
       });
-      await audit(trx, { actor, action: 'user.add', entity: 'user', entityId: id, detail: { username: input.username, role: input.role, agency: agency.code } });
+      await audit(trx, { actor, action: 'user.add', entity: 'user', entityId: id, detail: { username: input.username, role: input.role, agency: agency.code, mustChangePassword } });
       return id;
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('conflict', 'duplicate', `用户名 ${input.username} 已存在`, { username: '用户名已存在' });
@@ -82,7 +111,7 @@ export async function addUser(
 export async function changeUserActive(db: Knex, userId: number, active: boolean, actor: Actor): Promise<void> {
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
+    if (!u || isPlatformUser(u)) throw new DomainError('not_found', 'not_found', '未找到该用户');
     if (u.id === actor.id && !active) throw new DomainError('conflict', 'conflict', '不能停用自己的账号');
     await setUserActive(trx, userId, active);
     if (!active) await destroyUserSessions(trx, userId);
@@ -90,16 +119,19 @@ export async function changeUserActive(db: Knex, userId: number, active: boolean
   });
 }
 
+/** An administrator sets a new password: the person must replace it at the next login (hardening 11). */
 export async function resetPassword(db: Knex, userId: number, password: string, actor: Actor, bcryptRounds: number): Promise<void> {
-  const pw = passwordProblem(password);
+  const target = await findUserById(db, userId);
+  if (!target || isPlatformUser(target)) throw new DomainError('not_found', 'not_found', '未找到该用户');
+  const pw = passwordProblem(password, target);
   if (pw) throw new DomainError('invalid', 'invalid', pw, { password: pw });
   const hash = await hashPassword(password, bcryptRounds);
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
     if (!u) throw new DomainError('not_found', 'not_found', '未找到该用户');
-    await setPasswordHash(trx, userId, hash);
+    await setPasswordHash(trx, userId, hash, true);
     await destroyUserSessions(trx, userId);
-    await audit(trx, { actor, action: 'user.reset_password', entity: 'user', entityId: userId, detail: { username: u.username } });
+    await audit(trx, { actor, action: 'user.reset_password', entity: 'user', entityId: userId, detail: { username: u.username, mustChangePassword: true } });
   });
 }
 

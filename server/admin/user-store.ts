@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex.js';
-import type { Role } from '../../workflows/roles.js';
+import { insertedId } from '../../db/dialect.js';
+import { SYSTEM_ROLE, type Role } from '../../workflows/roles.js';
 
 export interface User {
   id: number;
@@ -12,6 +13,8 @@ export interface User {
   active: boolean;
   failedLogins: number;
   lockedUntil: string | null;
+  /** Hardening 11: the password was set by someone else; the person must set their own first. */
+  mustChangePassword: boolean;
 }
 
 export interface UserWithHash extends User {
@@ -37,6 +40,7 @@ function toUser(r: any): UserWithHash {
     active: Boolean(r.active),
     failedLogins: Number(r.failed_logins),
     lockedUntil: r.locked_until,
+    mustChangePassword: Boolean(r.must_change_password),
     passwordHash: r.password_hash,
   };
 }
@@ -56,13 +60,40 @@ export async function findUserById(db: Db, id: number): Promise<UserWithHash | n
   return r ? toUser(r) : null;
 }
 
+/** The people with accounts; the platform's own actor is not one of them. */
 export async function listUsers(db: Db): Promise<User[]> {
-  return (await userQuery(db).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
+  return (await userQuery(db).whereNot('u.role', SYSTEM_ROLE).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
 }
+
+/**
+ * The platform's own actor (hardening 13): the one row in the platform's role (a unique index keeps
+ * it one), found by its role, never by a username a person could also be given.
+ */
+export async function findPlatformUser(db: Db): Promise<UserWithHash | null> {
+  const r = await userQuery(db).where('u.role', SYSTEM_ROLE).first();
+  return r ? toUser(r) : null;
+}
+
+/**
+ * Its username holds a character no person's username may contain, so it collides with nobody; it
+ * cannot log in (no password hash verifies '!', and it is inactive). Throws a unique violation when
+ * another instance created it first.
+ */
+export async function insertPlatformUser(db: Db, agencyId: number): Promise<number> {
+  const [row] = await db('users')
+    .insert({
+      username: '@platform', display_name: '系统（自动记录）', role: SYSTEM_ROLE, agency_id: agencyId,
+      password_hash: '!', failed_logins: 0, active: false, created_at: new Date().toISOString(),
+    })
+    .returning('id');
+  return insertedId(row);
+}
+
+export const isPlatformUser = (u: Pick<User, 'role'>): boolean => u.role === (SYSTEM_ROLE as string);
 
 export async function insertUser(
   db: Db,
-  u: { username: string; displayName: string; role: Role; agencyId: number; passwordHash: string },
+  u: { username: string; displayName: string; role: Role; agencyId: number; passwordHash: string; mustChangePassword: boolean },
 ): Promise<number> {
   const [row] = await db('users')
     .insert({
@@ -71,6 +102,7 @@ export async function insertUser(
       role: u.role,
       agency_id: u.agencyId,
       password_hash: u.passwordHash,
+      must_change_password: u.mustChangePassword,
       failed_logins: 0,
       active: true,
       created_at: new Date().toISOString(),
@@ -93,6 +125,7 @@ export async function setUserActive(db: Db, userId: number, active: boolean): Pr
   await db('users').where({ id: userId }).update({ active, failed_logins: 0, locked_until: null });
 }
 
-export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
-  await db('users').where({ id: userId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null });
+/** A new password: set by an administrator (must change at next login) or by the person. */
+export async function setPasswordHash(db: Db, userId: number, passwordHash: string, mustChangePassword: boolean): Promise<void> {
+  await db('users').where({ id: userId }).update({ password_hash: passwordHash, must_change_password: mustChangePassword, failed_logins: 0, locked_until: null });
 }

@@ -49,6 +49,13 @@ export async function destroyUserSessions(db: Db, userId: number): Promise<void>
   await db('sessions').where({ user_id: userId }).del();
 }
 
+/** Every other session of the user ends (their password changed); the one in use stays. */
+export async function destroyOtherSessions(db: Db, key: string, userId: number, keepSecret: string | null): Promise<void> {
+  const q = db('sessions').where({ user_id: userId });
+  if (keepSecret) q.whereNot({ id_hash: hashId(key, keepSecret) });
+  await q.del();
+}
+
 export async function purgeExpiredSessions(db: Db): Promise<number> {
   return db('sessions').where('expires_at', '<=', new Date().toISOString()).del();
 }

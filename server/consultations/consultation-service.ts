@@ -1,8 +1,6 @@
-import { insertedId } from '../../db/dialect.js';
 import { isUniqueViolation } from '../../db/knex.js';
 import { addDays } from '../../workflows/dates.js';
-import { SYSTEM_ROLE } from '../../workflows/roles.js';
-import { findUserById, type User } from '../admin/user-store.js';
+import { findPlatformUser, insertPlatformUser, withoutHash, type User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
@@ -113,24 +111,20 @@ export async function answerConsultation(ctx: AppContext, user: User, id: number
   return getConsultation(ctx, user, id);
 }
 
-/** The platform's own user: it records what the law makes happen by itself. Cannot log in. */
+/** The platform's own actor: it records what the law makes happen by itself. Cannot log in. */
 export async function systemUser(ctx: AppContext): Promise<User> {
-  const find = () => ctx.db('users').where({ username: 'system' }).first('id');
-  let row = await find();
-  if (!row) {
+  let platform = await findPlatformUser(ctx.db);
+  if (!platform) {
     const root = await ctx.db('agencies').whereNull('parent_id').orderBy('id').first('id');
-    if (!root) throw new Error('no agency to attach the system user to');
+    if (!root) throw new Error('no agency to attach the platform actor to');
     try {
-      const [ins] = await ctx.db('users').insert({
-        username: 'system', display_name: '系统（自动记录）', role: SYSTEM_ROLE, agency_id: root.id, password_hash: '!', active: false, created_at: new Date().toISOString(),
-      }).returning('id');
-      row = { id: insertedId(ins) };
+      await insertPlatformUser(ctx.db, Number(root.id));
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      row = await find(); // another instance created it first
+      if (!isUniqueViolation(e)) throw e; // another instance created it first
     }
+    platform = await findPlatformUser(ctx.db);
   }
-  return (await findUserById(ctx.db, Number(row.id)))!;
+  return withoutHash(platform!);
 }
 
 export interface SweepResult { deemed: number; skipped: number }

@@ -94,7 +94,8 @@ export function openApiDocument(routes: readonly RouteDef[]): Json {
         'Authenticate with POST /api/auth/token, then send `Authorization: Bearer <token>`. Errors are JSON ' +
         '`{ error, message, fields?, allowedEvents? }` with Chinese messages; unknown fields in a body or query are refused (422). ' +
         "Users see only their own agency's applications (a manager or legal staff also those of agencies below); any other id answers 404. " +
-        'The system administrator administers users, agencies, the calendar and keys, and sees no case.',
+        'The system administrator administers users, agencies, the calendar and keys, and sees no case. ' +
+        'A user whose password an administrator set must change it first (POST /api/account/password): until then every other call answers 403 `{ error: "password_change_required" }`.',
     },
     servers: [{ url: '/' }],
     components: {

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { annualReport, TABLE3_COLUMNS, type AnnualReport } from './annual-report.js';
 import { TABLE4_COLUMNS, TABLE4_ROWS, type Table4Column, type Table4Row } from './annual-cells.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';
+import { CSV_BOM, CSV_EOL, csvLine } from './csv.js';
 
 // Tables 三 and 四 of the annual report laid out as the official format (国办公开办函〔2021〕30号,
 // domain.md §6): the row labels verbatim, the merged header cells. One description of the layout
@@ -151,12 +152,6 @@ export function scopeLabel(r: AnnualReport): string {
 
 // ---- CSV ----
 
-const csvField = (v: string | number): string => {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-const csvLine = (fields: (string | number)[]): string => fields.map(csvField).join(',');
-
 /**
  * UTF-8 with a BOM (so spreadsheet programs read the Chinese), CRLF lines: table 三 (a header line,
  * then one line per row: the label path and the 7 numbers), a blank line, table 四 (a header line,
@@ -172,7 +167,7 @@ export function annualReportCsv(r: AnnualReport): Buffer {
   lines.push('');
   lines.push(csvLine(['项目', ...TABLE4_COLUMNS.map((c) => TABLE4_COLUMN_LABELS[c])]));
   for (const k of TABLE4_ROWS) lines.push(csvLine([table4RowLabel(k), ...TABLE4_COLUMNS.map((c) => r.table4[k][c])]));
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n') + '\r\n', 'utf8')]);
+  return Buffer.from(CSV_BOM + lines.join(CSV_EOL) + CSV_EOL, 'utf8');
 }
 
 // ---- XLSX ----

@@ -5,6 +5,7 @@ import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { decisionOf, isDecisionCode } from '../../workflows/decisions.js';
 import { CHANNELS, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
 import type { ReportScope } from './annual-report.js';
+import { CSV_BOM, CSV_EOL, csvLine } from './csv.js';
 
 // The year's ledger (办理台账): every application handled in the year — received in it or carried into
 // it — one line each, with what table 三 counted it as. It is what an auditor asks for beside the
@@ -64,13 +65,12 @@ export interface LedgerSink {
   finish(): Promise<Buffer>;
 }
 
-/** CSV as Excel opens it: UTF-8 with BOM, CRLF, every field quoted when needed. */
+/** CSV as Excel opens it (csv.ts): UTF-8 with BOM, CRLF, formula-like text neutralised. */
 export function csvSink(title: string): LedgerSink {
-  const parts: string[] = ['\uFEFF'];
-  const esc = (v: string | number) => (typeof v === 'number' || !/[",\r\n]/.test(v) ? String(v) : `"${v.replace(/"/g, '""')}"`);
-  parts.push(`${esc(title)}\r\n`, `${LEDGER_COLUMNS.map(esc).join(',')}\r\n`);
+  const parts: string[] = [CSV_BOM];
+  parts.push(csvLine([title]) + CSV_EOL, csvLine(LEDGER_COLUMNS) + CSV_EOL);
   return {
-    line: (cells) => void parts.push(`${cells.map(esc).join(',')}\r\n`),
+    line: (cells) => void parts.push(csvLine(cells) + CSV_EOL),
     finish: async () => Buffer.from(parts.join(''), 'utf8'),
   };
 }

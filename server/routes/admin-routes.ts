@@ -85,7 +85,7 @@ export const adminRoutes: RouteDef[] = [
   }),
   route({
     method: 'post', path: '/api/users', permission: ADMIN, body: userInput, status: 201,
-    summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}`,
+    summary: `add a user (admin): {username, displayName?, role (${ROLES.join('|')}), agency, password}; the password is initial (changed at first login), at least 10 characters and hard to guess; reserved names (system, platform, root, …) are refused`,
     responses: { 201: { description: '{id, username}' }, 409: { description: 'duplicate username' } },
     handler: async ({ ctx, user, body }) => {
       const id = await addUser(ctx.db, { username: body.username, displayName: body.displayName ?? '', role: body.role, agencyCode: body.agency, password: body.password }, user, ctx.config.bcryptRounds);

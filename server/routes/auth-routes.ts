@@ -36,14 +36,14 @@ export const authRoutes: RouteDef[] = [
     method: 'post', path: '/api/auth/token', permission: 'public', body: credentials,
     summary: 'log in: {username, password} → {token, expiresInHours, user}; then send `Authorization: Bearer <token>`',
     responses: {
-      200: { description: 'a token for this person', schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, expiresInHours: { type: 'integer' }, user: { type: 'object', properties: { username: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' } } } } } },
-      401: { description: 'wrong username or password' }, 423: { description: 'account locked after repeated failures' }, 429: { description: 'too many failures from this address' },
+      200: { description: 'a token for this person', schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, expiresInHours: { type: 'integer' }, passwordChangeRequired: { type: 'boolean', description: 'an administrator set this password: POST /api/account/password first; every other call answers 403 password_change_required until then' }, user: { type: 'object', properties: { username: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' } } } } } },
+      401: { description: 'wrong username or password; in production also a published password (published_password)' }, 423: { description: 'account locked after repeated failures' }, 429: { description: 'too many failures from this address' },
     },
     handler: async ({ ctx, body, ip }) => {
       if (!body.username || !body.password) throw invalid({ username: '请填写用户名', password: '请填写密码' }, '请填写用户名和密码');
-      const user = await authenticate(ctx.db, body.username, body.password, ip ?? '');
+      const user = await authenticate(ctx, body.username, body.password, ip ?? '');
       const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'token');
-      return { token: secret, expiresInHours: SESSION_HOURS, user: { username: user.username, role: user.role, agency: user.agencyCode } };
+      return { token: secret, expiresInHours: SESSION_HOURS, passwordChangeRequired: user.mustChangePassword, user: { username: user.username, role: user.role, agency: user.agencyCode } };
     },
   }),
   route({
@@ -81,7 +81,7 @@ export const authRoutes: RouteDef[] = [
     },
     handler: async ({ ctx, body, ip, res }) => {
       if (!body.username || !body.password) throw invalid({ username: '请填写用户名', password: '请填写密码' }, '请填写用户名和密码');
-      const user = await authenticate(ctx.db, body.username, body.password, ip ?? '');
+      const user = await authenticate(ctx, body.username, body.password, ip ?? '');
       const { secret } = await createSession(ctx.db, ctx.config.sessionSecret, user.id, 'cookie');
       res.cookie(SESSION_COOKIE, secret, { ...cookieOptions(ctx), maxAge: SESSION_HOURS * 3600_000 });
       res.clearCookie(ANON_CSRF_COOKIE, { path: '/' });

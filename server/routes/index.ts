@@ -14,9 +14,10 @@ import { applicantRoutes } from './applicant-routes.js';
 import { appealRoutes } from './appeal-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { passageRoutes } from './passage-routes.js';
+import { accountRoutes } from './account-routes.js';
 
 const declared: RouteDef[] = [
-  ...authRoutes, ...applicationRoutes, ...adminRoutes,
+  ...authRoutes, ...accountRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes,
 ];

@@ -2,6 +2,7 @@ import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICAN
 import { ROLE_LABELS } from '../../workflows/roles.js';
 import { APPLICATION_STATES, EVENT_LABELS as MACHINE_EVENT_LABELS, OPINIONS } from '../../workflows/application.machine.js';
 import { formatChineseDate } from '../../workflows/dates.js';
+import { MIN_LENGTH as PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../auth/password-policy.js';
 
 /** Labels of the history entries: the machine's events plus the registration itself. */
 export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS };
@@ -16,6 +17,8 @@ export const viewHelpers = {
   OPINIONS: OPINIONS as Record<string, string>,
   APPLICATION_STATES,
   EVENT_LABELS,
+  PASSWORD_RULES,
+  PASSWORD_MIN_LENGTH,
   cnDate: (d: string | null | undefined) => (d ? formatChineseDate(d) : '—'),
   label: (table: Record<string, string>, code: string | null | undefined) => (code ? (table[code] ?? code) : '—'),
   urgencyClass: (a: { overdue: boolean; dueSoon: boolean; state: string }) =>

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createTestEnv, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { createTestEnv, csrfOf, PASSWORD, type TestEnv } from '../helpers/test-app.js';
 import { createApp } from '../../server/app.js';
 import { createDb } from '../../db/knex.js';
 import { audit } from '../../server/audit.js';
+import { hashPassword } from '../../server/auth/password.js';
+import { DEMO_PASSWORD } from '../../server/auth/password-policy.js';
 
 describe('accounts and security', () => {
   let env: TestEnv;
@@ -108,6 +110,29 @@ describe('accounts and security', () => {
     const res = await agent.post('/admin/agencies').type('form').send({ code: 'X1', name: '某机关', _csrf: csrf });
     assert.equal(res.status, 403);
     assert.equal(await env.db('agencies').where({ code: 'X1' }).first(), undefined);
+  });
+
+  // Hardening 7: a database loaded with demo data outside production and then served in production
+  // still holds accounts with the README's password; no published password works there.
+  it('in production refuses the published demo password at login, even for an account that has it', async () => {
+    await env.db('users').where({ username: 'rev2' }).update({ password_hash: await hashPassword(DEMO_PASSWORD, 4) });
+    const login = () => request(env.app).post('/api/auth/token').send({ username: 'rev2', password: DEMO_PASSWORD });
+    assert.equal((await login()).status, 200, 'outside production the demo password works');
+    env.ctx.config.production = true;
+    try {
+      const refused = await login();
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.error, 'published_password');
+      assert.match(refused.body.message, /公开发布的演示密码/);
+      const agent = request.agent(env.app);
+      const page = await agent.get('/login');
+      const form = await agent.post('/login').type('form').send({ username: 'rev2', password: DEMO_PASSWORD, _csrf: csrfOf(page.text) });
+      assert.equal(form.status, 401);
+      assert.match(form.text, /生产环境中不能使用/);
+      assert.equal((await request(env.app).post('/api/auth/token').send({ username: 'cw', password: PASSWORD })).body.error, 'published_password', 'nor the test fixtures\' password');
+    } finally {
+      env.ctx.config.production = false;
+    }
   });
 
   it('keeps the audit log append-only in the database itself', async () => {

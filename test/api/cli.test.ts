@@ -68,17 +68,25 @@ describe('the disclosure-desk command line', function () {
   });
 
   it('user add reads the password from stdin and the user can log in with it', async () => {
-    const r = cli(['user', 'add', '--username', 'lina', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'a-secret-pass\n');
+    const r = cli(['user', 'add', '--username', 'lina', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'Lantern-orchard-77\n');
     assert.equal(r.code, 0, r.err);
     const row = await db('users').where({ username: 'lina' }).first();
     assert.equal(row.role, 'caseworker');
     assert.ok(row.password_hash.startsWith('$2'), 'bcrypt hash');
     const bcrypt = (await import('bcryptjs')).default;
-    assert.ok(await bcrypt.compare('a-secret-pass', row.password_hash), 'the trailing newline is not part of the password');
+    assert.ok(await bcrypt.compare('Lantern-orchard-77', row.password_hash), 'the trailing newline is not part of the password');
+  });
+
+  // Hardening 11: the installer usually makes accounts for other people: an initial password.
+  it('user add sets an initial password, to be changed at first login unless --no-expire', async () => {
+    assert.ok(Boolean((await db('users').where({ username: 'lina' }).first()).must_change_password), 'lina must change hers');
+    const r = cli(['user', 'add', '--username', 'robot', '--role', 'manager', '--agency', 'DJQ', '--password-stdin', '--no-expire'], 'Copper-kettle-sings-41\n');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(Boolean((await db('users').where({ username: 'robot' }).first()).must_change_password), false);
   });
 
   it('a duplicate username is a clear error with exit 1', () => {
-    const r = cli(['user', 'add', '--username', 'lina', '--role', 'reviewer', '--agency', 'GHZY', '--password-stdin'], 'another-pass\n');
+    const r = cli(['user', 'add', '--username', 'lina', '--role', 'reviewer', '--agency', 'GHZY', '--password-stdin'], 'Another-orchard-88\n');
     assert.equal(r.code, 1);
     assert.match(r.err, /lina 已存在/);
   });
@@ -100,10 +108,13 @@ describe('the disclosure-desk command line', function () {
     }
   });
 
-  it('refuses a password too short for the policy with exit 1', () => {
-    const r = cli(['user', 'add', '--username', 'shorty', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'abc\n');
-    assert.equal(r.code, 1);
-    assert.match(r.err, /至少 8 位/);
+  it('refuses a password too short or too easy for the policy with exit 1, saying why', () => {
+    const short = cli(['user', 'add', '--username', 'shorty', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'abc\n');
+    assert.equal(short.code, 1);
+    assert.match(short.err, /至少 10 位/);
+    const common = cli(['user', 'add', '--username', 'shorty', '--role', 'caseworker', '--agency', 'GHZY', '--password-stdin'], 'password123\n');
+    assert.equal(common.code, 1);
+    assert.match(common.err, /密码强度不足：这是常用密码/);
   });
 
   it('agency cert makes a PKCS#12 signing key without asking anything', () => {
@@ -248,4 +259,43 @@ describe('the demo data', () => {
       assert.equal(Number(events?.n), a.version, 'one history row per version');
     }
   });
+});
+
+// Hardening 7: `npm start` (serve --demo-if-empty) in production loaded demo accounts with the
+// password printed in the README. Production refuses demo data, saying why, and loads nothing.
+describe('demo data in production', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let databaseUrl: string;
+  let db: Knex;
+  const production = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), KEY_PASSPHRASE: 'a-passphrase-for-tests', BCRYPT_ROUNDS: '4', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dd-prod-'));
+    databaseUrl = testDatabaseUrl(dir);
+    db = createDb(databaseUrl);
+    await freshDatabase(db);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const args of [['serve', '--demo-if-empty'], ['demo']]) {
+    it(`${args.join(' ')} refuses with exit 1 and the reason in Chinese and English, loading nothing`, async () => {
+      const r = production(args);
+      assert.equal(r.code, 1, r.err + r.out);
+      assert.match(r.err, /demo data is refused when NODE_ENV=production/);
+      assert.match(r.err, /生产环境（NODE_ENV=production）拒绝加载演示数据/);
+      assert.doesNotMatch(r.out, /listening/);
+      assert.equal(Number((await db('users').count({ n: '*' }).first())?.n), 0);
+      assert.equal(Number((await db('agencies').count({ n: '*' }).first())?.n), 0);
+    });
+  }
 });

@@ -131,7 +131,7 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
       const djq = (await inbox('mgr')).items.find((i: { application: { id: number } }) => i.application.id === appId);
       // admin does not act on cases; a DJQ caseworker is needed.
       assert.equal((await request(env.app).post(`/api/consultations/${djq.id}/answer`).set(auth('admin')).send({ opinion: 'consent' })).status, 403);
-      await addUser(env.db, { username: 'cw3', role: 'caseworker', agencyCode: 'DJQ', password: PASSWORD, displayName: 'cw3' }, null, 4);
+      await addUser(env.db, { username: 'cw3', role: 'caseworker', agencyCode: 'DJQ', password: PASSWORD, displayName: 'cw3' }, null, 4, { seeded: true });
       tokens.cw3 = await env.token('cw3');
       assert.equal((await request(env.app).post(`/api/consultations/${djq.id}/answer`).set(auth('cw3')).send({ opinion: 'consent' })).status, 200);
 

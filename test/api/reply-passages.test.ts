@@ -32,7 +32,7 @@ describe('the reply-wording library (答复口径)', function () {
 
   before(async () => {
     env = await createTestEnv({ today: '2026-11-20' });
-    await addUser(env.db, { username: 'mgr-b', displayName: '第二管理人员', role: 'manager', agencyCode: 'DJQ', password: PASSWORD }, null, 4);
+    await addUser(env.db, { username: 'mgr-b', displayName: '第二管理人员', role: 'manager', agencyCode: 'DJQ', password: PASSWORD }, null, 4, { seeded: true });
     for (const u of ['cw', 'cw2', 'mgr', 'mgr-b', 'mgr2', 'legal', 'rev']) tokens[u] = await env.token(u);
   });
   after(async () => env.close());

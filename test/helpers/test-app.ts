@@ -9,11 +9,13 @@ import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { fixedClock, systemClock } from '../../server/time.js';
 import { addAgency, addUser } from '../../server/admin/admin-service.js';
+import { TEST_PASSWORD } from '../../server/auth/password-policy.js';
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 import { makeSelfSignedKey } from '../../server/documents/agency-keys.js';
 import { residentIdCheckChar, creditCodeCheckChar } from '../../workflows/identifiers.js';
 
-export const PASSWORD = 'test-pass-123';
+/** The fixtures' password; published with the source, so production refuses it (hardening 7). */
+export const PASSWORD = TEST_PASSWORD;
 
 /** `TEST_DATABASE_URL=postgres://…` runs the suite on PostgreSQL; otherwise a fresh SQLite file. */
 export function testDatabaseUrl(dir: string): string {
@@ -86,7 +88,8 @@ export async function seedBase(db: Knex): Promise<void> {
     ['cw2', 'caseworker', 'JSJT'], ['rev2', 'reviewer', 'JSJT'], ['appr2', 'approver', 'JSJT'], ['mgr', 'manager', 'DJQ'], ['mgr2', 'manager', 'JSJT'], ['legal', 'legal', 'DJQ'], ['admin', 'admin', 'DJQ'],
   ];
   for (const [username, role, agencyCode] of users) {
-    await addUser(db, { username, role, agencyCode, password: PASSWORD, displayName: username }, null, 4);
+    // Fixtures: the published test password, not typed by anyone, so neither checked nor expiring.
+    await addUser(db, { username, role, agencyCode, password: PASSWORD, displayName: username }, null, 4, { seeded: true });
   }
 }
 
