@@ -22,7 +22,7 @@ describe('what a consulted agency may read of the requesting case (hardening fin
 
   before(async () => {
     env = await createTestEnv({ today: '2026-11-20' });
-    await addUser(env.db, { username: 'cw3', role: 'caseworker', agencyCode: 'DJQ', password: PASSWORD, displayName: 'cw3' }, null, 4);
+    await addUser(env.db, { username: 'cw3', role: 'caseworker', agencyCode: 'DJQ', password: PASSWORD, displayName: 'cw3' }, null, 4, { seeded: true });
     for (const u of ['cw', 'cw2', 'rev2', 'cw3']) tokens[u] = await env.token(u);
     // The case: the application form (registration), an ID scan added later, and a third party's
     // paper opinion recorded with its scan.
