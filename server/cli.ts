@@ -115,7 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         console.log('demo data loaded (演示数据已加载；账号见 README)');
       }
       await serve(db, config);
-      console.log(`Disclosure Desk listening on http://localhost:${config.port} (database: ${config.databaseUrl.split(':')[0]})`);
+      const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      console.log(`Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
       const stop = async () => {
         await db.destroy();
         process.exit(0);
