@@ -9,11 +9,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
 import type { Role } from '../../workflows/roles.js';
-import { DomainError, forbidden, invalid, isCorrectable, notFound, unauthorized } from '../errors.js';
+import { badRequest, DomainError, forbidden, invalid, isCorrectable, notFound, unauthorized } from '../errors.js';
 import { mayReadCases } from '../policy.js';
 import { checkCsrf } from '../auth/auth-middleware.js';
 import { toDomainError } from './error-mapping.js';
-import { fieldsOf } from './schemas.js';
+import { fieldsOf, intField } from './schemas.js';
 import type { UploadedFile } from '../cases/attachment-files.js';
 
 /**
@@ -180,6 +180,28 @@ function uploadedFiles(req: Request): UploadedFile[] {
 }
 
 export const clientIp = (req: Request) => req.ip ?? null;
+
+/** A refusal in one line for a page: the per-field messages, or the message itself. */
+export const refusalText = (e: DomainError): string => (e.fields ? Object.values(e.fields).join('；') : e.message);
+
+/** If-Match: the version the client last read (412 when the record moved on since). */
+export function ifMatchOf(header: string | undefined, what: string): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`If-Match 应为${what}的版本号`);
+  return n;
+}
+
+/** An event form of a page: the event's own fields (parsed by its schema), and the version the page showed. */
+export function pageEventBody<T extends z.ZodType>(eventSchema: T) {
+  return z.preprocess(
+    (v) => {
+      const { version, ...event } = (v ?? {}) as Record<string, unknown>;
+      return { event, version: version === '' ? undefined : version };
+    },
+    z.strictObject({ event: eventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
+  );
+}
 
 /** Mounts declared routes on a router. */
 export function mountRoutes(router: Router, ctx: AppContext, routes: readonly RouteDef[]): void {

@@ -2,13 +2,13 @@
 // and the file of an application as the reconsideration body or court receives it — API and pages.
 import { z } from 'zod';
 import type { Response } from 'express';
-import { route, type RefusedCall, type RouteDef } from '../http/route.js';
-import { flag, idParam, intField, noQuery, withoutEmpty } from '../http/schemas.js';
+import { ifMatchOf, pageEventBody, refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { flag, idParam, noQuery, withoutEmpty } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
 import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
-import { badRequest, type DomainError } from '../errors.js';
+import { type DomainError } from '../errors.js';
 import { mayReadCases } from '../policy.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES, APPEAL_PROCEDURES, applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
 import { appealEventSchema, appealInput, appealQuery, caseNoteInput, toAppealFilters } from '../appeals/appeal-schemas.js';
@@ -27,24 +27,6 @@ const LEGAL = ['legal'] as const;
 const byId = z.strictObject({ id: idParam });
 const done = z.strictObject({ done: z.string().max(200).optional() });
 
-/** If-Match: the version the client last read (412 when the case moved on since). */
-function ifMatchOf(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const n = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw badRequest('If-Match 应为案件的版本号');
-  return n;
-}
-
-/** The event form of the appeal page: the event's own fields, and the version the page showed. */
-const pageEventBody = z.preprocess(
-  (v) => {
-    const { version, ...event } = (v ?? {}) as Record<string, unknown>;
-    return { event, version: version === '' ? undefined : version };
-  },
-  z.strictObject({ event: appealEventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
-);
-
-const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
 
 async function renderAppealPage(ctx: AppContext, res: Response, user: User, id: number, status = 200, extra: Record<string, unknown> = {}) {
   const appeal = await getAppealView(ctx, user, id);
@@ -108,7 +90,7 @@ export const appealRoutes: RouteDef[] = [
       412: { description: 'If-Match is stale', schema: ref('Error') },
     },
     handler: async ({ ctx, user, params, body, ip, req, res }) => {
-      const view = await applyAppealEvent(ctx, user, params.id, body, { ifMatch: ifMatchOf(req.get('if-match')), ip });
+      const view = await applyAppealEvent(ctx, user, params.id, body, { ifMatch: ifMatchOf(req.get('if-match'), '案件'), ip });
       res.set('ETag', `"${view.version}"`);
       return view;
     },
@@ -150,9 +132,9 @@ export const appealRoutes: RouteDef[] = [
     handler: ({ ctx, user, params, query, res }) => renderAppealPage(ctx, res, user, params.id, 200, { flash: query.done || null }),
   }),
   route({
-    method: 'post', path: '/appeals/:id/events', permission: 'staff', params: byId, body: pageEventBody,
+    method: 'post', path: '/appeals/:id/events', permission: 'staff', params: byId, body: pageEventBody(appealEventSchema),
     summary: '办理操作（表单）',
-    onRefusal: refusedOnAppeal((c, e) => ({ eventError: { type: c.form.type, message: message(e) } })),
+    onRefusal: refusedOnAppeal((c, e) => ({ eventError: { type: c.form.type, message: refusalText(e) } })),
     handler: async ({ ctx, user, params, body, ip, res }) => {
       await applyAppealEvent(ctx, user, params.id, body.event, { ifMatch: body.version, ip });
       res.redirect(303, `/appeals/${params.id}`);
@@ -161,7 +143,7 @@ export const appealRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/appeals/:id/note', permission: LEGAL, params: byId, body: caseNoteInput,
     summary: '保存案例（表单）',
-    onRefusal: refusedOnAppeal((c, e) => ({ noteError: message(e), note: c.form })),
+    onRefusal: refusedOnAppeal((c, e) => ({ noteError: refusalText(e), note: c.form })),
     handler: async ({ ctx, user, params, body, ip, res }) => {
       await saveNote(ctx, user, params.id, body, ip);
       res.redirect(303, `/appeals/${params.id}?done=${encodeURIComponent('案例已保存')}#note`);

@@ -1,6 +1,6 @@
 // Applications: registration, the case, its events and attachments — the JSON API and the pages.
 import { z } from 'zod';
-import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { ifMatchOf, pageEventBody, refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
 import { flag, idParam, intField, isoDate, noBody, noQuery, text } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { badRequest, DomainError, invalid } from '../errors.js';
@@ -66,27 +66,9 @@ const registrationBody = z.preprocess((v) => {
   }
 }, intakeShape);
 
-/** If-Match: the version the client last read (412 when the case moved on since). */
-function ifMatchOf(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const n = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw badRequest('If-Match 应为申请的版本号');
-  return n;
-}
-
-/** The event form of the case page: the event's own fields, and the version the page showed. */
-const pageEventBody = z.preprocess(
-  (v) => {
-    const { version, ...event } = (v ?? {}) as Record<string, unknown>;
-    return { event, version: version === '' ? undefined : version };
-  },
-  z.strictObject({ event: applicationEventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
-);
-
-const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
 const refusedOnCase = (eventType: (c: RefusedCall) => unknown) => async (c: RefusedCall, e: DomainError) => {
   if (e.kind === 'forbidden' && !c.user) throw e;
-  await renderApplicationPage(c.ctx, c.res, c.user!, Number(c.params.id), { status: statusOf(e), eventError: { type: eventType(c), message: message(e) } });
+  await renderApplicationPage(c.ctx, c.res, c.user!, Number(c.params.id), { status: statusOf(e), eventError: { type: eventType(c), message: refusalText(e) } });
 };
 
 export const applicationRoutes: RouteDef[] = [
@@ -129,7 +111,7 @@ export const applicationRoutes: RouteDef[] = [
       'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). Multipart: the same fields, plus scans in `attachments` (a paper opinion).',
     responses: { 200: { description: 'the updated application; ETag is its new version', schema: ref('Application') }, 409: { description: 'not allowed now: {error, message, allowedEvents}', schema: ref('Error') }, 412: { description: 'If-Match is stale', schema: ref('Error') } },
     handler: async ({ ctx, user, params, body, files, ip, req, res }) => {
-      const view = await applyApplicationEvent(ctx, user, params.id, { body: body as Record<string, unknown>, ifMatch: ifMatchOf(req.get('if-match')), ip, files });
+      const view = await applyApplicationEvent(ctx, user, params.id, { body: body as Record<string, unknown>, ifMatch: ifMatchOf(req.get('if-match'), '申请'), ip, files });
       res.set('ETag', `"${view.version}"`);
       return view;
     },
@@ -205,7 +187,7 @@ export const applicationRoutes: RouteDef[] = [
     handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, { flash: query.registered ? '申请已登记' : null }),
   }),
   route({
-    method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS, body: pageEventBody,
+    method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS, body: pageEventBody(applicationEventSchema),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {

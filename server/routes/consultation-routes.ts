@@ -1,7 +1,7 @@
 // The consultation inbox (征询件) between agencies on the platform (issue 7): JSON API and pages.
 import { z } from 'zod';
 import type { Response } from 'express';
-import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { route, type RefusedCall, type RouteDef, refusalText } from '../http/route.js';
 import { flag, idParam, intField, list, noBody, noQuery, optionalText } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
@@ -52,7 +52,6 @@ async function consultationPage(ctx: AppContext, res: Response, user: User, id: 
   res.status(status).render('consultation', { title: `征询件 · ${c.application.caseNumber}`, c, error, REQUEST_STATUS, OPINIONS, mine: user.agencyId === c.consulted.id });
 }
 
-const messageOf = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
 /** Pages of people who may read cases show a refusal in place; anyone else gets the error itself. */
 const readerOf = (c: RefusedCall, e: DomainError): User => {
   if (!c.user || !mayReadCases(c.user)) throw e;
@@ -136,7 +135,7 @@ export const consultationRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/consultations/:id/answer', permission: 'staff', params: byId, query: noQuery, body: answerBody, files: ATTACHMENTS,
     summary: '答复征询件（表单）',
-    onRefusal: (c, e) => consultationPage(c.ctx, c.res, readerOf(c, e), Number(c.params.id), statusOf(e), messageOf(e)),
+    onRefusal: (c, e) => consultationPage(c.ctx, c.res, readerOf(c, e), Number(c.params.id), statusOf(e), refusalText(e)),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
       await answerConsultation(ctx, user, params.id, body, files, ip);
       res.redirect(303, `/consultations/${params.id}`);
@@ -146,7 +145,7 @@ export const consultationRoutes: RouteDef[] = [
     method: 'post', path: '/applications/:id/consultations', permission: 'staff', params: byId, query: noQuery, body: consultBody,
     summary: '向系统内机关征求意见（表单）',
     onRefusal: (c, e) => renderApplicationPage(c.ctx, c.res, readerOf(c, e), Number(c.params.id), {
-      status: statusOf(e), eventError: { type: 'START_CONSULTATION', message: messageOf(e) },
+      status: statusOf(e), eventError: { type: 'START_CONSULTATION', message: refusalText(e) },
     }),
     handler: async ({ ctx, user, params, body, ip, res }) => {
       await startConsultations(ctx, user, params.id, body, ip);

@@ -1,7 +1,7 @@
 // Documents (issue 4): the JSON API, the actions of the case page's document panel, and the public
 // verification of a copy (API and page).
 import { z } from 'zod';
-import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { route, type RefusedCall, type RouteDef, refusalText } from '../http/route.js';
 import { flag, idParam, noBody, noQuery } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
@@ -35,7 +35,7 @@ async function refusedOnDocument(c: RefusedCall, e: DomainError): Promise<void> 
   if (!c.user || !mayReadCases(c.user)) throw e;
   const docId = Number(c.params.id);
   const applicationId = await documentApplicationId(c.ctx, c.user, docId);
-  const message = e.fields ? Object.values(e.fields).join('；') : e.message;
+  const message = refusalText(e);
   await renderApplicationPage(c.ctx, c.res, c.user, applicationId, { status: statusOf(e), documentError: { id: docId, message } });
 }
 

@@ -1,6 +1,6 @@
 // Long exports as jobs with progress (issue 6): JSON under /api/reports/exports, pages under /reports/exports.
 import { z } from 'zod';
-import { route, type RouteDef } from '../http/route.js';
+import { route, type RouteDef, refusalText } from '../http/route.js';
 import { flag, idParam, noQuery } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
@@ -75,7 +75,7 @@ export const exportRoutes: RouteDef[] = [
     onRefusal: async (c, e) => {
       if (!c.user) throw e;
       c.res.status(statusOf(e)).render('export-jobs', {
-        title: '导出任务', jobs: await listExportJobs(c.ctx, c.user), error: e.fields ? Object.values(e.fields).join('；') : e.message, EXPORT_KINDS,
+        title: '导出任务', jobs: await listExportJobs(c.ctx, c.user), error: refusalText(e), EXPORT_KINDS,
       });
     },
     handler: async ({ ctx, user, body, ip, res }) => {

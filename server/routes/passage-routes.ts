@@ -2,7 +2,7 @@
 // caseworkers of every agency use the approved wording in their drafts — API and pages.
 import { z } from 'zod';
 import type { Response } from 'express';
-import { route, type RefusedCall, type RouteDef } from '../http/route.js';
+import { route, type RefusedCall, type RouteDef, refusalText } from '../http/route.js';
 import { idParam, noBody, noQuery } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
@@ -24,7 +24,6 @@ const byId = z.strictObject({ id: idParam });
 const byVersion = z.strictObject({ id: idParam, version: idParam.catch(0).meta({ default: undefined }) });
 const done = z.strictObject({ done: z.string().max(200).optional() });
 
-const message = (e: DomainError) => (e.fields ? Object.values(e.fields).join('；') : e.message);
 
 /** Each version against the one before it; a pending draft against the version in force (what the approver weighs). */
 function withDiffs(p: PassageDetail) {
@@ -49,7 +48,7 @@ const refusedOnPassage = (keepDraft: boolean) => async (c: RefusedCall, e: Domai
   if (!c.user || !mayReadCases(c.user)) throw e;
   const v = c.form;
   const draft = keepDraft ? { title: v.title ?? '', body: v.body ?? '', legalBasis: v.legalBasis ?? '', decisions: ([] as unknown[]).concat(v.decisions ?? []) } : undefined;
-  await renderPassagePage(c.ctx, c.res, c.user, Number(c.params.id), statusOf(e), { error: message(e), ...(draft ? { draft } : {}) });
+  await renderPassagePage(c.ctx, c.res, c.user, Number(c.params.id), statusOf(e), { error: refusalText(e), ...(draft ? { draft } : {}) });
 };
 
 const doneAt = (id: number, text: string) => `/passages/${id}?done=${encodeURIComponent(text)}`;

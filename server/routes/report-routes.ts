@@ -3,7 +3,7 @@
 // API and pages.
 import { z } from 'zod';
 import type { Response } from 'express';
-import { route, type RouteDef } from '../http/route.js';
+import { route, type RouteDef, refusalText } from '../http/route.js';
 import { flag, intField, isoDate, noQuery, withoutEmpty } from '../http/schemas.js';
 import { statusOf } from '../http/error-mapping.js';
 import type { AppContext } from '../context.js';
@@ -226,7 +226,7 @@ export const reportRoutes: RouteDef[] = [
       summary: action === 'lock' ? '锁定年度报表（表单）' : '解除年度报表锁定（表单）',
       onRefusal: async (c, e) => {
         if (!c.user) throw e;
-        await renderReportPage(c.ctx, c.res, c.user, pageScopeOfForm(c.ctx, c.user, c.form), statusOf(e), { error: e.fields ? Object.values(e.fields).join('；') : e.message });
+        await renderReportPage(c.ctx, c.res, c.user, pageScopeOfForm(c.ctx, c.user, c.form), statusOf(e), { error: refusalText(e) });
       },
       handler: async ({ ctx, user, body, res }) => {
         const s = pageScopeOf(ctx, user, body);
@@ -335,7 +335,7 @@ export const reportRoutes: RouteDef[] = [
     summary: '编印案例汇编（表单）',
     onRefusal: async (c, e) => {
       if (e.kind !== 'invalid' || !c.user) throw e;
-      await compendiumPage(c.ctx, c.res, c.user, statusOf(e), e.fields ? Object.values(e.fields).join('；') : e.message);
+      await compendiumPage(c.ctx, c.res, c.user, statusOf(e), refusalText(e));
     },
     handler: async ({ ctx, user, body, res }) => {
       const { pdf } = await buildCompendium(ctx, user, body);

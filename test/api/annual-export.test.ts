@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { applicationBody, arrayBufferOf, binary, createTestEnv, creditCode, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { parseCsv } from '../helpers/csv.js';
 import { csrfOf, loginAgent } from '../helpers/test-app.js';
 import { compactText, requireTools } from '../pdf/pdf-helpers.js';
 
@@ -43,26 +44,6 @@ const LINES: [string, string | null, string | null, string][] = [
 ];
 const path = ([, section, group, label]: (typeof LINES)[number]) => [section, group, label].filter(Boolean).join(' ');
 
-/** A minimal RFC 4180 reader (quoted fields, doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 describe('annual report exports, page, cell lists and locking (issue 6)', function () {
   this.timeout(120_000);

