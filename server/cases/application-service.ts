@@ -59,6 +59,16 @@ function deadlinesFor(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, event
   );
 }
 
+/** Working days from receipt to conclusion (the day not counted, as every period); null if it cannot be counted. */
+function workingDaysTaken(row: ApplicationRow, calendar: WorkCalendar): number | null {
+  if (row.state !== 'closed' || !row.concludedDate) return null;
+  try {
+    return calendar.workingDaysBetween(row.receivedDate, row.concludedDate);
+  } catch {
+    return null; // a span beyond the calendar's bound (a row stored outside the date window)
+  }
+}
+
 /** What the machine's guards need to know of the clock, as of a date (the machine reads no clock). */
 export function factsFrom(d: Deadlines): Facts {
   return {
@@ -124,6 +134,7 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state)),
     full: row.agencyId === user.agencyId,
+    workingDaysTaken: workingDaysTaken(row, calendar),
   });
   if (from || to) {
     const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];

@@ -19,6 +19,8 @@ export interface ApplicationRow {
   applicant: Applicant;
   request: RequestDetails;
   decision: string | null;
+  /** The day the reply was issued or processing stopped (annual-report year, domain §6); null while open. */
+  concludedDate: string | null;
   replyDue: string | null;
   correctionNoticeDue: string | null;
   createdBy: number;
@@ -55,6 +57,7 @@ function toApplication(r: any): ApplicationRow {
     applicant: JSON.parse(r.applicant),
     request: JSON.parse(r.request),
     decision: r.decision,
+    concludedDate: r.concluded_date ?? null,
     replyDue: r.reply_due,
     correctionNoticeDue: r.correction_notice_due,
     createdBy: Number(r.created_by),

@@ -6,6 +6,7 @@ import type { Applicant } from './intake.js';
 import type { ApplicationRow, EventRow } from './application-store.js';
 import type { AttachmentRow } from './attachment-store.js';
 import type { DocumentView } from '../documents/document-view.js';
+import { caseProgress, closingOf, type ProgressStep } from '../../workflows/progress.js';
 
 /** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */
 export function maskApplicant(a: Applicant): Applicant {
@@ -40,6 +41,10 @@ export interface ApplicationView {
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
   documents: DocumentView[];
+  /** The steps of the case as they happened (a withdrawn case did not pass review). */
+  progress: ProgressStep[];
+  /** A closed case: the day it closed, how, and the working days it took from receipt. */
+  concluded: { date: string; how: string | null; workingDays: number | null } | null;
   /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
   transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
   createdAt: string;
@@ -49,7 +54,11 @@ export interface ApplicationView {
 export function toApplicationView(
   row: ApplicationRow,
   deadlines: Deadlines,
-  extra: { events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[]; full: boolean },
+  extra: {
+    events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[]; full: boolean;
+    /** Working days from receipt to conclusion (the calendar's count), when known. */
+    workingDaysTaken?: number | null;
+  },
 ): ApplicationView {
   const { consultations: clockConsultations, overdue, dueSoon, ...rest } = deadlines;
   return {
@@ -82,6 +91,10 @@ export function toApplicationView(
     })),
     allowedEvents: extra.allowedEvents ?? [],
     documents: extra.documents ?? [],
+    progress: caseProgress(row.state, extra.events ?? []),
+    concluded: row.state === 'closed' && row.concludedDate
+      ? { date: row.concludedDate, how: closingOf(extra.events ?? []), workingDays: extra.workingDaysTaken ?? null }
+      : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -197,11 +197,21 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
         data.decision = { code: decision, label: decisionLabel(decision), reasons: '', disclosed: '', withheld: '', referTo: '' };
       }
       const existing = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft' && !d.supersedesId);
+      let id: number;
       if (existing) {
         const d = draftFrom('reply', decision, data);
         await updateDraft(trx, existing.id, { ...d, data, variant: decision, eventSeq: e.seq, now: new Date().toISOString() });
+        id = existing.id;
       } else {
-        await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
+        id = await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
+      }
+      // Art. 33: a reply given on the spot closes the case there and then — it leaves signed and
+      // sealed in the same transaction, not as a draft nobody will issue.
+      if (e.type === 'REPLY_ON_THE_SPOT') {
+        const reply = (await findDocument(trx, id))!;
+        if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(reply, e.agency, e.date)) {
+          await issueInTransaction(trx, ctx, e.agency, reply, user, e.date, e.ip);
+        }
       }
       return;
     }

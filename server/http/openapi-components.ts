@@ -159,6 +159,14 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
       history: { type: 'array', items: { type: 'object' } },
       allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
+      progress: {
+        type: 'array', description: 'the steps of the case (登记 补正 办理/征询 拟稿 保密审查 签发 送达 办结) as they happened',
+        items: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' }, status: { enum: ['done', 'current', 'skipped', 'todo'] }, note: { type: 'string', description: 'why a skipped step did not happen' } } },
+      },
+      concluded: {
+        type: ['object', 'null'], description: 'a closed case: the day it closed, how, and the working days from receipt',
+        properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
+      },
     },
   },
   Appeal: {
