@@ -120,6 +120,8 @@ describe('statutory holidays (《全国年节及纪念日放假办法》, 2024 r
         assert.equal(info.source, 'official', `${h.date} ${h.name} is in the notice's data`);
         assert.equal(info.working, false, `${h.date} ${h.name} is a day off`);
       }
+      // The covered years keep the notice's data: nothing is assumed for them.
+      assert.deepEqual(cal.statutoryHolidaysAssumed(year), []);
     }
     // The two days the 2024 revision added, in the first year under it.
     assert.equal(cal.dayInfo('2025-01-28').note, '春节', '除夕 2025');
