@@ -52,8 +52,12 @@ describe('the working-day calendar and its overrides', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.official, true);
     assert.deepEqual(res.body.overrides.map((o: { date: string }) => o.date), ['2027-01-04', '2027-01-09']);
+    // The statutory holidays still counted for the year (no State Council data for it), weekends included.
+    assert.equal(res.body.statutory.length, 13);
+    assert.deepEqual(res.body.statutory[2], { date: '2027-02-06', name: '春节（正月初一）', weekday: 6, working: false, override: false });
     const known = await request(env.app).get('/api/calendar/2026').set('Authorization', `Bearer ${cw}`);
     assert.ok(known.body.days.some((d: { date: string; working: boolean }) => d.date === '2026-10-01' && !d.working));
+    assert.equal(known.body.statutory.length, 0, 'a year with the notice\'s data assumes nothing');
   });
 
   it('removing overrides restores the deadline', async () => {
@@ -83,6 +87,8 @@ describe('the working-day calendar and its overrides', () => {
     const page = await agent.get('/admin/calendar?year=2027');
     assert.equal(page.status, 200);
     assert.match(page.text, /本年度尚无官方放假安排/);
+    assert.match(page.text, /法定节假日（按《全国年节及纪念日放假办法》推算）/);
+    assert.match(page.text, /<td>2027-02-05<\/td><td>星期五<\/td><td>春节（除夕）<\/td><td>休息<\/td>/);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const saved = await agent.post('/admin/calendar').type('form').send({ _csrf: csrf, date: '2027-02-11', kind: 'holiday', note: '2027年春节' });
     assert.equal(saved.status, 303);
