@@ -209,8 +209,12 @@ export async function main(argv: string[]): Promise<number> {
         const year = Number(positionals[0]);
         if (positionals.length !== 1 || !Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('expected: calendar show YEAR');
         const shown = await withDb(config, (db) => calendarYear({ db, config, clock: systemClock }, year));
-        console.log(`${year}: ${shown.official ? 'official data' : 'NO official data — deadlines are provisional (weekends only)'}`);
+        console.log(`${year}: ${shown.official ? 'official data' : 'NO official data — deadlines are provisional (weekends and the statutory holidays; make-up workdays unknown)'}`);
         for (const d of shown.days) console.log(`${d.date}  ${d.working ? 'workday' : 'holiday'}  ${d.source}${d.note ? '  ' + d.note : ''}`);
+        if (shown.statutory.length) {
+          console.log('statutory holidays assumed (《全国年节及纪念日放假办法》, lunar dates computed):');
+          for (const h of shown.statutory) console.log(`${h.date}  ${h.working ? 'workday (override)' : 'holiday'}  ${h.name}`);
+        }
         return 0;
       }
       throw new UsageError('expected: calendar set|unset|show');

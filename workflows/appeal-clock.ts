@@ -6,7 +6,7 @@
 //
 // Pure: "today" is a parameter and nothing is read from the environment.
 
-import type { WorkCalendar } from './calendar.js';
+import { provisionalExplanation, type WorkCalendar } from './calendar.js';
 import { addDays, compareDates, formatChineseDate, isIsoDate } from './dates.js';
 import {
   normalizeAppealSetup,
@@ -259,7 +259,7 @@ export function computeAppealDeadlines(input: AppealClockInput, calendar: WorkCa
   const last = involved.reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
   const provisionalYears = calendar.provisionalYears(first, last);
   if (provisionalYears.length > 0) {
-    explanation.push(`${provisionalYears.join('、')}年尚无官方节假日安排数据，相关期限暂按周末规则计算，数据发布后可能调整。`);
+    explanation.push(provisionalExplanation(provisionalYears));
   }
 
   const answerOpen = !answerSubmitted && !closed;

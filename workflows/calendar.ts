@@ -4,14 +4,17 @@
 // are make-up workdays (调休上班), statutory holidays are off. Official data comes from the npm
 // package `chinese-days` (2004 onwards); an admin can add local overrides (stored in the database)
 // because each year's notice is published in November and a package release may lag behind.
-// A year with neither official data nor any override is counted with the weekend rule only and
-// reported as provisional, so a deadline computed through it is flagged until the data exists.
+// A year with neither official data nor any override is provisional (§2.9): its statutory holidays
+// under 《全国年节及纪念日放假办法》 (2024 revision) are known and counted as days off
+// (statutory-holidays.ts, the lunar dates computed), while the notice's make-up workdays and moved
+// days off are not, so a deadline computed through it is flagged until the data exists.
 //
 // Counting rule (民事诉讼法 Art. 85, borrowed by the Regulation and by 行政复议法 Art. 88): the day
 // on which a period starts is not counted; "N working days from D" is the N-th working day after D.
 
 import { createRequire } from 'node:module';
 import { addDays, compareDates, dayOfWeek, daysBetween, isIsoDate, OutOfRangeError, yearOf } from './dates.js';
+import { statutoryHolidays } from './statutory-holidays.js';
 
 // The JSON is loaded with require() rather than `import … with { type: 'json' }`: Node 20 (our
 // minimum, see package.json engines) still prints an ExperimentalWarning for JSON modules, and
@@ -47,9 +50,21 @@ for (const [date, value] of Object.entries(data.workdays)) {
 /** Years covered by the bundled official data, ascending (2004–2026 in chinese-days 1.5.7). */
 export const OFFICIAL_DATA_YEARS: readonly number[] = Object.freeze([...OFFICIAL_YEARS].sort((a, b) => a - b));
 
+/**
+ * The line a deadline's explanation carries when it is counted through years without the State
+ * Council's arrangement (§2.9): what is already counted, and what is not known yet.
+ */
+export function provisionalExplanation(years: readonly number[]): string {
+  return `${years.join('、')}年尚无官方节假日安排数据：相关期限已扣除《全国年节及纪念日放假办法》规定的法定节假日（农历节日按历法推算），调休上班日和补休日期尚未公布，数据发布后可能调整。`;
+}
+
 export interface CalendarOverride { date: string; kind: 'workday' | 'holiday'; note?: string | null }
 
-export type DaySource = 'override' | 'official' | 'weekend' | 'weekday';
+/**
+ * Where a day's status comes from: an admin's override, the State Council data, a statutory holiday
+ * of a year without that data (computed), or the plain week.
+ */
+export type DaySource = 'override' | 'official' | 'statutory' | 'weekend' | 'weekday';
 
 export interface DayInfo { date: string; working: boolean; source: DaySource; note?: string }
 
@@ -90,7 +105,7 @@ export class WorkCalendar {
     }
   }
 
-  /** Override (admin) > official State Council data > weekend rule. */
+  /** Override (admin) > official State Council data > statutory holiday (years without data) > weekend rule. */
   isWorkingDay(date: string): boolean {
     return this.dayInfo(date).working;
   }
@@ -114,9 +129,25 @@ export class WorkCalendar {
     }
     const official = OFFICIAL.get(date);
     if (official) return { date, working: official.working, source: 'official', note: official.note };
+    const statutory = this.#statutory(date);
+    if (statutory) return { date, working: false, source: 'statutory', note: statutory };
     const dow = dayOfWeek(date);
     if (dow === 0 || dow === 6) return { date, working: false, source: 'weekend' };
     return { date, working: true, source: 'weekday' };
+  }
+
+  /**
+   * The statutory holidays assumed for a year the bundled data does not cover (none for a covered
+   * year: the notice's days are there already, and an admin's overrides are shown as such).
+   */
+  statutoryHolidaysAssumed(year: number): readonly { date: string; name: string }[] {
+    return OFFICIAL_YEARS.has(year) ? [] : statutoryHolidays(year);
+  }
+
+  #statutory(date: string): string | undefined {
+    const year = yearOf(date);
+    if (OFFICIAL_YEARS.has(year)) return undefined;
+    return statutoryHolidays(year).find((h) => h.date === date)?.name;
   }
 
   /**
@@ -178,8 +209,8 @@ export class WorkCalendar {
   nextWorkingDayOnOrAfter(date: string): string {
     assertDate(date, 'nextWorkingDayOnOrAfter');
     let d = date;
-    // Terminates: outside the finite set of overrides/official days every weekday is working; the
-    // cap bounds it even so.
+    // Terminates: outside the finite set of overrides, official and statutory days every weekday is
+    // working; the cap bounds it even so.
     for (let walked = 0; !this.isWorkingDay(d); walked++) {
       if (walked >= MAX_SPAN_DAYS) throw new OutOfRangeError(`nextWorkingDayOnOrAfter: no working day within ${MAX_SPAN_DAYS} days of ${date}`);
       d = addDays(d, 1);

@@ -9,7 +9,7 @@
 // Pure: "today" is a parameter and nothing is read from the environment, so the same history
 // always yields the same deadlines and the whole computation can be tested exhaustively.
 
-import { MAX_SPAN_DAYS, type WorkCalendar } from './calendar.js';
+import { MAX_SPAN_DAYS, provisionalExplanation, type WorkCalendar } from './calendar.js';
 import { compareDates, formatChineseDate, isIsoDate, OutOfRangeError } from './dates.js';
 
 export interface ClockEvent { seq: number; type: string; date: string; payload: Record<string, unknown> }
@@ -541,7 +541,7 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
   const last = involved.reduce(maxDate);
   const provisionalYears = calendar.provisionalYears(first, last);
   if (provisionalYears.length > 0) {
-    explanation.push(`${provisionalYears.join('、')}年尚无官方节假日安排数据，相关期限暂按周末规则计算，数据发布后可能调整。`);
+    explanation.push(provisionalExplanation(provisionalYears));
   }
 
   const feePaymentDue = fees.length > 0 ? fees[fees.length - 1]!.due : null;

@@ -4,7 +4,7 @@ import { DomainError } from '../errors.js';
 import { listOverrides, setOverride, unsetOverride } from '../calendar-store.js';
 import { rebuildOpenDeadlines } from '../cases/application-service.js';
 import { WorkCalendar, type DayInfo } from '../../workflows/calendar.js';
-import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
+import { dateWindowProblem, dayOfWeek, isIsoDate } from '../../workflows/dates.js';
 
 export interface CalendarYear {
   year: number;
@@ -12,6 +12,12 @@ export interface CalendarYear {
   /** Days that differ from the plain week (weekday holidays, weekend workdays) and every override. */
   days: (DayInfo & { weekday: number; override: boolean })[];
   overrides: { date: string; kind: 'workday' | 'holiday'; note?: string | null }[];
+  /**
+   * A year the bundled State Council data does not cover: the statutory holidays counted as days
+   * off (《全国年节及纪念日放假办法》, lunar dates computed), weekends included, each with what an
+   * override makes of it (`working` true when an admin has entered it as a workday). Empty otherwise.
+   */
+  statutory: { date: string; name: string; weekday: number; working: boolean; override: boolean }[];
 }
 
 export function specialDays(cal: WorkCalendar, year: number): CalendarYear['days'] {
@@ -35,6 +41,10 @@ export async function calendarYear(ctx: AppContext, year: number): Promise<Calen
     official: cal.hasOfficialData(year),
     days: specialDays(cal, year),
     overrides: overrides.filter((o) => o.date.startsWith(`${year}-`)),
+    statutory: cal.statutoryHolidaysAssumed(year).map((h) => {
+      const info = cal.dayInfo(h.date);
+      return { date: h.date, name: h.name, weekday: dayOfWeek(h.date), working: info.working, override: info.source === 'override' };
+    }),
   };
 }
 

@@ -20,47 +20,54 @@ describe('the working-day calendar and its overrides', () => {
 
   it('a deadline counted into 2027, before its holiday notice, is provisional and says why', async () => {
     const app = await get();
-    // Mon 14 Dec 2026 + 20 working days, weekends only in 2027: 15–18 (4), 21–25 (9), 28–31 (13), 1 Jan (14), 4–8 (19), 11 Jan (20).
-    assert.equal(app.deadlines.replyDue, '2027-01-11');
+    // Mon 14 Dec 2026 + 20 working days; 2027 by weekends and its statutory holidays: 15–18 (4),
+    // 21–25 (9), 28–31 (13), Fri 1 Jan 元旦 off, 4–8 (18), 11–12 Jan (20).
+    assert.equal(app.deadlines.replyDue, '2027-01-12');
     assert.equal(app.deadlines.provisional, true);
     assert.deepEqual(app.deadlines.provisionalYears, [2027]);
-    assert.ok(app.deadlines.explanation.some((s: string) => s.includes('2027年尚无官方节假日安排')));
+    assert.ok(app.deadlines.explanation.some((s: string) => s.startsWith('2027年尚无官方节假日安排') && s.includes('已扣除《全国年节及纪念日放假办法》规定的法定节假日')));
   });
 
   it('an admin entering a holiday moves open deadlines at once, cache included, and ends the provisional flag', async () => {
-    const res = await request(env.app).put('/api/calendar/overrides/2027-01-01').set('Authorization', `Bearer ${admin}`).send({ kind: 'holiday', note: '元旦' });
+    // A day off the notice adds (Mon 4 Jan): 5–8 (17), 11–13 Jan (20).
+    const res = await request(env.app).put('/api/calendar/overrides/2027-01-04').set('Authorization', `Bearer ${admin}`).send({ kind: 'holiday', note: '元旦补休' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.ok(res.body.recomputedApplications >= 1);
     const app = await get();
-    assert.equal(app.deadlines.replyDue, '2027-01-12');
+    assert.equal(app.deadlines.replyDue, '2027-01-13');
     assert.equal(app.deadlines.provisional, false);
     const row = await env.db('applications').where({ id }).first();
-    assert.equal(row.reply_due, '2027-01-12');
-    const audit = await env.db('audit_log').where({ action: 'calendar.set', entity_id: '2027-01-01' }).first();
+    assert.equal(row.reply_due, '2027-01-13');
+    const audit = await env.db('audit_log').where({ action: 'calendar.set', entity_id: '2027-01-04' }).first();
     assert.equal(audit.username, 'admin');
   });
 
   it('a make-up workday on a Saturday counts', async () => {
     await request(env.app).put('/api/calendar/overrides/2027-01-09').set('Authorization', `Bearer ${admin}`).send({ kind: 'workday' });
-    assert.equal((await get()).deadlines.replyDue, '2027-01-11');
+    assert.equal((await get()).deadlines.replyDue, '2027-01-12');
   });
 
   it('shows a year with its special days and overrides', async () => {
     const res = await request(env.app).get('/api/calendar/2027').set('Authorization', `Bearer ${cw}`);
     assert.equal(res.status, 200);
     assert.equal(res.body.official, true);
-    assert.deepEqual(res.body.overrides.map((o: { date: string }) => o.date), ['2027-01-01', '2027-01-09']);
+    assert.deepEqual(res.body.overrides.map((o: { date: string }) => o.date), ['2027-01-04', '2027-01-09']);
+    // The statutory holidays still counted for the year (no State Council data for it), weekends included.
+    assert.equal(res.body.statutory.length, 13);
+    assert.deepEqual(res.body.statutory[2], { date: '2027-02-06', name: '春节（正月初一）', weekday: 6, working: false, override: false });
     const known = await request(env.app).get('/api/calendar/2026').set('Authorization', `Bearer ${cw}`);
     assert.ok(known.body.days.some((d: { date: string; working: boolean }) => d.date === '2026-10-01' && !d.working));
+    assert.equal(known.body.statutory.length, 0, 'a year with the notice\'s data assumes nothing');
   });
 
   it('removing overrides restores the deadline', async () => {
-    for (const date of ['2027-01-01', '2027-01-09']) {
+    for (const date of ['2027-01-04', '2027-01-09']) {
       const res = await request(env.app).delete(`/api/calendar/overrides/${date}`).set('Authorization', `Bearer ${admin}`);
       assert.equal(res.status, 200);
     }
-    assert.equal((await get()).deadlines.replyDue, '2027-01-11');
-    assert.equal((await request(env.app).delete('/api/calendar/overrides/2027-01-01').set('Authorization', `Bearer ${admin}`)).status, 404);
+    assert.equal((await get()).deadlines.replyDue, '2027-01-12');
+    assert.equal((await get()).deadlines.provisional, true);
+    assert.equal((await request(env.app).delete('/api/calendar/overrides/2027-01-04').set('Authorization', `Bearer ${admin}`)).status, 404);
   });
 
   it('only admins change the calendar, and bad input changes nothing', async () => {
@@ -80,6 +87,8 @@ describe('the working-day calendar and its overrides', () => {
     const page = await agent.get('/admin/calendar?year=2027');
     assert.equal(page.status, 200);
     assert.match(page.text, /本年度尚无官方放假安排/);
+    assert.match(page.text, /法定节假日（按《全国年节及纪念日放假办法》推算）/);
+    assert.match(page.text, /<td>2027-02-05<\/td><td>星期五<\/td><td>春节（除夕）<\/td><td>休息<\/td>/);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const saved = await agent.post('/admin/calendar').type('form').send({ _csrf: csrf, date: '2027-02-11', kind: 'holiday', note: '2027年春节' });
     assert.equal(saved.status, 303);

@@ -144,6 +144,9 @@ describe('the disclosure-desk command line', function () {
     const show = cli(['calendar', 'show', '2027']);
     assert.equal(show.code, 0, show.err);
     assert.match(show.out, /2027-01-01\s+holiday\s+override\s+元旦/);
+    // 2027 is not in the bundled data: the statutory holidays assumed are listed, weekends included.
+    assert.match(show.out, /statutory holidays assumed/);
+    assert.match(show.out, /2027-02-06\s+holiday\s+春节（正月初一）/);
     assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 0);
     assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 1);
   });

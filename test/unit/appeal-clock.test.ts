@@ -4,7 +4,7 @@
 //   2025 Spring Festival: 1/28–2/4 off; Sun 1/26 and Sat 2/8 worked.
 //   2025 National Day + Mid-Autumn: 10/1–10/8 off; Sun 9/28 and Sat 10/11 worked.
 //   2026 Spring Festival: 2/15–2/23 off; Sat 2/14 and Sat 2/28 worked.
-//   2027: no official data in chinese-days 1.5.7 (weekend rule only, provisional).
+//   2027: no official data in chinese-days 1.5.7 (weekends and statutory holidays, provisional).
 import assert from 'node:assert/strict';
 import { addCalendarMonths, computeAppealDeadlines, type AppealClockInput } from '../../workflows/appeal-clock.js';
 import { WorkCalendar } from '../../workflows/calendar.js';
@@ -278,12 +278,16 @@ describe('appeal clock: answer status', () => {
 
 describe('appeal clock: provisional calendar data', () => {
   it('a deadline counted into a year without official data is provisional', () => {
-    // 2026-12-20 + 15 = Mon 2027-01-04 (2027 counted by the weekend rule).
+    // 2026-12-20 + 15 = Mon 2027-01-04 (2027 counted by weekends and its statutory holidays; the
+    // 4th is neither).
     const d = clock({ ...FIRST, receivedDate: '2026-12-20', filedDate: '2026-12-20' });
     assert.equal(d.answerDue, '2027-01-04');
     assert.equal(d.provisional, true);
     assert.deepEqual(d.provisionalYears, [2027]);
-    assert.equal(d.explanation.at(-1), '2027年尚无官方节假日安排数据，相关期限暂按周末规则计算，数据发布后可能调整。');
+    assert.equal(
+      d.explanation.at(-1),
+      '2027年尚无官方节假日安排数据：相关期限已扣除《全国年节及纪念日放假办法》规定的法定节假日（农历节日按历法推算），调休上班日和补休日期尚未公布，数据发布后可能调整。',
+    );
   });
 
   it('so is a decision period reaching into such a year, until an admin enters its days', () => {

@@ -230,10 +230,11 @@ describe('WorkCalendar: overrides and provisional years', () => {
     assert.equal(c.isWorkingDay('2025-03-05'), true);
   });
 
-  it('counts a year without data by weekends only and reports it as provisional', () => {
-    // 2027-01-01 is a Friday; without the 2027 notice it is treated as an ordinary working day.
-    assert.equal(cal.isWorkingDay('2027-01-01'), true);
-    assert.equal(cal.dayInfo('2027-01-01').source, 'weekday');
+  it('counts a year without data by weekends and statutory holidays and reports it as provisional', () => {
+    // 2027-01-01 is a Friday: 元旦 is a statutory holiday whether or not the 2027 notice is out.
+    assert.equal(cal.isWorkingDay('2027-01-01'), false);
+    assert.deepEqual(cal.dayInfo('2027-01-01'), { date: '2027-01-01', working: false, source: 'statutory', note: '元旦' });
+    assert.deepEqual(cal.dayInfo('2027-01-04'), { date: '2027-01-04', working: true, source: 'weekday' });
     assert.deepEqual(cal.provisionalYears('2026-12-10', '2027-01-07'), [2027]);
     assert.deepEqual(cal.provisionalYears('2027-01-07', '2026-12-10'), [2027]);
     assert.deepEqual(cal.provisionalYears('2026-01-01', '2026-12-31'), []);
@@ -245,6 +246,71 @@ describe('WorkCalendar: overrides and provisional years', () => {
     assert.equal(c.hasOfficialData(2027), true);
     assert.deepEqual(c.provisionalYears('2026-12-10', '2027-01-07'), []);
     assert.equal(c.hasOfficialData(2028), false);
+  });
+});
+
+describe('WorkCalendar: a year whose State Council notice is not out (§2.9)', () => {
+  // 2027 has no official data in chinese-days 1.5.7. Its statutory holidays (《全国年节及纪念日放假办法》
+  // as revised in 2024) fall: 元旦 Fri 1 Jan; 春节 除夕 Fri 5 Feb, 初一 Sat 6, 初二 Sun 7, 初三 Mon 8 Feb;
+  // 清明 Mon 5 Apr; 劳动节 Sat 1–Sun 2 May; 端午 Wed 9 Jun; 中秋 Wed 15 Sep; 国庆 Fri 1–Sun 3 Oct.
+  // The notice's make-up workdays and moved days off are unknown, so none is assumed.
+
+  it('a reply due date counted across 元旦 2027 does not land on 1 January', () => {
+    // Received Fri 2026-12-04; 20 working days (Art. 33), the start day not counted. December 2026
+    // has no holiday in the 2026 notice: Mon 7–Fri 11 (5), 14–18 (10), 21–25 (15), 28–31 (19);
+    // Fri 1 Jan 2027 元旦 is off, Sat 2 and Sun 3 are a weekend, so the 20th is Mon 4 Jan.
+    // (Counted by weekends only, the 20th was 1 January itself.)
+    assert.equal(cal.addWorkingDays('2026-12-04', 20), '2027-01-04');
+    assert.equal(cal.workingDaysBetween('2026-12-04', '2027-01-04'), 20);
+    assert.deepEqual(cal.provisionalYears('2026-12-04', '2027-01-04'), [2027]);
+  });
+
+  it('a reply due date counted across 春节 2027 skips 除夕 to 初三', () => {
+    // Received Fri 2027-01-15: Mon 18–Fri 22 (5), 25–29 (10), Mon 1–Thu 4 Feb (14); Fri 5 (除夕),
+    // Sat 6 (初一), Sun 7 (初二), Mon 8 (初三) off; Tue 9–Fri 12 (18), Mon 15 (19), Tue 16 (20).
+    // (Counted by weekends only: 5 Feb was the 15th and 12 Feb the 20th.)
+    assert.equal(cal.addWorkingDays('2027-01-15', 20), '2027-02-16');
+    for (const [date, note] of [['2027-02-05', '春节（除夕）'], ['2027-02-08', '春节（正月初三）']] as const) {
+      assert.deepEqual(cal.dayInfo(date), { date, working: false, source: 'statutory', note });
+    }
+    // A Saturday holiday stays a weekend day off; the substitute day (补假) the notice will name is unknown.
+    assert.deepEqual(cal.dayInfo('2027-02-06'), { date: '2027-02-06', working: false, source: 'statutory', note: '春节（正月初一）' });
+    assert.equal(cal.isWorkingDay('2027-02-09'), true);
+    assert.deepEqual(cal.provisionalYears('2027-01-15', '2027-02-16'), [2027]);
+  });
+
+  it('skips every statutory holiday of 2027 and nothing else on a weekday', () => {
+    const weekdaysOff: string[] = [];
+    for (let d = '2027-01-01'; d <= '2027-12-31'; d = addDays(d, 1)) {
+      const dow = dayOfWeek(d);
+      if (dow !== 0 && dow !== 6 && !cal.isWorkingDay(d)) weekdaysOff.push(d);
+      if (dow === 0 || dow === 6) assert.equal(cal.isWorkingDay(d), false, `${d}: no make-up workday is assumed`);
+    }
+    assert.deepEqual(weekdaysOff, ['2027-01-01', '2027-02-05', '2027-02-08', '2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01']);
+    assert.equal(cal.statutoryHolidaysAssumed(2027).length, 13);
+  });
+
+  it('an admin\'s overrides still win, and confirm the year', () => {
+    const c = new WorkCalendar([
+      { date: '2027-02-09', kind: 'holiday', note: '春节补休' },
+      { date: '2027-02-20', kind: 'workday', note: '春节调休上班' },
+      { date: '2027-10-01', kind: 'workday', note: '（测试）' },
+    ]);
+    assert.equal(c.isWorkingDay('2027-02-09'), false);
+    assert.equal(c.isWorkingDay('2027-02-20'), true);
+    assert.deepEqual(c.dayInfo('2027-10-01'), { date: '2027-10-01', working: true, source: 'override', note: '（测试）' });
+    assert.equal(c.isWorkingDay('2027-02-08'), false, 'a statutory holiday the admin did not touch stays off');
+    assert.deepEqual(c.provisionalYears('2027-01-15', '2027-02-16'), []);
+    // From Fri 15 Jan: … Thu 4 Feb (14); 5–9 Feb off; Wed 10–Fri 12 (17), Mon 15–Tue 16 (19), Wed 17 (20).
+    assert.equal(c.addWorkingDays('2027-01-15', 20), '2027-02-17');
+  });
+
+  it('a year before the 2024 revision and without data is counted by weekends only', () => {
+    // 2003 predates the bundled data (2004–) and the revision (2025–): 1 January 2003 was a Wednesday.
+    assert.deepEqual(cal.dayInfo('2003-01-01'), { date: '2003-01-01', working: true, source: 'weekday' });
+    assert.deepEqual(cal.statutoryHolidaysAssumed(2003), []);
+    // …while 2028, as 2027, has its statutory days: 春节 Wed 26 Jan 2028.
+    assert.equal(cal.dayInfo('2028-01-26').source, 'statutory');
   });
 });
 

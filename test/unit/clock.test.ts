@@ -279,20 +279,49 @@ describe('reply clock: status (workingDaysLeft, overdue, dueSoon)', () => {
 });
 
 describe('reply clock: overrides and provisional years', () => {
+  const PROVISIONAL_2027 =
+    '2027年尚无官方节假日安排数据：相关期限已扣除《全国年节及纪念日放假办法》规定的法定节假日（农历节日按历法推算），调休上班日和补休日期尚未公布，数据发布后可能调整。';
+
   it('flags a deadline counted through 2027, which has no official data yet', () => {
-    // Thu 10 Dec 2026: 11 (1), 14–18 (6), 21–25 (11), 28–31 (15), Fri 1 Jan 2027 counted (16), 4–7 (20).
+    // Thu 10 Dec 2026: 11 (1), 14–18 (6), 21–25 (11), 28–31 (15), Fri 1 Jan 2027 元旦 off (a
+    // statutory holiday, known without the notice), 4–8 (20).
     const d = computeDeadlines({ receivedDate: '2026-12-10', events: [], today: '2026-12-10' }, cal);
-    assert.equal(d.replyDue, '2027-01-07');
+    assert.equal(d.replyDue, '2027-01-08');
     assert.equal(d.provisional, true);
     assert.deepEqual(d.provisionalYears, [2027]);
-    assert.ok(d.explanation.at(-1)?.startsWith('2027年尚无官方节假日安排数据'));
+    assert.equal(d.explanation.at(-1), PROVISIONAL_2027);
+  });
+
+  it('across 元旦 2027: received 2026-12-04 is due Mon 4 Jan, not Fri 1 Jan, and is provisional', () => {
+    // Fri 4 Dec 2026: 7–11 (5), 14–18 (10), 21–25 (15), 28–31 (19); Fri 1 Jan 元旦 off, 2–3 Jan a
+    // weekend; Mon 4 Jan (20). Counted by weekends only it was Fri 1 Jan — the holiday itself.
+    const d = computeDeadlines({ receivedDate: '2026-12-04', events: [], today: '2026-12-30' }, cal);
+    assert.equal(d.replyDue, '2027-01-04');
+    assert.equal(d.correctionNoticeDue, '2026-12-15'); // 7 working days: 7–11, 14, 15 Dec
+    assert.deepEqual(d.explanation, ['2026年12月4日收到申请（起算日不计入），加20个工作日，答复期限为2027年1月4日。', PROVISIONAL_2027]);
+    assert.deepEqual([d.provisional, d.provisionalYears], [true, [2027]]);
+    // Left on Wed 30 Dec: Thu 31 (1), Mon 4 Jan (2).
+    assert.equal(d.workingDaysLeft, 2);
+  });
+
+  it('across 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb are skipped, and the date is provisional', () => {
+    // Fri 15 Jan 2027: 18–22 (5), 25–29 (10), 1–4 Feb (14); 5 Feb 除夕, 6 初一 (Sat), 7 初二 (Sun),
+    // 8 初三 off; 9–12 (18), 15 (19), Tue 16 Feb (20). Counted by weekends only: Fri 12 Feb.
+    const d = computeDeadlines({ receivedDate: '2027-01-15', events: [], today: '2027-02-04' }, cal);
+    assert.equal(d.replyDue, '2027-02-16');
+    assert.deepEqual([d.provisional, d.provisionalYears], [true, [2027]]);
+    assert.equal(d.explanation.at(-1), PROVISIONAL_2027);
+    // Left on Thu 4 Feb: 9, 10, 11, 12, 15, 16 Feb.
+    assert.equal(d.workingDaysLeft, 6);
   });
 
   it('an override holiday moves the reply due date later and clears the provisional flag for its year', () => {
-    const withNewYear = new WorkCalendar([{ date: '2027-01-01', kind: 'holiday', note: '元旦' }]);
-    const d = computeDeadlines({ receivedDate: '2026-12-10', events: [], today: '2026-12-10' }, withNewYear);
-    assert.equal(d.replyDue, '2027-01-08');
+    // As above from Thu 10 Dec 2026, with Mon 4 Jan 2027 entered as a day off: 5–8 (19), Mon 11 (20).
+    const withDayOff = new WorkCalendar([{ date: '2027-01-04', kind: 'holiday', note: '元旦补休' }]);
+    const d = computeDeadlines({ receivedDate: '2026-12-10', events: [], today: '2026-12-10' }, withDayOff);
+    assert.equal(d.replyDue, '2027-01-11');
     assert.equal(d.provisional, false);
+    assert.ok(!d.explanation.some((line) => line.includes('尚无官方节假日安排数据')));
   });
 
   it('a deadline that stays inside 2026 is not provisional', () => {
