@@ -14,7 +14,7 @@
 
 import { createRequire } from 'node:module';
 import { addDays, compareDates, dayOfWeek, daysBetween, isIsoDate, OutOfRangeError, yearOf } from './dates.js';
-import { statutoryHolidays } from './statutory-holidays.js';
+import { assumedDaysOff } from './statutory-holidays.js';
 
 // The JSON is loaded with require() rather than `import … with { type: 'json' }`: Node 20 (our
 // minimum, see package.json engines) still prints an ExperimentalWarning for JSON modules, and
@@ -137,17 +137,21 @@ export class WorkCalendar {
   }
 
   /**
-   * The statutory holidays assumed for a year the bundled data does not cover (none for a covered
-   * year: the notice's days are there already, and an admin's overrides are shown as such).
+   * The days off assumed for a year the bundled data does not cover: its statutory holidays and the
+   * substitute days presumed for those on a weekend (none for a covered year: the notice's days are
+   * there already, and an admin's overrides are shown as such).
    */
   statutoryHolidaysAssumed(year: number): readonly { date: string; name: string }[] {
-    return OFFICIAL_YEARS.has(year) ? [] : statutoryHolidays(year);
+    return OFFICIAL_YEARS.has(year) ? [] : assumedDaysOff(year);
   }
 
   #statutory(date: string): string | undefined {
     const year = yearOf(date);
     if (OFFICIAL_YEARS.has(year)) return undefined;
-    return statutoryHolidays(year).find((h) => h.date === date)?.name;
+    // Like the statutory days, a presumed substitute day stands until an admin enters that day
+    // otherwise (the notice placing it elsewhere marks it a workday): so adding a holiday never
+    // moves a deadline earlier.
+    return assumedDaysOff(year).find((h) => h.date === date)?.name;
   }
 
   /**

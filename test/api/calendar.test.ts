@@ -52,8 +52,11 @@ describe('the working-day calendar and its overrides', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.official, true);
     assert.deepEqual(res.body.overrides.map((o: { date: string }) => o.date), ['2027-01-04', '2027-01-09']);
-    // The statutory holidays still counted for the year (no State Council data for it), weekends included.
-    assert.equal(res.body.statutory.length, 13);
+    // The statutory holidays still counted for the year (no State Council data for it), weekends
+    // included, and the 6 substitute weekdays presumed for those on a weekend (Art. 6).
+    assert.equal(res.body.statutory.length, 13 + 6);
+    assert.deepEqual(res.body.statutory.filter((d: { name: string }) => d.name.endsWith('补假（推定）')).map((d: { date: string }) => d.date),
+      ['2027-02-09', '2027-02-10', '2027-05-03', '2027-05-04', '2027-10-04', '2027-10-05']);
     assert.deepEqual(res.body.statutory[2], { date: '2027-02-06', name: '春节（正月初一）', weekday: 6, working: false, override: false });
     const known = await request(env.app).get('/api/calendar/2026').set('Authorization', `Bearer ${cw}`);
     assert.ok(known.body.days.some((d: { date: string; working: boolean }) => d.date === '2026-10-01' && !d.working));

@@ -265,18 +265,20 @@ describe('WorkCalendar: a year whose State Council notice is not out (§2.9)', (
     assert.deepEqual(cal.provisionalYears('2026-12-04', '2027-01-04'), [2027]);
   });
 
-  it('a reply due date counted across 春节 2027 skips 除夕 to 初三', () => {
+  it('a reply due date counted across 春节 2027 skips 除夕 to 初三 and the presumed substitute days', () => {
     // Received Fri 2027-01-15: Mon 18–Fri 22 (5), 25–29 (10), Mon 1–Thu 4 Feb (14); Fri 5 (除夕),
-    // Sat 6 (初一), Sun 7 (初二), Mon 8 (初三) off; Tue 9–Fri 12 (18), Mon 15 (19), Tue 16 (20).
+    // Sat 6 (初一), Sun 7 (初二), Mon 8 (初三) off, and Tue 9, Wed 10 (补假 for 初一 and 初二 on the
+    // weekend, Art. 6, presumed right after); Thu 11 (15), Fri 12 (16), Mon 15–Thu 18 (20).
     // (Counted by weekends only: 5 Feb was the 15th and 12 Feb the 20th.)
-    assert.equal(cal.addWorkingDays('2027-01-15', 20), '2027-02-16');
+    assert.equal(cal.addWorkingDays('2027-01-15', 20), '2027-02-18');
     for (const [date, note] of [['2027-02-05', '春节（除夕）'], ['2027-02-08', '春节（正月初三）']] as const) {
       assert.deepEqual(cal.dayInfo(date), { date, working: false, source: 'statutory', note });
     }
-    // A Saturday holiday stays a weekend day off; the substitute day (补假) the notice will name is unknown.
+    // A Saturday holiday stays a weekend day off, and is made up on the next weekdays until the notice says otherwise.
     assert.deepEqual(cal.dayInfo('2027-02-06'), { date: '2027-02-06', working: false, source: 'statutory', note: '春节（正月初一）' });
-    assert.equal(cal.isWorkingDay('2027-02-09'), true);
-    assert.deepEqual(cal.provisionalYears('2027-01-15', '2027-02-16'), [2027]);
+    assert.deepEqual(cal.dayInfo('2027-02-09'), { date: '2027-02-09', working: false, source: 'statutory', note: '春节补假（推定）' });
+    assert.equal(cal.isWorkingDay('2027-02-11'), true);
+    assert.deepEqual(cal.provisionalYears('2027-01-15', '2027-02-18'), [2027]);
   });
 
   it('skips every statutory holiday of 2027 and nothing else on a weekday', () => {
@@ -286,8 +288,13 @@ describe('WorkCalendar: a year whose State Council notice is not out (§2.9)', (
       if (dow !== 0 && dow !== 6 && !cal.isWorkingDay(d)) weekdaysOff.push(d);
       if (dow === 0 || dow === 6) assert.equal(cal.isWorkingDay(d), false, `${d}: no make-up workday is assumed`);
     }
-    assert.deepEqual(weekdaysOff, ['2027-01-01', '2027-02-05', '2027-02-08', '2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01']);
-    assert.equal(cal.statutoryHolidaysAssumed(2027).length, 13);
+    // The statutory days on weekdays, and one presumed substitute weekday for each on a weekend
+    // (初一 Sat and 初二 Sun; 劳动节 Sat and Sun; 国庆 2–3 Oct Sat and Sun).
+    assert.deepEqual(weekdaysOff, [
+      '2027-01-01', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-04-05', '2027-05-03', '2027-05-04',
+      '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-04', '2027-10-05',
+    ]);
+    assert.equal(cal.statutoryHolidaysAssumed(2027).length, 13 + 6);
   });
 
   it('an admin\'s overrides still win, and confirm the year', () => {
@@ -300,9 +307,11 @@ describe('WorkCalendar: a year whose State Council notice is not out (§2.9)', (
     assert.equal(c.isWorkingDay('2027-02-20'), true);
     assert.deepEqual(c.dayInfo('2027-10-01'), { date: '2027-10-01', working: true, source: 'override', note: '（测试）' });
     assert.equal(c.isWorkingDay('2027-02-08'), false, 'a statutory holiday the admin did not touch stays off');
+    assert.equal(c.isWorkingDay('2027-02-10'), false, 'a presumed substitute day stays off until the admin enters that day otherwise');
     assert.deepEqual(c.provisionalYears('2027-01-15', '2027-02-16'), []);
-    // From Fri 15 Jan: … Thu 4 Feb (14); 5–9 Feb off; Wed 10–Fri 12 (17), Mon 15–Tue 16 (19), Wed 17 (20).
-    assert.equal(c.addWorkingDays('2027-01-15', 20), '2027-02-17');
+    // From Fri 15 Jan: … Thu 4 Feb (14); 5–10 Feb off; Thu 11–Fri 12 (16), Mon 15–Thu 18 (20) —
+    // Sat 20 Feb, entered as a make-up workday, lies after.
+    assert.equal(c.addWorkingDays('2027-01-15', 20), '2027-02-18');
   });
 
   it('a year before the 2024 revision and without data is counted by weekends only', () => {

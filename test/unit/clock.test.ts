@@ -304,14 +304,15 @@ describe('reply clock: overrides and provisional years', () => {
     assert.equal(d.workingDaysLeft, 2);
   });
 
-  it('across 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb are skipped, and the date is provisional', () => {
+  it('across 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb and the presumed 补假 are skipped, and the date is provisional', () => {
     // Fri 15 Jan 2027: 18–22 (5), 25–29 (10), 1–4 Feb (14); 5 Feb 除夕, 6 初一 (Sat), 7 初二 (Sun),
-    // 8 初三 off; 9–12 (18), 15 (19), Tue 16 Feb (20). Counted by weekends only: Fri 12 Feb.
+    // 8 初三 off, 9–10 presumed substitute days (Art. 6); 11–12 (16), 15–18 (20): Thu 18 Feb.
+    // Counted by weekends only: Fri 12 Feb.
     const d = computeDeadlines({ receivedDate: '2027-01-15', events: [], today: '2027-02-04' }, cal);
-    assert.equal(d.replyDue, '2027-02-16');
+    assert.equal(d.replyDue, '2027-02-18');
     assert.deepEqual([d.provisional, d.provisionalYears], [true, [2027]]);
     assert.equal(d.explanation.at(-1), PROVISIONAL_2027);
-    // Left on Thu 4 Feb: 9, 10, 11, 12, 15, 16 Feb.
+    // Left on Thu 4 Feb: 11, 12, 15, 16, 17, 18 Feb.
     assert.equal(d.workingDaysLeft, 6);
   });
 

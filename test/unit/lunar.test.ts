@@ -147,3 +147,15 @@ describe('statutory holidays (《全国年节及纪念日放假办法》, 2024 r
     assert.deepEqual(statutoryHolidays(9999), []);
   });
 });
+
+describe('presumed substitute days (补假, Art. 6 of 《全国年节及纪念日放假办法》)', () => {
+  it('a holiday on a weekend is made up on the first weekdays after its run of days off, never on another holiday', async () => {
+    const { presumedSubstituteDays } = await import('../../workflows/statutory-holidays.js');
+    // 2027: 初一 Sat 6 and 初二 Sun 7 Feb (初三 Mon 8 is itself a holiday) → Tue 9, Wed 10 Feb;
+    // 劳动节 Sat 1 and Sun 2 May → Mon 3, Tue 4; 国庆 Sat 2 and Sun 3 Oct → Mon 4, Tue 5.
+    assert.deepEqual(presumedSubstituteDays(2027).map((d) => d.date), ['2027-02-09', '2027-02-10', '2027-05-03', '2027-05-04', '2027-10-04', '2027-10-05']);
+    // 2028: 元旦 Sat → Mon 3 Jan; 端午 Sun 28 May → Mon 29; 国庆 Sun 1 Oct; 2–3 Oct are holidays → Wed 4.
+    assert.deepEqual(presumedSubstituteDays(2028).map((d) => d.date), ['2028-01-03', '2028-05-29', '2028-10-04']);
+    assert.ok(presumedSubstituteDays(2028).every((d) => d.name.endsWith('补假（推定）')));
+  });
+});
