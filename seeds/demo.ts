@@ -18,6 +18,9 @@ import type { WorkCalendar } from '../workflows/calendar.js';
 import { loadDemoPassages } from './demo-passages.js';
 import { DEMO_PASSWORD } from '../server/auth/password-policy.js';
 import { DomainError } from '../server/errors.js';
+import { listDocuments } from '../server/documents/document-store.js';
+import { issueDocument } from '../server/documents/document-actions.js';
+import { recordDelivery } from '../server/documents/delivery-service.js';
 
 export { DEMO_PASSWORD };
 
@@ -32,10 +35,13 @@ export const DEMO_REFUSED_IN_PRODUCTION =
   '请用 disclosure-desk serve（不带 --demo-if-empty）启动，并用 disclosure-desk user add 添加账号。';
 
 const REMEDIES = { reconsiderationBody: '东江区人民政府', court: '东江区人民法院' };
+/** 缴费方式 printed in fee notices (国办函〔2020〕109号); fictional accounts. */
+const payment = (bank: string, account: string) =>
+  `收款单位：东江区财政局非税收入专户；开户银行：${bank}；账号：${account}。也可持本通知书到本机关政务服务窗口缴纳`;
 export const DEMO_AGENCIES = [
   { code: 'DJQ', name: '东江区人民政府办公室（区政务公开办）', parent: null, docPrefix: '东府办', address: '东江区世纪大道2001号', phone: '021-50000001', ...REMEDIES },
-  { code: 'DJQ-GHZY', name: '东江区规划和自然资源局', parent: 'DJQ', docPrefix: '东规资', address: '东江区丁香路1000号', phone: '021-50000002', ...REMEDIES },
-  { code: 'DJQ-JSJT', name: '东江区建设和交通委员会', parent: 'DJQ', docPrefix: '东建交', address: '东江区锦绣路300号', phone: '021-50000003', ...REMEDIES },
+  { code: 'DJQ-GHZY', name: '东江区规划和自然资源局', parent: 'DJQ', docPrefix: '东规资', address: '东江区丁香路1000号', phone: '021-50000002', paymentDetails: payment('东江农商银行世纪支行', '3101 0000 0000 1234 5678'), ...REMEDIES },
+  { code: 'DJQ-JSJT', name: '东江区建设和交通委员会', parent: 'DJQ', docPrefix: '东建交', address: '东江区锦绣路300号', phone: '021-50000003', paymentDetails: payment('东江农商银行锦绣支行', '3101 0000 0000 8765 4321'), ...REMEDIES },
 ] as const;
 
 /** Listed in the README; the password of every demo account is DEMO_PASSWORD. */
@@ -72,6 +78,10 @@ const organisation = (name: string, category: 'commercial' | 'research' | 'socia
   legalRepresentative: null, contactPerson: '联系人', phone: '021-58880000', address: '东江区世纪大道100号', email: null,
 });
 
+/**
+ * An event of the case, or what happens to the notice an event drafted (issue 12): `ISSUE` it, or record
+ * that its addressee received it (`DELIVER`), with `{ kind, method?, trackingNumber? }`.
+ */
 type Step = [type: string, daysAgo: number, payload?: Record<string, unknown>, by?: string];
 
 interface DemoCase {
@@ -111,9 +121,22 @@ export function demoCases(): DemoCase[] {
     { agencyUser: 'caseworker', applicant: wang, channel: 'online', receivedDaysAgo: 23,
       description: '申请公开东江区杨高南路拓宽工程建设用地规划许可证及其申请材料。', steps: [] },
     { agencyUser: 'caseworker', applicant: chen, channel: 'online', receivedDaysAgo: 6,
-      description: '申请公开“那块地”的规划。', steps: [['REQUEST_CORRECTION', 4, { items: ['请明确所需信息所涉地块的具体位置或地址', '请说明所需文件的名称或大致形成时间'], periodWorkingDays: 10 }]] },
+      description: '申请公开“那块地”的规划。',
+      steps: [
+        ['REQUEST_CORRECTION', 4, {
+          grounds: ['unclear'], items: ['请明确所需信息所涉地块的具体位置或地址', '请说明所需文件的名称或大致形成时间'], periodWorkingDays: 10,
+          guidance: '可参照本机关门户网站“政府信息公开目录”中的规划批复文件名称填写，或写明地块四至。',
+        }],
+        ['ISSUE', 4, { kind: 'correction_notice' }],
+        ['DELIVER', 2, { kind: 'correction_notice', method: 'mail', trackingNumber: 'EMS1187654321' }],
+      ] },
     { agencyUser: 'caseworker', applicant: firm, channel: 'mail', receivedDaysAgo: 10,
-      description: '申请公开东江区御桥地区某商住项目建设工程规划许可证及总平面图。', steps: [['START_CONSULTATION', 6, { kind: 'third_party', party: '上海御桥房地产开发有限公司' }]] },
+      description: '申请公开东江区御桥地区某商住项目建设工程规划许可证及总平面图。',
+      steps: [
+        ['START_CONSULTATION', 6, { kind: 'third_party', party: '上海御桥房地产开发有限公司', ground: 'trade_secret', parts: '该项目建设工程规划许可证附图及总平面图' }],
+        // Issued, not yet received: its 15 working days are counted from the issue date until then.
+        ['ISSUE', 5, { kind: 'consultation_letter' }],
+      ] },
     { agencyUser: 'caseworker', applicant: institute, channel: 'online', receivedDaysAgo: 12,
       description: '申请公开2025年度东江区建设用地供应计划执行情况。',
       steps: [['DRAFT_REPLY', 1, { decision: 'disclose', reasons: '该信息属于本机关公开范围，予以公开。', disclosed: '2025年度东江区建设用地供应计划执行情况报告（电子版）' }]] },
@@ -162,11 +185,15 @@ export function demoCases(): DemoCase[] {
       ] },
     { agencyUser: 'caseworker2', applicant: person('马俊', '19820315', '917', '13855556666', '东江区严桥路60号'), channel: 'mail', receivedDaysAgo: 8,
       description: '申请公开东江区全部在建工程的施工图纸。',
-      steps: [['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1100 }]] },
+      steps: [
+        ['ISSUE_FEE_NOTICE', 3, { basis: 'per_page', pages: 120, amount: 1100 }],
+        ['ISSUE', 3, { kind: 'fee_notice' }],
+        ['DELIVER', 1, { kind: 'fee_notice', method: 'mail', trackingNumber: 'EMS1190001122' }],
+      ] },
     // Issue 7: a consultation through the platform's inbox, waiting in the commission's 征询件 …
     { agencyUser: 'caseworker', applicant: person('赵立新', '19760411', '352', '13977778888', '东江区东绣路99弄3号'), channel: 'online', receivedDaysAgo: 7,
       description: '申请公开东江大道（浦建路—杨高南路）改建工程的建设工程规划许可证及施工许可证。',
-      steps: [['START_CONSULTATION', 4, { kind: 'agency', agencyCode: 'DJQ-JSJT', parts: '该工程施工许可证及其附件（由区建设和交通委制作）' }]] },
+      steps: [['START_CONSULTATION', 4, { kind: 'agency', agencyCode: 'DJQ-JSJT', ground: 'joint', parts: '该工程施工许可证及其附件（由区建设和交通委制作）' }]] },
     // … and a request transferred whole to the agency that holds the information (转办, Art. 36(五)).
     { agencyUser: 'caseworker', applicant: person('孙丽', '19890506', '427', '13566667777', '东江区浦电路77号'), channel: 'mail', receivedDaysAgo: 5,
       description: '申请公开东江区2025年公共停车场建设项目的竣工验收备案材料。',
@@ -214,6 +241,13 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     for (const [type, daysAgo, payload, by] of c.steps) {
       const actor = by ? await userOf(by) : caseworker;
       const date = workingDaysAgo(calendar, today, daysAgo);
+      if (type === 'ISSUE' || type === 'DELIVER') {
+        const docs = await listDocuments(db, view.id);
+        const doc = docs.filter((d) => d.kind === payload?.kind && (type === 'ISSUE' ? d.status === 'draft' : d.status === 'issued')).at(-1)!;
+        if (type === 'ISSUE') await issueDocument(ctx, actor, doc.id, date, null);
+        else await recordDelivery(ctx, actor, doc.id, { date, method: payload?.method as 'mail', trackingNumber: (payload?.trackingNumber as string) ?? null, signedBy: null, note: null }, null);
+        continue;
+      }
       await applyApplicationEvent(ctx, actor, view.id, { body: { type, date: date < receivedDate ? receivedDate : date, ...payload }, ip: null });
     }
   }

@@ -27,7 +27,7 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
                                             database role that may not change it; --demo-if-empty is
                                             refused when NODE_ENV=production
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
-             [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT]
+             [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT] [--payment TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
   user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin [--no-expire]
         ROLE: ${ROLES.join(' | ')}
@@ -144,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parse(rest, {
         code: { type: 'string' }, name: { type: 'string' }, parent: { type: 'string' },
         prefix: { type: 'string' }, 'seal-purpose': { type: 'string' }, 'reconsideration-body': { type: 'string' },
-        court: { type: 'string' }, address: { type: 'string' }, phone: { type: 'string' },
+        court: { type: 'string' }, address: { type: 'string' }, phone: { type: 'string' }, payment: { type: 'string' },
       });
       if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
       required(values, 'code', 'name');
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
         addAgency(db, {
           code: values.code as string, name: values.name as string, parentCode: str('parent') ?? null,
           docPrefix: str('prefix'), sealPurpose: str('seal-purpose'), reconsiderationBody: str('reconsideration-body'),
-          court: str('court'), address: str('address'), phone: str('phone'),
+          court: str('court'), address: str('address'), phone: str('phone'), paymentDetails: str('payment'),
         }, null),
       );
       console.log(`agency ${agency.code} added (${agency.name})`);

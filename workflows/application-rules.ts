@@ -7,7 +7,9 @@
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
 import { dateWindowProblem, isIsoDate } from './dates.js';
 import { SYSTEM_ROLE } from './roles.js';
-import { CONSULTATION_KINDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS } from './application-types.js';
+import {
+  CONSULTATION_GROUNDS_BY_KIND, CONSULTATION_KINDS, CORRECTION_GROUNDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS,
+} from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
 import {
   absent,
@@ -37,10 +39,15 @@ function extensionRound(ctx: ApplicationContext): number {
   const round: unknown = ctx.extension?.round;
   return typeof round === 'number' ? round : 0;
 }
+/** §2.8: a period whose notice is not issued, or whose receipt is not recorded, is not over. */
+const awaitingDelivery = (ev: ApplicationEvent, key: string) => ev.facts.awaitingDelivery?.includes(key) === true;
+
 /** Open consultations still inside their opinion period on the event date (Arts. 32, 34). */
 function consultationsWithinPeriod(ctx: ApplicationContext, ev: ApplicationEvent): Consultation[] {
   return ctx.consultations.filter((c) => {
     if (c.repliedDate !== null) return false;
+    // The 15 working days run from the party's receipt of the letter: unknown until it is recorded.
+    if (awaitingDelivery(ev, `consultation:${c.id}`)) return true;
     const due = ev.facts.consultationOpinionDue[c.id];
     // A missing due date is treated as "still running": better to hold the reply than to issue early.
     return !isIsoDate(due) || ev.date <= due;
@@ -93,6 +100,18 @@ export const RULES = {
     test: on('REQUEST_CORRECTION', (_ctx, ev) => intBetween(ev.periodWorkingDays, 1, 30)),
     message: () => '补正期限须为1至30个工作日',
   },
+  // Arts. 29, 30: the notice says why the application must be corrected; "other" says how.
+  correctionGroundsValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_CORRECTION', (_ctx, ev) => {
+      const g: unknown = ev.grounds;
+      if (absent(g)) return true;
+      if (!Array.isArray(g) || !g.every((x) => isKeyOf(CORRECTION_GROUNDS, x)) || new Set(g).size !== g.length) return false;
+      return !g.includes('other') || text(ev.guidance);
+    }),
+    message: () => '补正事由无效；选择“其他情形”的，须在指导和释明中写明具体情形（第三十条）',
+  },
   notBeforeCorrectionRequest: {
     status: 422,
     payloadFree: true,
@@ -103,11 +122,13 @@ export const RULES = {
   correctionOverdue: {
     status: 422,
     payloadFree: true,
-    test: (_ctx, ev) => isIsoDate(ev.facts.correctionDue) && ev.date > ev.facts.correctionDue,
+    test: (_ctx, ev) => isIsoDate(ev.facts.correctionDue) && ev.date > ev.facts.correctionDue && !awaitingDelivery(ev, 'correction'),
     message: (_ctx, ev) =>
       !isIsoDate(ev.facts.correctionDue)
         ? '补正期限未确定，不能按逾期不补正处理'
-        : `补正期限（${chineseDate(ev.facts.correctionDue)}）届满后才能按逾期不补正处理（第三十条）`,
+        : awaitingDelivery(ev, 'correction')
+          ? '补正告知书尚未签发或尚未记录送达：补正期限自申请人收到告知书之日起计算，记录送达后才能判断是否逾期（第三十条）'
+          : `补正期限（${chineseDate(ev.facts.correctionDue)}）届满后才能按逾期不补正处理（第三十条）`,
   },
 
   // Arts. 32, 34: consultations.
@@ -128,6 +149,21 @@ export const RULES = {
     payloadFree: false,
     test: on('START_CONSULTATION', (_ctx, ev) => text(ev.party) && optionalString(ev.agencyCode)),
     message: () => '须写明被征求意见的第三方或机关名称',
+  },
+  // Arts. 32, 34: the letter says why this party is asked, and only for a reason that fits it.
+  consultationGroundFits: {
+    status: 422,
+    payloadFree: false,
+    test: on('START_CONSULTATION', (_ctx, ev) => {
+      const g: unknown = ev.ground;
+      if (absent(g)) return true;
+      const fits = isKeyOf(CONSULTATION_KINDS, ev.kind) && (CONSULTATION_GROUNDS_BY_KIND[ev.kind] as readonly unknown[]).includes(g);
+      return fits && (g !== 'other' || text(ev.groundNote));
+    }),
+    message: (_ctx, ev) =>
+      ev.type === 'START_CONSULTATION' && ev.ground === 'other'
+        ? '征求意见的原因选择“其他情形”的，须写明具体原因'
+        : '征求意见的原因与对象不符：第三方为涉及商业秘密、个人隐私等（第三十二条），其他机关为共同制作（第三十四条）',
   },
   hasOpenConsultation: {
     status: 409,
@@ -274,8 +310,11 @@ export const RULES = {
   feeOverdue: {
     status: 422,
     payloadFree: true,
-    test: (_ctx, ev) => isIsoDate(ev.facts.feePaymentDue) && ev.date > ev.facts.feePaymentDue,
-    message: (_ctx, ev) => `缴费期限（${chineseDate(ev.facts.feePaymentDue)}）届满后才能按逾期未缴费处理`,
+    test: (_ctx, ev) => isIsoDate(ev.facts.feePaymentDue) && ev.date > ev.facts.feePaymentDue && !awaitingDelivery(ev, 'fee'),
+    message: (_ctx, ev) =>
+      awaitingDelivery(ev, 'fee')
+        ? '收费通知书尚未签发或尚未记录送达：缴费期限自申请人收到通知书之日起计算，记录送达后才能判断是否逾期'
+        : `缴费期限（${chineseDate(ev.facts.feePaymentDue)}）届满后才能按逾期未缴费处理`,
   },
 
   // Drafting: the only decision-specific requirements.
@@ -420,6 +459,12 @@ export const RULES = {
     test: on('REQUEST_REASONS', (_ctx, ev) => optionalString(ev.note)),
     message: () => '说明事项须为文字',
   },
+  reasonsPeriodValid: {
+    status: 422,
+    payloadFree: false,
+    test: on('REQUEST_REASONS', (_ctx, ev) => absent(ev.periodWorkingDays) || intBetween(ev.periodWorkingDays, 1, 30)),
+    message: () => '说明理由的期限须为1至30个工作日',
+  },
 
   // Arts. 32, 34: wait for each opinion or the end of its 15-working-day period.
   consultationsSettled: {
@@ -429,6 +474,9 @@ export const RULES = {
     message: (ctx, ev) => {
       const c = consultationsWithinPeriod(ctx, ev)[0];
       const due = c ? ev.facts.consultationOpinionDue[c.id] : undefined;
+      if (c && awaitingDelivery(ev, `consultation:${c.id}`)) {
+        return `征求意见书（函）尚未签发或尚未记录送达（${c.party}）：意见期限自对方收到之日起计算，届满或收到意见前暂不能签发答复（第三十二条、第三十四条）`;
+      }
       return `征求意见尚未结束（${c?.party ?? ''}，意见期限至${chineseDate(due)}），暂不能签发答复（第三十二条、第三十四条）`;
     },
   },
@@ -512,10 +560,10 @@ export type RuleName = keyof typeof RULES;
  * four-eyes (403), then payload and dates (422). `wellFormed` is checked before all of them.
  */
 export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName, 'wellFormed'>[]> = {
-  REQUEST_CORRECTION: ['correctionNotYetRequested', 'actorMayAct', 'correctionItemsGiven', 'correctionPeriodValid'],
+  REQUEST_CORRECTION: ['correctionNotYetRequested', 'actorMayAct', 'correctionItemsGiven', 'correctionPeriodValid', 'correctionGroundsValid'],
   CORRECTION_RECEIVED: ['actorMayAct', 'notBeforeCorrectionRequest'],
   CORRECTION_LAPSED: ['actorMayAct', 'correctionOverdue'],
-  START_CONSULTATION: ['actorMayAct', 'consultationIdNew', 'consultationKindValid', 'consultationPartyGiven'],
+  START_CONSULTATION: ['actorMayAct', 'consultationIdNew', 'consultationKindValid', 'consultationPartyGiven', 'consultationGroundFits'],
   RECORD_OPINION: ['hasOpenConsultation', 'actorMayAct', 'consultationIsOpen', 'opinionValid', 'objectionHasReasons', 'opinionNotBeforeSent', 'deemedConsentBySystemOnly', 'deemedConsentAfterPeriod'],
   REQUEST_EXTENSION: ['noExtensionYet', 'actorMayAct', 'extensionBeforeReplyDue', 'extensionDaysValid', 'extensionReasonGiven'],
   APPROVE_EXTENSION: ['extensionRequested', 'actorMayAct', 'notBeforeExtensionRequest'],
@@ -533,7 +581,7 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
   REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenDueWithinHorizon', 'reopenReasonGiven'],
   TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
-  REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid'],
+  REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid', 'reasonsPeriodValid'],
   SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateWithinHorizon', 'laterDateReasoned'],
 };
 

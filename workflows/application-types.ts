@@ -27,6 +27,36 @@ export function isApplicationState(value: unknown): value is ApplicationState {
 
 export const CONSULTATION_KINDS = { third_party: '第三方', agency: '其他机关' } as const; // Arts. 32, 34
 export type ConsultationKind = keyof typeof CONSULTATION_KINDS;
+/**
+ * Why the party is consulted, as the letter states it: a third party because disclosure may harm its
+ * rights (Art. 32: 商业秘密、个人隐私 …), another agency because the information was made jointly
+ * (Art. 34). `other` is explained in the event's `groundNote`.
+ */
+export const CONSULTATION_GROUNDS = {
+  trade_secret: '涉及商业秘密',
+  privacy: '涉及个人隐私',
+  joint: '由两个以上行政机关共同制作',
+  other: '其他情形',
+} as const;
+export type ConsultationGround = keyof typeof CONSULTATION_GROUNDS;
+/** Which grounds fit which party: an agency has no trade secret or privacy of its own to protect. */
+export const CONSULTATION_GROUNDS_BY_KIND: Record<ConsultationKind, readonly ConsultationGround[]> = {
+  third_party: ['trade_secret', 'privacy', 'other'],
+  agency: ['joint', 'other'],
+};
+/**
+ * Why an application must be corrected (补正事由, Arts. 29, 30), chosen per case and printed in the
+ * one-time notice; `other` is explained in the event's `guidance` (指导和释明).
+ */
+export const CORRECTION_GROUNDS = {
+  unclear: '申请内容不明确',
+  no_identity: '未提供申请人的身份证明',
+  no_contact: '未提供申请人的联系方式',
+  not_one_matter: '一份申请中包含多项彼此无关的政府信息，未做到一事一申请',
+  no_form: '未写明获取信息的方式、途径',
+  other: '其他情形',
+} as const;
+export type CorrectionGround = keyof typeof CORRECTION_GROUNDS;
 // deemed_consent: an agency silent past its 15 working days consents (Art. 34); recorded by the platform.
 export const OPINIONS = { consent: '同意公开', object: '不同意公开', none: '未提出意见', deemed_consent: '逾期未提出意见，视为同意' } as const;
 export type Opinion = keyof typeof OPINIONS;
@@ -185,6 +215,12 @@ export interface Facts {
   feePaymentDue: string | null;
   /** consultation id → last day of its 15-working-day opinion period (Arts. 32, 34) */
   consultationOpinionDue: Record<string, string>;
+  /**
+   * Domain §2.8: the periods counted provisionally because their notice is not issued or its receipt
+   * not recorded — 'correction', 'fee', 'reasons' or 'consultation:<id>'. Such a period cannot be
+   * over yet: the addressee may have received the notice later.
+   */
+  awaitingDelivery?: readonly string[];
 }
 /** The user sending an event, in the role they act in for it (shared with appeals: machine-kit.ts). */
 export interface Actor extends MachineActor {}
@@ -192,10 +228,10 @@ export interface Actor extends MachineActor {}
 export interface Envelope extends EventEnvelope<Facts> {}
 export type ApplicationEvent = Envelope &
   (
-    | { type: 'REQUEST_CORRECTION'; items: string[]; periodWorkingDays: number }
+    | { type: 'REQUEST_CORRECTION'; items: string[]; periodWorkingDays: number; grounds?: CorrectionGround[] | null; guidance?: string | null }
     | { type: 'CORRECTION_RECEIVED' }
     | { type: 'CORRECTION_LAPSED' }
-    | { type: 'START_CONSULTATION'; consultationId: string; kind: ConsultationKind; party: string; agencyCode?: string | null }
+    | { type: 'START_CONSULTATION'; consultationId: string; kind: ConsultationKind; party: string; agencyCode?: string | null; ground?: ConsultationGround | null; groundNote?: string | null }
     | { type: 'RECORD_OPINION'; consultationId: string; opinion: Opinion; reasons?: string | null }
     | { type: 'REQUEST_EXTENSION'; workingDays: number; reason: string }
     | { type: 'APPROVE_EXTENSION' }
@@ -213,7 +249,7 @@ export type ApplicationEvent = Envelope &
     | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
     | { type: 'REOPEN'; appealId: number; newReplyDueDate: string; reason: string }
     | { type: 'TRANSFER'; agencyCode: string; agencyName: string; reason: string }
-    | { type: 'REQUEST_REASONS'; note?: string | null }
+    | { type: 'REQUEST_REASONS'; note?: string | null; periodWorkingDays?: number | null }
     | { type: 'SET_LATER_DATE'; laterReplyDate: string; reason: string }
   );
 export type ApplicationEventType = ApplicationEvent['type'];

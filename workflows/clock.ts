@@ -11,6 +11,9 @@
 
 import { MAX_SPAN_DAYS, provisionalExplanation, type WorkCalendar } from './calendar.js';
 import { compareDates, formatChineseDate, isIsoDate, OutOfRangeError } from './dates.js';
+import {
+  DOCUMENT_RECORD_TYPES, noticeRecords, periodStart, provisionalStart, startClause, type NoticeStart, type NoticeStatus,
+} from './notice-periods.js';
 
 export interface ClockEvent { seq: number; type: string; date: string; payload: Record<string, unknown> }
 
@@ -20,8 +23,35 @@ export interface ConsultationDeadline {
   id: string;
   kind: string;
   sentDate: string;
+  /** The 15 working days run from the party's receipt of the letter (§2.8). */
   opinionDue: string;
   repliedDate: string | null;
+  /** Where the opinion period is counted from: see NoticeDeadline. */
+  noticeStatus: NoticeStatus;
+}
+
+/**
+ * Domain §2.8: a period that runs from the addressee's receipt of a notice, and where it is counted
+ * from — the recorded receipt, or provisionally the issue date (or today, for a notice not yet
+ * issued), never earlier than the law's period counted from the notice's own date.
+ */
+export interface NoticeDeadline {
+  /** The event that asked for the period (and drafted the notice). */
+  eventSeq: number;
+  eventType: string;
+  period: 'correction' | 'opinion' | 'payment' | 'reasons';
+  consultationId: string | null;
+  workingDays: number;
+  status: NoticeStatus;
+  countedFrom: string;
+  documentId: number | null;
+  issuedDate: string | null;
+  receivedDate: string | null;
+  due: string;
+  /** Still running: not yet corrected, answered, paid, lapsed, superseded or closed. */
+  open: boolean;
+  /** Counted provisionally: the notice is not issued, or its receipt not recorded. */
+  awaitingDelivery: boolean;
 }
 
 export interface Deadlines {
@@ -29,11 +59,17 @@ export interface Deadlines {
   replyDue: string | null;
   /** Art. 30: the one-time correction notice is due within 7 working days of receipt. Null when unknown. */
   correctionNoticeDue: string | null;
-  /** End of the correction period the notice gave the applicant (notice date + periodWorkingDays). */
+  /** End of the correction period the notice gave the applicant: its receipt + periodWorkingDays (§2.8). */
   correctionDue: string | null;
-  /** 国办函〔2020〕109号: fee notice date (or the applicant's recorded receipt of it) + 20 working days. */
+  /** 国办函〔2020〕109号: the applicant's receipt of the fee notice + 20 working days (§2.8). */
   feePaymentDue: string | null;
+  /** Art. 35: the period the applicant was given to state the reasons, from receipt of the request. */
+  reasonsDue: string | null;
   consultations: ConsultationDeadline[];
+  /** Every period counted from a notice's receipt, oldest first (§2.8). */
+  notices: NoticeDeadline[];
+  /** An open period is counted provisionally: its notice is not issued or its receipt not recorded. */
+  awaitingDelivery: boolean;
   /** True when any deadline was computed through a year that has no official holiday data. */
   provisional: boolean;
   provisionalYears: number[];
@@ -100,6 +136,7 @@ interface ConsultationState {
   sentDate: string;
   seq: number;
   repliedDate: string | null;
+  start: NoticeStart;
 }
 
 interface ReopeningState {
@@ -158,6 +195,7 @@ interface FeeState {
   due: string;
   paidDate: string | null;
   lapsedDate: string | null;
+  start: NoticeStart;
 }
 
 export function computeDeadlines(input: ClockInput, calendar: WorkCalendar): Deadlines {
@@ -181,7 +219,10 @@ function unknownDeadlines(receivedDate: string): Deadlines {
     correctionNoticeDue: null,
     correctionDue: null,
     feePaymentDue: null,
+    reasonsDue: null,
     consultations: [],
+    notices: [],
+    awaitingDelivery: false,
     provisional: false,
     provisionalYears: [],
     explanation: [reason],
@@ -201,17 +242,23 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
   const events = [...input.events].filter((e) => isIsoDate(e.date)).sort((a, b) => a.seq - b.seq);
 
   // Periods still open (no opinion yet, fee not yet paid) run up to "today". Once the case is
-  // closed they must stop moving, so they run up to the last recorded event (the closing one).
+  // closed they must stop moving, so they run up to the last recorded step (the closing one): a
+  // document delivered afterwards (§2.8) is no step of the case and moves nothing.
+  const steps = events.filter((e) => !DOCUMENT_RECORD_TYPES.has(e.type));
   let cutoff = today;
-  if (closed && events.length > 0) {
-    cutoff = minDate(today, events.map((e) => e.date).reduce(maxDate));
+  if (closed && steps.length > 0) {
+    cutoff = minDate(today, steps.map((e) => e.date).reduce(maxDate));
   }
+  // §2.8: where each notice's period is counted from (its receipt, its issue, or provisionally today).
+  const records = noticeRecords(events);
+  const startOf = (e: ClockEvent, legacyReceipt: string | null = null) => periodStart(e, records, cutoff, legacyReceipt);
 
   const correctionNoticeDue = calendar.addWorkingDays(receivedDate, CORRECTION_NOTICE_WORKING_DAYS);
 
   // ---- Pass 1: fold the history into state -------------------------------------------------
-  let correctionNotice: { date: string; seq: number; period: number | null } | null = null;
+  let correctionNotice: { date: string; seq: number; period: number | null; start: NoticeStart } | null = null;
   let correctionReceived: { date: string; seq: number } | null = null;
+  let reasonsRequest: { date: string; seq: number; period: number | null; start: NoticeStart; settled: boolean } | null = null;
   const consultations = new Map<string, ConsultationState>();
   const fees: FeeState[] = [];
   let pendingExtension: { workingDays: number | null; seq: number } | null = null;
@@ -225,7 +272,7 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
       case 'REQUEST_CORRECTION':
         // Art. 30 allows one notice; if several were recorded, the latest is what the applicant
         // was last told, so its period is the one shown.
-        correctionNotice = { date: e.date, seq: e.seq, period: nonNegativeInt(p['periodWorkingDays']) };
+        correctionNotice = { date: e.date, seq: e.seq, period: nonNegativeInt(p['periodWorkingDays']), start: startOf(e) };
         break;
       case 'CORRECTION_RECEIVED':
         // Art. 30: the clock restarts from the day the corrected application is received.
@@ -241,6 +288,7 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
             sentDate: e.date,
             seq: e.seq,
             repliedDate: null,
+            start: startOf(e),
           });
         }
         break;
@@ -251,11 +299,11 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
         break;
       }
       case 'ISSUE_FEE_NOTICE': {
-        // §4: 20 working days from the day after the applicant receives the notice; that is the
-        // notice date unless the applicant's receipt date was recorded.
+        // §4, §2.8: 20 working days from the day after the applicant receives the notice. An older
+        // event may carry the receipt itself (applicantReceivedDate).
         const receipt = p['applicantReceivedDate'];
-        const from = isIsoDate(receipt) ? receipt : e.date;
-        fees.push({ seq: e.seq, date: e.date, due: calendar.addWorkingDays(from, FEE_PAYMENT_WORKING_DAYS), paidDate: null, lapsedDate: null });
+        const start = startOf(e, isIsoDate(receipt) ? receipt : null);
+        fees.push({ seq: e.seq, date: e.date, due: calendar.addWorkingDays(start.from, FEE_PAYMENT_WORKING_DAYS), paidDate: null, lapsedDate: null, start });
         break;
       }
       case 'RECORD_PAYMENT': {
@@ -301,8 +349,13 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
         // Art. 35: a reasonable later reply date fixed by the agency for an excessive volume.
         const due = p['laterReplyDate'];
         if (isIsoDate(due)) laterDates.push({ seq: e.seq, date: e.date, due });
+        if (reasonsRequest) reasonsRequest.settled = true;
         break;
       }
+      case 'REQUEST_REASONS':
+        // Art. 35: the applicant is asked to state the reasons within a period from receipt.
+        reasonsRequest = { date: e.date, seq: e.seq, period: nonNegativeInt(p['periodWorkingDays']), start: startOf(e), settled: false };
+        break;
       default:
         // Other events (decisions, documents, reviews …) do not affect the clock.
         break;
@@ -319,9 +372,27 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
   const allPeriods: StopPeriod[] = [];
   const consultationOut: ConsultationDeadline[] = [];
 
+  const notices: NoticeDeadline[] = [];
+  const notice = (
+    seq: number, eventType: string, period: NoticeDeadline['period'], start: NoticeStart, workingDays: number, due: string, open: boolean, consultationId: string | null = null,
+  ) => {
+    const { from, status, documentId, issuedDate, receivedDate } = start;
+    notices.push({
+      eventSeq: seq, eventType, period, consultationId, workingDays, status, countedFrom: from, documentId, issuedDate, receivedDate, due,
+      open: open && !closed, awaitingDelivery: open && !closed && provisionalStart(start),
+    });
+  };
+  /** '（自…起算）' after a due date, for periods counted from a notice (§2.8); nothing for older records. */
+  const basis = (start: NoticeStart, noticeName: string) => {
+    const clause = startClause(start, noticeName, fmt);
+    return clause ? `（${clause}）` : '';
+  };
+
   for (const c of consultations.values()) {
-    const opinionDue = calendar.addWorkingDays(c.sentDate, OPINION_WORKING_DAYS);
-    consultationOut.push({ id: c.id, kind: c.kind, sentDate: c.sentDate, opinionDue, repliedDate: c.repliedDate });
+    // Arts. 32, 34 and §2.8: 15 working days from the party's receipt of the letter.
+    const opinionDue = calendar.addWorkingDays(c.start.from, OPINION_WORKING_DAYS);
+    consultationOut.push({ id: c.id, kind: c.kind, sentDate: c.sentDate, opinionDue, repliedDate: c.repliedDate, noticeStatus: c.start.status });
+    notice(c.seq, 'START_CONSULTATION', 'opinion', c.start, OPINION_WORKING_DAYS, opinionDue, c.repliedDate === null, c.id);
 
     // Arts. 32, 34: the clock stops until the opinion arrives, but never beyond the 15-working-day
     // opinion period (a silent third party leaves the decision to the agency; a silent agency is
@@ -352,11 +423,12 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
       start: c.sentDate,
       end,
       days: calendar.workingDaysIn(c.sentDate, end),
-      head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），征求意见期限至${fmt(opinionDue)}；${status}`,
+      head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），征求意见期限至${fmt(opinionDue)}${basis(c.start, c.kind === 'agency' ? '征求意见函' : '征求意见书')}；${status}`,
     });
   }
 
   for (const f of fees) {
+    notice(f.seq, 'ISSUE_FEE_NOTICE', 'payment', f.start, FEE_PAYMENT_WORKING_DAYS, f.due, f.paidDate === null && f.lapsedDate === null);
     // Domain §2.6 / §4: the time between the fee notice and payment is not counted; an unpaid
     // notice stops the clock up to today (same reasoning as an open consultation) and at most
     // until the payment deadline, after which processing stops for non-payment.
@@ -380,7 +452,7 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
       start: f.date,
       end,
       days: calendar.workingDaysIn(f.date, end),
-      head: `${fmt(f.date)}发出收费通知，缴费期限至${fmt(f.due)}；${status}`,
+      head: `${fmt(f.date)}发出收费通知，缴费期限至${fmt(f.due)}${basis(f.start, '收费通知书')}；${status}`,
     });
   }
 
@@ -424,10 +496,14 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
   let correctionDue: string | null = null;
   if (correctionNotice) {
     if (correctionNotice.period !== null) {
-      correctionDue = calendar.addWorkingDays(correctionNotice.date, correctionNotice.period);
+      // Art. 30 and §2.8: the applicant's period runs from receipt of the notice.
+      const { start, period } = correctionNotice;
+      correctionDue = calendar.addWorkingDays(start.from, period);
+      notice(correctionNotice.seq, 'REQUEST_CORRECTION', 'correction', start, period, correctionDue, correctionReceived === null || correctionReceived.seq < correctionNotice.seq);
+      const clause = startClause(start, '补正告知书', fmt);
       restartLines.push({
         seq: correctionNotice.seq,
-        line: `${fmt(correctionNotice.date)}发出补正通知，补正期限为${correctionNotice.period}个工作日（至${fmt(correctionDue)}）。`,
+        line: `${fmt(correctionNotice.date)}发出补正通知，补正期限为${correctionNotice.period}个工作日（${clause ? clause + '，' : ''}至${fmt(correctionDue)}）。`,
       });
     } else {
       restartLines.push({ seq: correctionNotice.seq, line: `${fmt(correctionNotice.date)}发出补正通知。` });
@@ -531,8 +607,21 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
     }
   }
 
+  // Art. 35: the period to state the reasons, from receipt of the request (§2.8). A request recorded
+  // before it named a period has none to show.
+  let reasonsDue: string | null = null;
+  if (reasonsRequest && reasonsRequest.period !== null) {
+    const { start, period } = reasonsRequest;
+    reasonsDue = calendar.addWorkingDays(start.from, period);
+    notice(reasonsRequest.seq, 'REQUEST_REASONS', 'reasons', start, period, reasonsDue, !reasonsRequest.settled);
+    const clause = startClause(start, '要求说明理由通知书', fmt);
+    explanation.push(`${fmt(reasonsRequest.date)}要求申请人说明理由（条例第三十五条），说明理由的期限为${period}个工作日（${clause ? clause + '，' : ''}至${fmt(reasonsDue)}）。`);
+  }
+  notices.sort((a, b) => a.eventSeq - b.eventSeq);
+
   // ---- Provisional data and status ---------------------------------------------------------
   const involved: string[] = [receivedDate, primary.base, replyDue, correctionNoticeDue];
+  if (reasonsDue) involved.push(reasonsDue);
   for (const r of reopenings) involved.push(r.date, reopenedDue(r));
   if (correctionDue) involved.push(correctionDue);
   for (const f of fees) involved.push(f.due);
@@ -566,7 +655,10 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
     correctionNoticeDue,
     correctionDue,
     feePaymentDue,
+    reasonsDue,
     consultations: consultationOut,
+    notices,
+    awaitingDelivery: notices.some((n) => n.awaitingDelivery),
     provisional: provisionalYears.length > 0,
     provisionalYears,
     explanation,

@@ -29,10 +29,61 @@ export type IdType = keyof typeof ID_TYPES;
 export const DELIVERY_METHODS = { paper: '纸质', email: '电子邮件', pickup: '当面领取', online: '网上获取' } as const;
 export type DeliveryMethod = keyof typeof DELIVERY_METHODS;
 
+/**
+ * 送达方式: how an issued document reached its addressee (domain.md §2.8), recorded with the day it was
+ * received. Not to be confused with DELIVERY_METHODS, the form in which the applicant asked to get the
+ * information (获取方式). `platform`: a letter into another agency's inbox on this platform, delivered
+ * when issued.
+ */
+export const DOCUMENT_DELIVERY_METHODS = {
+  mail: '邮寄送达',
+  in_person: '直接送达',
+  email: '电子邮件送达',
+  online: '网上送达',
+  platform: '平台送达',
+} as const;
+export type DocumentDeliveryMethod = keyof typeof DOCUMENT_DELIVERY_METHODS;
+
+/** A method as recorded before it was a code (RECORD_DELIVERY took free text): its code when it names one. */
+export function deliveryMethodCode(v: string): string {
+  const t = v.trim();
+  if (isKey(DOCUMENT_DELIVERY_METHODS, t)) return t;
+  const short: Record<string, DocumentDeliveryMethod> = { 邮寄: 'mail', 直接送达: 'in_person', 当面: 'in_person', 当面送达: 'in_person', 电子邮件: 'email', 网上: 'online', 网上送达: 'online', 平台: 'platform' };
+  const byLabel = (Object.entries(DOCUMENT_DELIVERY_METHODS) as [DocumentDeliveryMethod, string][]).find(([, label]) => label === t)?.[0];
+  return byLabel ?? (Object.hasOwn(short, t) ? short[t]! : t);
+}
+
+/** The Chinese name of a delivery method (a free-text one as written). */
+export const deliveryMethodLabel = (v: string): string => (isKey(DOCUMENT_DELIVERY_METHODS, v) ? DOCUMENT_DELIVERY_METHODS[v] : v);
+
 export const isKey = <T extends object>(table: T, v: unknown): v is keyof T =>
   typeof v === 'string' && Object.prototype.hasOwnProperty.call(table, v);
 
+const WRAPPING_QUOTES: readonly (readonly [string, string])[] = [['“', '”'], ['"', '"'], ['＂', '＂'], ['‘', '’'], ['「', '」'], ['『', '』']];
+
+/**
+ * Text the applicant put in quotation marks as a whole (“东江大道施工许可证”) loses them: a document
+ * quotes it once, with its own marks, never “‘…’” (issue 12). Marks inside the text stay.
+ */
+export function unwrapQuotes(text: string): string {
+  let s = text.trim();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [open, close] of WRAPPING_QUOTES) {
+      const inner = s.slice(open.length, s.length - close.length);
+      if (s.length > open.length + close.length && s.startsWith(open) && s.endsWith(close) && !inner.includes(open) && !inner.includes(close)) {
+        s = inner.trim();
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+const TRAILING = /[。．.；;，,\s]+$/;
+
 /** What was requested, as quoted in documents and write-ups: applicants often begin with "申请公开…". */
 export function requestSubject(description: string): string {
-  return description.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(/[。．.；;，,\s]+$/, '');
+  const whole = unwrapQuotes(description.replace(TRAILING, ''));
+  return unwrapQuotes(whole.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(TRAILING, '')).replace(TRAILING, '');
 }

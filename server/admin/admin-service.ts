@@ -142,6 +142,7 @@ function agencyDetailProblems(d: AgencyDetails): Record<string, string> {
   if (d.sealPurpose && d.sealPurpose.length > 20) fields.sealPurpose = '印章用途不超过 20 字';
   for (const k of ['reconsiderationBody', 'court', 'address'] as const) if ((d[k] ?? '').length > 200) fields[k] = '不超过 200 字';
   if ((d.phone ?? '').length > 40) fields.phone = '联系电话不超过 40 字';
+  if ((d.paymentDetails ?? '').length > 500) fields.paymentDetails = '缴费方式不超过 500 字';
   return fields;
 }
 
@@ -149,7 +150,7 @@ function cleanDetails(d: AgencyDetails): AgencyDetails {
   const t = (v: string | null | undefined) => (typeof v === 'string' && v.trim() ? v.trim() : null);
   return {
     docPrefix: t(d.docPrefix), sealPurpose: t(d.sealPurpose), reconsiderationBody: t(d.reconsiderationBody),
-    court: t(d.court), address: t(d.address), phone: t(d.phone),
+    court: t(d.court), address: t(d.address), phone: t(d.phone), paymentDetails: t(d.paymentDetails),
   };
 }
 

@@ -13,6 +13,8 @@ export interface Agency {
   court: string | null;
   address: string | null;
   phone: string | null;
+  /** 缴费方式 printed in fee notices (国办函〔2020〕109号): payee, bank and account, or where to pay. */
+  paymentDetails: string | null;
 }
 
 export const DEFAULT_SEAL_PURPOSE = '政府信息公开专用章';
@@ -30,6 +32,7 @@ const toAgency = (r: any): Agency => ({
   court: r.court ?? null,
   address: r.address ?? null,
   phone: r.phone ?? null,
+  paymentDetails: r.payment_details ?? null,
 });
 
 export interface AgencyDetails {
@@ -39,6 +42,7 @@ export interface AgencyDetails {
   court?: string | null;
   address?: string | null;
   phone?: string | null;
+  paymentDetails?: string | null;
 }
 
 export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails & { sealPngSha256?: string | null }): Promise<void> {
@@ -50,6 +54,7 @@ export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails &
   if (d.court !== undefined) cols.court = d.court;
   if (d.address !== undefined) cols.address = d.address;
   if (d.phone !== undefined) cols.phone = d.phone;
+  if (d.paymentDetails !== undefined) cols.payment_details = d.paymentDetails;
   if (Object.keys(cols).length) await db('agencies').where({ id }).update(cols);
 }
 
@@ -72,7 +77,7 @@ export async function insertAgency(db: Db, a: { code: string; name: string; pare
     .insert({
       code: a.code, name: a.name, parent_id: a.parentId, created_at: new Date().toISOString(),
       doc_prefix: a.docPrefix ?? null, seal_purpose: a.sealPurpose ?? null, reconsideration_body: a.reconsiderationBody ?? null,
-      court: a.court ?? null, address: a.address ?? null, phone: a.phone ?? null,
+      court: a.court ?? null, address: a.address ?? null, phone: a.phone ?? null, payment_details: a.paymentDetails ?? null,
     })
     .returning('*');
   return toAgency(row);

@@ -3,10 +3,10 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { nextCounter } from '../../db/dialect.js';
 import {
-  APPLICATION_MACHINE_VERSION, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, migrateSnapshot, stateOf,
-  type ApplicationEvent, type Facts, type PersistedApplicationSnapshot,
+  APPLICATION_MACHINE_VERSION, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
 } from '../../workflows/application.machine.js';
-import { computeDeadlines, type ClockEvent, type Deadlines } from '../../workflows/clock.js';
+import { computeDeadlines } from '../../workflows/clock.js';
+import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } from '../../workflows/notice-periods.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, isIsoDate, yearOf } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
@@ -18,15 +18,19 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow, type EventRow, type CachedDeadlines,
+  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow,
 } from './application-store.js';
+import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
+
+export { cacheFrom, factsFrom } from './case-clock.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
-import { toApplicationView, type ApplicationView } from './application-view.js';
+import { toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
+import { deliveriesOf, unissuedNotices } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
@@ -36,6 +40,9 @@ import { findApplicantKey } from '../applicants/applicant-store.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
 import { feeForNotice } from '../fees/fee-notice.js';
+
+/** Art. 35: the period to state the reasons when the caseworker sets none. */
+export const DEFAULT_REASONS_WORKING_DAYS = 15;
 
 /** The registration itself is the first entry of every history. */
 export const REGISTER_EVENT = 'REGISTER';
@@ -49,16 +56,6 @@ export function formatCaseNumber(agencyCode: string, year: number, seq: number):
   return `${agencyCode}-${year}-${String(seq).padStart(4, '0')}`;
 }
 
-const toClockEvents = (events: EventRow[]): ClockEvent[] =>
-  events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload }));
-
-function deadlinesFor(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, events: EventRow[], calendar: WorkCalendar, today: string): Deadlines {
-  return computeDeadlines(
-    { receivedDate: row.receivedDate, events: toClockEvents(events), today, closed: CLOSED_STATES.includes(row.state) },
-    calendar,
-  );
-}
-
 /** Working days from receipt to conclusion (the day not counted, as every period); null if it cannot be counted. */
 function workingDaysTaken(row: ApplicationRow, calendar: WorkCalendar): number | null {
   if (row.state !== 'closed' || !row.concludedDate) return null;
@@ -67,30 +64,6 @@ function workingDaysTaken(row: ApplicationRow, calendar: WorkCalendar): number |
   } catch {
     return null; // a span beyond the calendar's bound (a row stored outside the date window)
   }
-}
-
-/** What the machine's guards need to know of the clock, as of a date (the machine reads no clock). */
-export function factsFrom(d: Deadlines): Facts {
-  return {
-    replyDue: d.replyDue ?? '',
-    correctionDue: d.correctionDue,
-    feePaymentDue: d.feePaymentDue,
-    consultationOpinionDue: Object.fromEntries(d.consultations.map((c) => [c.id, c.opinionDue])),
-  };
-}
-
-/** The cached columns for a case, from its clock and its machine context. */
-export function cacheFrom(d: Deadlines, snapshot: PersistedApplicationSnapshot, today: string): CachedDeadlines {
-  const c = contextOf(snapshot);
-  // Arts. 32/34 and fees §4: an open consultation or an unpaid fee notice keeps moving replyDue.
-  // Only periods begun since the latest reopening still count (clock.ts ignores older ones).
-  const since = c.reopenings?.at(-1)?.date ?? '';
-  const clockStopped = stateOf(snapshot) !== 'closed' && (c.consultations.some((x) => !x.repliedDate && x.sentDate >= since) || c.fee?.status === 'pending');
-  return { replyDue: d.replyDue, correctionNoticeDue: d.correctionNoticeDue, clockStopped, asOf: today };
-}
-
-function restore(row: ApplicationRow): PersistedApplicationSnapshot {
-  return migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot });
 }
 
 export async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
@@ -107,21 +80,25 @@ export async function getApplicationView(ctx: AppContext, user: User, id: number
 }
 
 async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
-  const [events, attachments, calendar, documents] = await Promise.all([
+  const [events, attachments, calendar, documents, delivered] = await Promise.all([
     listEvents(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
     listDocuments(ctx.db, row.id),
+    deliveriesOf(ctx.db, row.id),
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
   const snapshot = restore(row);
-  const opinionDue = Object.fromEntries(deadlines.consultations.map((c) => [c.id, c.opinionDue]));
+  const clockOf = new Map(deadlines.consultations.map((c) => [c.id, c]));
+  const awaiting = new Set(deadlines.notices.filter((n) => n.awaitingDelivery && n.consultationId).map((n) => n.consultationId));
   const [inbox, from, to] = await Promise.all([requestsOfApplication(ctx.db, row.id, today), transferredFrom(ctx.db, row), transferredTo(ctx.db, row)]);
   const consultations = contextOf(snapshot).consultations.map((c) => {
     const item = inbox.get(c.id);
     return {
-      ...c, opinionDue: opinionDue[c.id] ?? null,
+      ...c, opinionDue: clockOf.get(c.id)?.opinionDue ?? null,
+      // §2.8: counted from the letter's receipt; until it is recorded, provisionally (issue 12).
+      noticeStatus: clockOf.get(c.id)?.noticeStatus ?? null, awaitingDelivery: awaiting.has(c.id),
       // Through the platform's inbox: who answered, or deemed consent (issue 7).
       inbox: item ? { id: item.id, status: item.status, answeredBy: item.answeredBy, answeredDate: item.answeredDate, overdue: item.overdue, page: item.page, letter: item.letter } : null,
     };
@@ -132,7 +109,8 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     consultations,
     // REOPEN only ever comes from an appeal decision (appeal-service), never from the case page.
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
-    documents: documents.map((d) => toDocumentView(d, row.state)),
+    documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
+    unissuedNotices: unissuedNoticeViews((await unissuedNotices(ctx.db, [row.id])).get(row.id) ?? [], events),
     full: row.agencyId === user.agencyId,
     workingDaysTaken: workingDaysTaken(row, calendar),
   });
@@ -251,8 +229,12 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     pageSize,
   });
   const histories = await listEventsFor(ctx.db, rows.map((r) => r.id));
+  const drafts = await unissuedNotices(ctx.db, rows.map((r) => r.id));
   // Lists filter and sort on the cached due dates; what they show comes from the clock itself.
-  const items = rows.map((row) => toApplicationView(row, deadlinesFor(row, histories.get(row.id) ?? [], calendar, today), { full: false }));
+  const items = rows.map((row) => {
+    const events = histories.get(row.id) ?? [];
+    return toApplicationView(row, deadlinesFor(row, events, calendar, today), { full: false, unissuedNotices: unissuedNoticeViews(drafts.get(row.id) ?? [], events) });
+  });
   return { total, page, pageSize, items };
 }
 
@@ -323,14 +305,22 @@ export async function applyEventInTransaction(
     throw new DomainError('precondition_failed', 'version_mismatch', `该申请已被他人修改（当前版本 ${row.version}），请刷新后重试`, undefined, { version: row.version });
   }
   const events = await listEvents(trx, id);
-  const last = events[events.length - 1];
-  if (last && date < last.date) {
-    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${last.date}）` });
+  // The case's steps are in date order. A document's issue or delivery recorded in the history (§2.8)
+  // is dated when it happened, which is no step of the case: it neither sets nor loosens this order.
+  const lastStep = events.filter((e) => !DOCUMENT_RECORD_TYPES.has(e.type)).at(-1);
+  if (lastStep && date < lastStep.date) {
+    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${lastStep.date}）` });
   }
-  const seq = (last?.seq ?? 0) + 1;
+  const seq = (events.at(-1)?.seq ?? 0) + 1;
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!EVENT_FIELDS_RESERVED.has(k)) payload[k] = v;
   if (type === 'START_CONSULTATION') payload.consultationId = `c${seq}`;
+  // §2.8: the period this event's notice gives runs from the notice's receipt; the clock counts it
+  // from the notice's issue and delivery, recorded later in the history. (Events recorded before this
+  // marker existed keep the count from their own date, as their notices printed it.)
+  if (isPeriodEvent(type)) payload[PERIOD_RUNS_FROM] = FROM_RECEIPT;
+  // Art. 35 names no period for the reasons: 15 working days, as a consulted party gets, unless set.
+  if (type === 'REQUEST_REASONS' && (payload.periodWorkingDays === undefined || payload.periodWorkingDays === null)) payload.periodWorkingDays = DEFAULT_REASONS_WORKING_DAYS;
   // Agencies named by code must be in the system (consultation inbox, transfer): checked before judging.
   const counterpart = await counterpartAgency(trx, row, type, payload);
   // Art. 35: the notice states how many applications the applicant made this month.

@@ -7,6 +7,29 @@ import type { ApplicationRow, EventRow } from './application-store.js';
 import type { AttachmentRow } from './attachment-store.js';
 import type { DocumentView } from '../documents/document-view.js';
 import { caseProgress, closingOf, type ProgressStep } from '../../workflows/progress.js';
+import type { UnissuedNotice } from '../documents/delivery-store.js';
+import { EVENT_LABELS } from '../../workflows/application.machine.js';
+
+/**
+ * A notice its event drafted that is still not issued: the event is recorded, so the clock already
+ * moved (a consultation or fee stops the reply clock from that day), but the addressee has nothing.
+ */
+export interface UnissuedNoticeView {
+  documentId: number;
+  kind: string;
+  title: string;
+  eventType: string | null;
+  eventLabel: string | null;
+  eventDate: string | null;
+}
+
+export function unissuedNoticeViews(notices: readonly UnissuedNotice[], events: readonly EventRow[]): UnissuedNoticeView[] {
+  return notices.map((n) => {
+    const e = events.find((x) => x.seq === n.eventSeq);
+    const label = e ? (EVENT_LABELS as Record<string, string>)[e.type] ?? null : null;
+    return { documentId: n.documentId, kind: n.kind, title: n.title, eventType: e?.type ?? null, eventLabel: label, eventDate: e?.date ?? null };
+  });
+}
 
 /** Personal data is masked in lists and exports; full only for the owning agency's staff (issue 2). */
 export function maskApplicant(a: Applicant): Applicant {
@@ -45,6 +68,8 @@ export interface ApplicationView {
   progress: ProgressStep[];
   /** A closed case: the day it closed, how, and the working days it took from receipt. */
   concluded: { date: string; how: string | null; workingDays: number | null } | null;
+  /** Issue 12: notices recorded by an event but not yet issued (the page and the lists warn). */
+  unissuedNotices: UnissuedNoticeView[];
   /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
   transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
   createdAt: string;
@@ -55,7 +80,8 @@ export function toApplicationView(
   row: ApplicationRow,
   deadlines: Deadlines,
   extra: {
-    events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[]; full: boolean;
+    events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[];
+    unissuedNotices?: UnissuedNoticeView[]; full: boolean;
     /** Working days from receipt to conclusion (the calendar's count), when known. */
     workingDaysTaken?: number | null;
   },
@@ -95,6 +121,7 @@ export function toApplicationView(
     concluded: row.state === 'closed' && row.concludedDate
       ? { date: row.concludedDate, how: closingOf(extra.events ?? []), workingDays: extra.workingDaysTaken ?? null }
       : null,
+    unissuedNotices: extra.unissuedNotices ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

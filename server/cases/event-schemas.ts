@@ -3,7 +3,7 @@
 // still judges the values (which decision, which consultation, whether now).
 import { z } from 'zod';
 import { DECISION_CODES } from '../../workflows/decisions.js';
-import { CONSULTATION_KINDS, FEE_BASES, OPINIONS } from '../../workflows/application.machine.js';
+import { CONSULTATION_GROUNDS, CONSULTATION_KINDS, CORRECTION_GROUNDS, FEE_BASES, OPINIONS } from '../../workflows/application.machine.js';
 import { factDate, intField, lines, list, optionalText, text } from '../http/schemas.js';
 
 const enumOf = (values: readonly string[], message: string) => z.enum(values as [string, ...string[]], { message });
@@ -21,14 +21,25 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
 
 export const EVENT_SCHEMAS = [
-  event('REQUEST_CORRECTION', { items: lines(500, 20), periodWorkingDays: intField(1, 30) }),
+  event('REQUEST_CORRECTION', {
+    items: lines(500, 20),
+    periodWorkingDays: intField(1, 30),
+    /** Why it must be corrected (Arts. 29, 30), printed in the notice; several may apply. */
+    grounds: list(enumOf(Object.keys(CORRECTION_GROUNDS), `补正事由应为：${Object.values(CORRECTION_GROUNDS).join('、')}`), 6).optional(),
+    /** 指导和释明 (Art. 30): what the applicant should supply, in the caseworker's words. */
+    guidance: optionalText(2000),
+  }),
   event('CORRECTION_RECEIVED', {}),
   event('CORRECTION_LAPSED', {}),
   event('START_CONSULTATION', {
     kind: enumOf(Object.keys(CONSULTATION_KINDS), '征求意见对象类型应为第三方或其他机关'),
     party: optionalText(200),
     agencyCode: optionalText(40),
+    /** 征求意见的内容: which information would be disclosed (default: what the applicant asked for). */
     parts: optionalText(2000),
+    /** Why the party is asked (Arts. 32, 34); `other` is explained in groundNote. */
+    ground: enumOf(Object.keys(CONSULTATION_GROUNDS), `征求意见的原因应为：${Object.values(CONSULTATION_GROUNDS).join('、')}`).optional(),
+    groundNote: optionalText(1000),
     /** The case's files the letter carries (default: its own materials); '' on a form means none. */
     attachmentIds: list(z.union([intField(1, 2 ** 31 - 1), z.literal('')]), 50).optional(),
   }),
@@ -67,7 +78,7 @@ export const EVENT_SCHEMAS = [
   // Only an appeal decision reopens a case; the event is named here so the refusal can say so.
   event('REOPEN', { appealId: z.unknown().optional(), newReplyDueDate: z.unknown().optional(), reason: z.unknown().optional() }),
   event('TRANSFER', { agencyCode: text(40), reason }),
-  event('REQUEST_REASONS', { note: optionalText(2000) }),
+  event('REQUEST_REASONS', { note: optionalText(2000), periodWorkingDays: intField(1, 30).optional() }),
   event('SET_LATER_DATE', { laterReplyDate: z.iso.date({ message: '日期格式应为 YYYY-MM-DD' }), reason }),
 ] as const;
 

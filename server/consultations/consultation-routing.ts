@@ -7,7 +7,8 @@ import type { ApplicationRow } from '../cases/application-store.js';
 import type { Deadlines } from '../../workflows/clock.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { issueInTransaction } from '../documents/document-service.js';
-import { listDocuments } from '../documents/document-store.js';
+import { listDocuments, type DocumentRow } from '../documents/document-store.js';
+import { recordNoticeDelivery } from '../documents/deliveries.js';
 import { carriedByLetter } from '../cases/attachment-files.js';
 import { insertedId } from '../../db/dialect.js';
 import { recordCarried } from './consultation-store.js';
@@ -42,7 +43,8 @@ export async function counterpartAgency(trx: Knex.Transaction, row: ApplicationR
 
 /**
  * The consultation letter to an agency in the system is issued (numbered, sealed) at once and lands
- * in that agency's inbox with the request, the parts concerned and the opinion due date.
+ * in that agency's inbox with the request, the parts concerned and the opinion due date. Landing in
+ * the inbox is its delivery (§2.8): recorded with the issue, so the 15 working days run from that day.
  */
 export async function sendToInbox(
   trx: Knex.Transaction,
@@ -59,10 +61,15 @@ export async function sendToInbox(
   ip: string | null,
 ): Promise<void> {
   const consultationId = String(payload.consultationId);
+  let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
+  if (letter && (await hasSigningKey(ctx.config, requesting.code))) {
+    letter = await issueInTransaction(trx, ctx, requesting, letter, user, date, ip);
+    deadlines = await recordNoticeDelivery(trx, ctx, user, letter, PLATFORM_DELIVERY(date), ip);
+  }
+  // Without a signing key the letter waits as a draft, and its period is counted provisionally
+  // (from today) until it is issued from the case page: platformLetterIssued then sets the due date.
   const opinionDue = deadlines.consultations.find((c) => c.id === consultationId)?.opinionDue;
   if (!opinionDue) throw new Error(`no opinion due date for consultation ${consultationId}`);
-  let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
-  if (letter && (await hasSigningKey(ctx.config, requesting.code))) letter = await issueInTransaction(trx, ctx, requesting, letter, user, date, ip);
   const [inserted] = await trx('consultation_requests').insert({
     application_id: row.id,
     consultation_id: consultationId,
@@ -79,6 +86,22 @@ export async function sendToInbox(
   // What the consulted agency may read while the consultation is open, fixed when the letter leaves.
   const chosen = Array.isArray(payload.attachmentIds) ? (payload.attachmentIds as number[]) : await carriedByLetter(trx, row.id, undefined);
   await recordCarried(trx, insertedId(inserted), [...new Set([...chosen, ...fileIds])]);
+}
+
+const PLATFORM_DELIVERY = (date: string) => ({ date, method: 'platform', trackingNumber: null, signedBy: null, note: '送达被征求意见机关的征询件' });
+
+/**
+ * A consultation letter issued later from the case page (it waited as a draft), or a correction of
+ * one: if it goes to an agency on the platform, it is delivered into that inbox now, and the inbox
+ * item's opinion due date follows the clock.
+ */
+export async function platformLetterIssued(trx: Knex.Transaction, ctx: AppContext, user: User, letter: DocumentRow, date: string, ip: string | null): Promise<void> {
+  if (letter.kind !== 'consultation_letter' || !letter.consultationId) return;
+  const item = await trx('consultation_requests').where({ application_id: letter.applicationId, consultation_id: letter.consultationId }).first('id', 'status');
+  if (!item) return; // a third party or an agency outside the platform: delivered on paper, recorded by hand
+  const deadlines = await recordNoticeDelivery(trx, ctx, user, letter, PLATFORM_DELIVERY(date), ip);
+  const opinionDue = deadlines.consultations.find((c) => c.id === letter.consultationId)?.opinionDue;
+  await trx('consultation_requests').where({ id: item.id }).update({ letter_document_id: letter.id, ...(opinionDue ? { opinion_due: opinionDue } : {}) });
 }
 
 /** The requesting case closed: its letters still open are withdrawn from the inboxes. */

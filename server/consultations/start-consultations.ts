@@ -26,7 +26,10 @@ export async function startConsultations(ctx: AppContext, user: User, id: number
     await ctx.db.transaction(async (trx) => {
       for (const agencyCode of codes) {
         await applyEventInTransaction(trx, ctx, user, id, {
-          body: { type: 'START_CONSULTATION', date, kind: 'agency', agencyCode, parts: body.parts ?? null, attachmentIds: body.attachmentIds },
+          body: {
+            type: 'START_CONSULTATION', date, kind: 'agency', agencyCode, parts: body.parts ?? null, attachmentIds: body.attachmentIds,
+            ...(body.ground ? { ground: body.ground, groundNote: body.groundNote ?? null } : {}),
+          },
           ifMatch: body.version === undefined || body.version === '' ? undefined : Number(body.version),
           ip,
         }, calendar);

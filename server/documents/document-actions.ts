@@ -11,15 +11,21 @@ import { editable, toDocumentView, type DocumentView } from './document-view.js'
 import { findDocument, findDocumentsBySha256, insertDraft, listDocuments, readPdf, updateDraft, type DocumentRow } from './document-store.js';
 import { issueInTransaction, previewPdf } from './document-service.js';
 import { verifySignedPdf } from './verify.js';
+import { deliveriesOf, findDelivery } from './delivery-store.js';
 import { renderDocumentText } from './document-templates.js';
 import { formatChineseDate } from '../../workflows/dates.js';
+import { deliveryMethodCode, deliveryMethodLabel } from '../../workflows/glossary.js';
+import { eventDateOf } from '../cases/case-records.js';
+import { platformLetterIssued } from '../consultations/consultation-routing.js';
 
 export async function documentsOf(ctx: AppContext, user: User, applicationId: number): Promise<DocumentView[]> {
   const row = await loadVisible(ctx, user, applicationId);
-  return (await listDocuments(ctx.db, row.id)).map((d) => toDocumentView(d, row.state));
+  const delivered = await deliveriesOf(ctx.db, row.id);
+  return (await listDocuments(ctx.db, row.id)).map((d) => toDocumentView(d, row.state, delivered.get(d.id)));
 }
 
-async function loadDocument(ctx: AppContext, user: User, id: number) {
+/** A document and its case, when the user may see the case (another agency's document is a 404). */
+export async function loadDocument(ctx: AppContext, user: User, id: number) {
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该文书');
   const doc = await findDocument(ctx.db, id);
   if (!doc) throw notFound('未找到该文书');
@@ -32,7 +38,7 @@ async function loadDocument(ctx: AppContext, user: User, id: number) {
 
 export async function documentView(ctx: AppContext, user: User, id: number): Promise<DocumentView> {
   const { doc, row } = await loadDocument(ctx, user, id);
-  return toDocumentView(doc, row.state);
+  return toDocumentView(doc, row.state, await findDelivery(ctx.db, doc.id));
 }
 
 /** The case a document belongs to (a page answers a document action with its case). */
@@ -64,7 +70,7 @@ async function pdfOf(ctx: AppContext, doc: DocumentRow): Promise<{ pdf: Buffer; 
   return { pdf, filename: `${doc.title} ${doc.number}.pdf`, draft: false };
 }
 
-function requireOwnCaseworker(user: User, agencyId: number, roles: string[] = ['caseworker']): void {
+export function requireOwnCaseworker(user: User, agencyId: number, roles: string[] = ['caseworker']): void {
   if (user.agencyId !== agencyId || !roles.includes(user.role)) {
     throw new DomainError('forbidden', 'forbidden', roles.includes('approver') ? '只有本机关承办人或负责人可以执行该操作' : '只有本机关承办人可以执行该操作');
   }
@@ -112,12 +118,17 @@ export async function issueDocument(ctx: AppContext, user: User, id: number, dat
   requireOwnCaseworker(user, doc.agencyId, doc.kind === 'reply' ? ['approver'] : ['caseworker']);
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发');
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
-  const when = issueDate(ctx, date, row.receivedDate);
+  // A notice goes out on or after the day its event was recorded: its period cannot start before (§2.8).
+  const recorded = doc.eventSeq !== null && doc.kind !== 'receipt' ? await eventDateOf(ctx.db, row.id, doc.eventSeq) : null;
+  const when = issueDate(ctx, date, recorded && recorded > row.receivedDate ? recorded : row.receivedDate);
   const issued = await ctx.db.transaction(async (trx) => {
     const fresh = (await findDocument(trx, id))!;
-    return issueInTransaction(trx, ctx, agency, fresh, user, when, ip);
+    const out = await issueInTransaction(trx, ctx, agency, fresh, user, when, ip);
+    // A letter into another agency's inbox on the platform is received when it is issued (§2.8).
+    if (out.kind === 'consultation_letter') await platformLetterIssued(trx, ctx, user, out, when, ip);
+    return out;
   });
-  return toDocumentView(issued, row.state);
+  return toDocumentView(issued, row.state, await findDelivery(ctx.db, issued.id));
 }
 
 /** A correction of an issued document is a new document that supersedes it, with the reason. */
@@ -143,8 +154,15 @@ export async function supersedeDocument(ctx: AppContext, user: User, id: number,
   return toDocumentView((await findDocument(ctx.db, newId))!, row.state);
 }
 
-/** 送达回证 for an issued document: generated, numbered, sealed and signed at once. */
-export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: number, method: unknown, ip: string | null): Promise<DocumentView> {
+/**
+ * 送达回证 for an issued document: generated, numbered, sealed and signed at once. What is known is
+ * printed — the method, place and tracking number given, or those of a delivery already recorded —
+ * and the rest are blanks for the server and the addressee (date, signature, refusal, witness).
+ */
+export async function makeDeliveryReceipt(
+  ctx: AppContext, user: User, id: number, input: { method?: unknown; place?: unknown; trackingNumber?: unknown }, ip: string | null,
+): Promise<DocumentView> {
+  const method = input.method;
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
   if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new DomainError('conflict', 'not_issued', '只能为已签发的文书制作送达回证');
@@ -154,9 +172,18 @@ export async function makeDeliveryReceipt(ctx: AppContext, user: User, id: numbe
   const addressee = doc.kind === 'consultation_letter'
     ? (context.consultations.find((c) => c.id === doc.consultationId)?.party ?? row.applicant.name)
     : row.applicant.name;
-  const methodText = typeof method === 'string' && method.trim() ? method.trim().slice(0, 50) : '';
+  const given = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : '');
+  const delivery = await findDelivery(ctx.db, doc.id);
+  const methodText = deliveryMethodLabel(delivery?.method ?? deliveryMethodCode(given(method, 50)));
   const base = doc.data as Record<string, unknown>;
-  const data = { ...base, issuedDate: formatChineseDate(ctx.clock.today()), target: { title: doc.title, number: doc.number, issuedDate: formatChineseDate(doc.issuedDate), addressee, method: methodText } };
+  const data = {
+    ...base, issuedDate: formatChineseDate(ctx.clock.today()),
+    target: {
+      title: doc.title, number: doc.number, issuedDate: formatChineseDate(doc.issuedDate), addressee, method: methodText,
+      place: given(input.place, 200), trackingNumber: delivery?.trackingNumber ?? given(input.trackingNumber, 40),
+      deliveredDate: delivery ? formatChineseDate(delivery.date) : '', signedBy: delivery?.signedBy ?? '',
+    },
+  };
   const text = renderDocumentText('delivery_receipt', data as never);
   const now = new Date().toISOString();
   const issued = await ctx.db.transaction(async (trx) => {

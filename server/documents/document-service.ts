@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { nextCounter } from '../../db/dialect.js';
-import { CHANNELS, isKey, requestSubject } from '../../workflows/glossary.js';
+import { CHANNELS, deliveryMethodCode, isKey, requestSubject } from '../../workflows/glossary.js';
 import { formatChineseDate, yearOf } from '../../workflows/dates.js';
 import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
-import type { ApplicationContext } from '../../workflows/application.machine.js';
+import { CONSULTATION_GROUNDS, CORRECTION_GROUNDS, type ApplicationContext, type CorrectionGround } from '../../workflows/application.machine.js';
 import type { Deadlines } from '../../workflows/clock.js';
 import { audit } from '../audit.js';
 import type { Agency } from '../admin/agency-store.js';
@@ -23,6 +23,10 @@ import {
 } from './document-templates.js';
 import { findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
+import { appendCaseRecord } from '../cases/case-records.js';
+import { deliveryWritten } from './deliveries.js';
+import { findDelivery } from './delivery-store.js';
+import { isPeriodNoticeKind, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
 
 /** Document families: the middle part of a number, 东规资公复〔2026〕12号 (domain.md §7). */
 export const DOCUMENT_FAMILIES: Record<DocumentKind, string> = {
@@ -44,6 +48,9 @@ export function formatDocumentNumber(prefix: string, family: string, year: numbe
 }
 
 const cn = (d: string | null | undefined) => (d ? formatChineseDate(d) : '');
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+/** '2026-03' → '2026年3月'; anything else → ''. */
+const monthLabel = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v) ? `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月` : '');
 
 // ---------------------------------------------------------------------------------------------
 // Template data: what a document may say, taken from the case at the moment it is drafted.
@@ -141,8 +148,13 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
     case 'REQUEST_CORRECTION': {
       const corr = c.correction;
       if (!corr) return;
+      // Arts. 29, 30: why (the grounds chosen for this case) and what to supply (the items, the guidance).
+      const grounds = Array.isArray(e.payload.grounds) ? e.payload.grounds.filter((g): g is CorrectionGround => isKey(CORRECTION_GROUNDS, g)) : [];
       const data = templateData(e, {
-        correction: { items: corr.items, periodWorkingDays: corr.periodWorkingDays, dueDate: cn(e.deadlines.correctionDue) },
+        correction: {
+          items: corr.items, periodWorkingDays: corr.periodWorkingDays, dueDate: cn(e.deadlines.correctionDue),
+          grounds: grounds.filter((g) => g !== 'other').map((g) => CORRECTION_GROUNDS[g]), guidance: text(e.payload.guidance),
+        },
       });
       await insertGenerated(trx, e, user, 'correction_notice', null, data, { eventSeq: e.seq });
       return;
@@ -159,8 +171,11 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       const cons = c.consultations.find((x) => x.id === id);
       if (!cons) return;
       const opinionDue = e.deadlines.consultations.find((x) => x.id === id)?.opinionDue ?? null;
+      const ground = isKey(CONSULTATION_GROUNDS, e.payload.ground) ? e.payload.ground : null;
       const data = templateData(e, {
-        consultation: { kind: cons.kind, party: cons.party, sentDate: cn(cons.sentDate), opinionDue: cn(opinionDue) },
+        consultation: {
+          kind: cons.kind, party: cons.party, sentDate: cn(cons.sentDate), opinionDue: cn(opinionDue), ground, groundNote: text(e.payload.groundNote),
+        },
         consultationParts: typeof e.payload.parts === 'string' ? e.payload.parts : null,
       });
       await insertGenerated(trx, e, user, 'consultation_letter', cons.kind, data, { eventSeq: e.seq, consultationId: id });
@@ -177,7 +192,10 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
           amount: fee.amount,
           breakdown: noticeBreakdownLines(e.payload),
           paymentDue: cn(e.deadlines.feePaymentDue),
-          payment: `请于缴费期限内持本通知书到${e.agency.address ?? e.agency.name}缴纳，或按本机关告知的其他方式缴纳。`,
+          // 国办函〔2020〕109号: the notice states how to pay — the agency's payment details (admin-editable).
+          payment: e.agency.paymentDetails ?? `请持本通知书到${e.agency.address ?? e.agency.name}缴纳`,
+          nthInMonth: typeof e.payload.nthInMonth === 'number' ? e.payload.nthInMonth : null,
+          month: monthLabel(e.payload.month),
         },
       });
       await insertGenerated(trx, e, user, 'fee_notice', null, data, { eventSeq: e.seq });
@@ -221,7 +239,14 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       const x = c.excessive;
       if (!x) return;
       const monthCount = typeof e.payload.monthCount === 'number' ? e.payload.monthCount : null;
-      const data = templateData(e, { excessive: { monthCount, note: x.note ?? '', laterReplyDate: cn(x.laterReplyDate), reason: x.laterReason ?? '' } });
+      // The request's period (Art. 35) is in its own event; SET_LATER_DATE's notice needs none.
+      const asked = e.type === 'REQUEST_REASONS' ? e.payload : {};
+      const data = templateData(e, {
+        excessive: {
+          monthCount, note: x.note ?? '', laterReplyDate: cn(x.laterReplyDate), reason: x.laterReason ?? '',
+          periodWorkingDays: typeof asked.periodWorkingDays === 'number' ? asked.periodWorkingDays : null, month: monthLabel(e.date.slice(0, 7)),
+        },
+      });
       await insertGenerated(trx, e, user, e.type === 'REQUEST_REASONS' ? 'reasons_request' : 'later_reply_notice', null, data, { eventSeq: e.seq });
       return;
     }
@@ -240,6 +265,19 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(notice, e.agency, e.date)) {
         await issueInTransaction(trx, ctx, e.agency, notice, user, e.date, e.ip);
       }
+      return;
+    }
+    case 'RECORD_DELIVERY': {
+      // The reply was received (送达): recorded for the reply in force, whether the delivery came
+      // through its document (POST /api/documents/:id/delivered, with the details) or as the event.
+      const issued = (await listDocuments(trx, e.row.id)).filter((d) => d.kind === 'reply' && d.status === 'issued');
+      const reply = issued.find((d) => d.id === e.payload.documentId) ?? issued.at(-1);
+      if (!reply || (await findDelivery(trx, reply.id))) return;
+      const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+      await deliveryWritten(trx, user, reply, {
+        date: e.date, method: deliveryMethodCode(String(e.payload.method ?? '')),
+        trackingNumber: str(e.payload.trackingNumber), signedBy: str(e.payload.signedBy), note: str(e.payload.note),
+      }, e.seq, e.ip);
       return;
     }
     case 'ISSUE_REPLY': {
@@ -348,6 +386,13 @@ export async function issueInTransaction(
     actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
     detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
   });
+  // §2.8: the addressee's period is counted from this notice (its receipt, or until then its issue):
+  // the case's history records the issue, for the clock.
+  if (isPeriodNoticeKind(kind) && doc.eventSeq !== null) {
+    await appendCaseRecord(trx, ctx, user, doc.applicationId, {
+      type: NOTICE_ISSUED, date: issuedDate, payload: { documentId: doc.id, kind, eventSeq: doc.eventSeq, number },
+    }, ip);
+  }
   return (await findDocument(trx, doc.id))!;
 }
 

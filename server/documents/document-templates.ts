@@ -17,6 +17,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { TEMPLATES_DIR } from '../paths.js';
+import { unwrapQuotes } from '../../workflows/glossary.js';
 
 export type DocumentKind =
   | 'reply'
@@ -56,9 +57,16 @@ export interface DocumentTemplateData {
   issuedDate: string;
   replyDue: string;
   decision: { code: string; label: string; reasons: string; disclosed: string; withheld: string; referTo: string } | null;
-  correction: { items: string[]; periodWorkingDays: number; dueDate: string } | null;
+  /**
+   * `dueDate` is kept for drafts made before issue 12; templates print the period relative to the
+   * applicant's receipt (§2.8). `grounds`: the labels of why it must be corrected; `guidance`: 指导和释明.
+   */
+  correction: { items: string[]; periodWorkingDays: number; dueDate: string; grounds?: string[]; guidance?: string } | null;
   extension: { workingDays: number; reason: string; newReplyDue: string } | null;
-  consultation: { kind: 'third_party' | 'agency'; party: string; sentDate: string; opinionDue: string } | null;
+  /** `ground`: why the party is asked (CONSULTATION_GROUNDS code), `groundNote` its words for `other`. */
+  consultation: {
+    kind: 'third_party' | 'agency'; party: string; sentDate: string; opinionDue: string; ground?: string | null; groundNote?: string;
+  } | null;
   fee: {
     basis: 'per_application' | 'per_page';
     basisLabel: string;
@@ -67,15 +75,27 @@ export interface DocumentTemplateData {
     breakdown: string[];
     paymentDue: string;
     payment: string;
+    /** 按件: which of the applicant's applications of the month this is, and the month ('2026年3月'). */
+    nthInMonth?: number | null;
+    month?: string;
   } | null;
-  /** Art. 35: what the applicant is asked to explain, and the later reply date fixed. */
-  excessive?: { monthCount: number | null; note: string; laterReplyDate: string; reason: string } | null;
+  /**
+   * Art. 35: what the applicant is asked to explain and within how many working days of receipt
+   * (`periodWorkingDays`), the month counted ('2026年11月'), and the later reply date fixed.
+   */
+  excessive?: { monthCount: number | null; note: string; laterReplyDate: string; reason: string; periodWorkingDays?: number | null; month?: string } | null;
   /** 转办 (Art. 36(五)): the agency now handling the request, and its case number. */
   transfer?: { agencyName: string; caseNumber: string; date: string } | null;
   /** 征求意见的内容 of a consultation through the system's inbox. */
   consultationParts?: string | null;
-  /** The document a 送达回证 proves delivery of. */
-  target: { title: string; number: string; issuedDate: string; addressee: string; method: string } | null;
+  /**
+   * The document a 送达回证 proves delivery of, and what is known of its delivery when the form is
+   * made (a recorded delivery fills in its date, tracking number and who signed).
+   */
+  target: {
+    title: string; number: string; issuedDate: string; addressee: string; method: string;
+    place?: string; trackingNumber?: string; deliveredDate?: string; signedBy?: string;
+  } | null;
 }
 
 export interface RenderedDocument {
@@ -170,9 +190,9 @@ function innerQuotes(s: string): string {
   });
 }
 
-/** The applicant's words as a quotation: “…”, or '' when there are none. */
+/** The applicant's words as a quotation: “…”, or '' when there are none. Quoted once: marks wrapping the whole are dropped. */
 function quoteApplicant(v: unknown, max: number = QUOTE_MAX): string {
-  const s = innerQuotes(applicantLine(v, max));
+  const s = innerQuotes(applicantLine(unwrapQuotes(text(v).replace(TRAILING_PUNCT, '')), max));
   return s ? `“${s}”` : '';
 }
 

@@ -1,5 +1,19 @@
+import { deliveryMethodLabel } from '../../workflows/glossary.js';
 import { DOCUMENT_KIND_LABELS, type DocumentKind } from './document-templates.js';
 import type { DocumentRow } from './document-store.js';
+import type { DeliveryRow } from './delivery-store.js';
+
+/** 送达: when and how an issued document reached its addressee (§2.8). */
+export interface DeliveryView {
+  date: string;
+  method: string;
+  methodLabel: string;
+  trackingNumber: string | null;
+  signedBy: string | null;
+  note: string | null;
+  recordedBy: string | null;
+  recordedAt: string;
+}
 
 export interface DocumentView {
   id: number;
@@ -19,6 +33,8 @@ export interface DocumentView {
   templateVersion: number;
   body: string;
   editable: boolean;
+  /** Null until its receipt is recorded (always null for drafts). */
+  delivery: DeliveryView | null;
 }
 
 /** Reply drafts may be edited until they go to review; other drafts until they are issued. */
@@ -28,7 +44,14 @@ export function editable(doc: DocumentRow, state: string): boolean {
   return true;
 }
 
-export function toDocumentView(doc: DocumentRow, state: string): DocumentView {
+export function toDeliveryView(d: DeliveryRow): DeliveryView {
+  return {
+    date: d.date, method: d.method, methodLabel: deliveryMethodLabel(d.method), trackingNumber: d.trackingNumber, signedBy: d.signedBy,
+    note: d.note, recordedBy: d.recordedByName, recordedAt: d.recordedAt,
+  };
+}
+
+export function toDocumentView(doc: DocumentRow, state: string, delivery: DeliveryRow | null = null): DocumentView {
   return {
     id: doc.id,
     applicationId: doc.applicationId,
@@ -47,6 +70,7 @@ export function toDocumentView(doc: DocumentRow, state: string): DocumentView {
     templateVersion: doc.templateVersion,
     body: doc.body,
     editable: editable(doc, state),
+    delivery: delivery ? toDeliveryView(delivery) : null,
   };
 }
 

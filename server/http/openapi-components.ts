@@ -1,6 +1,6 @@
 // Response shapes of the JSON API, as JSON Schema components of the OpenAPI document (the request
 // schemas are the zod schemas of the route declarations themselves).
-import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
+import { CHANNELS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES } from '../../workflows/glossary.js';
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { APPEAL_EVENT_TYPES, APPEAL_KINDS, APPEAL_STATES } from '../../workflows/appeal.machine.js';
@@ -138,8 +138,25 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
   Deadlines: {
     type: 'object',
     properties: {
-      replyDue: date, correctionNoticeDue: date, correctionDue: { oneOf: [date, { type: 'null' }] },
-      feePaymentDue: { oneOf: [date, { type: 'null' }] }, provisional: { type: 'boolean' },
+      replyDue: date, correctionNoticeDue: date,
+      correctionDue: { oneOf: [date, { type: 'null' }], description: 'the applicant\'s receipt of the correction notice + its period (§2.8)' },
+      feePaymentDue: { oneOf: [date, { type: 'null' }], description: 'the applicant\'s receipt of the fee notice + 20 working days (§2.8)' },
+      reasonsDue: { oneOf: [date, { type: 'null' }], description: 'Art. 35: receipt of the request for reasons + its period' },
+      notices: {
+        type: 'array', description: 'every period that runs from a notice\'s receipt (§2.8), and where it is counted from',
+        items: {
+          type: 'object',
+          properties: {
+            eventSeq: { type: 'integer' }, eventType: { type: 'string' }, period: { enum: ['correction', 'opinion', 'payment', 'reasons'] },
+            consultationId: { type: ['string', 'null'] }, workingDays: { type: 'integer' },
+            status: { enum: ['delivered', 'awaiting_delivery', 'not_issued', 'recorded'], description: 'recorded: an event from before receipts were tracked, counted from its own date' },
+            countedFrom: date, documentId: { type: ['integer', 'null'] }, issuedDate: { oneOf: [date, { type: 'null' }] }, receivedDate: { oneOf: [date, { type: 'null' }] },
+            due: date, open: { type: 'boolean' }, awaitingDelivery: { type: 'boolean', description: 'open and counted provisionally (not issued, or receipt not recorded)' },
+          },
+        },
+      },
+      awaitingDelivery: { type: 'boolean', description: 'an open period is counted provisionally: its notice is not issued or its receipt not recorded' },
+      provisional: { type: 'boolean' },
       provisionalYears: { type: 'array', items: { type: 'integer' } },
       explanation: { type: 'array', items: { type: 'string' }, description: 'how replyDue was computed (Chinese)' },
       workingDaysLeft: { type: ['integer', 'null'] },
@@ -157,7 +174,7 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
       consultations: { type: 'array', items: { type: 'object' } },
       attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
-      history: { type: 'array', items: { type: 'object' } },
+      history: { type: 'array', items: { type: 'object' }, description: 'the case\'s events, with NOTICE_ISSUED and NOTICE_DELIVERED: a notice\'s issue and a document\'s receipt (§2.8)' },
       allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
       progress: {
         type: 'array', description: 'the steps of the case (登记 补正 办理/征询 拟稿 保密审查 签发 送达 办结) as they happened',
@@ -166,6 +183,11 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       concluded: {
         type: ['object', 'null'], description: 'a closed case: the day it closed, how, and the working days from receipt',
         properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
+      },
+      documents: { type: 'array', items: ref('Document') },
+      unissuedNotices: {
+        type: 'array', description: 'notices an event drafted that are not issued yet: the event already moved the clock',
+        items: { type: 'object', properties: { documentId: { type: 'integer' }, kind: { type: 'string' }, title: { type: 'string' }, eventType: { type: ['string', 'null'] }, eventLabel: { type: ['string', 'null'] }, eventDate: { oneOf: [date, { type: 'null' }] } } },
       },
     },
   },
@@ -209,6 +231,13 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
       supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
       templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+      delivery: {
+        type: ['object', 'null'], description: '送达: null until the receipt is recorded (POST /api/documents/{id}/delivered)',
+        properties: {
+          date, method: { enum: Object.keys(DOCUMENT_DELIVERY_METHODS) }, methodLabel: { type: 'string' }, trackingNumber: { type: ['string', 'null'] },
+          signedBy: { type: ['string', 'null'] }, note: { type: ['string', 'null'] }, recordedBy: { type: ['string', 'null'] }, recordedAt: { type: 'string' },
+        },
+      },
     },
   },
   ApplicantHistory: {
@@ -276,7 +305,11 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       '(a version given must be the one in force), else 422 and nothing is written; the history stores [{id, version, title}] and each use is counted. ' +
       'ISSUE_FEE_NOTICE {basis, pages?, amount?}: the server computes the fee as POST /api/fees/quote does for this application (per_application: its rank among ' +
       'the applicant\'s applications of its month of receipt, all agencies); amount omitted → filled in; a different amount → 422; a free application → 422; ' +
-      'the history stores breakdown (and nthInMonth, month for per_application).',
+      'the history stores breakdown (and nthInMonth, month for per_application). ' +
+      'Issue 12: REQUEST_CORRECTION takes grounds [unclear | no_identity | no_contact | not_one_matter | no_form | other] and guidance (指导和释明; required with other); ' +
+      'START_CONSULTATION takes ground (third_party: trade_secret | privacy | other; agency: joint | other) and groundNote (required with other), parts = the information that would be disclosed; ' +
+      'REQUEST_REASONS takes periodWorkingDays (1–30, default 15). The history marks these four with periodRunsFrom: receipt — their periods run from the notice\'s receipt (§2.8). ' +
+      'RECORD_DELIVERY {method} records the reply\'s delivery like POST /api/documents/{replyId}/delivered {date, method}.',
   },
   FeeLine: {
     type: 'object',

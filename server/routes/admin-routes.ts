@@ -141,6 +141,7 @@ export const adminRoutes: RouteDef[] = [
     method: 'post', path: '/admin/agencies/:id', permission: ADMIN, params: byId,
     body: z.strictObject({
       docPrefix: optionalText(40), sealPurpose: optionalText(40), reconsiderationBody: optionalText(200), court: optionalText(200), address: optionalText(200), phone: optionalText(40),
+      paymentDetails: optionalText(500),
     }),
     summary: '保存机关设置',
     onRefusal: async (c, e) => c.res.status(statusOf(e)).render('admin-agency', await agencyPage(c.ctx, Number(c.params.id), { fields: e.fields ?? {}, error: e.message })),
@@ -148,6 +149,7 @@ export const adminRoutes: RouteDef[] = [
       const f = body;
       await editAgencyDetails(ctx.db, params.id, {
         docPrefix: f.docPrefix ?? undefined, sealPurpose: f.sealPurpose ?? undefined, reconsiderationBody: f.reconsiderationBody ?? undefined, court: f.court ?? undefined, address: f.address ?? undefined, phone: f.phone ?? undefined,
+        paymentDetails: f.paymentDetails ?? undefined,
       }, user);
       res.redirect(303, doneUrl(`/admin/agencies/${params.id}`, '已保存'));
     },

@@ -15,7 +15,7 @@ export async function renderApplicationPage(
   res: Response,
   user: User,
   id: number,
-  opts: { status?: number; flash?: string | null; eventError?: { type: unknown; message: string } | null; documentError?: { id: number; message: string } | null } = {},
+  opts: { status?: number; flash?: string | null; eventError?: { type: unknown; message: string } | null; documentError?: { id: number; message: string; action?: string; form?: Record<string, unknown> } | null } = {},
 ): Promise<void> {
   const app = await getApplicationView(ctx, user, id);
   const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];

@@ -38,7 +38,10 @@ const emptyIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 /** JSON sends a list of codes; a form one `agencyCodes` per ticked box (once: a plain string). */
 const consultBody = z.strictObject({
   agencyCodes: list(z.string().max(64), 50).optional().describe('codes of agencies in the system, not the case\'s own'),
-  parts: optionalText(2000).describe('征求意见的内容: the parts of the request that concern them'),
+  parts: optionalText(2000).describe('征求意见的内容: the parts of the request that concern them (the information that would be disclosed)'),
+  ground: z.preprocess(emptyIsAbsent, z.enum(['joint', 'other'], { message: '征求意见的原因应为：共同制作、其他情形' }).optional())
+    .describe('why the agencies are asked: joint (共同制作, Art. 34) or other (explained in groundNote)'),
+  groundNote: optionalText(1000).describe('the reason, when ground is other'),
   attachmentIds: list(z.union([intField(1, 2 ** 31 - 1), z.literal('')]), 50).optional()
     .describe("the case's files the letters carry (default: its own materials, origin filed; another agency's answer never); an empty value on a form means none"),
   date: z.string().max(20).optional().describe('effective date YYYY-MM-DD, default today'),

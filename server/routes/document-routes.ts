@@ -2,7 +2,9 @@
 // verification of a copy (API and page).
 import { z } from 'zod';
 import { route, type RefusedCall, type RouteDef, refusalText } from '../http/route.js';
-import { flag, idParam, noBody, noQuery } from '../http/schemas.js';
+import { factDate, flag, idParam, noBody, noQuery, oneOf, optionalText } from '../http/schemas.js';
+import { DOCUMENT_DELIVERY_METHODS } from '../../workflows/glossary.js';
+import { recordDelivery } from '../documents/delivery-service.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
 import { badRequest, DomainError, invalid } from '../errors.js';
@@ -26,7 +28,24 @@ const pdfQuery = z.strictObject({ download: flag.describe('1: as an attachment i
 const editBody = z.strictObject({ body: z.string().max(50_000).optional().describe('the wording (≤ 20000 characters)') });
 const issueBody = z.strictObject({ date: z.string().max(20).optional().describe('YYYY-MM-DD, default today; not before the application, not in the future') });
 const supersedeBody = z.strictObject({ reason: z.string().max(2000).optional().describe('why the document is corrected (required)') });
-const receiptBody = z.strictObject({ method: z.string().max(200).optional().describe('how it was delivered: 邮寄, 直接送达, …') });
+const receiptBody = z.strictObject({
+  method: z.string().max(200).optional().describe('how it will be delivered: mail, in_person, email, online (or 邮寄, 直接送达, …)'),
+  place: z.string().max(200).optional().describe('送达地点, when not the applicant\'s address'),
+  trackingNumber: z.string().max(40).optional().describe('邮件单号'),
+});
+/** 邮件单号: letters, digits and hyphens (EMS, 挂号信). */
+const trackingNumber = z
+  .union([z.literal(''), z.null(), z.string().trim().regex(/^[0-9A-Za-z-]{4,40}$/, { message: '邮件单号只能包含字母、数字和连字符（4–40 位）' })])
+  .optional()
+  .transform((v) => (v ? v : null));
+/** Issue 12 (exact): the receipt of an issued document, from which the periods it gives are counted. */
+const deliveredBody = z.strictObject({
+  date: factDate('送达日期').describe('the day the addressee received it (YYYY-MM-DD): not before the issue date, not in the future'),
+  method: oneOf(DOCUMENT_DELIVERY_METHODS, '送达方式').describe('mail | in_person | email | online | platform (platform: recorded by the platform itself when a letter to an agency on it is issued)'),
+  trackingNumber: trackingNumber.describe('邮件单号 (mail)'),
+  signedBy: optionalText(100).describe('who signed for it (签收人)'),
+  note: optionalText(1000).describe('refusal (拒收) and witness, returned mail, …'),
+});
 
 const documentResponse = (description: string) => ({ description, schema: ref('Document') });
 
@@ -36,7 +55,9 @@ async function refusedOnDocument(c: RefusedCall, e: DomainError): Promise<void> 
   const docId = Number(c.params.id);
   const applicationId = await documentApplicationId(c.ctx, c.user, docId);
   const message = refusalText(e);
-  await renderApplicationPage(c.ctx, c.res, c.user, applicationId, { status: statusOf(e), documentError: { id: docId, message } });
+  // The form that was refused is shown again as it was typed (the delivery form keeps its fields).
+  const action = c.req.path.split('/').pop() ?? '';
+  await renderApplicationPage(c.ctx, c.res, c.user, applicationId, { status: statusOf(e), documentError: { id: docId, message, action, form: c.form } });
 }
 
 const VERIFY_TITLE = '文书验证';
@@ -102,7 +123,24 @@ export const documentRoutes: RouteDef[] = [
     method: 'post', path: '/api/documents/:id/delivery-receipt', permission: 'staff', params: byId, query: noQuery, body: receiptBody, status: 201,
     summary: '送达回证 for an issued document: {method?} → issued at once',
     responses: { 201: documentResponse('issued'), 409: { description: 'not issued', schema: ref('Error') } },
-    handler: ({ ctx, user, params, body, ip }) => makeDeliveryReceipt(ctx, user, params.id, body.method, ip),
+    handler: ({ ctx, user, params, body, ip }) => makeDeliveryReceipt(ctx, user, params.id, body, ip),
+  }),
+
+  route({
+    method: 'post', path: '/api/documents/:id/delivered', permission: 'staff', params: byId, query: noQuery, body: deliveredBody,
+    summary: 'record the receipt of an issued document (送达): {date, method, trackingNumber?, signedBy?, note?} (caseworker of its agency)',
+    description:
+      'Periods that run from receipt (domain §2.8: the correction period, a consulted party\'s 15 working days, the 20 working days to pay a fee, ' +
+      'the period to state reasons) are then counted from `date`; until then from the issue date, marked awaitingDelivery. Written in one transaction ' +
+      'with an entry of the case\'s history: RECORD_DELIVERY for the reply awaiting delivery (the case closes), NOTICE_DELIVERED for any other document. ' +
+      'Once per document. A letter into another agency\'s inbox on the platform is delivered when issued (method platform, by the platform).',
+    responses: {
+      200: documentResponse('the document with its delivery'), 403: { description: 'not a caseworker of the agency', schema: ref('Error') },
+      404: { description: 'unknown, or another agency\'s', schema: ref('Error') },
+      409: { description: 'a draft, superseded, a 送达回证, or already delivered', schema: ref('Error') },
+      422: { description: 'per field: date (format, future, before the issue), method, trackingNumber, signedBy, note; unknown fields', schema: ref('Error') },
+    },
+    handler: ({ ctx, user, params, body, ip }) => recordDelivery(ctx, user, params.id, body, ip),
   }),
 
   // --- pages ------------------------------------------------------------------------------
@@ -141,10 +179,18 @@ export const documentRoutes: RouteDef[] = [
     },
   }),
   route({
+    method: 'post', path: '/documents/:id/delivered', permission: 'staff', params: byId, query: noQuery, body: deliveredBody,
+    summary: '记录送达（表单）', onRefusal: refusedOnDocument,
+    handler: async ({ ctx, user, params, body, ip, res }) => {
+      const doc = await recordDelivery(ctx, user, params.id, body, ip);
+      res.redirect(303, `/applications/${doc.applicationId}#doc-${doc.id}`);
+    },
+  }),
+  route({
     method: 'post', path: '/documents/:id/delivery-receipt', permission: 'staff', params: byId, query: noQuery, body: receiptBody,
     summary: '制作送达回证（表单）', onRefusal: refusedOnDocument,
     handler: async ({ ctx, user, params, body, ip, res }) => {
-      const doc = await makeDeliveryReceipt(ctx, user, params.id, body.method, ip);
+      const doc = await makeDeliveryReceipt(ctx, user, params.id, body, ip);
       res.redirect(303, `/applications/${doc.applicationId}#documents`);
     },
   }),

@@ -1,15 +1,34 @@
-import { CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICANT_KINDS } from '../../workflows/glossary.js';
+import {
+  CHANNELS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICANT_KINDS, deliveryMethodLabel,
+} from '../../workflows/glossary.js';
 import { ROLE_LABELS } from '../../workflows/roles.js';
-import { APPLICATION_STATES, EVENT_LABELS as MACHINE_EVENT_LABELS, OPINIONS } from '../../workflows/application.machine.js';
+import {
+  APPLICATION_STATES, CONSULTATION_GROUNDS, CONSULTATION_GROUNDS_BY_KIND, CORRECTION_GROUNDS, EVENT_LABELS as MACHINE_EVENT_LABELS, OPINIONS,
+} from '../../workflows/application.machine.js';
+import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { MIN_LENGTH as PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../auth/password-policy.js';
 
-/** Labels of the history entries: the machine's events plus the registration itself. */
-export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS };
+/** Labels of the history entries: the machine's events, the registration itself, and the issue and delivery of notices (§2.8). */
+export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS, [NOTICE_ISSUED]: '签发通知', [NOTICE_DELIVERED]: '文书送达' };
+
+/** Where a period that runs from a notice's receipt is counted from, as the case page says it (§2.8). */
+const NOTICE_STATUS_LABELS: Record<string, string> = {
+  delivered: '自送达之日起算',
+  awaiting_delivery: '待送达：暂自签发之日起算',
+  not_issued: '通知尚未签发：暂自今日起算',
+  recorded: '自记录之日起算',
+};
 
 export const viewHelpers = {
   CHANNELS,
   DELIVERY_METHODS,
+  DOCUMENT_DELIVERY_METHODS,
+  CORRECTION_GROUNDS,
+  CONSULTATION_GROUNDS,
+  CONSULTATION_GROUNDS_BY_KIND,
+  NOTICE_STATUS_LABELS,
+  deliveryMethodLabel,
   ID_TYPES,
   ORGANISATION_CATEGORIES,
   APPLICANT_KINDS,

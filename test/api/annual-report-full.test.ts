@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, creditCode, type TestEnv } from '../helpers/test-app.js';
+import { serveNotice } from '../helpers/notices.js';
 import { fixedClock } from '../../server/time.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 
@@ -101,10 +102,12 @@ describe('annual report 2025: every row and column of tables 三 and 四 (hand-c
         await reply(id, concluded[k]!, decision);
       } else if (decision === 'other.correction_lapsed') {
         await send(id, 'cw', { type: 'REQUEST_CORRECTION', date: '2025-07-02', items: ['请写明文件名称'], periodWorkingDays: 10 });
+        await serveNotice(env.app, tokens.cw!, id, 'correction_notice', '2025-07-02', '2025-07-04');
         await send(id, 'cw', { type: 'CORRECTION_LAPSED', date: '2025-08-01' });
       } else if (decision === 'other.fee_unpaid') {
         // 120 pages: 70 × 10 元 + 20 × 20 元 (domain.md §4).
         await send(id, 'cw', { type: 'ISSUE_FEE_NOTICE', date: '2025-08-04', basis: 'per_page', pages: 120, amount: 1100 });
+        await serveNotice(env.app, tokens.cw!, id, 'fee_notice', '2025-08-04', '2025-08-06');
         await send(id, 'cw', { type: 'FEE_LAPSED', date: '2025-10-15' });
       } else if (decision === 'other.other') {
         await send(id, 'cw', { type: 'WITHDRAW', date: '2025-09-05' });

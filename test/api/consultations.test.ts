@@ -47,6 +47,13 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
       const letter = sent.body.documents.find((d: { kind: string }) => d.kind === 'consultation_letter');
       assert.equal(letter.status, 'issued');
       assert.match(letter.number, /^东规资公征〔2026〕\d+号$/);
+      // §2.8: a letter into another agency's inbox on the platform is received when it is issued.
+      assert.deepEqual(letter.delivery && [letter.delivery.date, letter.delivery.method], ['2026-11-02', 'platform']);
+      assert.deepEqual(sent.body.history.map((h: { type: string }) => h.type), ['REGISTER', 'START_CONSULTATION', 'NOTICE_ISSUED', 'NOTICE_DELIVERED']);
+      assert.equal(c.awaitingDelivery, false);
+      assert.equal(sent.body.deadlines.awaitingDelivery, false);
+      const again = await request(env.app).post(`/api/documents/${letter.id}/delivered`).set(auth('cw')).send({ date: '2026-11-02', method: 'mail' });
+      assert.equal(again.status, 409, 'delivered once, by the platform');
 
       const box = await inbox('cw2');
       assert.equal(box.total, 1);
@@ -74,7 +81,7 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
       assert.equal(bare.status, 422);
       assert.match(bare.body.fields.reasons, /理由/);
       assert.equal((await request(env.app).post(`/api/consultations/${requestId}/answer`).set(auth('cw2')).send({ opinion: 'maybe' })).status, 422);
-      assert.equal((await view(appId)).history.length, 2, 'nothing recorded');
+      assert.equal((await view(appId)).history.length, 4, 'nothing recorded');
       assert.equal((await request(env.app).get('/api/consultations/999999').set(auth('cw2'))).status, 404);
       assert.equal((await request(env.app).get(`/api/consultations/${requestId}`).set(auth('mgr'))).status, 404, 'DJQ is neither side');
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { serveNotice } from '../helpers/notices.js';
 import { fixedClock } from '../../server/time.js';
 import { cspSafeSvg } from '../../server/reports/charts.js';
 import { weightedMedian } from '../../server/reports/dashboard.js';
@@ -67,6 +68,7 @@ describe('managers’ dashboard (issue 6)', function () {
     await reply(ids.C, '2026-05-20', 'partial', undefined, { disclosed: '部分', withheld: '部分' });
     ids.J = await register('2026-07-01');
     await send(ids.J, 'cw', { type: 'REQUEST_CORRECTION', date: '2026-07-02', items: ['请写明文件名称'], periodWorkingDays: 10 });
+    await serveNotice(env.app, tokens.cw!, ids.J, 'correction_notice', '2026-07-02', '2026-07-03');
     await send(ids.J, 'cw', { type: 'CORRECTION_LAPSED', date: '2026-07-20' });
     ids.Z = await register('2025-12-01');
     await reply(ids.Z, '2025-12-10', 'disclose');

@@ -33,7 +33,9 @@ describe('excessive applications: the Art. 35 steps (issue 7)', function () {
     const notice = asked.body.documents.find((d: { kind: string }) => d.kind === 'reasons_request');
     assert.ok(notice, 'the notice is drafted');
     const text = (await request(env.app).get(`/api/documents/${notice.id}`).set(auth('cw'))).body.body;
-    assert.match(text, /本月已向本级人民政府及其部门提出政府信息公开申请3件/);
+    assert.match(text, /2026年11月已向本级人民政府及其部门提出政府信息公开申请3件/);
+    assert.match(text, /请您自收到本通知书之日起15个工作日内向本机关书面说明申请理由/, 'a period from receipt (15 working days unless set)');
+    assert.match(text, /逾期未说明理由的，本机关将不予处理/);
     assert.equal((await send(id, 'cw', { type: 'REQUEST_REASONS', date: '2026-11-05' })).status, 409, 'once');
 
     assert.equal((await send(id, 'cw', { type: 'SET_LATER_DATE', date: '2026-11-12', laterReplyDate: '2027-01-29', reason: '数量大' })).status, 403);

@@ -277,14 +277,36 @@ describe('fee calculator (issue 7)', function () {
   });
 
   describe('non-payment closes the application (other.fee_unpaid)', () => {
-    it('notice by quote → lapse refused before the payment period ends → accepted after → concluded', async () => {
+    it('notice by quote → issued → received: 20 working days from receipt, never fewer than from the notice’s date → lapse refused before → accepted after → concluded', async () => {
       const id = await register('2026-01-05', orgQ);
       const notice = await send(id, 'cw', { type: 'ISSUE_FEE_NOTICE', date: '2026-01-12', basis: 'per_page', pages: 45 });
       assert.equal(notice.status, 200, JSON.stringify(notice.body));
       assert.equal(notice.body.history.at(-1).payload.amount, 150);
-      const due = notice.body.deadlines.feePaymentDue as string;
-      assert.ok(due > '2026-01-12' && due < '2026-03-20', due);
-      const early = await send(id, 'cw', { type: 'FEE_LAPSED', date: due });
+      assert.equal(notice.body.history.at(-1).payload.periodRunsFrom, 'receipt');
+      const doc = notice.body.documents.find((d: { kind: string }) => d.kind === 'fee_notice');
+      // Not issued: counted from today (20 March), provisionally; no lapse can be recorded.
+      assert.equal(notice.body.deadlines.awaitingDelivery, true);
+      assert.ok(notice.body.deadlines.feePaymentDue > '2026-03-20', notice.body.deadlines.feePaymentDue);
+      const unissued = await send(id, 'cw', { type: 'FEE_LAPSED', date: '2026-03-20' });
+      assert.equal(unissued.status, 422, JSON.stringify(unissued.body));
+      assert.match(unissued.body.message, /收费通知书尚未签发或尚未记录送达/);
+      assert.equal((await request(env.app).post(`/api/documents/${doc.id}/issue`).set(auth('cw')).send({ date: '2026-01-09' })).status, 422, 'not before its event');
+      assert.equal((await request(env.app).post(`/api/documents/${doc.id}/issue`).set(auth('cw')).send({ date: '2026-01-14' })).status, 200);
+      // Issued Wed 14 Jan, receipt not recorded: Jan 15–16 (2), 19–23 (7), 26–30 (12), Feb 2–6 (17), 9–11 (20).
+      const issued = await view(id);
+      assert.equal(issued.deadlines.feePaymentDue, '2026-02-11');
+      assert.equal(issued.deadlines.awaitingDelivery, true);
+      assert.equal((await send(id, 'cw', { type: 'FEE_LAPSED', date: '2026-03-20' })).status, 422, 'still awaiting delivery');
+      const delivered = await request(env.app).post(`/api/documents/${doc.id}/delivered`).set(auth('cw'))
+        .send({ date: '2026-01-16', method: 'mail', trackingNumber: 'EMS1000200030', signedBy: '某某科技有限公司收发室' });
+      assert.equal(delivered.status, 200, JSON.stringify(delivered.body));
+      assert.deepEqual(delivered.body.delivery && [delivered.body.delivery.date, delivered.body.delivery.methodLabel, delivered.body.delivery.trackingNumber], ['2026-01-16', '邮寄送达', 'EMS1000200030']);
+      // Received Fri 16 Jan: 19–23 (5), 26–30 (10), Feb 2–6 (15), 9–13 (20) — two days later than from the issue date.
+      const received = await view(id);
+      assert.equal(received.deadlines.feePaymentDue, '2026-02-13');
+      assert.equal(received.deadlines.awaitingDelivery, false);
+      assert.ok(received.deadlines.explanation.some((l: string) => l.includes('缴费期限至2026年2月13日（自收费通知书送达之日（2026年1月16日）起算）')));
+      const early = await send(id, 'cw', { type: 'FEE_LAPSED', date: '2026-02-13' });
       assert.equal(early.status, 422, JSON.stringify(early.body));
       assert.match(early.body.message, /届满后才能按逾期未缴费处理/);
       const lapsed = await send(id, 'cw', { type: 'FEE_LAPSED', date: '2026-03-20' });

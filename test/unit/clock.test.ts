@@ -81,7 +81,7 @@ describe('reply clock: consultations (Arts. 32, 34)', () => {
     assert.equal(d.replyDue, '2024-10-12');
     // 5 Sep + 15: 6 (1), 9–13 (6), Sat 14 (7), 18–20 (10), 23–27 (15).
     assert.deepEqual(d.consultations, [
-      { id: 'c1', kind: 'third_party', sentDate: '2024-09-05', opinionDue: '2024-09-27', repliedDate: '2024-09-12' },
+      { id: 'c1', kind: 'third_party', sentDate: '2024-09-05', opinionDue: '2024-09-27', repliedDate: '2024-09-12', noticeStatus: 'recorded' },
     ]);
     assert.ok(d.explanation.includes('2024年9月5日向某某公司征求意见（第三方，条例第三十二条），征求意见期限至2024年9月27日；2024年9月12日收到意见，其间5个工作日不计入答复期限。'));
     assert.equal(d.explanation.at(-1), '不计入答复期限的工作日共5个，答复期限顺延至2024年10月12日。');
@@ -803,5 +803,109 @@ describe('reply clock: bounded whatever the data (finding 4)', () => {
     const d = unknown('2024-09-02', []);
     assert.equal(d.replyDue, '2024-09-30');
     assert.equal(d.unknownReason, null);
+  });
+});
+
+// Domain §2.8: November 2026 has no holidays, so every count below is weekdays only.
+// Wed 4 Nov: the event is recorded; Fri 6 Nov: its notice is issued; Mon 9 / Tue 10 Nov: received.
+describe('periods that run from the addressee’s receipt of the notice (§2.8)', () => {
+  const tracked = (type: string, date: string, payload: Record<string, unknown> = {}) => ev(type, date, { ...payload, periodRunsFrom: 'receipt' });
+  const issued = (of: ClockEvent, date: string, documentId = 100 + of.seq) => ev('NOTICE_ISSUED', date, { documentId, eventSeq: of.seq, kind: 'x' });
+  const delivered = (of: ClockEvent, date: string, documentId = 100 + of.seq) => ev('NOTICE_DELIVERED', date, { documentId, eventSeq: of.seq, method: 'mail' });
+  const at = (events: ClockEvent[], today: string) => computeDeadlines({ receivedDate: '2026-11-02', events, today }, cal);
+
+  it('a third-party letter not yet issued is counted from today, and says so', () => {
+    const sent = tracked('START_CONSULTATION', '2026-11-04', { consultationId: 'c1', kind: 'third_party', party: '某开发公司' });
+    // From Thu 5 Nov: 6 (1), 9–13 (6), 16–20 (11), 23–26 (15).
+    const d = at([sent], '2026-11-05');
+    assert.equal(d.consultations[0]!.opinionDue, '2026-11-26');
+    assert.equal(d.consultations[0]!.noticeStatus, 'not_issued');
+    assert.equal(d.awaitingDelivery, true);
+    assert.equal(at([sent], '2026-11-06').consultations[0]!.opinionDue, '2026-11-27', 'it moves with every day the letter waits');
+    assert.ok(d.explanation.some((l) => l.includes('征求意见书尚未签发，暂自2026年11月5日起算')), d.explanation.join('\n'));
+  });
+
+  it('a third-party letter issued two days after its event: counted from the issue date until its receipt is recorded, then from the receipt', () => {
+    const sent = tracked('START_CONSULTATION', '2026-11-04', { consultationId: 'c1', kind: 'third_party', party: '某开发公司' });
+    const issue = issued(sent, '2026-11-06');
+    // From Fri 6 Nov: 9–13 (5), 16–20 (10), 23–27 (15). From Wed 4 Nov it would have been 25 Nov.
+    const awaiting = at([sent, issue], '2026-11-10');
+    assert.equal(awaiting.consultations[0]!.opinionDue, '2026-11-27');
+    assert.equal(awaiting.awaitingDelivery, true);
+    assert.deepEqual(awaiting.notices.map((n) => [n.period, n.status, n.countedFrom, n.due, n.documentId]), [['opinion', 'awaiting_delivery', '2026-11-06', '2026-11-27', 100 + sent.seq]]);
+    assert.ok(awaiting.explanation.some((l) => l.includes('征求意见期限至2026年11月27日（征求意见书已于2026年11月6日签发，尚未记录送达，暂自签发之日起算')));
+    // Received Mon 9 Nov: 10–13 (4), 16–20 (9), 23–27 (14), 30 (15).
+    const received = at([sent, issue, delivered(sent, '2026-11-09')], '2026-11-10');
+    assert.equal(received.consultations[0]!.opinionDue, '2026-11-30');
+    assert.equal(received.consultations[0]!.noticeStatus, 'delivered');
+    assert.equal(received.awaitingDelivery, false);
+    assert.ok(received.explanation.some((l) => l.includes('征求意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
+  });
+
+  it('the reply clock still stops from the day the consultation was recorded (§2.4), up to the later opinion due date', () => {
+    const sent = tracked('START_CONSULTATION', '2026-11-04', { consultationId: 'c1', kind: 'third_party', party: '某开发公司' });
+    const history = [sent, issued(sent, '2026-11-06'), delivered(sent, '2026-11-09')];
+    // Silent party: stopped 5 Nov – 30 Nov = 18 working days. Received 2 Nov → 30 Nov; + 18: Dec 1–4 (4), 7–11 (9), 14–18 (14), 21–24 (18).
+    assert.equal(at(history, '2026-12-01').replyDue, '2026-12-24');
+  });
+
+  it('the correction period runs from the applicant’s receipt of the notice', () => {
+    const asked = tracked('REQUEST_CORRECTION', '2026-11-04', { items: ['请写明文件名称'], periodWorkingDays: 10 });
+    // Issued Thu 5 Nov: 6 (1), 9–13 (6), 16–19 (10).
+    const awaiting = at([asked, issued(asked, '2026-11-05')], '2026-11-06');
+    assert.equal(awaiting.correctionDue, '2026-11-19');
+    assert.equal(awaiting.awaitingDelivery, true);
+    // Received Mon 9 Nov: 10–13 (4), 16–20 (9), 23 (10).
+    const d = at([asked, issued(asked, '2026-11-05'), delivered(asked, '2026-11-09')], '2026-11-10');
+    assert.equal(d.correctionDue, '2026-11-23');
+    assert.ok(d.explanation.includes('2026年11月4日发出补正通知，补正期限为10个工作日（自补正告知书送达之日（2026年11月9日）起算，至2026年11月23日）。'), d.explanation.join('\n'));
+    assert.equal(at([asked, issued(asked, '2026-11-05'), delivered(asked, '2026-11-09'), ev('CORRECTION_RECEIVED', '2026-11-16')], '2026-11-16').awaitingDelivery, false);
+  });
+
+  it('the fee is paid within 20 working days of receipt, never fewer than from the notice’s own date', () => {
+    const notice = tracked('ISSUE_FEE_NOTICE', '2026-11-04', { amount: 150 });
+    // Issued Fri 6 Nov: 9–13 (5), 16–20 (10), 23–27 (15), 30 (16), Dec 1–4 (20).
+    assert.equal(at([notice, issued(notice, '2026-11-06')], '2026-11-09').feePaymentDue, '2026-12-04');
+    // Received Tue 10 Nov: 11–13 (3), 16–20 (8), 23–27 (13), 30 (14), Dec 1–4 (18), 7–8 (20).
+    const d = at([notice, issued(notice, '2026-11-06'), delivered(notice, '2026-11-10')], '2026-11-10');
+    assert.equal(d.feePaymentDue, '2026-12-08');
+    assert.ok(d.explanation.some((l) => l.startsWith('2026年11月4日发出收费通知，缴费期限至2026年12月8日（自收费通知书送达之日（2026年11月10日）起算）')), d.explanation.join('\n'));
+  });
+
+  it('a notice issued again (a correction of it) starts its period anew; a receipt of the one it replaced no longer counts', () => {
+    const asked = tracked('REQUEST_CORRECTION', '2026-11-04', { items: ['请写明文件名称'], periodWorkingDays: 10 });
+    const history = [asked, issued(asked, '2026-11-05', 7), delivered(asked, '2026-11-09', 7), issued(asked, '2026-11-10', 8)];
+    const d = at(history, '2026-11-11');
+    assert.equal(d.notices[0]!.status, 'awaiting_delivery');
+    assert.equal(d.notices[0]!.documentId, 8);
+    // From Tue 10 Nov: 11–13 (3), 16–20 (8), 23–24 (10).
+    assert.equal(d.correctionDue, '2026-11-24');
+    assert.equal(at([...history, delivered(asked, '2026-11-11', 7)], '2026-11-11').correctionDue, '2026-11-24', 'a late receipt of the old notice changes nothing');
+  });
+
+  it('an event recorded before receipts were tracked keeps the count from its own date', () => {
+    const legacy = ev('REQUEST_CORRECTION', '2026-11-04', { items: ['请写明文件名称'], periodWorkingDays: 10 });
+    const d = at([legacy], '2026-11-20');
+    // From Wed 4 Nov: 5–6 (2), 9–13 (7), 16–18 (10).
+    assert.equal(d.correctionDue, '2026-11-18');
+    assert.equal(d.notices[0]!.status, 'recorded');
+    assert.equal(d.awaitingDelivery, false);
+  });
+
+  it('the request for reasons (Art. 35) gives a period from receipt', () => {
+    const asked = tracked('REQUEST_REASONS', '2026-11-04', { periodWorkingDays: 10 });
+    const d = at([asked, issued(asked, '2026-11-04'), delivered(asked, '2026-11-06')], '2026-11-06');
+    // From Fri 6 Nov: 9–13 (5), 16–20 (10).
+    assert.equal(d.reasonsDue, '2026-11-20');
+    assert.equal(at([ev('REQUEST_REASONS', '2026-11-04', { note: 'x' })], '2026-11-06').reasonsDue, null, 'a request recorded without a period shows none');
+  });
+
+  it('a delivery recorded after the case closed moves none of its dates', () => {
+    const sent = tracked('START_CONSULTATION', '2026-11-04', { consultationId: 'c1', kind: 'third_party', party: '某开发公司' });
+    const closedHistory = [sent, issued(sent, '2026-11-04'), ev('WITHDRAW', '2026-11-10')];
+    const before = computeDeadlines({ receivedDate: '2026-11-02', events: closedHistory, today: '2026-12-20', closed: true }, cal);
+    const after = computeDeadlines({ receivedDate: '2026-11-02', events: [...closedHistory, ev('NOTICE_DELIVERED', '2026-12-18', { documentId: 555, eventSeq: 1 })], today: '2026-12-20', closed: true }, cal);
+    assert.equal(after.replyDue, before.replyDue);
+    assert.equal(before.awaitingDelivery, false, 'a closed case awaits nothing');
   });
 });

@@ -240,9 +240,27 @@ describe('document templates: issue 7 wording', () => {
     assert.ok(later.body.includes('因所需信息约五百份，需逐份检索和保密审查'));
   });
 
+  it('Art. 35: the request for reasons sets a period from receipt and says what follows if no reasons come', () => {
+    const ask = renderDocumentText('reasons_request', full({ excessive: { ...full().excessive!, periodWorkingDays: 10, month: '2026年11月' } }));
+    assert.ok(ask.body.includes('您2026年11月已向本级人民政府及其部门提出政府信息公开申请36件'), ask.body);
+    assert.ok(ask.body.includes('请您自收到本通知书之日起10个工作日内向本机关书面说明申请理由'), ask.body);
+    assert.ok(ask.body.includes('您逾期未说明理由的，本机关将不予处理'), ask.body);
+  });
+
+  it('a request the applicant wrapped in quotation marks is quoted once (issue 12)', () => {
+    for (const description of ['“东江大道改建工程施工许可证”。', '"东江大道改建工程施工许可证"', '“‘东江大道改建工程施工许可证’”']) {
+      const data = full({ application: { ...full().application, documentTitle: null, documentNumber: null, description } });
+      for (const name of ['receipt', 'correction_notice', 'consultation_letter.third_party', 'fee_notice', 'reasons_request']) {
+        const r = renderDocumentText(name, dataFor(name, data));
+        assert.ok(r.body.includes('“东江大道改建工程施工许可证”'), `${name}: ${r.body}`);
+        assert.ok(!/“[‘'"“]|[’'"”]”/.test(r.body), `${name}: no doubled quotation marks\n${r.body}`);
+      }
+    }
+  });
+
   it('a consultation letter through the platform names the parts concerned', () => {
     const r = renderDocumentText('consultation_letter.agency', { ...dataFor('consultation_letter.agency', full()), consultationParts: '施工许可证附图' });
-    assert.ok(r.body.includes('征求意见的内容为：施工许可证附图。'));
+    assert.ok(r.body.includes('本机关拟公开的政府信息为：施工许可证附图。'), r.body);
   });
 });
 
@@ -337,16 +355,24 @@ describe('document templates: notices', () => {
     assert.ok(inPerson.body.includes('收到您当面提交的'), inPerson.body);
   });
 
-  it('correction notice: every item, the period, the due date and the consequence', () => {
+  it('correction notice: one-time, the grounds of this case, every item, guidance, the period from receipt and the consequence', () => {
     const items = ['请写明所需文件的名称', '请提供身份证明复印件', '请说明所需信息的形成时间'];
-    const r = renderDocumentText('correction_notice', full({ correction: { items, periodWorkingDays: 15, dueDate: '2026年3月25日' } }));
+    const r = renderDocumentText('correction_notice', full({
+      correction: { items, periodWorkingDays: 15, dueDate: '2026年3月25日', grounds: ['申请内容不明确', '未提供申请人的身份证明'], guidance: '可参照本机关门户网站公布的文件目录填写文件名称' },
+    }));
     assert.equal(r.title, '补正申请告知书');
     const { paragraphs } = parseDocumentBody(r.body);
     items.forEach((item, i) => assert.ok(paragraphs.includes(`${i + 1}.${item}。`), `item ${i + 1}\n${r.body}`));
-    assert.ok(r.body.includes('补正期限为15个工作日，请您于2026年3月25日前（含当日）将补正后的申请提交本机关'), r.body);
+    assert.ok(r.body.includes('经审查，您的申请存在以下情形：申请内容不明确；未提供申请人的身份证明，需要补正。'), r.body);
+    assert.ok(r.body.includes('本机关现一次性告知您需要补正的全部事项'), r.body);
+    assert.ok(paragraphs.includes('可参照本机关门户网站公布的文件目录填写文件名称。'), r.body);
+    assert.ok(r.body.includes('请您自收到本告知书之日起15个工作日内，将补正后的申请提交本机关'), r.body);
+    assert.ok(!r.body.includes('2026年3月25日'), 'no absolute date: the notice is received after it is drafted (§2.8)');
     assert.ok(r.body.includes('答复期限自本机关收到补正的申请之日起计算'));
     assert.ok(r.body.includes('视为放弃申请，本机关不再处理该政府信息公开申请'));
     assert.ok(r.body.includes('第三十条'));
+    const none = renderDocumentText('correction_notice', full({ correction: { items, periodWorkingDays: 10, dueDate: '' } }));
+    assert.ok(none.body.includes('经审查，您的申请需要补正。') && !none.body.includes('内容不明确'), 'no ground chosen: none claimed');
   });
 
   it('extension notice: reason, working days, new due date, Art. 33(2)', () => {
@@ -357,24 +383,32 @@ describe('document templates: notices', () => {
     assert.ok(r.body.includes('答复期限延长20个工作日，本机关将于2026年4月28日前（含当日）作出答复'), r.body);
   });
 
-  it('third-party consultation: Art. 32, 15 working days, the opinion due date; the applicant is not named', () => {
-    const r = renderDocumentText('consultation_letter.third_party', full());
+  it('third-party consultation: Art. 32, what would be disclosed, why this party, 15 working days from receipt; the applicant is not named', () => {
+    const r = renderDocumentText('consultation_letter.third_party', { ...full({ consultation: { ...full().consultation!, ground: 'trade_secret' } }), consultationParts: '总平面图中的户型设计' });
     assert.equal(r.title, '征求意见书');
     assert.ok(r.body.includes('第三十二条'));
-    assert.ok(r.body.includes('15个工作日内（即2026年3月26日前，含当日）'), r.body);
+    assert.ok(r.body.includes('本机关拟公开的政府信息为：总平面图中的户型设计。该信息可能涉及贵单位的商业秘密'), r.body);
+    assert.ok(r.body.includes('自收到本征求意见书之日起15个工作日内'), r.body);
+    assert.ok(!r.body.includes('2026年3月26日'), 'no absolute date (§2.8)');
     assert.ok(r.body.includes('逾期未提出意见的，由本机关依照'));
     assert.ok(r.body.includes('公共利益造成重大影响'));
     assert.ok(!r.body.includes('张某某'), 'the applicant is not disclosed to the third party');
-    const person = renderDocumentText('consultation_letter.third_party', full({ consultation: { ...full().consultation!, party: '李某某' } }));
-    assert.ok(person.body.startsWith('李某某：') && person.body.includes('涉及您的商业秘密、个人隐私等'), person.body);
+    const person = renderDocumentText('consultation_letter.third_party', full({ consultation: { ...full().consultation!, party: '李某某', ground: 'privacy' } }));
+    assert.ok(person.body.startsWith('李某某：') && person.body.includes('该信息可能涉及您的个人隐私'), person.body);
+    const other = renderDocumentText('consultation_letter.third_party', full({ consultation: { ...full().consultation!, ground: 'other', groundNote: '该信息载有贵单位提交的施工方案' } }));
+    assert.ok(other.body.includes('为：该申请所涉政府信息。该信息载有贵单位提交的施工方案，公开后可能损害贵单位的合法权益。根据'), other.body);
+    assert.ok(!other.body.includes('商业秘密、个人隐私'), 'no hard-coded ground');
   });
 
-  it('agency consultation: Art. 34, deemed consent', () => {
-    const r = renderDocumentText('consultation_letter.agency', full({ consultation: { kind: 'agency', party: '东江区住房和城乡建设局', sentDate: '2026年3月5日', opinionDue: '2026年3月26日' } }));
+  it('agency consultation: what would be disclosed, jointly made (Art. 34), 15 working days from receipt, deemed consent', () => {
+    const r = renderDocumentText('consultation_letter.agency', full({ consultation: { kind: 'agency', party: '东江区住房和城乡建设局', sentDate: '2026年3月5日', opinionDue: '2026年3月26日', ground: 'joint' } }));
     assert.equal(r.title, '征求意见函');
     assert.ok(r.body.startsWith('东江区住房和城乡建设局：'));
-    assert.ok(r.body.includes('第三十四条') && r.body.includes('逾期未提出意见的，视为同意公开'), r.body);
-    assert.ok(r.body.includes('2026年3月26日'));
+    assert.ok(r.body.includes('该政府信息由本机关与贵单位共同制作。根据《中华人民共和国政府信息公开条例》第三十四条的规定'), r.body);
+    assert.ok(r.body.includes('自收到本函之日起15个工作日内') && r.body.includes('逾期未提出意见的，视为同意公开'), r.body);
+    assert.ok(!r.body.includes('2026年3月26日'), 'no absolute date (§2.8)');
+    const other = renderDocumentText('consultation_letter.agency', full({ consultation: { kind: 'agency', party: '东江区住房和城乡建设局', sentDate: '', opinionDue: '', ground: 'other', groundNote: '该信息涉及贵单位正在办理的审批事项' } }));
+    assert.ok(other.body.includes('因该信息涉及贵单位正在办理的审批事项，现征求贵单位对公开该政府信息的意见。') && !other.body.includes('共同制作'), other.body);
   });
 
   it('fee notice: basis, standard, breakdown, amount, how and by when to pay', () => {
@@ -386,13 +420,16 @@ describe('document templates: notices', () => {
     assert.ok(r.body.includes('共计120页'));
     assert.ok(r.body.includes('（1）31—100页：70页×10元/页＝700元。') && r.body.includes('（2）101—120页：20页×20元/页＝400元。'), r.body);
     assert.ok(r.body.includes('应缴金额：人民币1100元。'), r.body);
-    assert.ok(r.body.includes('缴费方式：请于缴费期限内持本通知书到东江区人民路1号缴纳'));
-    assert.ok(r.body.includes('自收到本通知书之次日起20个工作日内缴纳（缴费期限截至2026年4月9日）'), r.body);
+    assert.ok(r.body.includes('缴费方式：请于缴费期限内持本通知书到东江区人民路1号缴纳'), r.body);
+    assert.ok(r.body.includes('缴费时请注明申请编号DJ2026-0012。'), r.body);
+    assert.ok(r.body.includes('请您自收到本通知书之日起20个工作日内缴纳。'), r.body);
+    assert.ok(!r.body.includes('2026年4月9日'), 'no absolute date (§2.8)');
     assert.ok(r.body.includes('不计算在答复期限内') && r.body.includes('视为放弃申请'));
 
     const perApplication = renderDocumentText('fee_notice', full({
-      fee: { basis: 'per_application', basisLabel: '按件收费', pages: null, amount: 200.5, breakdown: [], paymentDue: '2026年4月9日', payment: '银行转账' },
+      fee: { basis: 'per_application', basisLabel: '按件收费', pages: null, amount: 200.5, breakdown: [], paymentDue: '2026年4月9日', payment: '银行转账', nthInMonth: 31, month: '2026年3月' },
     }));
+    assert.ok(perApplication.body.includes('经统计，本件为您2026年3月向本级人民政府及其部门提出的第31件政府信息公开申请。'), perApplication.body);
     assert.ok(perApplication.body.includes('计收方式：按件收费。'));
     assert.ok(perApplication.body.includes('11—30件（含30件）的部分，每件收费100元'), perApplication.body);
     assert.ok(!perApplication.body.includes('每页'));
@@ -406,14 +443,20 @@ describe('document templates: notices', () => {
     const { paragraphs } = parseDocumentBody(r.body);
     assert.ok(paragraphs.includes('送达文书：政府信息公开申请答复书（东规资公复〔2026〕12号）'), r.body);
     assert.ok(paragraphs.includes('受送达人：张某某'));
-    assert.ok(paragraphs.includes('送达地址：东江区幸福路8号（邮政编码：528400）'));
-    assert.ok(paragraphs.includes('送达方式：邮寄'));
+    assert.ok(paragraphs.includes('送达地点：东江区幸福路8号（邮政编码：528400）'));
+    assert.ok(paragraphs.includes('送达方式：邮寄；邮件单号：＿＿＿＿＿＿'), r.body);
+    assert.ok(paragraphs.includes('送达日期：＿＿＿＿年＿＿月＿＿日'));
     assert.ok(paragraphs.includes('受送达人签名（盖章）：＿＿＿＿＿＿'));
-    assert.ok(paragraphs.some((p) => p.startsWith('签收日期：')));
-    assert.ok(paragraphs.includes('送达人：＿＿＿＿＿＿'));
+    assert.ok(paragraphs.includes('代收人及代收理由：＿＿＿＿＿＿'));
+    assert.ok(paragraphs.includes('拒收事由和日期（由送达人记明）：＿＿＿＿＿＿'), r.body);
+    assert.ok(paragraphs.includes('送达人（签名）：＿＿＿＿　见证人（签名）：＿＿＿＿'), r.body);
     assert.ok(paragraphs.some((p) => p.startsWith('备注：')));
     const blank = renderDocumentText('delivery_receipt', full({ target: { ...full().target!, method: '', addressee: '东江某某置业有限公司' } }));
-    assert.ok(blank.body.includes('送达方式：＿＿＿＿＿＿') && blank.body.includes('送达地址：＿＿＿＿＿＿'), blank.body);
+    assert.ok(blank.body.includes('送达方式：＿＿＿＿＿＿') && blank.body.includes('送达地点：＿＿＿＿＿＿'), blank.body);
+    const known = parseDocumentBody(renderDocumentText('delivery_receipt', full({
+      target: { ...full().target!, method: '邮寄送达', trackingNumber: 'EMS1234567890', deliveredDate: '2026年3月23日', signedBy: '张某某' },
+    })).body).paragraphs;
+    assert.ok(known.includes('送达方式：邮寄送达；邮件单号：EMS1234567890') && known.includes('送达日期：2026年3月23日') && known.includes('受送达人签名（盖章）：张某某'), known.join('\n'));
   });
 });
 
@@ -519,7 +562,7 @@ describe('document templates: applicant text is quoted as the applicant’s (fin
     assert.equal(receipt.addressee, '张某某 本机关决定：');
     const delivery = renderDocumentText('delivery_receipt', { ...data, target: { ...full().target!, addressee: '张某某\n\n本机关决定' } });
     assertClean('delivery_receipt', delivery.title, delivery.body);
-    assert.ok(delivery.body.split('\n\n').includes('送达地址：东江区幸福路8号 3栋（邮政编码：528400）'), delivery.body);
+    assert.ok(delivery.body.split('\n\n').includes('送达地点：东江区幸福路8号 3栋（邮政编码：528400）'), delivery.body);
   });
 
   it('staff text embedded in a sentence stays in its sentence; the reasons of a decision keep their paragraphs', () => {

@@ -1,0 +1,89 @@
+// The deliveries of issued documents (送达, domain.md §2.8): the working copy the case page and the
+// lists read. The record that counts is the case's history entry (`event_seq`), written in the same
+// transaction.
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+
+export interface DeliveryRow {
+  documentId: number;
+  applicationId: number;
+  date: string;
+  method: string;
+  trackingNumber: string | null;
+  signedBy: string | null;
+  note: string | null;
+  eventSeq: number;
+  recordedBy: number;
+  recordedByName: string | null;
+  recordedAt: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const toDelivery = (r: any): DeliveryRow => ({
+  documentId: Number(r.document_id),
+  applicationId: Number(r.application_id),
+  date: r.date,
+  method: r.method,
+  trackingNumber: r.tracking_number ?? null,
+  signedBy: r.signed_by ?? null,
+  note: r.note ?? null,
+  eventSeq: Number(r.event_seq),
+  recordedBy: Number(r.recorded_by),
+  recordedByName: r.recorded_by_name ?? null,
+  recordedAt: r.recorded_at,
+});
+
+const query = (db: Db) =>
+  db('document_deliveries as d').leftJoin('users as u', 'u.id', 'd.recorded_by').select('d.*', 'u.display_name as recorded_by_name');
+
+export async function findDelivery(db: Db, documentId: number): Promise<DeliveryRow | null> {
+  const r = await query(db).where('d.document_id', documentId).first();
+  return r ? toDelivery(r) : null;
+}
+
+/** The deliveries of one case's documents, by document id. */
+export async function deliveriesOf(db: Db, applicationId: number): Promise<Map<number, DeliveryRow>> {
+  const rows = await query(db).where('d.application_id', applicationId);
+  return new Map(rows.map((r: unknown) => [Number((r as { document_id: number }).document_id), toDelivery(r)]));
+}
+
+/** The unique document id makes a second delivery of the same document fail (a race lost: 409). */
+export async function insertDelivery(trx: Knex.Transaction, d: Omit<DeliveryRow, 'recordedByName'>): Promise<void> {
+  await trx('document_deliveries').insert({
+    document_id: d.documentId,
+    application_id: d.applicationId,
+    date: d.date,
+    method: d.method,
+    tracking_number: d.trackingNumber,
+    signed_by: d.signedBy,
+    note: d.note,
+    event_seq: d.eventSeq,
+    recorded_by: d.recordedBy,
+    recorded_at: d.recordedAt,
+  });
+}
+
+export interface UnissuedNotice { documentId: number; kind: string; title: string; eventSeq: number }
+
+/**
+ * Notices drafted by a case's events but not yet issued (the clock already moved: issue 12), per
+ * case. Replies (issued through sign-off) and corrections of issued documents (the original went
+ * out) are not counted.
+ */
+export async function unissuedNotices(db: Db, applicationIds: number[]): Promise<Map<number, UnissuedNotice[]>> {
+  const out = new Map<number, UnissuedNotice[]>();
+  if (applicationIds.length === 0) return out;
+  const rows: { id: number; application_id: number; kind: string; title: string; event_seq: number }[] = await db('documents')
+    .whereIn('application_id', applicationIds)
+    .where('status', 'draft')
+    .whereNot('kind', 'reply')
+    .whereNotNull('event_seq')
+    .whereNull('supersedes_id')
+    .orderBy('id')
+    .select('id', 'application_id', 'kind', 'title', 'event_seq');
+  for (const r of rows) {
+    const id = Number(r.application_id);
+    out.set(id, [...(out.get(id) ?? []), { documentId: Number(r.id), kind: r.kind, title: r.title, eventSeq: Number(r.event_seq) }]);
+  }
+  return out;
+}
