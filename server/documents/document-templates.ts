@@ -55,7 +55,19 @@ export interface DocumentTemplateData {
   applicant: { name: string; isOrganisation: boolean; address: string | null; postcode: string | null };
   issuedDate: string;
   replyDue: string;
-  decision: { code: string; label: string; reasons: string; disclosed: string; withheld: string; referTo: string } | null;
+  decision: {
+    code: string;
+    label: string;
+    reasons: string;
+    /** Free texts of drafts recorded before issue 12 ('' since). */
+    disclosed: string;
+    withheld: string;
+    referTo: string;
+    /** Issue 12: what the reply states, ready to print (absent in data stored before). */
+    facts?: ReplyPrintFacts | null;
+    /** 复议前置 (行政复议法 Art. 23(1)(四)) for this decision by the agency's setting; absent: the template's default. */
+    reconsiderationFirst?: boolean;
+  } | null;
   correction: { items: string[]; periodWorkingDays: number; dueDate: string } | null;
   extension: { workingDays: number; reason: string; newReplyDue: string } | null;
   consultation: { kind: 'third_party' | 'agency'; party: string; sentDate: string; opinionDue: string } | null;
@@ -70,12 +82,54 @@ export interface DocumentTemplateData {
   } | null;
   /** Art. 35: what the applicant is asked to explain, and the later reply date fixed. */
   excessive?: { monthCount: number | null; note: string; laterReplyDate: string; reason: string } | null;
-  /** 转办 (Art. 36(五)): the agency now handling the request, and its case number. */
-  transfer?: { agencyName: string; caseNumber: string; date: string } | null;
+  /** 转办 (Art. 36(五)): the agency the request was forwarded to, its contact and its case number. */
+  transfer?: { agencyName: string; caseNumber: string; date: string; contact?: string } | null;
   /** 征求意见的内容 of a consultation through the system's inbox. */
   consultationParts?: string | null;
   /** The document a 送达回证 proves delivery of. */
   target: { title: string; number: string; issuedDate: string; addressee: string; method: string } | null;
+}
+
+/** A document of the case as issued (the notice a reply refers to). */
+export interface PrintedNotice {
+  title: string;
+  number: string;
+  issuedDate: string;
+}
+export interface PrintedItem {
+  title: string;
+  pages: number | null;
+}
+/**
+ * The facts of a reply (workflows/reply-facts.ts) as the templates print them: dates formatted, the
+ * third-party consultation and the notices of the case looked up. Codes (delivery, ground, outcome)
+ * stay codes: their wording is the templates'.
+ */
+export interface ReplyPrintFacts {
+  disclosure?:
+    | { mode: 'published'; url: string; section: string; publishedDate: string }
+    | { mode: 'provided'; items: PrintedItem[]; delivery: string }
+    | { mode: 'later'; items: PrintedItem[]; delivery: string; availableDate: string };
+  provided?: PrintedItem[];
+  withheld?: { ground: string; part: string; law: { name: string; article: string } | null }[];
+  responsibleAgency?: { name: string; contact: string };
+  search?: string;
+  law?: { name: string; article: string };
+  /** Arts. 15, 32: when the third party was asked, its opinion (consent | object | none) and when it came. */
+  thirdParty?: { askedDate: string; opinion: string; answeredDate: string; publicInterest: string };
+  earlierReply?: { number: string; date: string };
+  excessive?: { count: number; from: string; to: string; applicantAnswer: string; askedDate: string; notice: PrintedNotice | null };
+  /** The correction notice (unclear, correction_lapsed) or fee notice (fee_unpaid) as issued. */
+  notice?: PrintedNotice | null;
+  basis?: string;
+  recordsCorrection?: {
+    record: string;
+    outcome: string;
+    correction: string;
+    correctedDate: string;
+    agency: { name: string; contact: string } | null;
+    forwarded: boolean;
+  };
 }
 
 export interface RenderedDocument {
@@ -170,9 +224,17 @@ function innerQuotes(s: string): string {
   });
 }
 
-/** The applicant's words as a quotation: “…”, or '' when there are none. */
+/** Quotation marks (or 《》) the applicant put around the whole of their text: the document quotes it once. */
+const WRAPPING_QUOTES = /^(?:“([^“”]*)”|"([^"]*)"|＂([^＂]*)＂|「([^「」]*)」|『([^『』]*)』)$/u;
+function unwrapped(v: unknown): string {
+  const s = text(v).replace(TRAILING_PUNCT, '');
+  const m = WRAPPING_QUOTES.exec(s);
+  return m ? (m.slice(1).find((g) => g !== undefined) ?? '').trim() : s;
+}
+
+/** The applicant's words as a quotation: “…”, or '' when there are none. Quoted once (issue 12). */
 function quoteApplicant(v: unknown, max: number = QUOTE_MAX): string {
-  const s = innerQuotes(applicantLine(v, max));
+  const s = innerQuotes(applicantLine(unwrapped(v), max));
   return s ? `“${s}”` : '';
 }
 
@@ -199,6 +261,18 @@ function requested(app: DocumentTemplateData['application']): string {
   if (doc) return doc;
   if (desc) return desc;
   return '相关政府信息';
+}
+
+/** Staff text printed in quotation marks (a section's name…): “…”, never “““…””” when it was typed with its own. */
+function quoted(v: unknown): string {
+  const s = clause(unwrapped(v));
+  return s ? `“${s}”` : '';
+}
+
+/** A title printed in 《》 (a law's name): brackets typed around it are not doubled. */
+function titled(v: unknown): string {
+  const s = clause(v).replace(/^《/u, '').replace(/》$/u, '');
+  return s ? `《${s}》` : '';
 }
 
 function yuan(amount: number): string {
@@ -231,6 +305,8 @@ function helpers(data: DocumentTemplateData) {
     sentence,
     paragraphs,
     quoteApplicant,
+    quoted,
+    titled,
     yuan,
     via,
     honorific,
