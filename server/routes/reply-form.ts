@@ -5,7 +5,7 @@
 // one per line, `名称｜页数`. The event is then parsed by the event's strict schema and judged by
 // the machine like any API call; what was typed is shown again on a refusal.
 import { isDecisionCode } from '../../workflows/decisions.js';
-import { WITHHOLD_GROUNDS, type ReplyDetails } from '../../workflows/reply-facts.js';
+import { WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 
 type Form = Record<string, unknown>;
 type Values = Record<string, string | string[]>;
@@ -164,13 +164,24 @@ export function replyEventFromForm(form: Form): Form {
 // ---------------------------------------------------------------------------------------------
 // What the form shows: the facts of the latest draft, or facts the case already holds
 
-/** The form values of a reply's facts (the inverse of replyEventFromForm), for the decision given. */
-export function replyFormValues(decision: string, facts: ReplyDetails & Record<string, unknown>): Values {
+type Loose = Record<string, unknown>;
+const obj = (v: unknown): Loose | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : null);
+const rows = (v: unknown): Loose[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Loose => x !== null) : []);
+const itemsOf = (v: unknown) => rows(v).map((i) => ({ title: String(i.title ?? ''), pages: typeof i.pages === 'number' ? i.pages : Number(i.pages) || null }));
+
+/**
+ * The form values of a reply's facts (the inverse of replyEventFromForm), for the decision given.
+ * Reads a stored payload as it is: one recorded before issue 12 (free texts, `withheld` a string)
+ * gives no facts, and nothing of it breaks the page.
+ */
+export function replyFormValues(decision: string, facts: Loose): Values {
   const v: Values = {};
   const set = (path: string, value: unknown) => {
-    if (value !== undefined && value !== null && value !== '') v[`${decision}/${path}`] = String(value);
+    if (typeof value === 'string' || typeof value === 'number') {
+      if (value !== '') v[`${decision}/${path}`] = String(value);
+    }
   };
-  const d = facts.disclosure;
+  const d = obj(facts.disclosure);
   if (d) {
     set('disclosure.mode', d.mode);
     if (d.mode === 'published') {
@@ -178,56 +189,63 @@ export function replyFormValues(decision: string, facts: ReplyDetails & Record<s
       set('disclosure.section', d.section);
       set('disclosure.publishedDate', d.publishedDate);
     } else {
-      set('disclosure.items', itemLines(d.items));
+      set('disclosure.items', itemLines(itemsOf(d.items)));
       set('disclosure.delivery', d.delivery);
       if (d.mode === 'later') set('disclosure.availableDate', d.availableDate);
     }
   }
-  if (facts.provided) set('provided', itemLines(facts.provided));
-  if (facts.withheld) {
-    v[`${decision}/withheld.ground`] = facts.withheld.map((w) => w.ground);
-    v[`${decision}/withheld.part`] = facts.withheld.map((w) => w.part);
-    v[`${decision}/withheld.law.name`] = facts.withheld.map((w) => w.law?.name ?? '');
-    v[`${decision}/withheld.law.article`] = facts.withheld.map((w) => w.law?.article ?? '');
+  if (Array.isArray(facts.provided)) set('provided', itemLines(itemsOf(facts.provided)));
+  const withheld = rows(facts.withheld);
+  if (withheld.length) {
+    const s = (x: unknown) => (typeof x === 'string' ? x : '');
+    v[`${decision}/withheld.ground`] = withheld.map((w) => s(w.ground));
+    v[`${decision}/withheld.part`] = withheld.map((w) => s(w.part));
+    v[`${decision}/withheld.law.name`] = withheld.map((w) => s(obj(w.law)?.name));
+    v[`${decision}/withheld.law.article`] = withheld.map((w) => s(obj(w.law)?.article));
   }
-  if (facts.thirdParty) {
-    set('thirdParty.consultationId', facts.thirdParty.consultationId);
-    set('thirdParty.publicInterest', facts.thirdParty.publicInterest);
+  const tp = obj(facts.thirdParty);
+  if (tp) {
+    set('thirdParty.consultationId', tp.consultationId);
+    set('thirdParty.publicInterest', tp.publicInterest);
   }
-  if (facts.law) {
-    set('law.name', facts.law.name);
-    set('law.article', facts.law.article);
+  const law = obj(facts.law);
+  if (law) {
+    set('law.name', law.name);
+    set('law.article', law.article);
   }
-  if (facts.responsibleAgency) {
+  const agency = obj(facts.responsibleAgency);
+  if (agency) {
     set('alternative', 'agency');
-    set('responsibleAgency.name', facts.responsibleAgency.name);
-    set('responsibleAgency.contact', facts.responsibleAgency.contact);
-  } else if (facts.search) {
+    set('responsibleAgency.name', agency.name);
+    set('responsibleAgency.contact', agency.contact);
+  } else if (typeof facts.search === 'string' && facts.search) {
     set('alternative', 'search');
     set('search', facts.search);
   }
-  if (facts.earlierReply) {
-    set('earlierReply.number', facts.earlierReply.number);
-    set('earlierReply.date', facts.earlierReply.date);
+  const earlier = obj(facts.earlierReply);
+  if (earlier) {
+    set('earlierReply.number', earlier.number);
+    set('earlierReply.date', earlier.date);
   }
-  if (facts.excessive) {
-    set('excessive.count', facts.excessive.count);
-    set('excessive.period.from', facts.excessive.period?.from);
-    set('excessive.period.to', facts.excessive.period?.to);
-    set('excessive.applicantAnswer', facts.excessive.applicantAnswer);
+  const x = obj(facts.excessive);
+  if (x) {
+    set('excessive.count', x.count);
+    set('excessive.period.from', obj(x.period)?.from);
+    set('excessive.period.to', obj(x.period)?.to);
+    set('excessive.applicantAnswer', x.applicantAnswer);
   }
-  if (facts.referTo) set('referTo', facts.referTo);
-  if (facts.basis) set('basis', facts.basis);
-  const rc = facts.recordsCorrection;
+  set('referTo', facts.referTo);
+  set('basis', facts.basis);
+  const rc = obj(facts.recordsCorrection);
   if (rc) {
     set('recordsCorrection', 'on');
     set('recordsCorrection.record', rc.record);
     set('recordsCorrection.outcome', rc.outcome);
     set('recordsCorrection.correction', rc.correction);
     set('recordsCorrection.correctedDate', rc.correctedDate);
-    set('recordsCorrection.agency.name', rc.agency?.name);
-    set('recordsCorrection.agency.contact', rc.agency?.contact);
-    if (rc.forwarded) set('recordsCorrection.forwarded', 'on');
+    set('recordsCorrection.agency.name', obj(rc.agency)?.name);
+    set('recordsCorrection.agency.contact', obj(rc.agency)?.contact);
+    if (rc.forwarded === true) set('recordsCorrection.forwarded', 'on');
   }
   return v;
 }
@@ -278,7 +296,7 @@ export function replyFormDefaults(app: CaseForForm, related: RelatedForForm | nu
     const decision = draft.payload.decision;
     v.decision = decision;
     if (typeof draft.payload.reasons === 'string') v.reasons = draft.payload.reasons;
-    Object.assign(v, replyFormValues(decision, draft.payload as ReplyDetails & Record<string, unknown>));
+    Object.assign(v, replyFormValues(decision, draft.payload));
   }
   return v;
 }

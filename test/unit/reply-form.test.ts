@@ -65,9 +65,14 @@ describe('the reply editor’s form encoding', () => {
 
   it('shows a draft’s facts again, and otherwise what the case holds, for the caseworker to confirm', () => {
     const payload = { decision: 'partial', reasons: '理由', provided: [{ title: '红线图', pages: 2 }], withheld: [{ ground: 'withhold.process_info', part: '纪要', law: null }] };
-    assert.deepEqual(replyEventFromForm({ ...base, ...replyFormValues('partial', payload as never), decision: 'partial' }), {
+    assert.deepEqual(replyEventFromForm({ ...base, ...replyFormValues('partial', payload), decision: 'partial' }), {
       ...base, decision: 'partial', provided: [{ title: '红线图', pages: 2 }], withheld: [{ ground: 'withhold.process_info', part: '纪要' }],
     });
+    // A payload recorded before issue 12 (free texts) shows its decision and reasons, and no facts.
+    const old = replyFormDefaults({ request: {}, consultations: [], history: [{ type: 'DRAFT_REPLY', date: '2026-10-01', payload: { decision: 'partial', reasons: '理由', disclosed: '红线图', withheld: '账户明细', referTo: null } }] }, null);
+    assert.equal(old.decision, 'partial');
+    assert.equal(old.reasons, '理由');
+    assert.equal(old['partial/withheld.part'], undefined);
     const v = replyFormDefaults({
       request: { delivery: 'email' },
       consultations: [{ id: 'c1', kind: 'third_party', opinion: 'consent' }, { id: 'c2', kind: 'third_party', opinion: 'object' }],
