@@ -8,7 +8,7 @@ import { listAgencies } from '../admin/agency-store.js';
 import { relatedApplications } from '../applicants/applicant-service.js';
 import { passagesForDraft } from '../passages/passage-service.js';
 import { feeFormQuote } from '../fees/fee-notice.js';
-import { DISCLOSURE_MODES, FACTS_OF_DECISION, RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
+import { DISCLOSURE_MODES, RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 import { replyFormDefaults } from './reply-form.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
@@ -39,7 +39,7 @@ export async function renderApplicationPage(
   const replyForm = !replying ? {} : refusedReply ? opts.eventForm! : replyFormDefaults(app, related);
   res.status(opts.status ?? 200).render('application', {
     title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote, replyForm,
-    replyFacts: { DISCLOSURE_MODES, WITHHOLD_GROUNDS, RECORDS_CORRECTION_OUTCOMES, FACTS_OF_DECISION },
+    replyFacts: { DISCLOSURE_MODES, WITHHOLD_GROUNDS, RECORDS_CORRECTION_OUTCOMES },
     flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
   });
 }

@@ -5,7 +5,6 @@
 // one per line, `名称｜页数`. The event is then parsed by the event's strict schema and judged by
 // the machine like any API call; what was typed is shown again on a refusal.
 import { isDecisionCode } from '../../workflows/decisions.js';
-import { WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 
 type Form = Record<string, unknown>;
 type Values = Record<string, string | string[]>;
@@ -249,9 +248,6 @@ export function replyFormValues(decision: string, facts: Loose): Values {
   }
   return v;
 }
-
-/** Grounds for a withheld part, in the order of table 三, with their articles (for the select). */
-export const GROUND_CHOICES = Object.entries(WITHHOLD_GROUNDS).map(([code, article]) => ({ code, article }));
 
 interface CaseForForm {
   request: { delivery?: string | null };

@@ -18,7 +18,7 @@ describe('browser: the reply editor states the facts of its decision (issue 12)'
     await page.goto(`${demo.baseUrl}/?text=${encodeURIComponent('控制性详细规划')}`);
     await page.locator('table a[href^="/applications/"]').first().click();
     const form = page.locator('#form-DRAFT_REPLY');
-    await form.locator('summary').first().click();
+    await form.locator(':scope > summary').click();
     const fieldset = (code: string) => form.locator(`.reply-fieldset[data-decision="${code}"]`);
     assert.ok(await fieldset('disclose').isVisible());
     assert.ok(!(await fieldset('partial').isVisible()), 'only the chosen decision’s facts are shown');
