@@ -90,10 +90,17 @@ export async function loadDemoPassages(db: Knex, config: Config, ctx: AppContext
       body: { type: 'DRAFT_REPLY', date: today, reasons: DEMO_PASSAGES[passage].body, passages: [ids[passage]], ...payload }, ip: null,
     });
   };
-  await draft('房屋征收决定及征收补偿方案', 'housingExpropriation', { decision: 'disclose', disclosed: '东方路1200号所在地块国有土地上房屋征收决定及征收补偿方案（区政府门户网站“房屋征收”栏目）' });
+  await draft('房屋征收决定及征收补偿方案', 'housingExpropriation', {
+    decision: 'disclose',
+    disclosure: { mode: 'published', url: 'https://www.dongjiang.gov.cn/zwgk/fwzs/', section: '房屋征收' },
+  });
   await draft('杨高南路拓宽工程建设用地规划许可证', 'planning', {
     decision: 'disclose',
     reasons: `${DEMO_PASSAGES.planning.body}\n您申请的建设用地规划许可申请表由建设单位提交，经审查不涉及商业秘密和个人隐私，一并予以提供。`,
-    disclosed: '杨高南路拓宽工程建设用地规划许可证（含附图）、建设用地规划许可申请表',
+    disclosure: {
+      mode: 'provided',
+      items: [{ title: '杨高南路拓宽工程建设用地规划许可证（含附图）', pages: 4 }, { title: '建设用地规划许可申请表', pages: 2 }],
+      delivery: 'email',
+    },
   });
 }

@@ -55,9 +55,9 @@ export const invalid = (fields: Record<string, string>, message = '提交的内�
  * The machines' rules name their refusals by the status they stand for (workflows know no HTTP
  * either: 403 not this person, 409 not now, 422 not with these values).
  */
-export function refusal(status: number, code: string, message: string, extra?: Record<string, unknown>): DomainError {
+export function refusal(status: number, code: string, message: string, extra?: Record<string, unknown>, fields?: Record<string, string>): DomainError {
   const kind: ErrorKind = status === 403 ? 'forbidden' : status === 422 ? 'invalid' : status === 404 ? 'not_found' : 'conflict';
-  return new DomainError(kind, code, message, undefined, extra);
+  return new DomainError(kind, code, message, fields, extra);
 }
 
 /** Refusals a person can act on (fix the form, wait, ask someone else), as opposed to faults and missing records. */

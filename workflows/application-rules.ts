@@ -5,6 +5,7 @@
 // Pure: no I/O; the rules do not use XState.
 
 import { isDraftableDecision, isDecisionCode, decisionOf } from './decisions.js';
+import { reasonsRequired, replyFactsProblem, type FactProblem } from './reply-facts.js';
 import { dateWindowProblem, isIsoDate } from './dates.js';
 import { SYSTEM_ROLE } from './roles.js';
 import {
@@ -33,6 +34,16 @@ export type Rule = MachineRule<ApplicationContext, ApplicationEvent>;
 
 /** Payload rules only judge their own event type; other types pass. */
 const on = payloadRulesOn<ApplicationContext, ApplicationEvent>();
+
+/** A payload rule judging the reply events (a draft, or a reply given on the spot); other types pass. */
+type ReplyEvent = Extract<ApplicationEvent, { type: 'DRAFT_REPLY' | 'REPLY_ON_THE_SPOT' }>;
+const onReply = (test: (ctx: ApplicationContext, ev: ReplyEvent) => boolean) => (ctx: ApplicationContext, ev: ApplicationEvent): boolean =>
+  (ev.type !== 'DRAFT_REPLY' && ev.type !== 'REPLY_ON_THE_SPOT') || test(ctx, ev);
+/** The first problem with a reply event's facts (reply-facts.ts), or null. */
+function replyProblem(ctx: ApplicationContext, ev: ApplicationEvent): FactProblem | null {
+  if (ev.type !== 'DRAFT_REPLY' && ev.type !== 'REPLY_ON_THE_SPOT') return null;
+  return replyFactsProblem(ctx, ev.decision, ev as unknown as Record<string, unknown>, ev.date);
+}
 
 /** The round of the recorded extension; 0 for one stored before rounds existed. */
 function extensionRound(ctx: ApplicationContext): number {
@@ -330,31 +341,33 @@ export const RULES = {
   draftTextsValid: {
     status: 422,
     payloadFree: false,
-    test: on('DRAFT_REPLY', (_ctx, ev) => [ev.reasons, ev.disclosed, ev.withheld, ev.referTo].every(optionalString)),
-    message: () => '答复内容须为文本',
+    test: onReply((_ctx, ev) => optionalString(ev.reasons)),
+    message: () => '答复的理由须为文本',
   },
-  // Arts. 15, 32: withholding to protect a third party needs that third party's recorded opinion.
-  thirdPartyConsulted: {
+  // Art. 36(三) and issue 12: every reply that refuses anything — withholding, not holding, not
+  // processing, ending — states its reasons; only 予以公开 (and an Art. 41 correction made) need none.
+  replyReasoned: {
     status: 422,
     payloadFree: false,
-    test: on('DRAFT_REPLY', (ctx, ev) =>
-      ev.decision !== 'withhold.third_party' || ctx.consultations.some((c) => c.kind === 'third_party' && c.opinion !== null),
-    ),
-    message: () => '以保护第三方合法权益为由不予公开的，须先征求第三方意见并记录其意见（第三十二条）',
+    field: () => 'reasons',
+    test: onReply((_ctx, ev) => !reasonsRequired(ev.decision, ev as unknown as Record<string, unknown>) || text(ev.reasons)),
+    message: (_ctx, ev) => {
+      const decision: unknown = 'decision' in ev ? ev.decision : null;
+      const label = isDecisionCode(decision) ? `答复类型“${decisionOf(decision).label}”` : '该答复';
+      return `${label}须写明理由（reasons：理由与依据）；不予公开、部分公开、不予提供、不予处理或者终止处理的，均须说明理由（第三十六条）`;
+    },
   },
-  // Art. 37: 区分处理 — say what is given and what is withheld.
-  partialSeparated: {
+  // Issue 12: the facts a court reads the reply for, per decision (reply-facts.ts): the way disclosed
+  // information is obtained (Art. 36(一)/(二)), the parts withheld and their grounds (Arts. 14–16, 37),
+  // the responsible agency and its contact (Art. 36(五)) or the search (Art. 36(四)), the law (Art. 14,
+  // 36(七)), the third party's opinion and the public interest (Arts. 15, 32), the earlier reply
+  // (Art. 36(六)), the count and the applicant's answer (Art. 35), the basis of any other ending.
+  replyFactsComplete: {
     status: 422,
     payloadFree: false,
-    test: on('DRAFT_REPLY', (_ctx, ev) => ev.decision !== 'partial' || (text(ev.disclosed) && text(ev.withheld))),
-    message: () => '部分公开须分别写明予以公开和不予公开的内容（第三十七条）',
-  },
-  // Art. 36(三): refusing to disclose must state the reasons.
-  withholdingReasoned: {
-    status: 422,
-    payloadFree: false,
-    test: on('DRAFT_REPLY', (_ctx, ev) => !isDecisionCode(ev.decision) || !decisionOf(ev.decision).withholds || text(ev.reasons)),
-    message: () => '不予公开或部分公开的，须说明理由（第三十六条）',
+    field: (ctx, ev) => replyProblem(ctx, ev)?.field ?? '',
+    test: (ctx, ev) => replyProblem(ctx, ev) === null,
+    message: (ctx, ev) => replyProblem(ctx, ev)?.message ?? '',
   },
 
   checklistValid: {
@@ -399,6 +412,15 @@ export const RULES = {
     payloadFree: false,
     test: on('TRANSFER', (_ctx, ev) => text(ev.agencyCode) && text(ev.agencyName)),
     message: () => '请选择承接转办的机关',
+  },
+  // Art. 36(五): the notice tells the applicant the receiving agency's contact details.
+  transferContactKnown: {
+    status: 422,
+    payloadFree: false,
+    field: () => 'agencyCode',
+    test: on('TRANSFER', (_ctx, ev) => text(ev.agencyContact)),
+    message: (_ctx, ev) =>
+      `承接机关${ev.type === 'TRANSFER' && text(ev.agencyName) ? `（${ev.agencyName}）` : ''}未登记联系地址或电话，转办告知书无法依照第三十六条第（五）项告知申请人其联系方式；请系统管理员先在机关设置中补充`,
   },
   transferReasonGiven: {
     status: 422,
@@ -510,6 +532,7 @@ export const RULES = {
   onTheSpotDecisionValid: {
     status: 422,
     payloadFree: false,
+    field: () => 'decision',
     test: on('REPLY_ON_THE_SPOT', (_ctx, ev) =>
       isDecisionCode(ev.decision) && isDraftableDecision(ev.decision) && !decisionOf(ev.decision).withholds,
     ),
@@ -571,16 +594,16 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   ISSUE_FEE_NOTICE: ['noFeePending', 'actorMayAct', 'feeBasisValid', 'feePagesGiven', 'feeAmountPositive', 'feeReceiptDateValid'],
   RECORD_PAYMENT: ['feePending', 'actorMayAct', 'notBeforeFeeNotice'],
   FEE_LAPSED: ['feePending', 'actorMayAct', 'feeOverdue'],
-  DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'thirdPartyConsulted', 'partialSeparated', 'withholdingReasoned'],
+  DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'replyReasoned', 'replyFactsComplete'],
   SUBMIT_FOR_REVIEW: ['actorMayAct'],
   APPROVE_REVIEW: ['actorMayAct', 'notDrafter', 'checklistValid'],
   RETURN_FOR_REVISION: ['actorMayAct', 'notDrafter', 'returnReasonGiven'],
   ISSUE_REPLY: ['noFeePending', 'actorMayAct', 'notDrafter', 'notReviewer', 'consultationsSettled'],
   RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
   WITHDRAW: ['actorMayAct'],
-  REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid'],
+  REPLY_ON_THE_SPOT: ['nothingStartedYet', 'actorMayAct', 'onTheSpotDecisionValid', 'draftTextsValid', 'replyReasoned', 'replyFactsComplete'],
   REOPEN: ['actorMayAct', 'notBeforeClosed', 'reopenAppealGiven', 'reopenDueDateValid', 'reopenDueWithinHorizon', 'reopenReasonGiven'],
-  TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferReasonGiven'],
+  TRANSFER: ['notReopened', 'actorMayAct', 'transferTargetGiven', 'transferContactKnown', 'transferReasonGiven'],
   REQUEST_REASONS: ['reasonsNotYetRequested', 'actorMayAct', 'reasonsNoteValid', 'reasonsPeriodValid'],
   SET_LATER_DATE: ['reasonsRequested', 'laterDateNotYetSet', 'actorMayAct', 'laterDateAfterDue', 'laterDateWithinHorizon', 'laterDateReasoned'],
 };

@@ -20,6 +20,7 @@ import {
   type Reopening,
 } from './application-types.js';
 import { EVENT_RULES, RULES } from './application-rules.js';
+import { replyDetailsOf } from './reply-facts.js';
 import { assertType, guardsByEvent, ruleGuards, trimmedOrNull } from './machine-kit.js';
 
 /** Bump when states or context change shape, and add a migrator in application-migrations.ts. */
@@ -145,14 +146,17 @@ export const applicationMachine = setup({
     })),
     recordDraft: assign(({ event }) => {
       assertType(event, 'DRAFT_REPLY');
+      // Issue 12: the facts the reply states, as judged (reply-facts.ts); the free texts of older drafts stay null.
+      const details = replyDetailsOf(event.decision, event as unknown as Record<string, unknown>);
       const draft: Draft = {
         decision: event.decision,
         reasons: trimmedOrNull(event.reasons),
-        disclosed: trimmedOrNull(event.disclosed),
-        withheld: trimmedOrNull(event.withheld),
-        referTo: trimmedOrNull(event.referTo),
+        disclosed: null,
+        withheld: null,
+        referTo: details.referTo ?? null,
         draftedBy: event.actor.id,
         draftedDate: event.date,
+        details,
       };
       return { draft };
     }),
@@ -201,7 +205,10 @@ export const applicationMachine = setup({
       return {
         issuedBy: event.actor.id,
         issuedDate: event.date,
-        transfer: { date: event.date, agencyCode: event.agencyCode.trim(), agencyName: event.agencyName.trim(), reason: event.reason.trim() },
+        transfer: {
+          date: event.date, agencyCode: event.agencyCode.trim(), agencyName: event.agencyName.trim(),
+          agencyContact: trimmedOrNull(event.agencyContact), reason: event.reason.trim(),
+        },
         ...close('transferred', event.date, 'unavailable.not_held'),
       };
     }),

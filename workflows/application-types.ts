@@ -4,6 +4,7 @@
 // judge the server calls in application-judge.ts. Import all of them from application.machine.ts.
 
 import type { DecisionCode } from './decisions.js';
+import type { ReplyDetails } from './reply-facts.js';
 import { SYSTEM_ROLE, type ActorRole } from './roles.js';
 import { isKeyOf, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
@@ -112,11 +113,14 @@ export interface Fee {
 export interface Draft {
   decision: DecisionCode;
   reasons: string | null;
+  /** Free text of drafts recorded before the reply facts (issue 12); null since. */
   disclosed: string | null;
   withheld: string | null;
   referTo: string | null;
   draftedBy: number;
   draftedDate: string;
+  /** The facts the reply states (reply-facts.ts); absent in drafts recorded before issue 12. */
+  details?: ReplyDetails | null;
 }
 export interface Review {
   returns: { date: string; reason: string; by: number }[];
@@ -166,6 +170,8 @@ export interface Transfer {
   date: string;
   agencyCode: string;
   agencyName: string;
+  /** Art. 36(五): the receiving agency's address and telephone as told to the applicant (absent before issue 12). */
+  agencyContact?: string | null;
   reason: string;
 }
 
@@ -239,19 +245,21 @@ export type ApplicationEvent = Envelope &
     | { type: 'ISSUE_FEE_NOTICE'; basis: FeeBasis; pages?: number | null; amount: number; /** read by the clock (§2.8) */ applicantReceivedDate?: string | null }
     | { type: 'RECORD_PAYMENT' }
     | { type: 'FEE_LAPSED' }
-    | { type: 'DRAFT_REPLY'; decision: DecisionCode; reasons?: string | null; disclosed?: string | null; withheld?: string | null; referTo?: string | null }
+    | ({ type: 'DRAFT_REPLY'; decision: DecisionCode; reasons?: string | null } & ReplyFactsPayload)
     | { type: 'SUBMIT_FOR_REVIEW' }
     | { type: 'APPROVE_REVIEW'; checklist?: string[] | null }
     | { type: 'RETURN_FOR_REVISION'; reason: string }
     | { type: 'ISSUE_REPLY' }
     | { type: 'RECORD_DELIVERY'; method: string }
     | { type: 'WITHDRAW' }
-    | { type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode }
+    | ({ type: 'REPLY_ON_THE_SPOT'; decision: DecisionCode; reasons?: string | null } & ReplyFactsPayload)
     | { type: 'REOPEN'; appealId: number; newReplyDueDate: string; reason: string }
-    | { type: 'TRANSFER'; agencyCode: string; agencyName: string; reason: string }
+    | { type: 'TRANSFER'; agencyCode: string; agencyName: string; agencyContact?: string | null; reason: string }
     | { type: 'REQUEST_REASONS'; note?: string | null; periodWorkingDays?: number | null }
     | { type: 'SET_LATER_DATE'; laterReplyDate: string; reason: string }
   );
+/** The reply facts an event may carry (judged by RULES.replyFactsComplete, kept by replyDetailsOf). */
+export type ReplyFactsPayload = { [K in keyof ReplyDetails]?: ReplyDetails[K] | null };
 export type ApplicationEventType = ApplicationEvent['type'];
 export type EventOf<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>;
 

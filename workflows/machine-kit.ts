@@ -63,6 +63,8 @@ export interface Rule<C, E> {
   payloadFree: boolean;
   test: (ctx: C, ev: E) => boolean;
   message: (ctx: C, ev: E) => string;
+  /** The payload field a 422 refusal is about ('' or absent: the event as a whole). */
+  field?: (ctx: C, ev: E) => string;
 }
 
 /** 2024-09-30 → 2024年9月30日, the form used in documents and messages. */
@@ -205,6 +207,8 @@ export type JudgementOf<P extends PersistedSnapshot<string, unknown>, T extends 
       code: 'not_allowed' | 'forbidden' | 'invalid';
       message: string;
       allowedEvents: T[];
+      /** The payload field the refusal is about, when a rule names one. */
+      field?: string;
     };
 
 const CODE_OF_STATUS = { 409: 'not_allowed', 403: 'forbidden', 422: 'invalid' } as const;
@@ -265,7 +269,7 @@ export function createJudge<S extends string, C, E extends EnvelopedEvent, N ext
     return value;
   }
 
-  function firstRefusal(state: S, context: C, event: E, payloadFreeOnly: boolean): { status: RefusalStatus; message: string } | null {
+  function firstRefusal(state: S, context: C, event: E, payloadFreeOnly: boolean): { status: RefusalStatus; message: string; field?: string } | null {
     const type: T = event.type;
     if (!acceptedEvents(state).includes(type)) {
       const hint = spec.stateHint?.(type, state);
@@ -274,7 +278,10 @@ export function createJudge<S extends string, C, E extends EnvelopedEvent, N ext
     for (const name of ['wellFormed', ...eventRules[type]] as const) {
       const rule: Rule<C, E> = rules[name];
       if (payloadFreeOnly && !rule.payloadFree) continue;
-      if (!rule.test(context, event)) return { status: rule.status, message: rule.message(context, event) };
+      if (!rule.test(context, event)) {
+        const field = rule.field?.(context, event);
+        return { status: rule.status, message: rule.message(context, event), ...(field ? { field } : {}) };
+      }
     }
     return null;
   }
@@ -299,7 +306,7 @@ export function createJudge<S extends string, C, E extends EnvelopedEvent, N ext
   function judge(persisted: P, event: E): JudgementOf<P, T> {
     const actor = restore(persisted);
     const state = stateOf(persisted);
-    const refuse = (status: RefusalStatus, message: string): JudgementOf<P, T> => {
+    const refuse = (status: RefusalStatus, message: string, field?: string): JudgementOf<P, T> => {
       const allowed =
         spec.isEventType(event.type) && rules.wellFormed.test(persisted.context, event)
           ? allowedEvents(persisted, event.actor, event.facts, event.date)
@@ -310,12 +317,12 @@ export function createJudge<S extends string, C, E extends EnvelopedEvent, N ext
             ? `。现在可以执行：${allowed.map((t) => eventLabels[t]).join('、')}`
             : '。现在没有您可以执行的操作'
           : '';
-      return { ok: false, status, code: CODE_OF_STATUS[status], message: message + hint, allowedEvents: allowed };
+      return { ok: false, status, code: CODE_OF_STATUS[status], message: message + hint, allowedEvents: allowed, ...(field ? { field } : {}) };
     };
     if (!spec.isEventType(event.type)) return refuse(422, '未知的操作类型');
 
     const refusal = firstRefusal(state, persisted.context, event, false);
-    if (refusal) return refuse(refusal.status, refusal.message);
+    if (refusal) return refuse(refusal.status, refusal.message, refusal.field);
 
     actor.start();
     const before = actor.getSnapshot();

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { ROLES, type Role } from '../../workflows/roles.js';
+import { DECISION_CODES, isDecisionCode } from '../../workflows/decisions.js';
 import { audit, type Actor } from '../audit.js';
 import { DomainError } from '../errors.js';
 import { hashPassword } from '../auth/password.js';
@@ -143,6 +144,8 @@ function agencyDetailProblems(d: AgencyDetails): Record<string, string> {
   for (const k of ['reconsiderationBody', 'court', 'address'] as const) if ((d[k] ?? '').length > 200) fields[k] = '不超过 200 字';
   if ((d.phone ?? '').length > 40) fields.phone = '联系电话不超过 40 字';
   if ((d.paymentDetails ?? '').length > 500) fields.paymentDetails = '缴费方式不超过 500 字';
+  const unknown = (d.reconsiderationFirst ?? []).filter((c) => !isDecisionCode(c));
+  if (unknown.length) fields.reconsiderationFirst = `不是答复类型：${unknown.join('、')}`;
   return fields;
 }
 
@@ -151,6 +154,8 @@ function cleanDetails(d: AgencyDetails): AgencyDetails {
   return {
     docPrefix: t(d.docPrefix), sealPurpose: t(d.sealPurpose), reconsiderationBody: t(d.reconsiderationBody),
     court: t(d.court), address: t(d.address), phone: t(d.phone), paymentDetails: t(d.paymentDetails),
+    // Issue 12: which replies say reconsideration comes first; undefined leaves it, null restores the default.
+    ...(d.reconsiderationFirst !== undefined ? { reconsiderationFirst: d.reconsiderationFirst && DECISION_CODES.filter((c) => d.reconsiderationFirst!.includes(c)) } : {}),
   };
 }
 

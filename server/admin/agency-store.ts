@@ -15,6 +15,11 @@ export interface Agency {
   phone: string | null;
   /** 缴费方式 printed in fee notices (国办函〔2020〕109号): payee, bank and account, or where to pay. */
   paymentDetails: string | null;
+  /**
+   * Decision codes whose replies say reconsideration comes first (复议前置, 行政复议法 Art. 23(1)(四));
+   * null: the default (workflows/reply-facts.ts DEFAULT_RECONSIDERATION_FIRST).
+   */
+  reconsiderationFirst: string[] | null;
 }
 
 export const DEFAULT_SEAL_PURPOSE = '政府信息公开专用章';
@@ -33,7 +38,23 @@ const toAgency = (r: any): Agency => ({
   address: r.address ?? null,
   phone: r.phone ?? null,
   paymentDetails: r.payment_details ?? null,
+  reconsiderationFirst: codeList(r.reconsideration_first),
 });
+
+function codeList(v: unknown): string[] | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const list: unknown = JSON.parse(v);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How the applicant reaches an agency (Art. 36(五)): 联系地址：…；联系电话：…, or '' when none is recorded. */
+export function contactOf(a: Pick<Agency, 'address' | 'phone'>): string {
+  return [a.address?.trim() ? `联系地址：${a.address.trim()}` : '', a.phone?.trim() ? `联系电话：${a.phone.trim()}` : ''].filter(Boolean).join('；');
+}
 
 export interface AgencyDetails {
   docPrefix?: string | null;
@@ -43,6 +64,8 @@ export interface AgencyDetails {
   address?: string | null;
   phone?: string | null;
   paymentDetails?: string | null;
+  /** null: back to the default. */
+  reconsiderationFirst?: string[] | null;
 }
 
 export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails & { sealPngSha256?: string | null }): Promise<void> {
@@ -55,6 +78,7 @@ export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails &
   if (d.address !== undefined) cols.address = d.address;
   if (d.phone !== undefined) cols.phone = d.phone;
   if (d.paymentDetails !== undefined) cols.payment_details = d.paymentDetails;
+  if (d.reconsiderationFirst !== undefined) cols.reconsideration_first = d.reconsiderationFirst === null ? null : JSON.stringify(d.reconsiderationFirst);
   if (Object.keys(cols).length) await db('agencies').where({ id }).update(cols);
 }
 

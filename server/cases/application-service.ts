@@ -336,7 +336,8 @@ export async function applyEventInTransaction(
   const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts } as unknown as ApplicationEvent;
   const verdict = judgeEvent(snapshot, event);
   if (!verdict.ok) {
-    throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents });
+    // A rule that names the field it is about says so as the form's per-field message too.
+    throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents }, verdict.field ? { [verdict.field]: verdict.message } : undefined);
   }
   // Domain §6: concluding a case counts it in the year of that date; reopening un-counts it from the
   // year it was concluded. Either is refused while that year's report is locked.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findAgencyByCode, type Agency } from '../admin/agency-store.js';
+import { contactOf, findAgencyByCode, type Agency } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
 import { invalid } from '../errors.js';
@@ -31,8 +31,11 @@ export async function counterpartAgency(trx: Knex.Transaction, row: ApplicationR
   }
   if (agency.id === row.agencyId) throw invalid({ agencyCode: type === 'TRANSFER' ? '不能转办给本机关' : '不能向本机关征求意见' });
   payload.agencyCode = agency.code;
-  if (type === 'TRANSFER') payload.agencyName = agency.name;
-  else {
+  if (type === 'TRANSFER') {
+    payload.agencyName = agency.name;
+    // Art. 36(五): the notice tells the applicant how to reach the agency (the machine refuses none).
+    payload.agencyContact = contactOf(agency);
+  } else {
     payload.party = agency.name;
     payload.parts = trimmed(payload.parts);
     // Finding 9: the letter carries the case's files the caseworker chose (all its own materials by default).

@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { nextCounter } from '../../db/dialect.js';
 import { CHANNELS, deliveryMethodCode, isKey, requestSubject } from '../../workflows/glossary.js';
 import { formatChineseDate, yearOf } from '../../workflows/dates.js';
-import { decisionLabel, isDecisionCode } from '../../workflows/decisions.js';
+import { decisionLabel, isDecisionCode, type DecisionCode } from '../../workflows/decisions.js';
+import { replyDetailsOf, type ReplyDetails } from '../../workflows/reply-facts.js';
+import { replyDecision } from './reply-data.js';
 import { CONSULTATION_GROUNDS, CORRECTION_GROUNDS, type ApplicationContext, type CorrectionGround } from '../../workflows/application.machine.js';
 import type { Deadlines } from '../../workflows/clock.js';
 import { audit } from '../audit.js';
@@ -110,6 +112,14 @@ export function templateData(f: CaseFacts, extra: Partial<DocumentTemplateData> 
   };
 }
 
+/**
+ * The reply template of a decision: `reply.<code>`, but an answer to a request to correct the
+ * applicant's own records (Art. 41, counted as other.other) has its own, reply.other.records_correction.
+ */
+export function replyVariant(decision: DecisionCode, details: ReplyDetails): string {
+  return decision === 'other.other' && details.recordsCorrection ? 'other.records_correction' : decision;
+}
+
 function draftFrom(kind: DocumentKind, variant: string | null, data: DocumentTemplateData) {
   const templateName = templateNameFor(kind, variant);
   const text = renderDocumentText(templateName, data);
@@ -210,18 +220,32 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
         : e.type === 'FEE_LAPSED' ? 'other.fee_unpaid'
         : String(e.payload.decision ?? c.draft?.decision ?? c.decision ?? '');
       if (!isDecisionCode(decision)) return;
-      const data = templateData(e);
-      if (!data.decision || data.decision.code !== decision) {
-        data.decision = { code: decision, label: decisionLabel(decision), reasons: '', disclosed: '', withheld: '', referTo: '' };
+      // Issue 12: the facts the reply states — the draft's as the machine kept them, or those given
+      // with a reply on the spot (judged by the same rules); a lapse states the notice it follows.
+      const reply = e.type === 'DRAFT_REPLY' && c.draft
+        ? { reasons: c.draft.reasons, details: c.draft.details ?? {} }
+        : e.type === 'REPLY_ON_THE_SPOT'
+          ? { reasons: typeof e.payload.reasons === 'string' ? e.payload.reasons.trim() || null : null, details: replyDetailsOf(decision, e.payload) }
+          : { reasons: null, details: {} };
+      const data = templateData(e, {
+        decision: await replyDecision(trx, e.row.id, e.agency, c, decision, reply),
+        // The lapse replies state the period that ran out (Art. 30; 国办函〔2020〕109号).
+        ...(e.type === 'CORRECTION_LAPSED' && c.correction
+          ? { correction: { items: c.correction.items, periodWorkingDays: c.correction.periodWorkingDays, dueDate: cn(e.deadlines.correctionDue) } }
+          : {}),
+      });
+      if (e.type === 'FEE_LAPSED' && c.fee) {
+        data.fee = { basis: c.fee.basis, basisLabel: '', pages: c.fee.pages, amount: c.fee.amount, breakdown: [], paymentDue: cn(e.deadlines.feePaymentDue), payment: '' };
       }
+      const variant = replyVariant(decision, reply.details);
       const existing = (await listDocuments(trx, e.row.id)).find((d) => d.kind === 'reply' && d.status === 'draft' && !d.supersedesId);
       let id: number;
       if (existing) {
-        const d = draftFrom('reply', decision, data);
-        await updateDraft(trx, existing.id, { ...d, data, variant: decision, eventSeq: e.seq, now: new Date().toISOString() });
+        const d = draftFrom('reply', variant, data);
+        await updateDraft(trx, existing.id, { ...d, data, variant, eventSeq: e.seq, now: new Date().toISOString() });
         id = existing.id;
       } else {
-        id = await insertGenerated(trx, e, user, 'reply', decision, data, { eventSeq: e.seq });
+        id = await insertGenerated(trx, e, user, 'reply', variant, data, { eventSeq: e.seq });
       }
       // Art. 33: a reply given on the spot closes the case there and then — it leaves signed and
       // sealed in the same transaction, not as a draft nobody will issue.
@@ -252,12 +276,17 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
     }
     case 'TRANSFER': {
       // The transfer notice is the applicant's answer from this agency, signed by the approver who
-      // transferred: numbered and sealed in the same transaction.
+      // transferred: numbered and sealed in the same transaction. Art. 36(五): it names the agency
+      // responsible and its contact; the platform's forwarding is stated as a fact, and nothing is
+      // promised on the other agency's behalf (issue 12).
       const t = c.transfer;
       if (!t) return;
+      const contact = t.agencyContact ?? '';
       const data = templateData(e, {
-        decision: { code: 'unavailable.not_held', label: decisionLabel('unavailable.not_held'), reasons: t.reason, disclosed: '', withheld: '', referTo: t.agencyName },
-        transfer: { agencyName: t.agencyName, caseNumber: String(e.payload.transferredToCaseNumber ?? ''), date: cn(t.date) },
+        decision: await replyDecision(trx, e.row.id, e.agency, c, 'unavailable.not_held', {
+          reasons: t.reason, details: { responsibleAgency: { name: t.agencyName, contact } },
+        }),
+        transfer: { agencyName: t.agencyName, caseNumber: String(e.payload.transferredToCaseNumber ?? ''), date: cn(t.date), contact },
       });
       const id = await insertGenerated(trx, e, user, 'reply', 'unavailable.not_held', data, { eventSeq: e.seq });
       const notice = (await findDocument(trx, id))!;

@@ -56,7 +56,19 @@ export interface DocumentTemplateData {
   applicant: { name: string; isOrganisation: boolean; address: string | null; postcode: string | null };
   issuedDate: string;
   replyDue: string;
-  decision: { code: string; label: string; reasons: string; disclosed: string; withheld: string; referTo: string } | null;
+  decision: {
+    code: string;
+    label: string;
+    reasons: string;
+    /** Free texts of drafts recorded before issue 12 ('' since). */
+    disclosed: string;
+    withheld: string;
+    referTo: string;
+    /** Issue 12: what the reply states, ready to print (absent in data stored before). */
+    facts?: ReplyPrintFacts | null;
+    /** 复议前置 (行政复议法 Art. 23(1)(四)) for this decision by the agency's setting; absent: the template's default. */
+    reconsiderationFirst?: boolean;
+  } | null;
   /**
    * `dueDate` is kept for drafts made before issue 12; templates print the period relative to the
    * applicant's receipt (§2.8). `grounds`: the labels of why it must be corrected; `guidance`: 指导和释明.
@@ -84,8 +96,8 @@ export interface DocumentTemplateData {
    * (`periodWorkingDays`), the month counted ('2026年11月'), and the later reply date fixed.
    */
   excessive?: { monthCount: number | null; note: string; laterReplyDate: string; reason: string; periodWorkingDays?: number | null; month?: string } | null;
-  /** 转办 (Art. 36(五)): the agency now handling the request, and its case number. */
-  transfer?: { agencyName: string; caseNumber: string; date: string } | null;
+  /** 转办 (Art. 36(五)): the agency the request was forwarded to, its contact and its case number. */
+  transfer?: { agencyName: string; caseNumber: string; date: string; contact?: string } | null;
   /** 征求意见的内容 of a consultation through the system's inbox. */
   consultationParts?: string | null;
   /**
@@ -96,6 +108,48 @@ export interface DocumentTemplateData {
     title: string; number: string; issuedDate: string; addressee: string; method: string;
     place?: string; trackingNumber?: string; deliveredDate?: string; signedBy?: string;
   } | null;
+}
+
+/** A document of the case as issued (the notice a reply refers to). */
+export interface PrintedNotice {
+  title: string;
+  number: string;
+  issuedDate: string;
+}
+export interface PrintedItem {
+  title: string;
+  pages: number | null;
+}
+/**
+ * The facts of a reply (workflows/reply-facts.ts) as the templates print them: dates formatted, the
+ * third-party consultation and the notices of the case looked up. Codes (delivery, ground, outcome)
+ * stay codes: their wording is the templates'.
+ */
+export interface ReplyPrintFacts {
+  disclosure?:
+    | { mode: 'published'; url: string; section: string; publishedDate: string }
+    | { mode: 'provided'; items: PrintedItem[]; delivery: string }
+    | { mode: 'later'; items: PrintedItem[]; delivery: string; availableDate: string };
+  provided?: PrintedItem[];
+  withheld?: { ground: string; part: string; law: { name: string; article: string } | null }[];
+  responsibleAgency?: { name: string; contact: string };
+  search?: string;
+  law?: { name: string; article: string };
+  /** Arts. 15, 32: when the third party was asked, its opinion (consent | object | none) and when it came. */
+  thirdParty?: { askedDate: string; opinion: string; answeredDate: string; publicInterest: string };
+  earlierReply?: { number: string; date: string };
+  excessive?: { count: number; from: string; to: string; applicantAnswer: string; askedDate: string; notice: PrintedNotice | null };
+  /** The correction notice (unclear, correction_lapsed) or fee notice (fee_unpaid) as issued. */
+  notice?: PrintedNotice | null;
+  basis?: string;
+  recordsCorrection?: {
+    record: string;
+    outcome: string;
+    correction: string;
+    correctedDate: string;
+    agency: { name: string; contact: string } | null;
+    forwarded: boolean;
+  };
 }
 
 export interface RenderedDocument {
@@ -221,6 +275,18 @@ function requested(app: DocumentTemplateData['application']): string {
   return '相关政府信息';
 }
 
+/** Staff text printed in quotation marks (a section's name…): “…”, never “““…””” when it was typed with its own. */
+function quoted(v: unknown): string {
+  const s = clause(unwrapQuotes(text(v).replace(TRAILING_PUNCT, '')));
+  return s ? `“${s}”` : '';
+}
+
+/** A title printed in 《》 (a law's name): brackets typed around it are not doubled. */
+function titled(v: unknown): string {
+  const s = clause(v).replace(/^《/u, '').replace(/》$/u, '');
+  return s ? `《${s}》` : '';
+}
+
 function yuan(amount: number): string {
   if (!Number.isFinite(amount)) return '0';
   return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
@@ -251,6 +317,8 @@ function helpers(data: DocumentTemplateData) {
     sentence,
     paragraphs,
     quoteApplicant,
+    quoted,
+    titled,
     yuan,
     via,
     honorific,

@@ -296,7 +296,8 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
     required: ['type', 'date'],
     properties: { type: { enum: APPLICATION_EVENT_TYPES }, date: { ...date, description: 'effective date: not in the future, not before the latest event' } },
     additionalProperties: true,
-    description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, disclosed, withheld, referTo, checklist, method). ' +
+    description: 'payload fields per event type, see issue 3 (items, periodWorkingDays, kind, party, consultationId, opinion, reasons, workingDays, reason, basis, pages, amount, decision, checklist, method). ' +
+      'Issue 12: DRAFT_REPLY and REPLY_ON_THE_SPOT carry the facts of their decision (disclosure, provided, withheld, responsibleAgency, search, law, thirdParty, earlierReply, excessive, basis, recordsCorrection, referTo; see the events request body); reasons are required for every decision but disclose; a missing fact answers 422 naming the field. ' +
       'Issue 7: START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter (issued at once) to that agency\'s inbox; ' +
       'optional parts (征求意见的内容); party is then taken from the register. TRANSFER {agencyCode, reason} (approver) hands the application over to that agency ' +
       '(转办, Art. 36(五)): this case closes as unavailable.not_held with a signed notice, and the receiving agency gets a new case received on the transfer date. ' +

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { Request } from 'express';
 import { route, type RouteDef } from '../http/route.js';
-import { idParam, intField, isoDate, noBody, noQuery, optionalText } from '../http/schemas.js';
+import { flag, idParam, intField, isoDate, list, noBody, noQuery, optionalText } from '../http/schemas.js';
+import { DECISION_CODES, DECISIONS, type DecisionCode } from '../../workflows/decisions.js';
+import { DEFAULT_RECONSIDERATION_FIRST } from '../../workflows/reply-facts.js';
 import { statusOf } from '../http/error-mapping.js';
 import type { AppContext } from '../context.js';
 import { findAgencyById, listAgencies } from '../admin/agency-store.js';
@@ -46,7 +48,10 @@ async function agenciesPage(ctx: AppContext, req: Request, extra: Record<string,
 async function agencyPage(ctx: AppContext, id: number, extra: Record<string, unknown> = {}) {
   const agency = await findAgencyById(ctx.db, id);
   if (!agency) throw notFound('未找到该机关');
-  return { title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null, ...extra };
+  return {
+    title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null,
+    DECISIONS, reconsiderationFirst: agency.reconsiderationFirst ?? DEFAULT_RECONSIDERATION_FIRST, ...extra,
+  };
 }
 
 async function usersPage(ctx: AppContext, req: Request, extra: Record<string, unknown> = {}) {
@@ -142,6 +147,10 @@ export const adminRoutes: RouteDef[] = [
     body: z.strictObject({
       docPrefix: optionalText(40), sealPurpose: optionalText(40), reconsiderationBody: optionalText(200), court: optionalText(200), address: optionalText(200), phone: optionalText(40),
       paymentDetails: optionalText(500),
+      // Issue 12: the decisions whose replies say reconsideration comes first — checkboxes, after a hidden
+      // empty value so that none ticked means none; `reconsiderationFirstDefault` restores the default.
+      reconsiderationFirst: list(z.union([z.enum(DECISION_CODES as [DecisionCode, ...DecisionCode[]]), z.literal('')]), DECISION_CODES.length + 1).optional(),
+      reconsiderationFirstDefault: flag,
     }),
     summary: '保存机关设置',
     onRefusal: async (c, e) => c.res.status(statusOf(e)).render('admin-agency', await agencyPage(c.ctx, Number(c.params.id), { fields: e.fields ?? {}, error: e.message })),
@@ -150,6 +159,7 @@ export const adminRoutes: RouteDef[] = [
       await editAgencyDetails(ctx.db, params.id, {
         docPrefix: f.docPrefix ?? undefined, sealPurpose: f.sealPurpose ?? undefined, reconsiderationBody: f.reconsiderationBody ?? undefined, court: f.court ?? undefined, address: f.address ?? undefined, phone: f.phone ?? undefined,
         paymentDetails: f.paymentDetails ?? undefined,
+        reconsiderationFirst: f.reconsiderationFirstDefault ? null : f.reconsiderationFirst?.filter((c): c is DecisionCode => c !== ''),
       }, user);
       res.redirect(303, doneUrl(`/admin/agencies/${params.id}`, '已保存'));
     },

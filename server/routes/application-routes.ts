@@ -16,6 +16,7 @@ import { loadCalendar } from '../calendar-store.js';
 import { listAppealViews } from '../appeals/appeal-service.js';
 import { passagesFromForm } from '../passages/passage-service.js';
 import { renderApplicationPage } from './case-page.js';
+import { replyEventFromForm } from './reply-form.js';
 import { sendFile } from './responses.js';
 import { statusOf } from '../http/error-mapping.js';
 
@@ -68,7 +69,9 @@ const registrationBody = z.preprocess((v) => {
 
 const refusedOnCase = (eventType: (c: RefusedCall) => unknown) => async (c: RefusedCall, e: DomainError) => {
   if (e.kind === 'forbidden' && !c.user) throw e;
-  await renderApplicationPage(c.ctx, c.res, c.user!, Number(c.params.id), { status: statusOf(e), eventError: { type: eventType(c), message: refusalText(e) } });
+  await renderApplicationPage(c.ctx, c.res, c.user!, Number(c.params.id), {
+    status: statusOf(e), eventError: { type: eventType(c), message: refusalText(e), fields: e.fields }, eventForm: c.form,
+  });
 };
 
 export const applicationRoutes: RouteDef[] = [
@@ -107,6 +110,7 @@ export const applicationRoutes: RouteDef[] = [
     description:
       'START_CONSULTATION of kind agency with agencyCode of an agency in the system sends the letter to that agency\'s inbox; TRANSFER {agencyCode, reason} (approver) hands the application over (Art. 36(五)). ' +
       'DRAFT_REPLY may carry passages: [id | "id:version" | {id, version}] — approved reply wording in force; the history stores [{id, version, title}]. ' +
+      'DRAFT_REPLY and REPLY_ON_THE_SPOT state the facts of their decision (issue 12: disclosure, provided/withheld, responsibleAgency or search, law, thirdParty, earlierReply, excessive, basis or recordsCorrection); reasons for every decision but disclose; 422 names the missing field. ' +
       'ISSUE_FEE_NOTICE {basis, pages?, amount?}: the fee is computed by the standard (国办函〔2020〕109号); a different amount is refused. ' +
       'RECORD_OPINION with opinion deemed_consent is recorded only by the platform (Art. 34). Multipart: the same fields, plus scans in `attachments` (a paper opinion).',
     responses: { 200: { description: 'the updated application; ETag is its new version', schema: ref('Application') }, 409: { description: 'not allowed now: {error, message, allowedEvents}', schema: ref('Error') }, 412: { description: 'If-Match is stale', schema: ref('Error') } },
@@ -187,7 +191,9 @@ export const applicationRoutes: RouteDef[] = [
     handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, { flash: query.registered ? '申请已登记' : null }),
   }),
   route({
-    method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS, body: pageEventBody(applicationEventSchema),
+    method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,
+    // Issue 12: a reply form's per-decision fieldsets become the event's facts (reply-form.ts).
+    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema)),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {

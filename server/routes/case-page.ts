@@ -8,6 +8,8 @@ import { listAgencies } from '../admin/agency-store.js';
 import { relatedApplications } from '../applicants/applicant-service.js';
 import { passagesForDraft } from '../passages/passage-service.js';
 import { feeFormQuote } from '../fees/fee-notice.js';
+import { DISCLOSURE_MODES, RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
+import { replyFormDefaults } from './reply-form.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
 export async function renderApplicationPage(
@@ -15,7 +17,12 @@ export async function renderApplicationPage(
   res: Response,
   user: User,
   id: number,
-  opts: { status?: number; flash?: string | null; eventError?: { type: unknown; message: string } | null; documentError?: { id: number; message: string; action?: string; form?: Record<string, unknown> } | null } = {},
+  opts: {
+    status?: number; flash?: string | null; eventError?: { type: unknown; message: string; fields?: Record<string, string> } | null;
+    /** The fields of a refused event form, shown again as typed. */
+    eventForm?: Record<string, unknown> | null;
+    documentError?: { id: number; message: string; action?: string; form?: Record<string, unknown> } | null;
+  } = {},
 ): Promise<void> {
   const app = await getApplicationView(ctx, user, id);
   const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];
@@ -26,8 +33,13 @@ export async function renderApplicationPage(
   const replyPassages = app.allowedEvents.includes('DRAFT_REPLY') ? await passagesForDraft(ctx, app.decision) : [];
   // Issue 7: the fee-notice form shows the fee the standard gives (国办函〔2020〕109号), without JS too.
   const feeQuote = app.allowedEvents.includes('ISSUE_FEE_NOTICE') ? await feeFormQuote(ctx.db, id) : null;
+  // Issue 12: the reply editor's facts — as typed when refused, else the latest draft's or the case's.
+  const replying = app.allowedEvents.includes('DRAFT_REPLY') || app.allowedEvents.includes('REPLY_ON_THE_SPOT');
+  const refusedReply = opts.eventForm && (opts.eventError?.type === 'DRAFT_REPLY' || opts.eventError?.type === 'REPLY_ON_THE_SPOT');
+  const replyForm = !replying ? {} : refusedReply ? opts.eventForm! : replyFormDefaults(app, related);
   res.status(opts.status ?? 200).render('application', {
-    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote,
+    title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote, replyForm,
+    replyFacts: { DISCLOSURE_MODES, WITHHOLD_GROUNDS, RECORDS_CORRECTION_OUTCOMES },
     flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
   });
 }

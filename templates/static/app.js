@@ -242,3 +242,23 @@ document.addEventListener('DOMContentLoaded', () => {
     update();
   });
 });
+
+// Issue 12: the reply editor shows only the fieldset of the chosen decision (without JS every
+// fieldset is a <details>, the chosen one open; the server keeps only the chosen one's fields).
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('[data-reply-facts]').forEach((facts) => {
+    const form = facts.closest('form');
+    const decision = form && form.querySelector('[data-reply-decision]');
+    if (!decision) return;
+    facts.classList.add('enhanced');
+    const show = () => {
+      facts.querySelectorAll('.reply-fieldset').forEach((fs) => {
+        const chosen = fs.getAttribute('data-decision') === decision.value;
+        fs.classList.toggle('chosen', chosen);
+        if (chosen) fs.open = true;
+      });
+    };
+    decision.addEventListener('change', show);
+    show();
+  });
+});

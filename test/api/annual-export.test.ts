@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { applicationBody, arrayBufferOf, binary, createTestEnv, creditCode, PASSWORD, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { parseCsv } from '../helpers/csv.js';
 import { csrfOf, loginAgent } from '../helpers/test-app.js';
 import { compactText, requireTools } from '../pdf/pdf-helpers.js';
@@ -61,7 +62,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
   };
   const reply = async (id: number, date: string, decision: string, extra: object = {}, staff = ['cw', 'rev', 'appr']) => {
     const [cw, rev, appr] = staff as [string, string, string];
-    assert.equal((await send(id, cw, { type: 'DRAFT_REPLY', date, decision, reasons: '理由', ...extra })).status, 200);
+    assert.equal((await send(id, cw, { type: 'DRAFT_REPLY', date, decision, ...replyFacts(decision, date), ...extra })).status, 200);
     assert.equal((await send(id, cw, { type: 'SUBMIT_FOR_REVIEW', date })).status, 200);
     assert.equal((await send(id, rev, { type: 'APPROVE_REVIEW', date })).status, 200);
     const r = await send(id, appr, { type: 'ISSUE_REPLY', date });
@@ -108,7 +109,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
     const k = await register('K', '2026-04-01');
     await reply(k, '2026-04-15', 'disclose');
     const d = await register('D', '2026-05-04', org('legal_services', '31310000425012345'));
-    await reply(d, '2026-05-20', 'partial', { disclosed: '部分', withheld: '部分' });
+    await reply(d, '2026-05-20', 'partial');
     const e = await register('E', '2026-06-01', org('research', '12310115425001234'));
     await reply(e, '2026-06-15', 'withhold.process_info');
     const h = await register('H', '2026-07-01', org('other_org', '59310000MJ0000002'));

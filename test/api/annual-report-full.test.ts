@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, creditCode, type TestEnv } from '../helpers/test-app.js';
 import { serveNotice } from '../helpers/notices.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 
@@ -55,8 +56,8 @@ describe('annual report 2025: every row and column of tables 三 and 四 (hand-c
     assert.equal(r.status, 201, JSON.stringify(r.body));
     return r.body.id as number;
   };
-  const reply = async (id: number, date: string, decision: string) => {
-    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision, reasons: '理由与依据', ...(decision === 'partial' ? { disclosed: '部分', withheld: '部分' } : {}) });
+  const reply = async (id: number, date: string, decision: string, extra: object = {}) => {
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision, ...replyFacts(decision, date), ...extra });
     await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date });
     await send(id, 'rev', { type: 'APPROVE_REVIEW', date });
     await send(id, 'appr', { type: 'ISSUE_REPLY', date });
@@ -99,7 +100,16 @@ describe('annual report 2025: every row and column of tables 三 and 四 (hand-c
         await send(id, 'cw', { type: 'START_CONSULTATION', date: '2025-01-06', kind: 'third_party', party: '某开发公司' });
         const view = (await request(env.app).get(`/api/applications/${id}`).set(auth('cw'))).body;
         await send(id, 'cw', { type: 'RECORD_OPINION', date: '2025-01-20', consultationId: view.consultations[0].id, opinion: 'object', reasons: '涉及商业秘密' });
+        await reply(id, concluded[k]!, decision, { thirdParty: { consultationId: view.consultations[0].id, publicInterest: '不公开不会对公共利益造成重大影响' } });
+      } else if (decision === 'unavailable.unclear') {
+        // Art. 30: still unclear after the one-time correction.
+        await send(id, 'cw', { type: 'REQUEST_CORRECTION', date: received[k]!, items: ['请写明文件名称'], periodWorkingDays: 10 });
+        await send(id, 'cw', { type: 'CORRECTION_RECEIVED', date: received[k]! });
         await reply(id, concluded[k]!, decision);
+      } else if (decision === 'not_processed.excessive') {
+        // Art. 35: reasons asked first.
+        await send(id, 'cw', { type: 'REQUEST_REASONS', date: received[k]! });
+        await reply(id, concluded[k]!, decision, { excessive: { count: 12, period: { from: '2025-05-01', to: received[k]! }, applicantAnswer: '申请人逾期未说明理由' } });
       } else if (decision === 'other.correction_lapsed') {
         await send(id, 'cw', { type: 'REQUEST_CORRECTION', date: '2025-07-02', items: ['请写明文件名称'], periodWorkingDays: 10 });
         await serveNotice(env.app, tokens.cw!, id, 'correction_notice', '2025-07-02', '2025-07-04');
@@ -116,7 +126,7 @@ describe('annual report 2025: every row and column of tables 三 and 四 (hand-c
       }
     }
     for (const [i, day] of ['2025-02-03', '2025-02-04'].entries()) await reply(await register(day, 'natural_person', 100 + i), '2025-02-14', 'disclose');
-    await send(await register('2025-02-05', 'natural_person', 102, { channel: 'in_person' }), 'cw', { type: 'REPLY_ON_THE_SPOT', date: '2025-02-05', decision: 'disclose' });
+    await send(await register('2025-02-05', 'natural_person', 102, { channel: 'in_person' }), 'cw', { type: 'REPLY_ON_THE_SPOT', date: '2025-02-05', decision: 'disclose', ...replyFacts('disclose') });
     const open: number[] = [];
     for (const [i, category] of CATEGORIES.entries()) open.push(await register(`2025-12-${15 + i}`, category, 200 + i));
     await reply(open[0]!, '2026-01-12', 'disclose');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, creditCode, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 
 describe('annual report tables 三 and 四 (JSON)', function () {
@@ -13,7 +14,7 @@ describe('annual report tables 三 and 四 (JSON)', function () {
   const register = async (receivedDate: string, applicant?: object, who = 'cw') =>
     (await request(env.app).post('/api/applications').set(auth(who)).send(applicationBody({ receivedDate, ...(applicant ? { applicant } : {}) }))).body.id as number;
   const reply = async (id: number, date: string, decision: string, extra: object = {}) => {
-    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision, reasons: '理由', ...extra });
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision, ...replyFacts(decision, date), ...extra });
     await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date });
     await send(id, 'rev', { type: 'APPROVE_REVIEW', date });
     const r = await send(id, 'appr', { type: 'ISSUE_REPLY', date });
@@ -39,11 +40,11 @@ describe('annual report tables 三 and 四 (JSON)', function () {
     assert.equal((await send(b, 'cw', { type: 'WITHDRAW', date: '2026-03-05' })).status, 200);
     await register('2026-11-02');
     const d = await register('2026-05-04', org('legal_services', '31310000425012345'));
-    await reply(d, '2026-05-20', 'partial', { disclosed: '部分', withheld: '部分' });
+    await reply(d, '2026-05-20', 'partial');
     const e = await register('2026-06-01', org('research', '12310115425001234'));
     await reply(e, '2026-06-15', 'withhold.process_info');
     const f = await register('2026-04-01', undefined, 'cw2');
-    await send(f, 'cw2', { type: 'DRAFT_REPLY', date: '2026-04-10', decision: 'disclose' });
+    await send(f, 'cw2', { type: 'DRAFT_REPLY', date: '2026-04-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(f, 'cw2', { type: 'SUBMIT_FOR_REVIEW', date: '2026-04-10' });
     const rev2 = (await request(env.app).post('/api/auth/token').send({ username: 'rev2', password: 'test-pass-123' })).body.token;
     const appr2 = (await request(env.app).post('/api/auth/token').send({ username: 'appr2', password: 'test-pass-123' })).body.token;
@@ -125,7 +126,7 @@ describe('annual report tables 三 and 四 (JSON)', function () {
     const open = (await request(env.app).get('/api/applications?open=true&pageSize=200').set(auth('cw'))).body.items.find((a: { receivedDate: string }) => a.receivedDate === '2026-11-02');
     assert.equal((await send(open.id, 'cw', { type: 'WITHDRAW', date: '2026-11-10' })).status, 409);
     // Work that does not change the figures goes on.
-    assert.equal((await send(open.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' })).status, 200);
+    assert.equal((await send(open.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') })).status, 200);
     assert.deepEqual((await report('year=2026&agency=GHZY')).body.table3, before.table3);
     const unlock = await request(env.app).delete('/api/reports/annual/lock?year=2026&agency=DJQ').set(auth('mgr'));
     assert.equal(unlock.status, 200);

@@ -224,8 +224,11 @@ describe('consultation inbox between agencies, deemed consent and transfer (issu
       const notice = done.body.documents.find((d: { kind: string }) => d.kind === 'reply');
       assert.equal(notice.status, 'issued');
       const doc = await request(env.app).get(`/api/documents/${notice.id}`).set(auth('cw'));
-      assert.match(doc.body.body, /已于2026年11月25日将您的申请转交该机关办理/);
+      // Art. 36(五): the agency responsible and its contact; the forwarding is a fact, nothing is promised for it (issue 12).
+      assert.match(doc.body.body, /负责公开该政府信息的行政机关为东江区建设和交通委员会，联系地址：东江区锦绣路300号；联系电话：0760-22223333。/);
+      assert.match(doc.body.body, /已于2026年11月25日将您的申请材料转送该机关/);
       assert.match(doc.body.body, new RegExp(to.caseNumber));
+      assert.doesNotMatch(doc.body.body, /无需另行提出申请/);
 
       const received = await view(to.id, 'cw2');
       assert.equal(received.state, 'processing');

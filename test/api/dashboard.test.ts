@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
 import { serveNotice } from '../helpers/notices.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 import { cspSafeSvg } from '../../server/reports/charts.js';
 import { weightedMedian } from '../../server/reports/dashboard.js';
@@ -38,7 +39,7 @@ describe('managers’ dashboard (issue 6)', function () {
     return r.body.id as number;
   };
   const reply = async (id: number, date: string, decision: string, [cw, rev, appr] = ['cw', 'rev', 'appr'], extra: object = {}) => {
-    await send(id, cw!, { type: 'DRAFT_REPLY', date, decision, reasons: '理由', ...extra });
+    await send(id, cw!, { type: 'DRAFT_REPLY', date, decision, ...replyFacts(decision, date), ...extra });
     await send(id, cw!, { type: 'SUBMIT_FOR_REVIEW', date });
     await send(id, rev!, { type: 'APPROVE_REVIEW', date });
     await send(id, appr!, { type: 'ISSUE_REPLY', date });
@@ -65,7 +66,7 @@ describe('managers’ dashboard (issue 6)', function () {
     ids.B = await register('2026-03-02');
     await send(ids.B, 'cw', { type: 'WITHDRAW', date: '2026-03-05' });
     ids.C = await register('2026-04-01');
-    await reply(ids.C, '2026-05-20', 'partial', undefined, { disclosed: '部分', withheld: '部分' });
+    await reply(ids.C, '2026-05-20', 'partial');
     ids.J = await register('2026-07-01');
     await send(ids.J, 'cw', { type: 'REQUEST_CORRECTION', date: '2026-07-02', items: ['请写明文件名称'], periodWorkingDays: 10 });
     await serveNotice(env.app, tokens.cw!, ids.J, 'correction_notice', '2026-07-02', '2026-07-03');
@@ -76,7 +77,7 @@ describe('managers’ dashboard (issue 6)', function () {
     ids.E = await register('2026-11-02');
     ids.F = await register('2026-10-20');
     ids.G = await register('2026-10-23');
-    await send(ids.G, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-19', decision: 'disclose' });
+    await send(ids.G, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-19', decision: 'disclose', ...replyFacts('disclose') });
     ids.D = await register('2026-06-01', 'cw2');
     await reply(ids.D, '2026-06-05', 'disclose', ['cw2', 'rev2', 'appr2']);
     await send(ids.D, 'cw2', { type: 'RECORD_DELIVERY', date: '2026-06-08', method: 'mail' });

@@ -4,6 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { applicationBody, binary, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { requireTools } from '../pdf/pdf-helpers.js';
 
 const run = (tool: string, args: string[]) => spawnSync(tool, args, { encoding: 'utf8' });
@@ -26,7 +27,7 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
   };
   /** Draft, review, sign-off: the reply goes out through ISSUE_REPLY. */
   const replyFlow = async (id: number, date = '2026-11-10') => {
-    assert.equal((await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision: 'disclose', disclosed: '东江区控制性详细规划批复文件' })).status, 200);
+    assert.equal((await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision: 'disclose', disclosure: { mode: 'provided', items: [{ title: '东江区控制性详细规划批复文件' }], delivery: 'paper' } })).status, 200);
     assert.equal((await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date })).status, 200);
     assert.equal((await send(id, 'rev', { type: 'APPROVE_REVIEW', date })).status, 200);
     return send(id, 'appr', { type: 'ISSUE_REPLY', date });
@@ -56,7 +57,7 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
 
   it('the reply is drafted, editable before review, frozen after, and issued signed by ISSUE_REPLY', async function () {
     const app = await register();
-    assert.equal((await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', disclosed: '规划批复文件' })).status, 200);
+    assert.equal((await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') })).status, 200);
     const draft = (await docs(app.id)).find((d: { kind: string }) => d.kind === 'reply');
     assert.equal(draft.status, 'draft');
     assert.equal(draft.number, null);
@@ -167,7 +168,7 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
 
   it('a reply that cannot be signed refuses the whole sign-off and consumes no number', async () => {
     const app = await register();
-    await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' });
+    await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(app.id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
     await send(app.id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-10' });
     const key = join(env.dataDir, 'keys', 'GHZY.p12');
@@ -190,7 +191,7 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
     const apps = [];
     for (let i = 0; i < 5; i++) {
       const app = await register('2026-11-03', 'cw2');
-      await send(app.id, 'cw2', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' });
+      await send(app.id, 'cw2', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
       await send(app.id, 'cw2', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
       apps.push(app);
     }

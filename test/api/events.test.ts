@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 
 describe('the event API of an application', () => {
@@ -58,9 +59,9 @@ describe('the event API of an application', () => {
 
   it('If-Match with a stale version answers 412', async () => {
     const app = await register();
-    const res = await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' }, { 'If-Match': '"7"' });
+    const res = await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') }, { 'If-Match': '"7"' });
     assert.equal(res.status, 412);
-    const ok = await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' }, { 'If-Match': '"1"' });
+    const ok = await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') }, { 'If-Match': '"1"' });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.etag, '"2"');
   });
@@ -72,7 +73,7 @@ describe('the event API of an application', () => {
 
   it('a reply goes through review and sign-off by other people (four eyes)', async () => {
     const app = await register();
-    assert.equal((await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', disclosed: '规划批复文件' })).status, 200);
+    assert.equal((await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') })).status, 200);
     assert.equal((await send(app.id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' })).status, 200);
     assert.equal((await send(app.id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-11' })).status, 200);
     const issued = await send(app.id, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-12' });

@@ -50,7 +50,7 @@ describe('excessive applications: the Art. 35 steps (issue 7)', function () {
   it('or replies that the application is not processed (（五）4)', async () => {
     const id = await register('2026-11-06');
     assert.equal((await send(id, 'cw', { type: 'REQUEST_REASONS', date: '2026-11-09' })).status, 200);
-    const drafted = await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-19', decision: 'not_processed.excessive', reasons: '申请人未说明理由' });
+    const drafted = await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-19', decision: 'not_processed.excessive', reasons: '申请人未说明理由', excessive: { count: 12, period: { from: '2026-11-01', to: '2026-11-09' }, applicantAnswer: '申请人逾期未说明理由' } });
     assert.equal(drafted.status, 200);
     assert.equal(drafted.body.state, 'drafted');
   });

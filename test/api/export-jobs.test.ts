@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { applicationBody, arrayBufferOf, binary, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 import { setExportOptions, settleExportJobs } from '../../server/reports/export-jobs.js';
 import { LEDGER_COLUMNS } from '../../server/reports/annual-ledger.js';
@@ -29,7 +30,7 @@ describe('long exports run as jobs that show their progress (issue 6)', function
   const register = async (receivedDate: string, who = 'cw') =>
     (await request(env.app).post('/api/applications').set(auth(who)).send(applicationBody({ receivedDate }))).body.id as number;
   const reply = async (id: number, date: string) => {
-    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision: 'disclose' });
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date, decision: 'disclose', ...replyFacts('disclose') });
     await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date });
     await send(id, 'rev', { type: 'APPROVE_REVIEW', date });
     await send(id, 'appr', { type: 'ISSUE_REPLY', date });

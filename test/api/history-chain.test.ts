@@ -6,6 +6,7 @@ import { chainHash, chainText, GENESIS } from '../../db/history-hash.js';
 import { audit } from '../../server/audit.js';
 import { verifyHistory, type VerifyReport } from '../../server/history/history-verify.js';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { tamper } from '../helpers/history.js';
 
 const isPg = (db: Knex) => db.client.config.client === 'pg';
@@ -32,7 +33,7 @@ describe('tamper-evident history: hash chains over events and the audit log (har
     const app = await register();
     await send(app.id, { type: 'REQUEST_CORRECTION', date: '2026-11-04', items: ['请写明所需文件的名称'], periodWorkingDays: 10 });
     await send(app.id, { type: 'CORRECTION_RECEIVED', date: '2026-11-06' });
-    await send(app.id, { type: 'DRAFT_REPLY', date: '2026-11-09', decision: 'disclose', disclosed: '规划批复文件' });
+    await send(app.id, { type: 'DRAFT_REPLY', date: '2026-11-09', decision: 'disclose', ...replyFacts('disclose') });
     return app;
   };
   const events = async (applicationId: number) => env.db('application_events').where({ application_id: applicationId }).orderBy('seq');

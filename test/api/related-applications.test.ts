@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, residentId, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import type { ApplicantHistory } from '../../server/applicants/applicant-service.js';
+import { findAgencyByCode, updateAgencyDetails } from '../../server/admin/agency-store.js';
 
 // Today is Thursday 31 October 2024. One applicant, 张建国 (P), and another, 李梅 (Q):
 //   GHZY  A1  P  2024-09-02  浦明路地块控规调整的批复 (2024)       → replied (disclose), reply issued 09-06
@@ -48,7 +50,7 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
     env = await createTestEnv({ today: '2024-10-31' });
     for (const u of ['cw', 'rev', 'appr', 'cw2', 'appr2', 'mgr']) tokens[u] = await env.token(u);
     ids.A1 = await register('cw', P, '2024-09-02', A1_TEXT);
-    await send(ids.A1, 'cw', { type: 'DRAFT_REPLY', date: '2024-09-05', decision: 'disclose', reasons: '予以公开' });
+    await send(ids.A1, 'cw', { type: 'DRAFT_REPLY', date: '2024-09-05', decision: 'disclose', reasons: '予以公开', ...replyFacts('disclose') });
     await send(ids.A1, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2024-09-05' });
     await send(ids.A1, 'rev', { type: 'APPROVE_REVIEW', date: '2024-09-06' });
     await send(ids.A1, 'appr', { type: 'ISSUE_REPLY', date: '2024-09-06' });
@@ -253,6 +255,8 @@ describe('same applicant’s other applications: repeats and monthly volume (iss
 
   it('counts a transferred application once and does not list it beside its own transfer', async () => {
     const j3 = await register('cw2', P, '2024-10-10', '申请公开浦明路地块土地出让合同');
+    // Art. 36(五): the transfer notice gives the receiving agency's contact.
+    await updateAgencyDetails(env.db, (await findAgencyByCode(env.db, 'GHZY'))!.id, { phone: '0760-12345678' });
     const t = await request(env.app).post(`/api/applications/${j3}/events`).set(auth('appr2'))
       .send({ type: 'TRANSFER', date: '2024-10-11', agencyCode: 'GHZY', reason: '土地出让合同由区规划和自然资源局制作并保存' });
     assert.equal(t.status, 200, JSON.stringify(t.body));

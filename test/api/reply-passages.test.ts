@@ -304,7 +304,8 @@ describe('the reply-wording library (答复口径)', function () {
       const casePage = await cw.get(`/applications/${id}`);
       assert.match(casePage.text, new RegExp(`<option value="${p.id}:1"[^>]*>通用 · 经检索不存在`));
       const saved = await cw.post(`/applications/${id}/events`).type('form')
-        .send({ _csrf: csrfOf(casePage.text), type: 'DRAFT_REPLY', version: '1', date: '2026-11-10', decision: 'unavailable.not_held', reasons: '您的申请收悉。', passages: `${p.id}:1` });
+        .send({ _csrf: csrfOf(casePage.text), type: 'DRAFT_REPLY', version: '1', date: '2026-11-10', decision: 'unavailable.not_held', reasons: '您的申请收悉。', passages: `${p.id}:1`,
+          'unavailable.not_held/alternative': 'search', 'unavailable.not_held/search': '检索了本机关的收文登记簿' });
       assert.equal(saved.status, 303, saved.text.slice(0, 300));
       const app = await get(`/api/applications/${id}`, 'cw');
       const last = app.body.history.at(-1);
@@ -314,7 +315,8 @@ describe('the reply-wording library (答复口径)', function () {
       const id2 = await register();
       const page2 = await cw.get(`/applications/${id2}`);
       await cw.post(`/applications/${id2}/events`).type('form')
-        .send({ _csrf: csrfOf(page2.text), type: 'DRAFT_REPLY', version: '1', date: '2026-11-10', decision: 'unavailable.not_held', reasons: '经检索，本机关未制作或获取该政府信息。', insertedPassages: `${p.id}:1` });
+        .send({ _csrf: csrfOf(page2.text), type: 'DRAFT_REPLY', version: '1', date: '2026-11-10', decision: 'unavailable.not_held', reasons: '经检索，本机关未制作或获取该政府信息。', insertedPassages: `${p.id}:1`,
+          'unavailable.not_held/search': '检索了本机关的收文登记簿' });
       const app2 = await get(`/api/applications/${id2}`, 'cw');
       assert.equal(app2.body.history.at(-1).payload.reasons, '经检索，本机关未制作或获取该政府信息。');
       assert.equal((await get(`/api/passages/${p.id}`, 'cw')).body.usageCount, 2);

@@ -34,7 +34,7 @@ describe('browser: reply passages (issue 7)', function () {
     await page.goto(`${demo.baseUrl}/?text=${encodeURIComponent('控制性详细规划')}`);
     await page.locator('table a[href^="/applications/"]').first().click();
     const form = page.locator('#form-DRAFT_REPLY');
-    await form.locator('summary').click();
+    await form.locator(':scope > summary').click();
     await form.locator('select[name="decision"]').selectOption('withhold.process_info');
     const reasons = form.locator('textarea[name="reasons"]');
     await reasons.fill('经审查，');

@@ -82,7 +82,8 @@ export async function seedBase(db: Knex): Promise<void> {
   const remedies = { reconsiderationBody: '东江区人民政府', court: '东江区人民法院' };
   await addAgency(db, { code: 'DJQ', name: '东江区人民政府办公室', docPrefix: '东府办', ...remedies }, null);
   await addAgency(db, { code: 'GHZY', name: '东江区规划和自然资源局', parentCode: 'DJQ', docPrefix: '东规资', ...remedies }, null);
-  await addAgency(db, { code: 'JSJT', name: '东江区建设和交通委员会', parentCode: 'DJQ', docPrefix: '东建交', ...remedies }, null);
+  // Its contact is what a transfer notice tells the applicant (Art. 36(五)).
+  await addAgency(db, { code: 'JSJT', name: '东江区建设和交通委员会', parentCode: 'DJQ', docPrefix: '东建交', address: '东江区锦绣路300号', phone: '0760-22223333', ...remedies }, null);
   const users: [string, string, string][] = [
     ['cw', 'caseworker', 'GHZY'], ['cw-b', 'caseworker', 'GHZY'], ['rev', 'reviewer', 'GHZY'], ['appr', 'approver', 'GHZY'],
     ['cw2', 'caseworker', 'JSJT'], ['rev2', 'reviewer', 'JSJT'], ['appr2', 'approver', 'JSJT'], ['mgr', 'manager', 'DJQ'], ['mgr2', 'manager', 'JSJT'], ['legal', 'legal', 'DJQ'], ['admin', 'admin', 'DJQ'],

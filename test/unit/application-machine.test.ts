@@ -18,6 +18,7 @@ import {
 } from '../../workflows/application.machine.js';
 import { V0_FIXTURE, V1_FIXTURE } from '../../workflows/application-migrations.js';
 import { DECISIONS } from '../../workflows/decisions.js';
+import { replyFacts } from '../helpers/replies.js';
 
 // People: the drafter (1) may hold any role; review and signing must be done by others (一事一审).
 const CASEWORKER: Actor = { id: 1, role: 'caseworker' };
@@ -60,9 +61,11 @@ function refuse(snapshot: PersistedApplicationSnapshot, event: ApplicationEvent,
   return judgement;
 }
 
+/** Issue 12: a 予以公开 reply says what is provided and how (Art. 36(二)). */
+const DISCLOSED = { disclosure: { mode: 'provided' as const, items: [{ title: '规划批复文件', pages: null }], delivery: 'paper' as const } };
 const registered = () => initialApplicationSnapshot();
 const drafted = (decision: 'disclose' | 'unavailable.not_held' = 'disclose') =>
-  accept(registered(), { type: 'DRAFT_REPLY', decision, ...by(CASEWORKER) });
+  accept(registered(), { type: 'DRAFT_REPLY', decision, ...replyFacts(decision), ...by(CASEWORKER) } as ApplicationEvent);
 const inReview = () => accept(drafted(), { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) });
 const approved = () => accept(inReview(), { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-09-06') });
 const issued = () => accept(approved(), { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-09') });
@@ -249,7 +252,7 @@ describe('application machine', () => {
     it('an opinion may still be recorded once the reply is in review', () => {
       const s = run(
         consulting(),
-        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER) },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
         { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER, '2024-09-13') },
       );
@@ -398,22 +401,24 @@ describe('application machine', () => {
   });
 
   describe('drafting the reply', () => {
-    it('a draft records the decision, texts and the drafter', () => {
+    it('a draft records the decision, the reasons, the facts and the drafter', () => {
       const s = accept(registered(), {
         type: 'DRAFT_REPLY',
         decision: 'unavailable.not_held',
-        referTo: '市住房城乡建设管理委',
+        reasons: ' 该信息由市住房城乡建设管理委制作并保存。 ',
+        responsibleAgency: { name: '市住房城乡建设管理委', contact: '联系电话：021-12345678' },
         ...by(CASEWORKER, '2024-09-12'),
       });
       assert.equal(stateOf(s), 'drafted');
       assert.deepEqual(contextOf(s).draft, {
         decision: 'unavailable.not_held',
-        reasons: null,
+        reasons: '该信息由市住房城乡建设管理委制作并保存。',
         disclosed: null,
         withheld: null,
-        referTo: '市住房城乡建设管理委',
+        referTo: null,
         draftedBy: 1,
         draftedDate: '2024-09-12',
+        details: { responsibleAgency: { name: '市住房城乡建设管理委', contact: '联系电话：021-12345678' } },
       });
     });
 
@@ -422,37 +427,114 @@ describe('application machine', () => {
       assert.equal(stateOf(s), 'drafted');
       assert.equal(contextOf(s).draft?.decision, 'withhold.state_secret');
       assert.equal(contextOf(s).draft?.draftedBy, 2);
+      assert.deepEqual(contextOf(s).draft?.details, {}, 'the earlier decision\'s facts do not carry over');
     });
 
-    it('withholding for a third party needs a third-party consultation with a recorded opinion', () => {
-      const withhold: ApplicationEvent = { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '第三方不同意公开', ...by(CASEWORKER, '2024-09-20') };
-      refuse(registered(), withhold, 422);
+    it('withholding for a third party names a third-party consultation with a recorded opinion other than consent, and weighs the public interest', () => {
+      const tp = { consultationId: 'c1', publicInterest: '不公开不会对公共利益造成重大影响' };
+      const withhold: ApplicationEvent = { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '第三方不同意公开', thirdParty: tp, ...by(CASEWORKER, '2024-09-20') };
+      const field = (snapshot: PersistedApplicationSnapshot, event: ApplicationEvent) => refuse(snapshot, event, 422).field;
+      assert.equal(field(registered(), withhold), 'thirdParty.consultationId');
       const open = accept(registered(), { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '张某', ...by(CASEWORKER) });
-      refuse(open, withhold, 422);
+      assert.match(refuse(open, withhold, 422).message, /须先记录第三方的意见/);
       const agencyOnly = run(
         registered(),
         { type: 'START_CONSULTATION', consultationId: 'a1', kind: 'agency', party: '市公安局', ...by(CASEWORKER) },
         { type: 'RECORD_OPINION', consultationId: 'a1', opinion: 'object', reasons: '涉及侦查', ...by(CASEWORKER, '2024-09-10') },
       );
-      refuse(agencyOnly, withhold, 422);
+      refuse(agencyOnly, { ...withhold, thirdParty: { ...tp, consultationId: 'a1' } }, 422);
+      const consented = accept(open, { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'consent', ...by(CASEWORKER, '2024-09-10') });
+      assert.match(refuse(consented, withhold, 422).message, /第三方同意公开的，不能以保护第三方合法权益为由不予公开（第十五条）/);
       const answered = accept(open, { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '涉及个人隐私', ...by(CASEWORKER, '2024-09-10') });
-      assert.equal(contextOf(accept(answered, withhold)).draft?.decision, 'withhold.third_party');
+      assert.equal(field(answered, { ...withhold, thirdParty: { consultationId: 'c1' } } as ApplicationEvent), 'thirdParty.publicInterest');
+      assert.equal(field(answered, { ...withhold, thirdParty: undefined }), 'thirdParty.consultationId');
+      assert.deepEqual(contextOf(accept(answered, withhold)).draft?.details, { thirdParty: tp });
+      const silent = accept(open, { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'none', ...by(CASEWORKER, '2024-09-10') });
+      accept(silent, withhold);
     });
 
-    it('a partial disclosure states what is disclosed and what is withheld', () => {
+    it('a partial disclosure lists what is provided and, part by part, what is withheld on which ground (Arts. 14–16, 37)', () => {
       const partial = { type: 'DRAFT_REPLY', decision: 'partial', reasons: '部分内容涉及国家秘密', ...by(CASEWORKER) } as const;
-      refuse(registered(), { ...partial, disclosed: '2023年度预算表' }, 422);
-      refuse(registered(), { ...partial, withheld: '附件三' }, 422);
-      accept(registered(), { ...partial, disclosed: '2023年度预算表', withheld: '附件三' });
+      const provided = [{ title: '2023年度预算表', pages: 4 }];
+      const withheld = [{ ground: 'withhold.state_secret', part: '附件三', law: null }] as const;
+      assert.equal(refuse(registered(), { ...partial, withheld: [...withheld] }, 422).field, 'provided');
+      assert.equal(refuse(registered(), { ...partial, provided }, 422).field, 'withheld');
+      assert.equal(refuse(registered(), { ...partial, provided, withheld: [{ ground: 'withhold.inquiry' as never, part: '附件三', law: null }] }, 422).field, 'withheld.0.ground');
+      assert.equal(refuse(registered(), { ...partial, provided, withheld: [{ ground: 'withhold.law_prohibited', part: '附件三', law: null }] }, 422).field, 'withheld.0.law.name');
+      assert.equal(refuse(registered(), { ...partial, provided, withheld: [{ ground: 'withhold.third_party', part: '附件三', law: null }] }, 422).field, 'thirdParty.consultationId');
+      const s = accept(registered(), { ...partial, provided, withheld: [...withheld] });
+      assert.deepEqual(contextOf(s).draft?.details, { provided, withheld });
     });
 
-    it('every withholding decision needs reasons', () => {
-      const withholding = DECISIONS.filter((d) => d.withholds && d.code !== 'withhold.third_party');
-      assert.equal(withholding.length, 8);
-      for (const d of withholding) {
-        refuse(registered(), { type: 'DRAFT_REPLY', decision: d.code, disclosed: '甲', withheld: '乙', ...by(CASEWORKER) }, 422);
-        accept(registered(), { type: 'DRAFT_REPLY', decision: d.code, disclosed: '甲', withheld: '乙', reasons: '理由', ...by(CASEWORKER) });
+    it('every decision that refuses anything needs reasons, naming the field', () => {
+      const refusing = DECISIONS.filter((d) => d.code !== 'disclose' && d.code !== 'other.correction_lapsed' && d.code !== 'other.fee_unpaid');
+      assert.equal(refusing.length, 18);
+      // Facts a case must hold first (a consultation, a correction, a request for reasons) are set up here.
+      const prepared = run(
+        registered(),
+        { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'third_party', party: '张某', ...by(CASEWORKER) },
+        { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '涉及个人隐私', ...by(CASEWORKER, '2024-09-06') },
+        { type: 'REQUEST_REASONS', ...by(CASEWORKER, '2024-09-06') },
+        { type: 'REQUEST_CORRECTION', items: ['请写明文件名称'], periodWorkingDays: 10, ...by(CASEWORKER, '2024-09-06') },
+        { type: 'CORRECTION_RECEIVED', ...by(CASEWORKER, '2024-09-09') },
+      );
+      const extra: Record<string, Record<string, unknown>> = {
+        'withhold.third_party': { thirdParty: { consultationId: 'c1', publicInterest: '不影响公共利益' } },
+        'not_processed.excessive': { excessive: { count: 36, period: { from: '2024-09-01', to: '2024-09-06' }, applicantAnswer: '逾期未答复' } },
+      };
+      for (const d of refusing) {
+        const event = { type: 'DRAFT_REPLY', decision: d.code, ...replyFacts(d.code, '2024-09-10'), ...extra[d.code], ...by(CASEWORKER, '2024-09-10') } as ApplicationEvent;
+        const refused = refuse(prepared, { ...event, reasons: '  ' } as ApplicationEvent, 422);
+        assert.equal(refused.field, 'reasons', d.code);
+        assert.match(refused.message, /须写明理由（reasons/, d.code);
+        accept(prepared, event);
       }
+    });
+
+    it('the facts of each decision are required, one alternative at a time', () => {
+      const draft = (decision: string, facts: Record<string, unknown>, date = '2024-09-10') =>
+        ({ type: 'DRAFT_REPLY', decision, reasons: '理由', ...facts, ...by(CASEWORKER, date) }) as ApplicationEvent;
+      const fieldOf = (event: ApplicationEvent, s = registered()) => refuse(s, event, 422).field;
+      // disclose: Art. 36(一) where, or 36(二) what and how.
+      assert.equal(fieldOf(draft('disclose', {})), 'disclosure.mode');
+      assert.equal(fieldOf(draft('disclose', { disclosure: { mode: 'published', url: 'www.example' } })), 'disclosure.url');
+      assert.equal(fieldOf(draft('disclose', { disclosure: { mode: 'published', url: 'https://www.djq.gov.cn/a', publishedDate: '2024-09-11' } })), 'disclosure.publishedDate');
+      assert.equal(fieldOf(draft('disclose', { disclosure: { mode: 'provided', items: [], delivery: 'paper' } })), 'disclosure.items');
+      assert.equal(fieldOf(draft('disclose', { disclosure: { mode: 'provided', items: [{ title: '批复' }] } })), 'disclosure.delivery');
+      assert.equal(fieldOf(draft('disclose', { disclosure: { mode: 'later', items: [{ title: '批复' }], delivery: 'pickup', availableDate: '2024-09-09' } })), 'disclosure.availableDate');
+      accept(registered(), draft('disclose', { disclosure: { mode: 'later', items: [{ title: '批复' }], delivery: 'pickup', availableDate: '2024-09-20' } }));
+      accept(registered(), draft('disclose', { disclosure: { mode: 'published', url: 'https://www.djq.gov.cn/a', section: '计划规划', publishedDate: '2024-03-01' } }));
+      // Facts of another decision are refused, not dropped.
+      assert.equal(fieldOf(draft('disclose', { ...replyFacts('disclose'), search: '检索' })), 'search');
+      // not_held: Art. 36(四) with the search, or 36(五) with the agency and its contact — never both.
+      assert.equal(fieldOf(draft('unavailable.not_held', {})), 'search');
+      assert.equal(fieldOf(draft('unavailable.not_held', { referTo: '市住建委' })), 'referTo');
+      assert.equal(fieldOf(draft('unavailable.not_held', { responsibleAgency: { name: '市住建委', contact: '' } })), 'responsibleAgency.contact');
+      assert.equal(fieldOf(draft('unavailable.not_held', { responsibleAgency: { name: '市住建委', contact: '021-1' }, search: '检索' })), 'search');
+      // The law and article (Art. 14; Art. 36(七)).
+      for (const decision of ['withhold.law_prohibited', 'withhold.inquiry']) {
+        assert.equal(fieldOf(draft(decision, {})), 'law.name');
+        assert.equal(fieldOf(draft(decision, { law: { name: '档案法', article: '二十七' } })), 'law.article');
+      }
+      // Art. 36(六): the earlier reply; Art. 35: reasons asked first, then the count and the answer.
+      assert.equal(fieldOf(draft('not_processed.repeat', { earlierReply: { number: '', date: '2024-01-05' } })), 'earlierReply.number');
+      assert.equal(fieldOf(draft('not_processed.repeat', { earlierReply: { number: '东规资公复〔2024〕1号', date: '2024-09-11' } })), 'earlierReply.date');
+      const excessive = { excessive: { count: 36, period: { from: '2024-09-01', to: '2024-09-06' }, applicantAnswer: '逾期未答复' } };
+      assert.match(refuse(registered(), draft('not_processed.excessive', excessive), 422).message, /须先要求申请人说明理由（第三十五条）/);
+      const asked = accept(registered(), { type: 'REQUEST_REASONS', ...by(CASEWORKER, '2024-09-06') });
+      assert.equal(fieldOf(draft('not_processed.excessive', { excessive: { ...excessive.excessive, applicantAnswer: ' ' } }), asked), 'excessive.applicantAnswer');
+      assert.equal(fieldOf(draft('not_processed.excessive', { excessive: { ...excessive.excessive, period: { from: '2024-09-07', to: '2024-09-06' } } }), asked), 'excessive.period.to');
+      accept(asked, draft('not_processed.excessive', excessive));
+      // Art. 30: still unclear only after the correction came back.
+      assert.equal(fieldOf(draft('unavailable.unclear', {})), 'decision');
+      // other.other: a basis; or an Art. 41 correction request, judged on its own terms.
+      assert.equal(fieldOf(draft('other.other', {})), 'basis');
+      assert.equal(fieldOf(draft('other.other', { recordsCorrection: { record: '姓名', outcome: 'corrected' } })), 'recordsCorrection.correction');
+      assert.equal(fieldOf(draft('other.other', { recordsCorrection: { record: '姓名', outcome: 'not_competent' } })), 'recordsCorrection.agency.name');
+      const corrected = { type: 'DRAFT_REPLY', decision: 'other.other', recordsCorrection: { record: '姓名', outcome: 'corrected', correction: '张某某改为张某蒙', correctedDate: '2024-09-09' }, ...by(CASEWORKER, '2024-09-10') } as ApplicationEvent;
+      assert.deepEqual(contextOf(accept(registered(), corrected)).draft?.details, {
+        recordsCorrection: { record: '姓名', outcome: 'corrected', correction: '张某某改为张某蒙', correctedDate: '2024-09-09', agency: null, forwarded: false },
+      }, 'a correction made needs no reasons');
     });
 
     it('decisions that only arise by lapse, or unknown codes, cannot be drafted', () => {
@@ -461,10 +543,8 @@ describe('application machine', () => {
       refuse(registered(), { type: 'DRAFT_REPLY', decision: 'withhold.whatever' as never, ...by(CASEWORKER) }, 422);
     });
 
-    it('non-withholding decisions need no reasons', () => {
-      for (const decision of ['disclose', 'unavailable.needs_creation', 'not_processed.repeat', 'other.other'] as const) {
-        accept(registered(), { type: 'DRAFT_REPLY', decision, ...by(CASEWORKER) });
-      }
+    it('予以公开 needs no reasons', () => {
+      accept(registered(), { type: 'DRAFT_REPLY', decision: 'disclose', ...replyFacts('disclose'), ...by(CASEWORKER) } as ApplicationEvent);
     });
   });
 
@@ -505,7 +585,7 @@ describe('application machine', () => {
       assert.deepEqual(contextOf(returned).review.returns, [{ date: '2024-09-06', reason: '未写明救济途径', by: 3 }]);
       const again = run(
         returned,
-        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER, '2024-09-09') },
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER, '2024-09-09') },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-09') },
         { type: 'RETURN_FOR_REVISION', reason: '附件不全', ...by(REVIEWER, '2024-09-10') },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-10') },
@@ -548,7 +628,7 @@ describe('application machine', () => {
         run(
           registered(),
           { type: 'START_CONSULTATION', consultationId: 'c1', kind: 'agency', party: '市发展改革委', ...by(CASEWORKER, '2024-09-03') },
-          { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+          { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER) },
           { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
           { type: 'APPROVE_REVIEW', ...by(REVIEWER) },
         );
@@ -582,7 +662,7 @@ describe('application machine', () => {
       const s = run(
         registered(),
         { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, ...by(CASEWORKER, '2024-09-03') },
-        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(CASEWORKER) },
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER) },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER) },
         { type: 'APPROVE_REVIEW', ...by(REVIEWER) },
       );
@@ -631,7 +711,7 @@ describe('application machine', () => {
         { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-06') },
         { type: 'ISSUE_FEE_NOTICE', basis: 'per_application', amount: 100, ...by(CASEWORKER, '2024-09-06') },
         { type: 'RECORD_PAYMENT', ...by(CASEWORKER, '2024-09-09') },
-        { type: 'DRAFT_REPLY', decision: 'unavailable.not_held', ...by(CASEWORKER, '2024-09-10') },
+        { type: 'DRAFT_REPLY', decision: 'unavailable.not_held', reasons: '本机关未制作或获取该信息', search: '检索了收文、发文登记簿', ...by(CASEWORKER, '2024-09-10') },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-10') },
         { type: 'RETURN_FOR_REVISION', reason: '补充检索说明', ...by(REVIEWER, '2024-09-11') },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-11') },
@@ -725,7 +805,7 @@ describe('application machine', () => {
     it('the reopened case is answered anew through review and signing, and may be reopened again', () => {
       const answeredAgain = run(
         reopened(),
-        { type: 'DRAFT_REPLY', decision: 'disclose', ...by(OTHER_CASEWORKER, '2024-11-06', newFacts) },
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(OTHER_CASEWORKER, '2024-11-06', newFacts) },
         { type: 'SUBMIT_FOR_REVIEW', ...by(OTHER_CASEWORKER, '2024-11-06', newFacts) },
         { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-11-07', newFacts) },
         { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-11-08', newFacts) },
@@ -741,7 +821,7 @@ describe('application machine', () => {
     it('every way of closing can be reopened', () => {
       const lapsed = accept(awaitingCorrection(), { type: 'CORRECTION_LAPSED', ...by(CASEWORKER, '2024-09-23', facts({ correctionDue: '2024-09-20' })) });
       const withdrawn = accept(registered(), { type: 'WITHDRAW', ...by(CASEWORKER) });
-      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER, '2024-09-02') });
       for (const closed of [lapsed, withdrawn, onTheSpot]) {
         const s = accept(closed, reopenEvent());
         assert.equal(stateOf(s), 'processing');
@@ -782,7 +862,7 @@ describe('application machine', () => {
     });
 
     it('a reopened case is answered in writing, never on the spot', () => {
-      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      const onTheSpot = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER, '2024-09-02') });
       const s = accept(onTheSpot, reopenEvent());
       const j = refuse(s, { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-11-06', newFacts) }, 409);
       assert.ok(j.message.startsWith('重新办理的申请须书面答复，不能当场答复。'), j.message);
@@ -810,7 +890,7 @@ describe('application machine', () => {
 
   describe('reply on the spot (domain §2.2)', () => {
     it('an on-the-spot reply closes the application the same day', () => {
-      const s = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...by(CASEWORKER, '2024-09-02') });
+      const s = accept(registered(), { type: 'REPLY_ON_THE_SPOT', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER, '2024-09-02') });
       assert.equal(stateOf(s), 'closed');
       const c = contextOf(s);
       assert.equal(c.decision, 'disclose');
@@ -835,7 +915,7 @@ describe('application machine', () => {
 
   describe('transfer (转办, Art. 36(五))', () => {
     const transfer = (actor: Actor, extra: object = {}) =>
-      ({ type: 'TRANSFER', agencyCode: 'JSJT', agencyName: '区建设和交通委', reason: '该项目档案由区建设和交通委保存', ...by(actor, '2024-09-06'), ...extra }) as ApplicationEvent;
+      ({ type: 'TRANSFER', agencyCode: 'JSJT', agencyName: '区建设和交通委', agencyContact: '联系电话：021-5878', reason: '该项目档案由区建设和交通委保存', ...by(actor, '2024-09-06'), ...extra }) as ApplicationEvent;
 
     it('the head of the disclosure office hands the application over; this agency’s part is closed as （四）1', () => {
       const s = accept(registered(), transfer(APPROVER));
@@ -843,7 +923,7 @@ describe('application machine', () => {
       const c = contextOf(s);
       assert.equal(c.closedReason, 'transferred');
       assert.equal(c.decision, 'unavailable.not_held');
-      assert.deepEqual(c.transfer, { date: '2024-09-06', agencyCode: 'JSJT', agencyName: '区建设和交通委', reason: '该项目档案由区建设和交通委保存' });
+      assert.deepEqual(c.transfer, { date: '2024-09-06', agencyCode: 'JSJT', agencyName: '区建设和交通委', agencyContact: '联系电话：021-5878', reason: '该项目档案由区建设和交通委保存' });
       assert.equal(c.issuedBy, APPROVER.id);
     });
 
@@ -851,6 +931,10 @@ describe('application machine', () => {
       refuse(registered(), transfer(CASEWORKER), 403);
       refuse(registered(), transfer(APPROVER, { agencyCode: '' }), 422);
       refuse(registered(), transfer(APPROVER, { reason: ' ' }), 422);
+      // Art. 36(五): the notice gives the receiving agency's contact; an agency with none recorded cannot receive it.
+      const noContact = refuse(registered(), transfer(APPROVER, { agencyContact: '' }), 422);
+      assert.equal(noContact.field, 'agencyCode');
+      assert.match(noContact.message, /未登记联系地址或电话/);
       refuse(drafted(), transfer(APPROVER), 409);
     });
   });
@@ -885,7 +969,7 @@ describe('application machine', () => {
     });
 
     it('or the reply says not processed (（五）4), as any drafted reply', () => {
-      const s = accept(asked(), { type: 'DRAFT_REPLY', decision: 'not_processed.excessive', reasons: '理由不合理', ...by(CASEWORKER, '2024-09-20') });
+      const s = accept(asked(), { type: 'DRAFT_REPLY', decision: 'not_processed.excessive', reasons: '理由不合理', excessive: { count: 36, period: { from: '2024-09-01', to: '2024-09-13' }, applicantAnswer: '申请人未说明理由' }, ...by(CASEWORKER, '2024-09-20') });
       assert.equal(stateOf(s), 'drafted');
     });
   });
@@ -984,7 +1068,7 @@ describe('application machine', () => {
         { type: 'RECORD_OPINION', consultationId: 'c1', opinion: 'object', reasons: '商业秘密', ...by(CASEWORKER, '2024-09-12') },
         { type: 'REQUEST_EXTENSION', workingDays: 15, reason: '需进一步核实', ...by(CASEWORKER, '2024-09-20') },
         { type: 'APPROVE_EXTENSION', ...by(APPROVER, '2024-09-23') },
-        { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '公开会损害第三方合法权益', ...by(CASEWORKER, '2024-09-24') },
+        { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '公开会损害第三方合法权益', thirdParty: { consultationId: 'c1', publicInterest: '不影响公共利益' }, ...by(CASEWORKER, '2024-09-24') },
         { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-24') },
         { type: 'APPROVE_REVIEW', checklist: ['已核对'], ...by(REVIEWER, '2024-09-25') },
         { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-26') },
@@ -1015,7 +1099,7 @@ describe('application machine', () => {
       assert.deepEqual(contextOf(migrated).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
       assert.equal('reviewedBy' in contextOf(migrated), false);
       assert.equal(contextOf(migrated).consultations[0]?.opinion, 'object');
-      const next = accept(migrated, { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '涉及商业秘密', ...by(CASEWORKER, '2024-09-12') });
+      const next = accept(migrated, { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '涉及商业秘密', thirdParty: { consultationId: 'c1', publicInterest: '不影响公共利益' }, ...by(CASEWORKER, '2024-09-12') });
       assert.equal(stateOf(next), 'drafted');
     });
 

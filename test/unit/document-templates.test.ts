@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DOCUMENT_KIND_LABELS, DOCUMENT_TEMPLATES_DIR, listTemplates, parseDocumentBody, renderDocumentText, templateNameFor,
-  type DocumentTemplateData,
+  type DocumentTemplateData, type ReplyPrintFacts,
 } from '../../server/documents/document-templates.js';
 import { DECISIONS, DECISION_CODES } from '../../workflows/decisions.js';
 
@@ -75,13 +75,50 @@ function sparse(overrides: Partial<DocumentTemplateData> = {}): DocumentTemplate
   };
 }
 
+/** A reply's data as stored before issue 12: free texts, no facts. */
 function withDecision(data: DocumentTemplateData, code: string): DocumentTemplateData {
   const label = DECISIONS.find((d) => d.code === code)?.label ?? code;
   return { ...data, decision: { ...(data.decision ?? { reasons: '', disclosed: '', withheld: '', referTo: '' }), code, label } };
 }
 
+/** Issue 12: the facts each reply states, as printed (server/documents/reply-data.ts). */
+const NOTICE = { title: '补正申请告知书', number: '东规资公补〔2026〕3号', issuedDate: '2026年3月4日' };
+const SAMPLE_FACTS: Record<string, ReplyPrintFacts> = {
+  disclose: { disclosure: { mode: 'provided', items: [{ title: '东江区2025年度国有建设用地供应计划', pages: 12 }, { title: '附图', pages: null }], delivery: 'paper' } },
+  partial: {
+    provided: [{ title: '房屋征收范围红线图', pages: 2 }],
+    withheld: [
+      { ground: 'withhold.law_prohibited', part: '征收档案中的评估报告', law: { name: '中华人民共和国档案法', article: '第二十七条' } },
+      { ground: 'withhold.third_party', part: '资金监管账户明细', law: null },
+    ],
+    thirdParty: { askedDate: '2026年3月5日', opinion: 'object', answeredDate: '2026年3月9日', publicInterest: '不公开该账户明细不会对公共利益造成重大影响' },
+  },
+  'withhold.law_prohibited': { law: { name: '中华人民共和国档案法', article: '第二十七条' } },
+  'withhold.inquiry': { law: { name: '不动产登记暂行条例', article: '第二十七条' } },
+  'withhold.third_party': { thirdParty: { askedDate: '2026年3月5日', opinion: 'none', answeredDate: '2026年3月26日', publicInterest: '不公开不会对公共利益造成重大影响' } },
+  'unavailable.not_held': { responsibleAgency: { name: '东江区住房和城乡建设局', contact: '联系电话：0760-87654321' } },
+  'unavailable.unclear': { notice: NOTICE },
+  'not_processed.repeat': { earlierReply: { number: '东规资公复〔2026〕3号', date: '2026年1月12日' } },
+  'not_processed.excessive': {
+    excessive: { count: 36, from: '2026年3月1日', to: '2026年3月20日', applicantAnswer: '申请人逾期未说明理由', askedDate: '2026年3月5日', notice: { title: '要求说明理由通知书', number: '东规资公理〔2026〕1号', issuedDate: '2026年3月5日' } },
+  },
+  'other.correction_lapsed': { notice: NOTICE },
+  'other.fee_unpaid': { notice: { title: '收费通知书', number: '东规资公费〔2026〕2号', issuedDate: '2026年3月6日' } },
+  'other.other': { basis: '申请人于2026年3月10日书面撤回申请' },
+  'other.records_correction': {
+    recordsCorrection: { record: '本机关2024年房屋征收补偿登记中您的姓名', outcome: 'corrected', correction: '“张某某”更正为“张某蒙”', correctedDate: '2026年3月10日', agency: null, forwarded: false },
+  },
+};
+
+/** A reply's data as drafted since issue 12: the decision's facts (codes without facts take none). */
+function withFacts(data: DocumentTemplateData, variant: string): DocumentTemplateData {
+  const code = variant === 'other.records_correction' ? 'other.other' : variant;
+  const d = withDecision(data, code);
+  return { ...d, decision: { ...d.decision!, disclosed: '', withheld: '', referTo: code === 'unavailable.not_held' ? '' : d.decision!.referTo, facts: SAMPLE_FACTS[variant] ?? {} } };
+}
+
 function dataFor(name: string, base: DocumentTemplateData): DocumentTemplateData {
-  if (name.startsWith('reply.')) return withDecision(base, name.slice('reply.'.length));
+  if (name.startsWith('reply.')) return withFacts(base, name.slice('reply.'.length));
   if (name === 'consultation_letter.third_party') return { ...base, consultation: { ...base.consultation!, kind: 'third_party' } };
   if (name === 'consultation_letter.agency') return { ...base, consultation: { ...base.consultation!, kind: 'agency' } };
   return base;
@@ -91,36 +128,51 @@ const NON_REPLY = [
   'receipt', 'correction_notice', 'extension_notice', 'consultation_letter.third_party', 'consultation_letter.agency', 'fee_notice',
   'delivery_receipt', 'reasons_request', 'later_reply_notice',
 ];
-const ALL = [...NON_REPLY, ...DECISION_CODES.map((c) => `reply.${c}`)];
+/** One reply template per decision code, and Art. 41's (counted as other.other). */
+const REPLIES = [...DECISION_CODES.map((c) => `reply.${c}`), 'reply.other.records_correction'];
+const ALL = [...NON_REPLY, ...REPLIES];
 
 const WITHHOLDING_REMEDY =
-  '如对本答复不服，可以自收到本答复之日起六十日内向东江区人民政府申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十三条第一款第（四）项）。';
+  '如对本答复不服，应当先自收到本答复之日起六十日内向东江区人民政府申请行政复议（《中华人民共和国行政复议法》第二十条第一款、第二十三条第一款第（四）项）；' +
+  '对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内向东江区人民法院提起行政诉讼，行政复议机关逾期不作决定的，可以自复议期满之日起十五日内向东江区人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十五条）。';
 const ORDINARY_REMEDY =
-  '如对本答复不服，可以自收到本答复之日起六十日内向东江区人民政府申请行政复议，或者自收到本答复之日起六个月内向东江区人民法院提起行政诉讼。';
+  '如对本答复不服，可以自收到本答复之日起六十日内向东江区人民政府申请行政复议（《中华人民共和国行政复议法》第二十条第一款），或者自收到本答复之日起六个月内向东江区人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条第一款）。';
 
-/** The article(s) each reply must cite (《中华人民共和国政府信息公开条例》, 国务院令第711号). */
-const REPLY_ARTICLES: Record<string, string[]> = {
-  disclose: ['第三十六条第（一）项', '第（二）项'],
-  partial: ['第三十七条'],
-  'withhold.state_secret': ['第十四条'],
-  'withhold.law_prohibited': ['第十四条'],
-  'withhold.security_stability': ['第十四条'],
-  'withhold.third_party': ['第十五条', '第三十二条'],
-  'withhold.internal_affairs': ['第十六条第一款'],
-  'withhold.process_info': ['第十六条第二款'],
-  'withhold.enforcement_file': ['第十六条第二款'],
-  'withhold.inquiry': ['第三十六条第（七）项'],
-  'unavailable.not_held': ['第三十六条第（五）项'], // referTo given in full(); 第（四）项 is checked below
-  'unavailable.needs_creation': ['第三十八条'],
-  'unavailable.unclear': ['第三十条'],
-  'not_processed.petition': ['第三十九条第一款'],
-  'not_processed.repeat': ['第三十六条第（六）项'],
-  'not_processed.publication': ['第三十九条第二款'],
-  'not_processed.excessive': ['第三十五条'],
-  'not_processed.confirm_or_reissue': ['第二条', '第三十八条'],
-  'other.correction_lapsed': ['第三十条', '视为您放弃申请'],
-  'other.fee_unpaid': ['国办函〔2020〕109号', '视为您放弃申请'],
-  'other.other': ['终止处理'],
+/**
+ * The article(s) each reply must cite (《中华人民共和国政府信息公开条例》, 国务院令第711号) with the facts
+ * of SAMPLE_FACTS, and what it must not (the alternative it did not take).
+ */
+const REPLY_ARTICLES: Record<string, { cites: string[]; not?: string[] }> = {
+  disclose: { cites: ['第三十六条第（二）项', '1.东江区2025年度国有建设用地供应计划（共12页）。', '2.附图。', '以纸质形式随本答复书一并提供'], not: ['第（一）项'] },
+  partial: {
+    cites: [
+      '第三十七条', '第三十六条第（二）项', '1.房屋征收范围红线图（共2页）。',
+      '1.征收档案中的评估报告：属于法律、行政法规禁止公开的政府信息，根据《中华人民共和国档案法》第二十七条和《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项的规定，不予公开。',
+      '2.资金监管账户明细：涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条、第三十六条第（三）项的规定，不予公开。',
+      '本机关于2026年3月5日依照《中华人民共和国政府信息公开条例》第三十二条的规定书面征求第三方的意见，第三方于2026年3月9日书面答复不同意公开，并说明了理由。',
+      '对公共利益进行了权衡：不公开该账户明细不会对公共利益造成重大影响。',
+    ],
+  },
+  'withhold.state_secret': { cites: ['第十四条', '第三十六条第（三）项'] },
+  'withhold.law_prohibited': { cites: ['属于《中华人民共和国档案法》第二十七条规定禁止公开的政府信息', '根据《中华人民共和国档案法》第二十七条和《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项'] },
+  'withhold.security_stability': { cites: ['第十四条', '第三十六条第（三）项'] },
+  'withhold.third_party': { cites: ['第十五条', '第三十二条', '第三十六条第（三）项', '本机关于2026年3月5日', '第三方在规定期限内未提出意见', '对公共利益进行了权衡：不公开不会对公共利益造成重大影响。'] },
+  'withhold.internal_affairs': { cites: ['第十六条第一款', '第三十六条第（三）项'] },
+  'withhold.process_info': { cites: ['第十六条第二款', '第三十六条第（三）项'] },
+  'withhold.enforcement_file': { cites: ['第十六条第二款', '第三十六条第（三）项'] },
+  'withhold.inquiry': { cites: ['第三十六条第（七）项', '《不动产登记暂行条例》第二十七条'], not: ['第十四条'] },
+  'unavailable.not_held': { cites: ['第三十六条第（五）项', '负责公开该政府信息的行政机关为东江区住房和城乡建设局，联系电话：0760-87654321。'], not: ['第（四）项', '无需另行'] },
+  'unavailable.needs_creation': { cites: ['第三十八条'] },
+  'unavailable.unclear': { cites: ['第三十条', '本机关已于2026年3月4日以《补正申请告知书》（东规资公补〔2026〕3号）'] },
+  'not_processed.petition': { cites: ['第三十九条第一款'] },
+  'not_processed.repeat': { cites: ['第三十六条第（六）项', '本机关已于2026年1月12日就您提出的相同政府信息公开申请作出答复（东规资公复〔2026〕3号）'] },
+  'not_processed.publication': { cites: ['第三十九条第二款'] },
+  'not_processed.excessive': { cites: ['第三十五条', '2026年3月1日至2026年3月20日期间，您共提出政府信息公开申请36件', '以《要求说明理由通知书》（东规资公理〔2026〕1号）', '您的答复情况：申请人逾期未说明理由。'] },
+  'not_processed.confirm_or_reissue': { cites: ['第二条', '第三十八条'] },
+  'other.correction_lapsed': { cites: ['第三十条', '视为您放弃申请', '本机关已于2026年3月4日以《补正申请告知书》（东规资公补〔2026〕3号）', '补正期限截至2026年3月25日'] },
+  'other.fee_unpaid': { cites: ['国办函〔2020〕109号', '视为您放弃申请', '本机关已于2026年3月6日以《收费通知书》（东规资公费〔2026〕2号）', '缴费期限截至2026年4月9日'] },
+  'other.other': { cites: ['终止处理', '依据：申请人于2026年3月10日书面撤回申请。'] },
+  'other.records_correction': { cites: ['第四十一条', '本机关已于2026年3月10日予以更正，更正的内容为：“张某某”更正为“张某蒙”。'], not: ['政府信息公开申请（'] },
 };
 
 const BAD_TEXT = ['undefined', 'null', 'NaN', '[object', '<%', '%>', '。。', '，。', '：。', '“”', '（）', '《》', '于，'];
@@ -141,7 +193,7 @@ describe('document templates: catalogue and names', () => {
   it('has one template per document type and one reply per decision code, each with a version', () => {
     const list = listTemplates();
     assert.deepEqual(list.map((t) => t.name).sort(), [...ALL].sort());
-    assert.equal(list.filter((t) => t.name.startsWith('reply.')).length, 21);
+    assert.equal(list.filter((t) => t.name.startsWith('reply.')).length, 22, 'one per decision code, and Art. 41\'s');
     for (const t of list) {
       assert.ok(Number.isInteger(t.version) && t.version >= 1, `${t.name} version`);
       // The version is the one written on the file's first line.
@@ -214,6 +266,17 @@ describe('document templates: every template renders', () => {
     });
   }
 
+  // Drafts stored before issue 12 keep their data: free texts and no facts. They still render.
+  for (const code of DECISION_CODES) {
+    it(`reply.${code}: data stored before issue 12 (no facts) still renders`, () => {
+      for (const base of [full(), sparse({ agency: full().agency })]) {
+        const r = renderDocumentText(`reply.${code}`, withDecision(base, code));
+        assertClean(code, r.title, r.body);
+        assert.ok(r.body.includes('《中华人民共和国政府信息公开条例》') || code === 'other.other', code);
+      }
+    });
+  }
+
   it('fills in sections missing from stored data', () => {
     const data = full() as Partial<DocumentTemplateData>;
     delete data.consultation;
@@ -223,11 +286,14 @@ describe('document templates: every template renders', () => {
 });
 
 describe('document templates: issue 7 wording', () => {
-  it('a transfer notice tells the applicant which agency now handles the request, and that no new application is needed', () => {
-    const r = renderDocumentText('reply.unavailable.not_held', { ...withDecision(full(), 'unavailable.not_held'), transfer: { agencyName: '东江区建设和交通委员会', caseNumber: 'DJQ-JSJT-2026-0007', date: '2026年3月10日' } });
-    assert.ok(r.body.includes('第三十六条第（五）项'));
-    assert.ok(r.body.includes('本机关已于2026年3月10日将您的申请转交该机关办理（该机关登记编号：DJQ-JSJT-2026-0007）'));
-    assert.ok(r.body.includes('无需另行提出申请'));
+  it('a transfer notice names the receiving agency and its contact under Art. 36(五), and promises nothing on its behalf', () => {
+    const data = withFacts(full(), 'unavailable.not_held');
+    data.decision!.facts = { responsibleAgency: { name: '东江区建设和交通委员会', contact: '联系地址：东江区世纪大道2号；联系电话：0760-22223333' } };
+    const r = renderDocumentText('reply.unavailable.not_held', { ...data, transfer: { agencyName: '东江区建设和交通委员会', caseNumber: 'DJQ-JSJT-2026-0007', date: '2026年3月10日', contact: '联系地址：东江区世纪大道2号；联系电话：0760-22223333' } });
+    assert.ok(r.body.includes('根据《中华人民共和国政府信息公开条例》第三十六条第（五）项的规定，现告知您：负责公开该政府信息的行政机关为东江区建设和交通委员会，联系地址：东江区世纪大道2号；联系电话：0760-22223333。'), r.body);
+    assert.ok(r.body.includes('本机关已于2026年3月10日将您的申请材料转送该机关（该机关登记编号：DJQ-JSJT-2026-0007）'), r.body);
+    assert.ok(!r.body.includes('无需另行') && !r.body.includes('将自收到之日起依法向您作出答复'), r.body);
+    assert.ok(!r.body.includes('第（四）项'));
   });
 
   it('Art. 35: asking for reasons states the month’s count; the later date states the date and why', () => {
@@ -271,27 +337,69 @@ describe('document templates: replies', () => {
     assert.deepEqual([...withholding].sort(), DECISION_CODES.filter((c) => c === 'partial' || c.startsWith('withhold.')).sort());
   });
 
-  for (const code of DECISION_CODES) {
-    it(`reply.${code}: cites its legal basis and the right remedies`, () => {
+  for (const name of REPLIES) {
+    const variant = name.slice('reply.'.length);
+    const code = variant === 'other.records_correction' ? 'other.other' : variant;
+    it(`${name}: cites its legal basis, the facts behind it, and the right remedies`, () => {
       for (const [kind, base] of [['full', full()], ['sparse', sparse({ agency: full().agency })]] as const) {
-        const r = renderDocumentText(`reply.${code}`, withDecision(base, code));
-        assert.equal(r.title, '政府信息公开申请答复书');
+        const r = renderDocumentText(name, withFacts(base, variant));
+        assertClean(name, r.title, r.body);
+        assert.equal(r.title, variant === 'other.records_correction' ? '政府信息更正申请答复书' : '政府信息公开申请答复书');
         if (kind === 'full') assert.ok(r.body.includes('本机关于2026年3月2日收到'), 'receipt date');
-        const articles = kind === 'sparse' && code === 'unavailable.not_held' ? ['第三十六条第（四）项'] : REPLY_ARTICLES[code];
-        assert.ok(articles, code);
-        for (const article of articles) assert.ok(r.body.includes(article), `${code} (${kind}) cites ${article}\n${r.body}`);
-        if (code !== 'other.other') assert.ok(r.body.includes('《中华人民共和国政府信息公开条例》') || code === 'other.fee_unpaid', code);
+        const expected = REPLY_ARTICLES[variant]!;
+        const cites = kind === 'sparse' ? expected.cites.filter((c) => !/期限截至/.test(c)) : expected.cites;
+        for (const article of cites) assert.ok(r.body.includes(article), `${name} (${kind}) cites ${article}\n${r.body}`);
+        for (const article of expected.not ?? []) assert.ok(!r.body.includes(article), `${name} (${kind}) does not cite ${article}\n${r.body}`);
+        assert.ok(r.body.includes('《中华人民共和国政府信息公开条例》') || code === 'other.fee_unpaid' || code === 'other.other', name);
         const last = r.body.split('\n\n').at(-1);
         if (withholding.has(code)) {
-          assert.equal(last, WITHHOLDING_REMEDY, code);
-          assert.ok(!r.body.includes('六个月'), `${code}: no direct litigation`);
+          assert.equal(last, WITHHOLDING_REMEDY, name);
+          assert.ok(!r.body.includes('六个月'), `${name}: no direct litigation`);
         } else {
-          assert.equal(last, ORDINARY_REMEDY, code);
-          assert.ok(!r.body.includes('第二十三条'), `${code}: no 复议前置`);
+          assert.equal(last, ORDINARY_REMEDY, name);
+          assert.ok(!r.body.includes('第二十三条'), `${name}: no 复议前置`);
         }
       }
     });
   }
+
+  it('the remedies follow the agency’s setting for the decision, not the template’s default', () => {
+    const first = withFacts(full(), 'not_processed.repeat');
+    first.decision!.reconsiderationFirst = true;
+    assert.equal(renderDocumentText('reply.not_processed.repeat', first).body.split('\n\n').at(-1), WITHHOLDING_REMEDY);
+    const ordinary = withFacts(full(), 'withhold.process_info');
+    ordinary.decision!.reconsiderationFirst = false;
+    assert.equal(renderDocumentText('reply.withhold.process_info', ordinary).body.split('\n\n').at(-1), ORDINARY_REMEDY);
+  });
+
+  it('disclose: published cites Art. 36(一) with where and since when; later cites 36(二) with way, channel and time; never both', () => {
+    const published = withFacts(full(), 'disclose');
+    published.decision!.facts = { disclosure: { mode: 'published', url: 'https://www.djq.gov.cn/ghzy/2025/jh.html', section: '“计划规划”', publishedDate: '2025年4月10日' } };
+    const p = renderDocumentText('reply.disclose', published).body;
+    assert.ok(p.includes('根据《中华人民共和国政府信息公开条例》第三十六条第（一）项的规定，现告知您获取该政府信息的方式和途径：该政府信息已于2025年4月10日在“计划规划”栏目主动公开，网址：https://www.djq.gov.cn/ghzy/2025/jh.html'), p);
+    assert.ok(!p.includes('第（二）项') && !p.includes('““'), p);
+    const later = withFacts(full(), 'disclose');
+    later.decision!.facts = { disclosure: { mode: 'later', items: [{ title: '供应计划', pages: 3 }], delivery: 'pickup', availableDate: '2026年3月20日' } };
+    const l = renderDocumentText('reply.disclose', later).body;
+    assert.ok(l.includes('第三十六条第（二）项的规定，本机关决定予以公开，现告知您获取该政府信息的方式、途径和时间：您可以自2026年3月20日起到本机关领取以下政府信息：'), l);
+    assert.ok(l.includes('1.供应计划（共3页）。') && l.includes('联系地址：东江区人民路1号'), l);
+    assert.ok(!l.includes('第（一）项'), l);
+  });
+
+  it('not_held without a responsible agency: Art. 36(四) with the search done, never 36(五)', () => {
+    const data = withFacts(full(), 'unavailable.not_held');
+    data.decision!.facts = { search: '检索了本机关2019年至2025年的收文、发文登记簿和档案目录' };
+    const r = renderDocumentText('reply.unavailable.not_held', data).body;
+    assert.ok(r.includes('检索情况：检索了本机关2019年至2025年的收文、发文登记簿和档案目录。'), r);
+    assert.ok(r.includes('第三十六条第（四）项') && r.includes('该政府信息不存在') && !r.includes('第（五）项'), r);
+  });
+
+  it('Art. 41: a correction not this agency’s to make names the competent agency and its contact', () => {
+    const data = withFacts(full(), 'other.records_correction');
+    data.decision!.facts = { recordsCorrection: { record: '户籍登记中您的出生日期', outcome: 'not_competent', correction: '', correctedDate: '', agency: { name: '东江区公安分局', contact: '0760-110' }, forwarded: true } };
+    const r = renderDocumentText('reply.other.records_correction', data).body;
+    assert.ok(r.includes('本机关已将您的申请转送有权更正的行政机关东江区公安分局（联系方式：0760-110）处理'), r);
+  });
 
   it('states what was requested and when it was received', () => {
     const r = renderDocumentText('reply.disclose', full());
@@ -338,7 +446,7 @@ describe('document templates: replies', () => {
 
   it('falls back to a generic reconsideration body and court', () => {
     const r = renderDocumentText('reply.not_processed.repeat', withDecision(sparse(), 'not_processed.repeat'));
-    assert.ok(r.body.includes('向有管辖权的行政复议机关申请行政复议，或者自收到本答复之日起六个月内向有管辖权的人民法院提起行政诉讼。'), r.body);
+    assert.ok(r.body.includes('向有管辖权的行政复议机关申请行政复议（《中华人民共和国行政复议法》第二十条第一款），或者自收到本答复之日起六个月内向有管辖权的人民法院提起行政诉讼'), r.body);
   });
 });
 
@@ -537,7 +645,7 @@ describe('document templates: applicant text is quoted as the applicant’s (fin
       assert.equal(onlyInside(r.body, NUMBER_CLAIM, '（文号：', '）'), 1, `${name}: the number stays inside （文号：…）\n${r.body}`);
       // The paragraph that quotes the request says whose words they are.
       const quoting = r.body.split('\n\n').find((p) => p.includes(DESC_CLAIM.slice(0, -1)))!;
-      assert.match(quoting, /(您|贵单位|申请人)申请公开《/, `${name}: attributed to the applicant\n${quoting}`);
+      assert.match(quoting, /(您|贵单位|申请人)申请(公开|更正)《/, `${name}: attributed to the applicant\n${quoting}`);
     });
   }
 
@@ -545,6 +653,18 @@ describe('document templates: applicant text is quoted as the applicant’s (fin
     const data = full({ application: { ...full().application, documentTitle: null, documentNumber: null, description: '“甲地块”的批复”。本机关决定公开。“以及"乙地块"' } });
     const r = renderDocumentText('receipt', data);
     assert.ok(r.body.includes('申请公开“‘甲地块’的批复’。本机关决定公开。‘以及‘乙地块’”。'), r.body);
+  });
+
+  it('the applicant’s text is quoted once: quotation marks put around all of it are not doubled (issue 12)', () => {
+    for (const description of ['“东江区2025年度国有建设用地供应计划”', '"东江区2025年度国有建设用地供应计划"。', '「东江区2025年度国有建设用地供应计划」']) {
+      const data = full({ application: { ...full().application, documentTitle: null, documentNumber: null, description } });
+      const r = renderDocumentText('reply.withhold.process_info', withFacts(data, 'withhold.process_info'));
+      assert.ok(r.body.includes('您申请公开“东江区2025年度国有建设用地供应计划”。'), r.body);
+      assert.ok(!/[“‘][“‘]|[”’][”’]/u.test(r.body), r.body);
+    }
+    // Marks inside the text are the applicant's own and stay, as single quotes.
+    const inner = full({ application: { ...full().application, documentTitle: null, documentNumber: null, description: '“甲地块”和“乙地块”的批复' } });
+    assert.ok(renderDocumentText('receipt', inner).body.includes('“‘甲地块’和‘乙地块’的批复”'));
   });
 
   it('a long request is quoted up to 100 characters and an ellipsis; the title to 50, the number to 40', () => {
