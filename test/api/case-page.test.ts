@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 
 // Issue 12, "Truthful case pages".
 describe('the case page tells what happened', function () {
@@ -23,7 +24,7 @@ describe('the case page tells what happened', function () {
 
   it('a reply given on the spot is issued — numbered, sealed and signed — not left a draft', async () => {
     const app = await register('2026-11-16');
-    const res = await send(app.id, { type: 'REPLY_ON_THE_SPOT', date: '2026-11-16', decision: 'disclose' });
+    const res = await send(app.id, { type: 'REPLY_ON_THE_SPOT', date: '2026-11-16', decision: 'disclose', ...replyFacts('disclose') });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const reply = (res.body.documents as { kind: string; status: string; number: string | null; sha256: string | null }[]).find((d) => d.kind === 'reply')!;
     assert.equal(reply.status, 'issued');

@@ -3,6 +3,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { applicationBody, createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
+import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
 
 // Issue 12, domain.md §2.8: the periods a notice gives its addressee run from the day it is received.
@@ -54,7 +55,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     assert.equal(awaiting.history[2].payload.documentId, letter.id);
     // §2.8/Arts. 32: no reply while the party's period cannot be known to be over.
     today('2026-12-15');
-    await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-12-15', decision: 'disclose' });
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-12-15', decision: 'disclose', ...replyFacts('disclose') });
     await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-12-15' });
     await send(id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-12-15' });
     const early = await send(id, 'appr', { type: 'ISSUE_REPLY', date: '2026-12-15' });
@@ -173,7 +174,7 @@ describe('periods that run from receipt, and the one place deliveries are record
 
   it('the reply’s delivery is recorded on its document and closes the case (RECORD_DELIVERY); the event says the same', async () => {
     const id = await register();
-    await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', disclosed: '规划批复文件' });
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
     await send(id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-11' });
     const issued = await send(id, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-12' });
@@ -188,7 +189,7 @@ describe('periods that run from receipt, and the one place deliveries are record
 
     // A reply corrected before it went out: the correction is the reply in force, and its receipt closes the case.
     const corrected = await register();
-    await send(corrected, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' });
+    await send(corrected, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(corrected, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
     await send(corrected, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-11' });
     const first = (await send(corrected, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-12' })).body.documents.find((d: { kind: string }) => d.kind === 'reply');
@@ -200,7 +201,7 @@ describe('periods that run from receipt, and the one place deliveries are record
 
     // Through the event API the reply's document gets the same record.
     const other = await register();
-    await send(other, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose' });
+    await send(other, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(other, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
     await send(other, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-11' });
     await send(other, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-12' });

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { serveNotice } from '../helpers/notices.js';
 import { applicationBody, binary, createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { tamper } from '../helpers/history.js';
 import { requireTools } from '../pdf/pdf-helpers.js';
@@ -120,15 +121,16 @@ describe('replies cite the exact legal basis and the facts behind it (issue 12)'
       remedies(text, false);
     });
 
-    it('on the spot: the same facts, the same citation, in the reply the head of the office signs', async () => {
+    it('on the spot: the same facts, the same citation, in the reply issued there and then', async () => {
       const id = await register('2026-11-10');
       const done = await ok(id, 'cw', {
         type: 'REPLY_ON_THE_SPOT', date: '2026-11-10', decision: 'disclose',
         disclosure: { mode: 'published', url: 'https://www.djq.gov.cn/ghzy/ndbg/2025.html', section: '政府信息公开年度报告' },
       });
-      const draft = done.documents.find((d: { kind: string; status: string }) => d.kind === 'reply' && d.status === 'draft');
-      assert.equal((await request(env.app).post(`/api/documents/${draft.id}/issue`).set(auth('appr')).send({ date: '2026-11-10' })).status, 200);
-      const text = await textOf(draft.id);
+      // Issued there and then (issue 12: a case closed on the spot has its reply issued, not a draft).
+      const reply = done.documents.find((d: { kind: string; status: string }) => d.kind === 'reply' && d.status === 'issued');
+      assert.ok(reply, 'the on-the-spot reply is issued in the same transaction');
+      const text = await textOf(reply.id);
       has(text, `${REG}第三十六条第（一）项`, '该政府信息已在“政府信息公开年度报告”栏目主动公开', 'https://www.djq.gov.cn/ghzy/ndbg/2025.html');
       lacks(text, '第（二）项');
     });
@@ -300,20 +302,21 @@ describe('replies cite the exact legal basis and the facts behind it (issue 12)'
     it('other.correction_lapsed: the correction notice’s date and number and the period that ran out (Art. 30)', async () => {
       const id = await register();
       await ok(id, 'cw', { type: 'REQUEST_CORRECTION', date: '2026-11-02', items: ['请写明所需文件的名称'], periodWorkingDays: 3 });
-      const notice = await issueNotice(id, 'correction_notice', '2026-11-02');
+      // Issued on 2 Nov, received on 4 Nov: the 3 working days run to 9 Nov (§2.8), lapsed on the 20th.
+      const notice = await serveNotice(env.app, tokens.cw!, id, 'correction_notice', '2026-11-02', '2026-11-04');
       const lapsed = await ok(id, 'cw', { type: 'CORRECTION_LAPSED', date: '2026-11-20' });
       const draft = lapsed.documents.find((d: { kind: string; status: string }) => d.kind === 'reply' && d.status === 'draft');
       const signedReply = await request(env.app).post(`/api/documents/${draft.id}/issue`).set(auth('appr')).send({ date: '2026-11-20' });
       assert.equal(signedReply.status, 200, JSON.stringify(signedReply.body));
       const text = await textOf(draft.id);
-      has(text, `本机关已于2026年11月2日以《补正申请告知书》（${notice.number}）依照${REG}第三十条`, '补正期限截至', '视为您放弃申请');
+      has(text, `本机关已于2026年11月2日以《补正申请告知书》（${notice.number}）依照${REG}第三十条`, '补正期限截至2026年11月9日', '视为您放弃申请');
       remedies(text, false);
     });
 
     it('other.fee_unpaid: the fee notice’s date and number and the payment period that ran out', async () => {
       const id = await register('2026-09-01');
       await ok(id, 'cw', { type: 'ISSUE_FEE_NOTICE', date: '2026-09-02', basis: 'per_page', pages: 120 });
-      const notice = await issueNotice(id, 'fee_notice', '2026-09-02');
+      const notice = await serveNotice(env.app, tokens.cw!, id, 'fee_notice', '2026-09-02', '2026-09-04');
       const lapsed = await ok(id, 'cw', { type: 'FEE_LAPSED', date: '2026-11-20' });
       const draft = lapsed.documents.find((d: { kind: string; status: string }) => d.kind === 'reply' && d.status === 'draft');
       assert.equal((await request(env.app).post(`/api/documents/${draft.id}/issue`).set(auth('appr')).send({ date: '2026-11-20' })).status, 200);
