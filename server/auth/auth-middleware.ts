@@ -2,9 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { findUserById, withoutHash, type User } from '../admin/user-store.js';
-import { forbidden, DomainError, unauthorized } from '../errors.js';
+import { DomainError, unauthorized } from '../errors.js';
 import { findSession } from './session-store.js';
-import type { Role } from '../../workflows/roles.js';
 
 export const SESSION_COOKIE = 'dd_session';
 export const ANON_CSRF_COOKIE = 'dd_csrf';
@@ -102,10 +101,4 @@ export function checkCsrf(req: Request): void {
 export function requireUser(req: Request): User {
   if (!req.user) throw unauthorized();
   return req.user;
-}
-
-export function requireRole(req: Request, ...roles: Role[]): User {
-  const user = requireUser(req);
-  if (!roles.includes(user.role)) throw forbidden();
-  return user;
 }

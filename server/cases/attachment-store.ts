@@ -83,11 +83,6 @@ export async function listAttachments(db: Db, applicationId: number): Promise<At
   return (await db('attachments').where({ application_id: applicationId }).orderBy('id').select(COLUMNS)).map(toAttachment);
 }
 
-export async function findAttachments(db: Db, applicationId: number, ids: number[]): Promise<AttachmentRow[]> {
-  if (ids.length === 0) return [];
-  return (await db('attachments').where({ application_id: applicationId }).whereIn('id', ids).orderBy('id').select(COLUMNS)).map(toAttachment);
-}
-
 /** One attachment of a case with its bytes; null when the case has no such attachment. */
 export async function readAttachmentContent(db: Db, applicationId: number, attachmentId: number): Promise<AttachmentContent | null> {
   const r = await db('attachments as a')

@@ -105,12 +105,6 @@ export const noQuery = z.strictObject({});
 /** No body (or an empty one). */
 export const noBody = z.strictObject({});
 
-/**
- * A form's field values, as the browser sends them: strings (or several strings for a repeated
- * name). Used before a route's own schema reads them.
- */
-export type FormFields = Record<string, string | string[]>;
-
 /** Lines of a textarea as a list (one item per non-empty line). */
 export const lines = (max: number, maxItems: number) =>
   z.preprocess(
