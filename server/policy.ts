@@ -1,7 +1,7 @@
 // Who may see what: decided here, once, for every use case (no Express, no HTTP).
 import type { AppContext } from './context.js';
 import type { Db } from '../db/knex.js';
-import type { User } from './admin/user-store.js';
+import { isExchangeActor, type User } from './admin/user-store.js';
 import { agencyScopeIds } from './admin/agency-store.js';
 import type { Role } from '../workflows/roles.js';
 
@@ -16,10 +16,12 @@ export const mayReadCases = (user: Pick<User, 'role'>): boolean => CASE_ROLES.in
 /**
  * Agencies whose cases a user may see: their own; a manager or legal staff also every agency below
  * it (managers oversee, and legal staff defend, the cases of every agency below theirs); the
- * administrator none. Inside a transaction pass the transaction: SQLite's single pooled connection
+ * administrator none; an API client's actor its client's agency and those below. Inside a transaction pass the transaction: SQLite's single pooled connection
  * is held by it.
  */
 export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx.db): Promise<number[]> {
+  // A connected system (issue 14) acts for its client: the client's agency and every agency below it.
+  if (isExchangeActor(user)) return agencyScopeIds(db, user.agencyId);
   if (!mayReadCases(user)) return [];
   if (user.role === 'manager' || user.role === 'legal') return agencyScopeIds(db, user.agencyId);
   return [user.agencyId];

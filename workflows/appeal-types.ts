@@ -4,7 +4,7 @@
 // the rules live in appeal-rules.ts, the XState machine in appeal-statechart.ts, the judge in
 // appeal-judge.ts and the deadlines in appeal-clock.ts. Import the machine API from appeal.machine.ts.
 
-import type { Role } from './roles.js';
+import { EXCHANGE_ROLE, type ActorRole } from './roles.js';
 import { isKeyOf, sameRolesForEvery, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -253,5 +253,14 @@ export function isAppealEventType(value: unknown): value is AppealEventType {
   return isKeyOf(APPEAL_EVENT_LABELS, value);
 }
 
-/** Appeals are handled by the legal department (法制) alone; everyone else only reads them. */
-export const APPEAL_EVENT_ROLES: Record<AppealEventType, readonly Role[]> = sameRolesForEvery(APPEAL_EVENT_TYPES, ['legal']);
+/**
+ * Appeals are handled by the legal department (法制); everyone else in the desk only reads them. The
+ * reconsideration body's own system (the data exchange, issue 14) may record what that body does —
+ * the hearing, an extension, the decision, a withdrawal, the closing — but never the respondent's
+ * answer, which the agency's legal staff draft and submit themselves.
+ */
+export const APPEAL_EVENT_ROLES: Record<AppealEventType, readonly ActorRole[]> = {
+  ...sameRolesForEvery(APPEAL_EVENT_TYPES, ['legal', EXCHANGE_ROLE]),
+  DRAFT_ANSWER: ['legal'],
+  SUBMIT_ANSWER: ['legal'],
+};

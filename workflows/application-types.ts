@@ -5,7 +5,7 @@
 
 import type { DecisionCode } from './decisions.js';
 import type { ReplyDetails } from './reply-facts.js';
-import { SYSTEM_ROLE, type ActorRole } from './roles.js';
+import { EXCHANGE_ROLE, SYSTEM_ROLE, type ActorRole } from './roles.js';
 import { isKeyOf, type EventEnvelope, type MachineActor } from './machine-kit.js';
 
 export const APPLICATION_STATES = {
@@ -319,7 +319,8 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   RECORD_DELIVERY: ['caseworker'],
   WITHDRAW: ['caseworker'],
   REPLY_ON_THE_SPOT: ['caseworker'],
-  REOPEN: ['legal'],
+  // Also the reconsideration body's system (issue 14), when the decision it records orders a new reply.
+  REOPEN: ['legal', EXCHANGE_ROLE],
   // The transfer notice (转办告知书) is signed like a reply, by the head of the disclosure office.
   TRANSFER: ['approver'],
   // Art. 35: the caseworker asks; fixing a later reply date binds the agency, so the head decides.

@@ -16,7 +16,7 @@
 
 import { and, createActor, type AnyStateMachine, type EventObject, type GuardPredicate, type MachineContext, type Snapshot } from 'xstate';
 import { formatChineseDate, isIsoDate } from './dates.js';
-import { isRole, ROLE_LABELS, type ActorRole, type Role } from './roles.js';
+import { ACTOR_ROLE_LABELS, type ActorRole, type Role } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Events and vocabulary
@@ -45,8 +45,8 @@ export function isKeyOf<K extends string>(table: Readonly<Record<K, unknown>>, v
 }
 
 /** A role table where every event is sent by the same roles (a fresh array per event). */
-export function sameRolesForEvery<T extends string>(types: readonly T[], roles: readonly Role[]): Record<T, readonly Role[]> {
-  return Object.fromEntries(types.map((type) => [type, [...roles]])) as unknown as Record<T, readonly Role[]>;
+export function sameRolesForEvery<T extends string, R extends ActorRole = Role>(types: readonly T[], roles: readonly R[]): Record<T, readonly R[]> {
+  return Object.fromEntries(types.map((type) => [type, [...roles]])) as unknown as Record<T, readonly R[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ export function actorMayActRule<C, E extends EnvelopedEvent>(
     payloadFree: true,
     test: (_ctx, ev) => roles[ev.type as E['type']].includes(ev.actor.role),
     message: (_ctx, ev) =>
-      `${isRole(ev.actor.role) ? ROLE_LABELS[ev.actor.role] : '该角色'}无权执行“${labels[ev.type as E['type']]}”${why}`,
+      `${Object.hasOwn(ACTOR_ROLE_LABELS, ev.actor.role) ? ACTOR_ROLE_LABELS[ev.actor.role] : '该角色'}无权执行“${labels[ev.type as E['type']]}”${why}`,
   };
 }
 

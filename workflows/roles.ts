@@ -28,8 +28,17 @@ export const ROLE_LABELS: Record<Role, string> = {
  * agency's silence past its 15 working days is consent (Art. 34). No user can log in in this role.
  */
 export const SYSTEM_ROLE = 'system' as const;
-/** Who may appear as the actor of an event: a person in a role, or the platform. */
-export type ActorRole = Role | typeof SYSTEM_ROLE;
+/**
+ * Not a person either: another public body's system connected through the data exchange (issue 14) —
+ * the reconsideration body's case system records the appeals it received and what it decided. Each
+ * API client acts as its own actor in this role; no one can log in in it.
+ */
+export const EXCHANGE_ROLE = 'exchange' as const;
+/** Who may appear as the actor of an event: a person in a role, the platform, or a connected system. */
+export type ActorRole = Role | typeof SYSTEM_ROLE | typeof EXCHANGE_ROLE;
+
+/** How the history names each actor's role. */
+export const ACTOR_ROLE_LABELS: Record<ActorRole, string> = { ...ROLE_LABELS, [SYSTEM_ROLE]: '系统', [EXCHANGE_ROLE]: '对接系统' };
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/password.js';
 import { passwordProblem } from '../auth/password-policy.js';
 import { destroyUserSessions } from '../auth/session-store.js';
 import { findAgencyByCode, findAgencyById, insertAgency, updateAgencyDetails, type Agency, type AgencyDetails } from './agency-store.js';
-import { findUserById, findUserByUsername, insertUser, isPlatformUser, setPasswordHash, setUserActive } from './user-store.js';
+import { findUserById, findUserByUsername, insertUser, isPerson, setPasswordHash, setUserActive } from './user-store.js';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
 const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
@@ -112,7 +112,7 @@ export async function addUser(
 export async function changeUserActive(db: Knex, userId: number, active: boolean, actor: Actor): Promise<void> {
   await db.transaction(async (trx) => {
     const u = await findUserById(trx, userId);
-    if (!u || isPlatformUser(u)) throw new DomainError('not_found', 'not_found', '未找到该用户');
+    if (!u || !isPerson(u)) throw new DomainError('not_found', 'not_found', '未找到该用户');
     if (u.id === actor.id && !active) throw new DomainError('conflict', 'conflict', '不能停用自己的账号');
     await setUserActive(trx, userId, active);
     if (!active) await destroyUserSessions(trx, userId);
@@ -123,7 +123,7 @@ export async function changeUserActive(db: Knex, userId: number, active: boolean
 /** An administrator sets a new password: the person must replace it at the next login (hardening 11). */
 export async function resetPassword(db: Knex, userId: number, password: string, actor: Actor, bcryptRounds: number): Promise<void> {
   const target = await findUserById(db, userId);
-  if (!target || isPlatformUser(target)) throw new DomainError('not_found', 'not_found', '未找到该用户');
+  if (!target || !isPerson(target)) throw new DomainError('not_found', 'not_found', '未找到该用户');
   const pw = passwordProblem(password, target);
   if (pw) throw new DomainError('invalid', 'invalid', pw, { password: pw });
   const hash = await hashPassword(password, bcryptRounds);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
-import { SYSTEM_ROLE, type Role } from '../../workflows/roles.js';
+import { EXCHANGE_ROLE, SYSTEM_ROLE, type Role } from '../../workflows/roles.js';
 
 export interface User {
   id: number;
@@ -60,9 +60,9 @@ export async function findUserById(db: Db, id: number): Promise<UserWithHash | n
   return r ? toUser(r) : null;
 }
 
-/** The people with accounts; the platform's own actor is not one of them. */
+/** The people with accounts; the platform's own actor and the connected systems' actors are not among them. */
 export async function listUsers(db: Db): Promise<User[]> {
-  return (await userQuery(db).whereNot('u.role', SYSTEM_ROLE).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
+  return (await userQuery(db).whereNotIn('u.role', [SYSTEM_ROLE, EXCHANGE_ROLE]).orderBy('u.id')).map((r) => withoutHash(toUser(r)));
 }
 
 /**
@@ -90,6 +90,26 @@ export async function insertPlatformUser(db: Db, agencyId: number): Promise<numb
 }
 
 export const isPlatformUser = (u: Pick<User, 'role'>): boolean => u.role === (SYSTEM_ROLE as string);
+
+/** The actor of a connected system (an API client of the data exchange, issue 14). */
+export const isExchangeActor = (u: Pick<User, 'role'>): boolean => u.role === (EXCHANGE_ROLE as string);
+
+/** A person with an account (not the platform, not a connected system): only people log in or are administered. */
+export const isPerson = (u: Pick<User, 'role'>): boolean => !isPlatformUser(u) && !isExchangeActor(u);
+
+/**
+ * The actor of an API client (issue 14): its username holds '@', which no person's may, so it collides
+ * with nobody; it cannot log in (no hash verifies '!', and it is inactive). Inside the client's transaction.
+ */
+export async function insertExchangeActor(db: Db, a: { clientId: string; name: string; agencyId: number; now: string }): Promise<number> {
+  const [row] = await db('users')
+    .insert({
+      username: `@exchange:${a.clientId}`, display_name: a.name.slice(0, 100), role: EXCHANGE_ROLE, agency_id: a.agencyId,
+      password_hash: '!', failed_logins: 0, active: false, created_at: a.now,
+    })
+    .returning('id');
+  return insertedId(row);
+}
 
 export async function insertUser(
   db: Db,

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/knex.js';
 import { audit } from '../audit.js';
-import { findUserByUsername, isPlatformUser, recordLoginFailure, resetLoginFailures, withoutHash, type User, type UserWithHash } from '../admin/user-store.js';
+import { findUserByUsername, isPerson, recordLoginFailure, resetLoginFailures, withoutHash, type User, type UserWithHash } from '../admin/user-store.js';
 import type { Config } from '../config.js';
 import { DomainError } from '../errors.js';
 import { bcryptCost, dummyHash, verifyPassword } from './password.js';
@@ -41,7 +41,7 @@ export async function authenticate(ctx: LoginContext, username: string, password
     throw new DomainError('unauthorized', 'published_password', PUBLISHED_PASSWORD_REFUSED);
   }
   const found = await findUserByUsername(db, username);
-  const user: UserWithHash | null = found && !isPlatformUser(found) ? found : null;
+  const user: UserWithHash | null = found && isPerson(found) ? found : null;
   const usable = user && bcryptCost(user.passwordHash) !== null ? user.passwordHash : null;
   const ok = (await verifyPassword(password, usable ?? (await dummyHash(ctx.config.bcryptRounds)))) && usable !== null;
   const now = new Date();

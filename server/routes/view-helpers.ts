@@ -1,7 +1,7 @@
 import {
   CHANNELS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, APPLICANT_KINDS, deliveryMethodLabel,
 } from '../../workflows/glossary.js';
-import { ROLE_LABELS } from '../../workflows/roles.js';
+import { ACTOR_ROLE_LABELS } from '../../workflows/roles.js';
 import {
   APPLICATION_STATES, CONSULTATION_GROUNDS, CONSULTATION_GROUNDS_BY_KIND, CORRECTION_GROUNDS, EVENT_LABELS as MACHINE_EVENT_LABELS, OPINIONS,
 } from '../../workflows/application.machine.js';
@@ -32,7 +32,7 @@ export const viewHelpers = {
   ID_TYPES,
   ORGANISATION_CATEGORIES,
   APPLICANT_KINDS,
-  ROLE_LABELS: { ...ROLE_LABELS, system: '系统' } as Record<string, string>,
+  ROLE_LABELS: { ...ACTOR_ROLE_LABELS } as Record<string, string>,
   OPINIONS: OPINIONS as Record<string, string>,
   APPLICATION_STATES,
   EVENT_LABELS,

@@ -465,8 +465,10 @@ describe('appeal machine', () => {
   });
 
   describe('guards shared by every event', () => {
-    it('only the legal department may send appeal events', () => {
-      for (const roles of Object.values(APPEAL_EVENT_ROLES)) assert.deepEqual(roles, ['legal']);
+    it('only the legal department may send appeal events (and the reconsideration body\'s system what that body does)', () => {
+      for (const [type, roles] of Object.entries(APPEAL_EVENT_ROLES)) {
+        assert.deepEqual(roles, type === 'DRAFT_ANSWER' || type === 'SUBMIT_ANSWER' ? ['legal'] : ['legal', 'exchange'], type);
+      }
       const cases: [PersistedAppealSnapshot, AppealEventType][] = [
         [received(), 'DRAFT_ANSWER'],
         [received(), 'SUBMIT_ANSWER'],
@@ -483,6 +485,16 @@ describe('appeal machine', () => {
         }
       }
       refuse(received(), sample('WITHDRAWN', '2025-11-20', { id: 9, role: 'applicant' as never }), 403);
+    });
+
+    it('the reconsideration body\'s system (issue 14) records the hearing and the decision, never the respondent\'s answer', () => {
+      const system: AppealActor = { id: 11, role: 'exchange' };
+      for (const type of ['DRAFT_ANSWER', 'SUBMIT_ANSWER'] as const) {
+        const j = refuse(received(), sample(type, '2025-11-20', system), 403);
+        assert.match(j.message, /^对接系统无权执行/);
+      }
+      const heardBySystem = accept(submitted(), { type: 'RECORD_HEARING', note: '书面审理', ...by(system, '2025-10-20') });
+      accept(heardBySystem, decide('维持', by(system, '2025-11-20')));
     });
 
     it('no event may be dated before the copy was received', () => {

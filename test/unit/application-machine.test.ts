@@ -154,7 +154,7 @@ describe('application machine', () => {
         refuse(registered(), { type: 'DRAFT_REPLY', decision: 'disclose', ...by({ id: 9, role }) }, 403);
       }
       for (const [type, roles] of Object.entries(EVENT_ROLES)) {
-        if (type === 'REOPEN') assert.deepEqual(roles, ['legal']);
+        if (type === 'REOPEN') assert.deepEqual(roles, ['legal', 'exchange'], 'legal staff, or the reconsideration body\'s system recording a decision (issue 14)');
         else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
         else assert.ok(roles.length > 0 && roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'), `${type}: ${roles.join(', ')}`);
       }
