@@ -26,3 +26,12 @@ export async function nextCounter(trx: Knex.Transaction, key: string): Promise<n
   const row = rows[0] as { last: number } | number | undefined;
   return Number(typeof row === 'object' ? row.last : row);
 }
+
+/**
+ * Rows a worker claims: on PostgreSQL locked for the claiming statement, rows another worker is
+ * claiming at that moment skipped (FOR UPDATE SKIP LOCKED). SQLite has one writer at a time: the
+ * claiming UPDATE itself is serialised, nothing to add.
+ */
+export function skipLockedRows(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
+  return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
+}

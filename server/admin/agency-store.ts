@@ -119,3 +119,16 @@ export async function agencyScopeIds(db: Db, agencyId: number): Promise<number[]
     .from('scope');
   return rows.map((r: { id: number }) => Number(r.id));
 }
+
+/** The agency and every agency above it: whose scope (agencyScopeIds) includes this agency. */
+export async function agencyAncestorIds(db: Db, agencyId: number): Promise<number[]> {
+  const rows = await db
+    .withRecursive('up', (qb) => {
+      qb.select('id', 'parent_id').from('agencies').where('id', agencyId).unionAll((u) => {
+        u.select('a.id', 'a.parent_id').from('agencies as a').join('up', 'a.id', 'up.parent_id');
+      });
+    })
+    .select('id')
+    .from('up');
+  return rows.map((r: { id: number }) => Number(r.id));
+}

@@ -12,12 +12,13 @@ import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
-import { applyEventInTransaction, loadVisible } from '../cases/application-service.js';
+import { applyEventInTransaction, loadVisible, loadVisibleByCaseNumber, type ApplicationRow } from '../cases/application-service.js';
+import { recordChange } from '../change-feed.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findAppeal, findCaseNote, insertAppeal, insertAppealEvent, listAppealEvents, listAppeals, updateAppeal, appealsOfApplication,
-  type AppealEventRow, type AppealFilters, type AppealRow, type CaseNote,
+  type AppealEventRow, type AppealFilters, type AppealRow, type AppealSource, type CaseNote,
 } from './appeal-store.js';
 
 export { APPEAL_KINDS, APPEAL_PROCEDURES };
@@ -45,11 +46,15 @@ export interface AppealView {
   version: number;
   outcome: string | null;
   decisionType: string | null;
+  decisionDate: string | null;
   decision: unknown;
   deadlines: AppealDeadlines;
   history: { seq: number; type: string; date: string; payload: Record<string, unknown>; actor: { id: number; name: string; role: string }; recordedAt: string }[];
   allowedEvents: string[];
   note: CaseNote | null;
+  /** Issue 14: logged here ('desk') or received from the reconsideration body's system (with the API client's name). */
+  source: AppealSource;
+  sourceClient: { id: number; name: string } | null;
 }
 
 function appealDeadlines(row: Pick<AppealRow, 'kind' | 'procedure' | 'simplified' | 'receivedDate' | 'acceptedDate' | 'filedDate' | 'state'>, snapshot: unknown, calendar: WorkCalendar, today: string): AppealDeadlines {
@@ -106,29 +111,53 @@ function toView(row: AppealRow, events: AppealEventRow[], d: AppealDeadlines, al
     version: row.version,
     outcome: row.outcome,
     decisionType: row.decisionType,
+    decisionDate: row.decisionDate,
     decision: c.decision,
     deadlines: d,
     history: events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload, actor: { id: e.actorId, name: e.actorName, role: e.actorRole }, recordedAt: e.recordedAt })),
     allowedEvents: allowed,
     note,
+    source: row.source,
+    sourceClient: row.sourceClient,
   };
 }
 
 export async function getAppealView(ctx: AppContext, user: User, id: number, calendarIn?: WorkCalendar): Promise<AppealView> {
   const row = await loadVisibleAppeal(ctx, user, id);
   const calendar = calendarIn ?? (await loadCalendar(ctx.db));
+  return viewIn(ctx.db, ctx, user, row, calendar);
+}
+
+/** One appeal the actor may see, read through `db` (inside a transaction: that transaction). */
+async function viewIn(db: Knex | Knex.Transaction, ctx: AppContext, user: User, row: AppealRow, calendar: WorkCalendar): Promise<AppealView> {
   const today = ctx.clock.today();
   const d = appealDeadlines(row, row.snapshot, calendar, today);
   const allowed = allowedAppealEvents(row.snapshot as never, { id: user.id, role: user.role }, factsOf(row, d), today);
-  return toView(row, await listAppealEvents(ctx.db, id), d, allowed as string[], await findCaseNote(ctx.db, id));
+  return toView(row, await listAppealEvents(db, row.id), d, allowed as string[], await findCaseNote(db, row.id));
+}
+
+/**
+ * An appeal as its actor sees it now, read through `db`: inside a transaction, that transaction (the
+ * data exchange, issue 14, stores its answer beside the effect, so it is read before the commit).
+ */
+export async function appealViewThrough(db: Knex | Knex.Transaction, ctx: AppContext, user: User, id: number): Promise<AppealView> {
+  const row = await loadVisibleAppeal(ctx, user, id, db);
+  return viewIn(db, ctx, user, row, await loadCalendar(db));
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
-export async function createAppeal(ctx: AppContext, user: User, applicationId: number, body: Record<string, unknown>, ip: string | null): Promise<AppealView> {
-  if (user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有法制人员可以登记复议、诉讼案件');
-  const application = await loadVisible(ctx, user, applicationId);
-  const today = ctx.clock.today();
+/** A new appeal's fields, checked: what registration stores. */
+interface NewAppeal {
+  kind: string; procedure: string; simplified: boolean; body: string; externalCaseNumber: string;
+  receivedDate: string; acceptedDate: string | null; filedDate: string | null; afterReconsiderationId: number | null; claims: string | null;
+}
+
+/** Where a registered appeal came from (issue 14): the legal staff's own log, or the reconsideration body's system. */
+export type NewAppealSource = { source: 'desk' } | { source: 'reconsideration_system'; clientId: number };
+
+/** Checks what a registration sends, naming every missing or wrong field at once (422). */
+async function checkNewAppeal(db: Knex | Knex.Transaction, application: ApplicationRow, body: Record<string, unknown>, today: string): Promise<NewAppeal> {
   const fields: Record<string, string> = {};
   const kind = body.kind;
   const procedure = body.procedure;
@@ -160,11 +189,10 @@ export async function createAppeal(ctx: AppContext, user: User, applicationId: n
   const acceptedDate = dateField('acceptedDate', '受理之日', false);
   const filedDate = dateField('filedDate', '立案之日', false);
   if (receivedDate && receivedDate < application.receivedDate) fields.receivedDate = '收到副本之日不能早于收到信息公开申请之日';
-  const simplified = body.simplified === true || body.simplified === 'true';
   let afterReconsiderationId: number | null = null;
   if (body.afterReconsideration !== undefined && body.afterReconsideration !== null && body.afterReconsideration !== '') {
-    const prior = await findAppeal(ctx.db, Number(body.afterReconsideration));
-    if (!prior || prior.applicationId !== applicationId || prior.kind !== 'reconsideration') {
+    const prior = await findAppeal(db, Number(body.afterReconsideration));
+    if (!prior || prior.applicationId !== application.id || prior.kind !== 'reconsideration') {
       fields.afterReconsideration = '所引用的行政复议案件不存在或不属于该申请';
     } else if (kind !== 'litigation') {
       fields.afterReconsideration = '只有行政诉讼可以是“复议后起诉”';
@@ -172,26 +200,61 @@ export async function createAppeal(ctx: AppContext, user: User, applicationId: n
   }
   if (body.claims !== undefined && body.claims !== null && typeof body.claims !== 'string') fields.claims = '诉讼请求应为文字';
   if (Object.keys(fields).length) throw invalid(fields);
+  return {
+    kind: kind as string, procedure: procedure as string, simplified: body.simplified === true || body.simplified === 'true', body: appealBody!,
+    externalCaseNumber: ext!, receivedDate: receivedDate!, acceptedDate, filedDate, afterReconsiderationId, claims: str(body.claims),
+  };
+}
 
-  const snapshot = initialAppealSnapshot({ kind: kind as never, procedure: procedure as never, simplified });
-  const calendar = await loadCalendar(ctx.db);
-  const shape = { kind: kind as string, procedure: procedure as string, simplified, receivedDate: receivedDate!, acceptedDate, filedDate, state: appealStateOf(snapshot) };
-  const d = appealDeadlines(shape, snapshot, calendar, today);
+/** Registers a checked appeal inside the caller's transaction: the appeal, its first event, the change, the audit entry. */
+async function registerAppeal(
+  trx: Knex.Transaction, ctx: AppContext, user: User, application: ApplicationRow, a: NewAppeal, calendar: WorkCalendar, ip: string | null, from: NewAppealSource,
+): Promise<number> {
+  const snapshot = initialAppealSnapshot({ kind: a.kind as never, procedure: a.procedure as never, simplified: a.simplified });
+  const shape = { ...a, state: appealStateOf(snapshot) };
+  const d = appealDeadlines(shape, snapshot, calendar, ctx.clock.today());
   const now = new Date().toISOString();
-  const id = await ctx.db.transaction(async (trx) => {
-    const appealId = await insertAppeal(trx, {
-      applicationId, agencyId: application.agencyId, kind: kind as string, procedure: procedure as string, simplified, body: appealBody!,
-      externalCaseNumber: ext!, receivedDate: receivedDate!, acceptedDate, filedDate, afterReconsiderationId, claims: str(body.claims),
-      state: shape.state, machineVersion: APPEAL_MACHINE_VERSION, snapshot, answerDue: d.answerDue, decisionExpected: d.decisionExpected,
-      createdBy: user.id, now,
-    });
-    const eventHash = await insertAppealEvent(trx, {
-      appealId, seq: 1, type: 'REGISTER', date: receivedDate!, payload: { body: appealBody, externalCaseNumber: ext }, actorId: user.id, actorRole: user.role, recordedAt: now,
-    });
-    await audit(trx, { actor: user, action: 'appeal.register', entity: 'appeal', entityId: appealId, detail: { applicationId, kind, procedure, externalCaseNumber: ext, seq: 1, eventHash }, ip });
-    return appealId;
+  const appealId = await insertAppeal(trx, {
+    applicationId: application.id, agencyId: application.agencyId, kind: a.kind, procedure: a.procedure, simplified: a.simplified, body: a.body,
+    externalCaseNumber: a.externalCaseNumber, receivedDate: a.receivedDate, acceptedDate: a.acceptedDate, filedDate: a.filedDate,
+    afterReconsiderationId: a.afterReconsiderationId, claims: a.claims, state: shape.state, machineVersion: APPEAL_MACHINE_VERSION, snapshot,
+    answerDue: d.answerDue, decisionExpected: d.decisionExpected, createdBy: user.id, now,
+    source: from.source, sourceClientId: from.source === 'reconsideration_system' ? from.clientId : null,
   });
+  const eventHash = await insertAppealEvent(trx, {
+    appealId, seq: 1, type: 'REGISTER', date: a.receivedDate, payload: { body: a.body, externalCaseNumber: a.externalCaseNumber }, actorId: user.id, actorRole: user.role, recordedAt: now,
+  });
+  await recordChange(trx, {
+    type: 'appeal.filed', applicationId: application.id, agencyId: application.agencyId, caseNumber: application.caseNumber, appealId,
+    data: { kind: a.kind, procedure: a.procedure, body: a.body, externalCaseNumber: a.externalCaseNumber, receivedDate: a.receivedDate, source: from.source },
+  });
+  await audit(trx, {
+    actor: user, action: 'appeal.register', entity: 'appeal', entityId: appealId,
+    detail: { applicationId: application.id, kind: a.kind, procedure: a.procedure, externalCaseNumber: a.externalCaseNumber, seq: 1, eventHash, source: from.source }, ip,
+  });
+  return appealId;
+}
+
+export async function createAppeal(ctx: AppContext, user: User, applicationId: number, body: Record<string, unknown>, ip: string | null): Promise<AppealView> {
+  if (user.role !== 'legal') throw new DomainError('forbidden', 'forbidden', '只有法制人员可以登记复议、诉讼案件');
+  const application = await loadVisible(ctx, user, applicationId);
+  const checked = await checkNewAppeal(ctx.db, application, body, ctx.clock.today());
+  const calendar = await loadCalendar(ctx.db);
+  const id = await ctx.db.transaction((trx) => registerAppeal(trx, ctx, user, application, checked, calendar, ip, { source: 'desk' }));
   return getAppealView(ctx, user, id, calendar);
+}
+
+/**
+ * The reconsideration body's system files an appeal against the case with this number (issue 14),
+ * inside the caller's transaction (which also keeps the request's idempotency record): the actor is
+ * the API client's own, the appeal is marked as received from that system.
+ */
+export async function receiveAppealInTransaction(
+  trx: Knex.Transaction, ctx: AppContext, actor: User, caseNumber: string, body: Record<string, unknown>, ip: string | null, clientId: number,
+): Promise<number> {
+  const application = await loadVisibleByCaseNumber(ctx, actor, caseNumber, trx);
+  const checked = await checkNewAppeal(trx, application, body, ctx.clock.today());
+  return registerAppeal(trx, ctx, actor, application, checked, await loadCalendar(trx), ip, { source: 'reconsideration_system', clientId });
 }
 
 export async function applyAppealEvent(
@@ -201,6 +264,31 @@ export async function applyAppealEvent(
   body: Record<string, unknown>,
   opts: { ifMatch?: number; ip: string | null },
 ): Promise<AppealView> {
+  const calendar = await loadCalendar(ctx.db);
+  try {
+    await ctx.db.transaction((trx) => applyAppealEventInTransaction(trx, ctx, user, id, body, opts, calendar));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('该案件刚被他人修改，请刷新后重试');
+    throw e;
+  }
+  return getAppealView(ctx, user, id, calendar);
+}
+
+/**
+ * One event on one appeal inside the caller's transaction: judged by the machine, appended to the
+ * appeal's history, the change recorded, audited; a decision ordering a new reply reopens the
+ * application in the same transaction. Two events racing on one appeal: the loser fails on the
+ * (appeal, seq) key (the caller answers 409).
+ */
+export async function applyAppealEventInTransaction(
+  trx: Knex.Transaction,
+  ctx: AppContext,
+  user: User,
+  id: number,
+  body: Record<string, unknown>,
+  opts: { ifMatch?: number; ip: string | null },
+  calendar: WorkCalendar,
+): Promise<void> {
   const type = body.type;
   const date = body.date;
   const today = ctx.clock.today();
@@ -208,56 +296,56 @@ export async function applyAppealEvent(
   if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
   const outside = dateWindowProblem(date, today, { label: '生效日期' });
   if (outside) throw invalid({ date: outside });
-  const calendar = await loadCalendar(ctx.db);
   const now = new Date().toISOString();
-  try {
-    await ctx.db.transaction(async (trx) => {
-      const row = await loadVisibleAppeal(ctx, user, id, trx);
-      if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
-        throw new DomainError('precondition_failed', 'version_mismatch', `该案件已被他人修改（当前版本 ${row.version}），请刷新后重试`);
-      }
-      const events = await listAppealEvents(trx, id);
-      const last = events[events.length - 1];
-      if (last && date < last.date) throw invalid({ date: `生效日期不能早于上一次记录的日期（${last.date}）` });
-      const seq = (last?.seq ?? 0) + 1;
-      const payload: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
-      if (type === 'SUBMIT_ANSWER' && Array.isArray(payload.evidence)) {
-        // Evidence is the application's own issued documents (the court receives them by number and hash).
-        const own = new Set((await listDocuments(trx, row.applicationId)).filter((d) => d.status === 'issued' || d.status === 'superseded').map((d) => d.id));
-        const foreign = (payload.evidence as unknown[]).filter((x) => !own.has(Number(x)));
-        if (foreign.length) throw invalid({ evidence: `证据须为本申请已签发的文书（无效编号：${foreign.join('、')}）` });
-      }
-      const before = appealDeadlines(row, row.snapshot, calendar, date);
-      const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts: factsOf(row, before) } as unknown as AppealEvent;
-      const verdict = judgeAppealEvent(row.snapshot as never, event);
-      if (!verdict.ok) throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents });
-      const state = verdict.state as string;
-      const after = appealDeadlines({ ...row, state }, verdict.snapshot, calendar, today);
-      const decision = verdict.context.decision;
-      const eventHash = await insertAppealEvent(trx, { appealId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
-      const ok = await updateAppeal(trx, id, row.version, {
-        state, snapshot: verdict.snapshot, machineVersion: APPEAL_MACHINE_VERSION,
-        outcome: decision?.outcome ?? (state === 'withdrawn' ? 'other' : null), decisionType: decision?.decisionType ?? (state === 'withdrawn' ? '撤回' : null),
-        decisionDate: decision?.date ?? (state === 'withdrawn' ? date : null), answerDue: after.answerDue, decisionExpected: after.decisionExpected, now,
-      });
-      if (!ok) throw conflict('该案件刚被他人修改，请刷新后重试');
-      // A decision ordering a new reply (重新答复) reopens the application with the deadline it sets,
-      // in this same transaction: both land or neither does.
-      if (type === 'RECORD_DECISION' && decision?.newReplyDueDate) {
-        await applyEventInTransaction(trx, ctx, user, row.applicationId, {
-          body: { type: 'REOPEN', date, appealId: id, appealKind: row.kind, newReplyDueDate: decision.newReplyDueDate, reason: `${row.body}${decision.decisionType}：${decision.summary}` },
-          ip: opts.ip,
-        }, calendar);
-      }
-      // Audited last: the audit log's head stays locked from the entry to the commit.
-      await audit(trx, { actor: user, action: `appeal.event.${type}`, entity: 'appeal', entityId: id, detail: { date, seq, from: row.state, to: state, eventHash }, ip: opts.ip });
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw conflict('该案件刚被他人修改，请刷新后重试');
-    throw e;
+  const row = await loadVisibleAppeal(ctx, user, id, trx);
+  if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
+    throw new DomainError('precondition_failed', 'version_mismatch', `该案件已被他人修改（当前版本 ${row.version}），请刷新后重试`);
   }
-  return getAppealView(ctx, user, id, calendar);
+  const events = await listAppealEvents(trx, id);
+  const last = events[events.length - 1];
+  if (last && date < last.date) throw invalid({ date: `生效日期不能早于上一次记录的日期（${last.date}）` });
+  const seq = (last?.seq ?? 0) + 1;
+  const payload: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
+  if (type === 'SUBMIT_ANSWER' && Array.isArray(payload.evidence)) {
+    // Evidence is the application's own issued documents (the court receives them by number and hash).
+    const own = new Set((await listDocuments(trx, row.applicationId)).filter((d) => d.status === 'issued' || d.status === 'superseded').map((d) => d.id));
+    const foreign = (payload.evidence as unknown[]).filter((x) => !own.has(Number(x)));
+    if (foreign.length) throw invalid({ evidence: `证据须为本申请已签发的文书（无效编号：${foreign.join('、')}）` });
+  }
+  const before = appealDeadlines(row, row.snapshot, calendar, date);
+  const event = { ...payload, type, date, actor: { id: user.id, role: user.role }, facts: factsOf(row, before) } as unknown as AppealEvent;
+  const verdict = judgeAppealEvent(row.snapshot as never, event);
+  if (!verdict.ok) throw refusal(verdict.status, verdict.code, verdict.message, { allowedEvents: verdict.allowedEvents });
+  const state = verdict.state as string;
+  const after = appealDeadlines({ ...row, state }, verdict.snapshot, calendar, today);
+  const decision = verdict.context.decision;
+  const eventHash = await insertAppealEvent(trx, { appealId: id, seq, type, date, payload, actorId: user.id, actorRole: user.role, recordedAt: now });
+  const ok = await updateAppeal(trx, id, row.version, {
+    state, snapshot: verdict.snapshot, machineVersion: APPEAL_MACHINE_VERSION,
+    outcome: decision?.outcome ?? (state === 'withdrawn' ? 'other' : null), decisionType: decision?.decisionType ?? (state === 'withdrawn' ? '撤回' : null),
+    decisionDate: decision?.date ?? (state === 'withdrawn' ? date : null), answerDue: after.answerDue, decisionExpected: after.decisionExpected, now,
+  });
+  if (!ok) throw conflict('该案件刚被他人修改，请刷新后重试');
+  // A decision ordering a new reply (重新答复) reopens the application with the deadline it sets,
+  // in this same transaction: both land or neither does.
+  if (type === 'RECORD_DECISION' && decision?.newReplyDueDate) {
+    await applyEventInTransaction(trx, ctx, user, row.applicationId, {
+      body: { type: 'REOPEN', date, appealId: id, appealKind: row.kind, newReplyDueDate: decision.newReplyDueDate, reason: `${row.body}${decision.decisionType}：${decision.summary}` },
+      ip: opts.ip,
+    }, calendar);
+  }
+  // Issue 14: the data exchange's feed and webhooks.
+  const decided = type === 'RECORD_DECISION' && decision;
+  await recordChange(trx, {
+    type: decided ? 'appeal.decided' : 'appeal.updated', applicationId: row.applicationId, agencyId: row.agencyId, caseNumber: row.caseNumber, appealId: id,
+    data: {
+      event: type, date, state, externalCaseNumber: row.externalCaseNumber,
+      ...(decided ? { outcome: decision.outcome, decisionType: decision.decisionType, decisionDate: decision.date, newReplyDueDate: decision.newReplyDueDate ?? null } : {}),
+    },
+  });
+  // Audited last: the audit log's head stays locked from the entry to the commit.
+  await audit(trx, { actor: user, action: `appeal.event.${type}`, entity: 'appeal', entityId: id, detail: { date, seq, from: row.state, to: state, eventHash }, ip: opts.ip });
 }
 
 export interface AppealListQuery extends Omit<AppealFilters, 'agencyIds'> {}

@@ -30,7 +30,13 @@ export interface AppealRow {
   decisionExpected: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Issue 14: logged by the legal staff ('desk') or received from the reconsideration body's system. */
+  source: AppealSource;
+  /** The API client it came from (its name as registered), for a received one. */
+  sourceClient: { id: number; name: string } | null;
 }
+
+export type AppealSource = 'desk' | 'reconsideration_system';
 
 export interface AppealEventRow {
   seq: number;
@@ -73,6 +79,8 @@ function toAppeal(r: any): AppealRow {
     decisionExpected: r.decision_expected,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    source: r.source ?? 'desk',
+    sourceClient: r.source_client_id === null || r.source_client_id === undefined ? null : { id: Number(r.source_client_id), name: r.source_client_name },
   };
 }
 
@@ -80,7 +88,8 @@ function baseQuery(db: Db) {
   return db('appeals as ap')
     .join('applications as app', 'app.id', 'ap.application_id')
     .join('agencies as ag', 'ag.id', 'ap.agency_id')
-    .select('ap.*', 'app.case_number as case_number', 'ag.name as agency_name');
+    .leftJoin('exchange_clients as xc', 'xc.id', 'ap.source_client_id')
+    .select('ap.*', 'app.case_number as case_number', 'ag.name as agency_name', 'xc.name as source_client_name');
 }
 
 export async function findAppeal(db: Db, id: number): Promise<AppealRow | null> {
@@ -124,6 +133,7 @@ export async function insertAppeal(
     applicationId: number; agencyId: number; kind: string; procedure: string; simplified: boolean; body: string; externalCaseNumber: string;
     receivedDate: string; acceptedDate: string | null; filedDate: string | null; afterReconsiderationId: number | null; claims: string | null;
     state: string; machineVersion: number; snapshot: unknown; answerDue: string | null; decisionExpected: string | null; createdBy: number; now: string;
+    source: AppealSource; sourceClientId: number | null;
   },
 ): Promise<number> {
   const [row] = await trx('appeals')
@@ -132,7 +142,7 @@ export async function insertAppeal(
       external_case_number: a.externalCaseNumber, received_date: a.receivedDate, accepted_date: a.acceptedDate, filed_date: a.filedDate,
       after_reconsideration_id: a.afterReconsiderationId, claims: a.claims, state: a.state, version: 1, machine_version: a.machineVersion,
       snapshot: JSON.stringify(a.snapshot), answer_due: a.answerDue, decision_expected: a.decisionExpected, created_by: a.createdBy,
-      created_at: a.now, updated_at: a.now,
+      created_at: a.now, updated_at: a.now, source: a.source, source_client_id: a.sourceClientId,
     })
     .returning('id');
   return insertedId(row);

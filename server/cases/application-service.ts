@@ -18,11 +18,13 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow,
+  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow,
 } from './application-store.js';
+import { recordChange } from '../change-feed.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
+export type { ApplicationRow } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
@@ -72,6 +74,13 @@ export async function loadVisible(ctx: AppContext, user: User, id: number, db: K
   // Another agency's case is indistinguishable from a missing one (no information leak).
   if (!row || !(await visibleAgencyIds(ctx, user, db)).includes(row.agencyId)) throw notFound('未找到该申请');
   return row;
+}
+
+/** The application with this case number, when the user may see it (another agency's: 404, as an unknown one). */
+export async function loadVisibleByCaseNumber(ctx: AppContext, user: User, caseNumber: string, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
+  const id = await findApplicationIdByCaseNumber(db, caseNumber);
+  if (id === null) throw notFound('未找到该申请');
+  return loadVisible(ctx, user, id, db);
 }
 
 export async function getApplicationView(ctx: AppContext, user: User, id: number): Promise<ApplicationView> {
@@ -172,6 +181,7 @@ export async function registerApplication(
     await receiptForRegistration(trx, ctx, user, {
       row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
     }, canSign, ip);
+    await recordChange(trx, { type: 'application.registered', applicationId: appId, agencyId: agency.id, caseNumber: inserted.caseNumber, data: { receivedDate: intake.receivedDate, channel: intake.channel } });
     await audit(trx, {
       actor: user, action: 'application.register', entity: 'application', entityId: appId,
       detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length, seq: 1, eventHash }, ip,
@@ -372,6 +382,12 @@ export async function applyEventInTransaction(
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.
   if (CLOSED_STATES.includes(state)) await closeInboxItems(trx, row.id);
+  // Issue 14: the data exchange's feed and webhooks (application.concluded: the events of CONCLUDING_EVENTS).
+  const concludes = CONCLUDING_EVENTS.has(type);
+  await recordChange(trx, {
+    type: concludes ? 'application.concluded' : 'application.updated', applicationId: id, agencyId: row.agencyId, caseNumber: row.caseNumber,
+    data: { event: type, date, state, ...(concludes ? { concludedDate: date, decision: verdict.context.decision ?? null } : {}) },
+  });
   await audit(trx, {
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: id,
     detail: { caseNumber: row.caseNumber, date, seq, from: row.state, to: state, eventHash }, ip: req.ip,

@@ -110,6 +110,12 @@ export interface NewApplication {
   now: string;
 }
 
+/** The id of the application with this case number (unique across agencies), or null. */
+export async function findApplicationIdByCaseNumber(db: Db, caseNumber: string): Promise<number | null> {
+  const r = await db('applications').where({ case_number: caseNumber }).first('id');
+  return r ? Number(r.id) : null;
+}
+
 export async function insertApplication(trx: Knex.Transaction, a: NewApplication): Promise<number> {
   const [row] = await trx('applications')
     .insert({

@@ -13,6 +13,7 @@ import { APPLICATION_MACHINE_VERSION } from '../../workflows/application.machine
 import type { Deadlines } from '../../workflows/clock.js';
 import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
 import { audit } from '../audit.js';
+import { recordChange } from '../change-feed.js';
 import type { User } from '../admin/user-store.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
@@ -56,6 +57,10 @@ export async function appendCaseRecord(
     state: row.state, snapshot, machineVersion: APPLICATION_MACHINE_VERSION, decision: row.decision, cache: cacheFrom(deadlines, snapshot, today), now,
   });
   if (!updated) throw conflict('该申请刚被他人修改，请刷新后重试');
+  await recordChange(trx, {
+    type: 'application.updated', applicationId, agencyId: row.agencyId, caseNumber: row.caseNumber,
+    data: { event: type, date, documentId: payload.documentId ?? null },
+  });
   await audit(trx, {
     actor: user, action: `application.event.${type}`, entity: 'application', entityId: applicationId,
     detail: { caseNumber: row.caseNumber, date, seq, documentId: payload.documentId ?? null, eventHash }, ip,

@@ -7,6 +7,7 @@ import { yearOf } from '../../workflows/dates.js';
 import type { Agency } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
+import { recordChange } from '../change-feed.js';
 import type { AppContext } from '../context.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { receiptForRegistration } from '../documents/document-service.js';
@@ -54,6 +55,7 @@ export async function receiveTransfer(
   });
   const row = (await findApplication(trx, id))!;
   await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code), ip);
+  await recordChange(trx, { type: 'application.registered', applicationId: id, agencyId: target.id, caseNumber, data: { receivedDate: date, channel: source.channel, transferredFrom: source.caseNumber } });
   await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip });
   return { transferredToId: id, transferredToCaseNumber: caseNumber };
 }

@@ -23,9 +23,10 @@ import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
-import { findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { caseOfDocument, findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
 import { appendCaseRecord } from '../cases/case-records.js';
+import { recordChange } from '../change-feed.js';
 import { deliveryWritten } from './deliveries.js';
 import { findDelivery } from './delivery-store.js';
 import { isPeriodNoticeKind, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
@@ -414,6 +415,12 @@ export async function issueInTransaction(
   await audit(trx, {
     actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
     detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
+  });
+  // Issue 14: the data exchange's feed and webhooks; the PDF is fetched with a client token.
+  const owner = await caseOfDocument(trx, doc.applicationId);
+  await recordChange(trx, {
+    type: 'document.issued', applicationId: doc.applicationId, agencyId: owner.agencyId, caseNumber: owner.caseNumber, documentId: doc.id,
+    data: { number, kind, issuedDate, sha256, supersedes: doc.supersedesId, pdf: `/api/exchange/documents/${doc.id}/pdf` },
   });
   // §2.8: the addressee's period is counted from this notice (its receipt, or until then its issue):
   // the case's history records the issue, for the clock.

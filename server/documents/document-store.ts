@@ -86,6 +86,12 @@ export async function findDocumentsBySha256(db: Db, sha256: string): Promise<Doc
   return (await db('documents').where({ sha256 }).select(COLUMNS)).map(toDocument);
 }
 
+/** The case a document belongs to: its number and agency. */
+export async function caseOfDocument(db: Db, applicationId: number): Promise<{ caseNumber: string; agencyId: number }> {
+  const r = await db('applications').where({ id: applicationId }).first('case_number', 'agency_id');
+  return { caseNumber: r.case_number, agencyId: Number(r.agency_id) };
+}
+
 export async function readPdf(db: Db, id: number): Promise<Buffer | null> {
   const r = await db('documents').where({ id }).first('pdf');
   return r?.pdf ? Buffer.from(r.pdf) : null;

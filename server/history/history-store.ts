@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../../db/knex.js';
+import { isPostgres, type Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
 import { CHAINS, chainHash, GENESIS, type HistoryTable } from '../../db/history-hash.js';
 
@@ -42,6 +42,21 @@ export async function appendToTableChain(trx: Knex.Transaction, table: TableChai
   const id = insertedId(inserted);
   await trx('history_heads').where({ chain: table }).update({ hash, last_id: id });
   return { id, hash };
+}
+
+/**
+ * Takes the chain's head lock without appending: from here to the commit, every other transaction
+ * that appends to the chain (or holds it so) waits. The change feed (server/change-feed.ts) holds the
+ * audit log's head so that its cursors are handed out in commit order. On SQLite, where one writer at a
+ * time holds the database until its commit, it is the transaction's write lock that is taken here —
+ * by writing first (a row updated to itself), so that a transaction that has only read so far is not
+ * refused with SQLITE_BUSY when it goes on to write (stack-notes).
+ */
+export async function holdTableChainHead(trx: Knex.Transaction, table: TableChain): Promise<void> {
+  const held = isPostgres(trx)
+    ? await trx('history_heads').where({ chain: table }).forUpdate().first('chain')
+    : (await trx('history_heads').where({ chain: table }).update({ chain: table })) === 1;
+  if (!held) throw new Error(`history_heads has no row for ${table}: the database is not migrated`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -201,7 +201,9 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       receivedDate: date, acceptedDate: { oneOf: [date, { type: 'null' }] }, filedDate: { oneOf: [date, { type: 'null' }] },
       afterReconsideration: { type: ['integer', 'null'], description: 'the reconsideration case this litigation follows' }, claims: { type: ['string', 'null'] },
       state: { enum: Object.keys(APPEAL_STATES) }, stateLabel: { type: 'string' }, version: { type: 'integer' },
-      outcome: { enum: ['upheld', 'corrected', 'other', null] }, decisionType: { type: ['string', 'null'] },
+      outcome: { enum: ['upheld', 'corrected', 'other', null] }, decisionType: { type: ['string', 'null'] }, decisionDate: { oneOf: [date, { type: 'null' }] },
+      source: { enum: ['desk', 'reconsideration_system'], description: 'logged by the legal staff, or received from the reconsideration body\'s system through the data exchange (issue 14)' },
+      sourceClient: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' } }, description: 'the API client it was received from' },
       decision: { type: ['object', 'null'], properties: { date, outcome: { type: 'string' }, decisionType: { type: 'string' }, decisionForm: { enum: ['judgment', 'ruling', null] }, newReplyDueDate: { oneOf: [date, { type: 'null' }] }, summary: { type: 'string' } } },
       deadlines: {
         type: 'object',
