@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { findUserById, withoutHash, type User } from '../admin/user-store.js';
 import { DomainError, unauthorized } from '../errors.js';
 import { findSession } from './session-store.js';
+import { CLIENT_TOKEN_PREFIX, clientOfToken, type ClientAuth } from './client-service.js';
 
 export const SESSION_COOKIE = 'dd_session';
 export const ANON_CSRF_COOKIE = 'dd_csrf';
@@ -13,8 +14,12 @@ declare global {
   namespace Express {
     interface Request {
       user?: User;
-      /** 'cookie' for the web pages, 'token' for the JSON API. */
-      authKind?: 'cookie' | 'token';
+      /** An API client of the data exchange (issue 14), by its access token: never a person. */
+      apiClient?: ClientAuth;
+      /** 'cookie' for the web pages, 'token' for a person's JSON API token, 'client' for an API client's token. */
+      authKind?: 'cookie' | 'token' | 'client';
+      /** A Bearer token was sent and is not (or no longer) valid. */
+      bearerRejected?: boolean;
       csrfToken?: string;
       sessionToken?: string;
     }
@@ -25,7 +30,11 @@ export function cookieOptions(ctx: AppContext) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.production, path: '/' };
 }
 
-/** Resolves the user from a Bearer token or the session cookie; never rejects by itself. */
+/**
+ * Resolves the user from a Bearer token or the session cookie, or the API client from its access
+ * token (issue 14: a client is never a user, so it reaches only the routes declared for clients);
+ * never rejects by itself.
+ */
 export function identify(ctx: AppContext) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
@@ -34,6 +43,14 @@ export function identify(ctx: AppContext) {
     if (header?.startsWith('Bearer ')) {
       secret = header.slice(7).trim();
       kind = 'token';
+      if (secret.startsWith(CLIENT_TOKEN_PREFIX)) {
+        const client = await clientOfToken(ctx.db, ctx.config.sessionSecret, secret);
+        if (client) {
+          req.apiClient = client;
+          req.authKind = 'client';
+        } else req.bearerRejected = true;
+        return next();
+      }
     } else {
       secret = req.cookies?.[SESSION_COOKIE];
     }
@@ -48,6 +65,7 @@ export function identify(ctx: AppContext) {
           if (session.csrfToken) req.csrfToken = session.csrfToken;
         }
       }
+      if (!req.user && kind === 'token') req.bearerRejected = true;
     }
     next();
   };
@@ -67,7 +85,7 @@ function sameToken(a: string | undefined, b: string | undefined): boolean {
  */
 export function csrfProtection() {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.csrfToken && !req.user) {
+    if (!req.csrfToken && !req.user && !req.apiClient) {
       // anonymous: make sure a double-submit token exists for the login form
       let anon = req.cookies?.[ANON_CSRF_COOKIE] as string | undefined;
       if (!anon) {
@@ -87,7 +105,7 @@ export function csrfProtection() {
 
 /** Throws 403 unless a state-changing cookie-authenticated request carries the session's CSRF token. */
 export function checkCsrf(req: Request): void {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authKind === 'token') return;
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authKind === 'token' || req.authKind === 'client') return;
   // An API call not authenticated by the session cookie carries no ambient credential to abuse.
   if (req.originalUrl.startsWith('/api/') && req.authKind !== 'cookie') return;
   const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};

@@ -1,7 +1,8 @@
 // The OpenAPI document, generated from the route declarations: the same zod schemas that parse each
 // request describe it here, so the document cannot drift from what the server accepts.
 import { z } from 'zod';
-import { isApiRoute, type RouteDef } from './route.js';
+import { isApiRoute, isClientPermission, type RouteDef } from './route.js';
+import { EXCHANGE_SCOPES } from '../auth/client-service.js';
 import { ref, RESPONSE_COMPONENTS } from './openapi-components.js';
 
 type Json = Record<string, unknown>;
@@ -82,6 +83,7 @@ export function openApiDocument(routes: readonly RouteDef[]): Json {
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       ...(def.permission === 'public' ? { security: [] } : {}),
+      ...(isClientPermission(def.permission) ? { security: [{ exchange: [def.permission.client] }] } : {}),
       responses: responsesOf(def),
     };
   }
@@ -99,7 +101,15 @@ export function openApiDocument(routes: readonly RouteDef[]): Json {
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        // Issue 14: the data exchange's API clients (/api/exchange/*), never a person's token.
+        exchange: {
+          type: 'oauth2',
+          description: 'OAuth 2.0 client credentials (RFC 6749 §4.4) for connected systems; the token reaches only /api/exchange/*, and only the cases of the client\'s agency and those below it.',
+          flows: { clientCredentials: { tokenUrl: '/api/oauth/token', scopes: { ...EXCHANGE_SCOPES } } },
+        },
+      },
       schemas: RESPONSE_COMPONENTS,
     },
     security: [{ bearer: [] }],

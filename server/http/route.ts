@@ -13,14 +13,20 @@ import { badRequest, DomainError, forbidden, invalid, isCorrectable, notFound, u
 import { mayReadCases } from '../policy.js';
 import { checkCsrf } from '../auth/auth-middleware.js';
 import { toDomainError } from './error-mapping.js';
+import type { ClientAuth, ExchangeScope } from '../auth/client-service.js';
 import { fieldsOf, intField } from './schemas.js';
 import type { UploadedFile } from '../cases/attachment-files.js';
 
 /**
  * Who may call a route: anyone; any logged-in person; the people who handle or oversee cases (every
- * role but the administrator, who sees no case: 三员分立); or the roles listed.
+ * role but the administrator, who sees no case: 三员分立); the roles listed; or an API client of the
+ * data exchange whose token carries the scope (issue 14). People and clients never share a route: a
+ * client's token reaches only client routes (401 elsewhere), a person only the others (403 on client routes).
  */
-export type Permission = 'public' | 'user' | 'staff' | readonly Role[];
+export type Permission = 'public' | 'user' | 'staff' | readonly Role[] | ClientPermission;
+export interface ClientPermission { client: ExchangeScope }
+
+export const isClientPermission = (p: Permission): p is ClientPermission => typeof p === 'object' && !Array.isArray(p) && 'client' in p;
 
 export interface FileSpec {
   /** The multipart field the files come in. */
@@ -50,6 +56,8 @@ export interface RouteCall<P, Q, B> {
   viewer: User | null;
   /** The logged-in person (the permission already required one). */
   user: User;
+  /** The API client (a client permission already required one). */
+  client: ClientAuth;
 }
 
 /** What a page's refusal handler gets: whatever could be read, and the raw form to refill. */
@@ -103,9 +111,22 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
 export const isApiRoute = (def: Pick<RouteDef, 'path'>) => def.path.startsWith('/api/');
 const STATE_CHANGING = new Set(['post', 'put', 'delete', 'patch']);
 
-function authorize(permission: Permission, user: User | null): void {
+function authorize(permission: Permission, user: User | null, req: Request): void {
   if (permission === 'public') return;
-  if (!user) throw unauthorized();
+  if (isClientPermission(permission)) {
+    const client = req.apiClient;
+    if (!client) {
+      if (user) throw new DomainError('forbidden', 'client_only', '数据交换接口只接受对接系统的客户端令牌（OAuth 2.0 客户端凭据，POST /api/oauth/token），不接受工作人员的登录或令牌');
+      throw req.bearerRejected
+        ? new DomainError('unauthorized', 'invalid_token', '访问令牌无效、已过期或客户端已停用，请重新获取（POST /api/oauth/token）')
+        : new DomainError('unauthorized', 'unauthorized', '请以客户端令牌调用：Authorization: Bearer <access_token>（POST /api/oauth/token）');
+    }
+    if (!client.tokenScopes.includes(permission.client)) {
+      throw new DomainError('forbidden', 'insufficient_scope', `该令牌没有 ${permission.client} 权限范围`, undefined, { scope: permission.client });
+    }
+    return;
+  }
+  if (!user) throw unauthorized(req.apiClient ? '客户端令牌只能调用数据交换接口（/api/exchange/…）' : undefined);
   if (permission === 'user') return;
   if (permission === 'staff') {
     if (!mayReadCases(user)) throw forbidden('系统管理员不查看申请和申请人信息（三员分立）');
@@ -236,7 +257,7 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         // whatever its content type (checked here, after the body that holds it was read).
         if (res.locals.uploadError) throw toDomainError(res.locals.uploadError);
         if (STATE_CHANGING.has(def.method)) checkCsrf(req);
-        authorize(def.permission, viewer);
+        authorize(def.permission, viewer, req);
         screenInput(req.params, 'params');
         screenInput(req.query, 'query');
         if (!def.raw) screenInput(req.body, 'body');
@@ -250,6 +271,10 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
             if (!viewer) throw unauthorized();
             return viewer;
           },
+          get client() {
+            if (!req.apiClient) throw unauthorized();
+            return req.apiClient;
+          },
         };
         const result = await def.handler(call);
         // Pages answer through `res` themselves (a render finishes after the handler returns).
@@ -260,6 +285,11 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         else res.status(status).json(result);
       } catch (e) {
         const err = toDomainError(e);
+        // RFC 6750 §3: a client route says how to authenticate, and why a token was not enough.
+        if (isClientPermission(def.permission) && !res.headersSent) {
+          if (err.kind === 'unauthorized') res.set('WWW-Authenticate', `Bearer realm="disclosure-desk"${err.code === 'invalid_token' ? ', error="invalid_token"' : ''}`);
+          else if (err.code === 'insufficient_scope') res.set('WWW-Authenticate', `Bearer realm="disclosure-desk", error="insufficient_scope", scope="${def.permission.client}"`);
+        }
         if (def.onRefusal && (isCorrectable(err) || (err.kind === 'unauthorized' && def.permission === 'public')) && err.code !== 'csrf' && !res.headersSent) {
           await def.onRefusal({ ctx, req, res, user: viewer, params: { ...req.params, ...params }, form, files }, err);
           return;
