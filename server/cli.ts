@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The admin command line (exact; other tools depend on it — issue 2):
-//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | audit verify
+//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | audit verify
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
@@ -18,6 +18,8 @@ import { makeSelfSignedKey } from './documents/agency-keys.js';
 import { audit } from './audit.js';
 import { systemClock } from './time.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
+import { addClient, listApiClients, revokeClient } from './auth/client-service.js';
+import { deliverDueWebhooks } from './exchange/webhook-worker.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -41,12 +43,21 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   consultations sweep                       record deemed consent (Art. 34) for agencies silent past
                                             their 15 working days (the server also does it every
                                             CONSULTATION_SWEEP_MINUTES, default 10)
+  client add --name NAME --agency CODE --scopes exchange:read,exchange:write
+                                            an API client of the data exchange (OAuth 2.0 client
+                                            credentials); prints one JSON line {"clientId", "clientSecret"}:
+                                            the secret is shown this once (only its hash is kept)
+  client list                               one JSON line per client
+  client revoke --id CLIENT_ID              its tokens stop working at once
+  webhooks deliver                          deliver the webhooks due now, once (the server does it every
+                                            WEBHOOK_DELIVERY_SECONDS, default 10)
   audit verify [--anchor ID:HASH]…          walk the hash chains of the history (application and appeal
                                             events, audit log): exit 0 when intact, 1 naming the first
                                             break; --anchor: an audit_log row's hash noted earlier
                                             outside the database (read only; never migrates)
 
-Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START`;
+Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
+             WEBHOOK_DELIVERY_SECONDS, WEBHOOK_ALLOW_PRIVATE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS`;
 
 class UsageError extends Error {}
 
@@ -223,6 +234,43 @@ export async function main(argv: string[]): Promise<number> {
       if (sub !== 'sweep' || rest.length) throw new UsageError('expected: consultations sweep');
       const r = await withDb(config, (db) => sweepDeemedConsents({ db, config, clock: systemClock }));
       console.log(`deemed consent recorded: ${r.deemed}; skipped: ${r.skipped}`);
+      return 0;
+    }
+    case 'client': {
+      if (sub === 'add') {
+        const { values, positionals } = parse(rest, { name: { type: 'string' }, agency: { type: 'string' }, scopes: { type: 'string' } });
+        if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+        required(values, 'name', 'agency', 'scopes');
+        const { client, clientSecret } = await withDb(config, (db) =>
+          addClient(db, { name: values.name as string, agencyCode: values.agency as string, scopes: (values.scopes as string).split(/[,\s]+/) }, null),
+        );
+        console.log(JSON.stringify({ clientId: client.clientId, clientSecret, name: client.name, agency: client.agencyCode, scopes: client.scopes }));
+        return 0;
+      }
+      if (sub === 'list') {
+        if (rest.length) throw new UsageError('expected: client list');
+        const clients = await withDb(config, (db) => listApiClients(db));
+        for (const c of clients) {
+          console.log(JSON.stringify({ clientId: c.clientId, name: c.name, agency: c.agencyCode, scopes: c.scopes, createdAt: c.createdAt, revokedAt: c.revokedAt }));
+        }
+        return 0;
+      }
+      if (sub === 'revoke') {
+        const { values, positionals } = parse(rest, { id: { type: 'string' } });
+        if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+        required(values, 'id');
+        const client = await withDb(config, (db) => revokeClient(db, values.id as string, null));
+        console.log(`client ${client.clientId} (${client.name}) revoked at ${client.revokedAt}: its tokens no longer work`);
+        return 0;
+      }
+      throw new UsageError('expected: client add | client list | client revoke');
+    }
+    case 'webhooks': {
+      if (sub !== 'deliver' || rest.length) throw new UsageError('expected: webhooks deliver');
+      // Signing needs the webhook secrets, kept under SESSION_SECRET: required as for serve.
+      requireSessionSecret(config);
+      const r = await withDb(config, (db) => deliverDueWebhooks({ db, config, clock: systemClock }));
+      console.log(`webhooks delivered: ${r.delivered}; to retry: ${r.retried}; failed: ${r.failed}; cancelled: ${r.cancelled}`);
       return 0;
     }
     case 'audit': {

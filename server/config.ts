@@ -39,8 +39,26 @@ export interface Config {
    * start on a schema older than its code.
    */
   migrateOnStart: boolean;
+  /** Webhooks of the data exchange (issue 14): how the outbox is delivered. */
+  webhooks: WebhookSettings;
 }
 
+export interface WebhookSettings {
+  /**
+   * WEBHOOK_ALLOW_PRIVATE=1: webhook URLs may point at loopback and private addresses (tests, a
+   * development receiver on the same machine). Off by default: a client could otherwise make the desk
+   * post into the agency's internal network or the cloud's metadata service (SSRF).
+   */
+  allowPrivate: boolean;
+  /** WEBHOOK_DELIVERY_SECONDS (default 10): how often each server instance delivers due webhooks; 0 turns it off. */
+  intervalSeconds: number;
+  /** WEBHOOK_TIMEOUT_SECONDS (default 10): a receiver slower than this counts as a failed attempt. */
+  timeoutMs: number;
+  /** WEBHOOK_MAX_ATTEMPTS (default 10): after this many failed attempts a delivery is marked failed. */
+  maxAttempts: number;
+  /** WEBHOOK_RETRY_BASE_SECONDS (default 30): the wait after the first failure; it doubles after each (at most 6 hours). */
+  retryBaseSeconds: number;
+}
 export const passphraseEnvName = (agencyCode: string) => `KEY_PASSPHRASE_${agencyCode.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 export function keyPassphraseFor(config: Config, agencyCode: string): string {
@@ -78,7 +96,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`EXCESSIVE_MONTHLY_THRESHOLD 应为正整数：${env.EXCESSIVE_MONTHLY_THRESHOLD}`);
   }
   const migrateOnStart = !['0', 'false', 'no', 'off'].includes((env.MIGRATE_ON_START ?? '1').trim().toLowerCase());
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart };
+  const webhooks = loadWebhookSettings(env);
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks };
+}
+
+function loadWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} 应为 ${min} 到 ${max} 之间的数：${raw}`);
+    return n;
+  };
+  return {
+    allowPrivate: ['1', 'true', 'yes', 'on'].includes((env.WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase()),
+    intervalSeconds: number('WEBHOOK_DELIVERY_SECONDS', 10, 0, 86_400),
+    timeoutMs: number('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+    maxAttempts: Math.floor(number('WEBHOOK_MAX_ATTEMPTS', 10, 1, 50)),
+    retryBaseSeconds: number('WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 86_400),
+  };
 }
 
 function parseTrustProxy(v: string | undefined): boolean | number | string {

@@ -8,6 +8,7 @@ import { purgeExpiredSessions } from './auth/session-store.js';
 import { warmUpDocumentRenderer } from './documents/layout.js';
 import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
+import { scheduleWebhookDelivery } from './exchange/webhook-worker.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -51,6 +52,8 @@ export async function serve(db: Knex, config: Config): Promise<Server> {
   const app = createApp(ctx);
   await purgeExpiredSessions(db);
   scheduleDeemedConsents(ctx);
+  // Issue 14: the webhook outbox, every WEBHOOK_DELIVERY_SECONDS (several instances share it safely).
+  scheduleWebhookDelivery(ctx);
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
   if (!fallbackFontName()) {

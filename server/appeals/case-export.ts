@@ -1,6 +1,6 @@
 import type { User } from '../admin/user-store.js';
 import type { AppContext } from '../context.js';
-import { getApplicationView } from '../cases/application-service.js';
+import { getApplicationView, loadVisible } from '../cases/application-service.js';
 import { maskApplicant } from '../cases/application-view.js';
 import { listDocuments } from '../documents/document-store.js';
 import { DOCUMENT_KIND_LABELS, type DocumentKind } from '../documents/document-templates.js';
@@ -9,15 +9,28 @@ import { renderReportPdf } from '../reports/report-pdf.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { listAttachments } from '../cases/attachment-store.js';
 
+/** Who the file is for: the desk's own staff (issue 5), or a connected system (issue 14). */
+export interface ExportOptions {
+  /** The applicant in full, or with the identity number and phone masked. */
+  fullApplicant: boolean;
+  /** Where each document's PDF is fetched. */
+  documentUrl: (documentId: number) => string;
+  /** The scans filed with the application (staff only: their download is a staff route). */
+  attachments: boolean;
+}
+
+const STAFF_EXPORT: ExportOptions = { fullApplicant: false, documentUrl: (id) => `/api/documents/${id}/pdf`, attachments: true };
+
 /**
  * The whole file of an application (issue 5): what the reconsideration body or the court receives.
- * Personal identity numbers stay masked (issue 2: masked in exports); documents are listed with their
- * numbers and SHA-256 so the recipient can check each PDF.
+ * For the desk's staff personal identity numbers stay masked (issue 2: masked in exports); documents
+ * are listed with their numbers and SHA-256 so the recipient can check each PDF.
  */
-export async function exportApplication(ctx: AppContext, user: User, applicationId: number) {
+export async function exportApplication(ctx: AppContext, user: User, applicationId: number, opts: ExportOptions = STAFF_EXPORT) {
   const app = await getApplicationView(ctx, user, applicationId);
   const docs = (await listDocuments(ctx.db, applicationId)).filter((d) => d.status !== 'draft');
-  const attachments = await listAttachments(ctx.db, applicationId);
+  const attachments = opts.attachments ? await listAttachments(ctx.db, applicationId) : [];
+  const applicant = opts.fullApplicant ? (await loadVisible(ctx, user, applicationId)).applicant : maskApplicant(app.applicant);
   return {
     exportedAt: new Date().toISOString(),
     format: 'disclosure-desk/application-export@1',
@@ -31,14 +44,16 @@ export async function exportApplication(ctx: AppContext, user: User, application
       decision: app.decision,
       deadlines: app.deadlines,
     },
-    applicant: maskApplicant(app.applicant),
+    applicant,
     request: app.request,
     events: app.history,
     documents: docs.map((d) => ({
       id: d.id, kind: d.kind, title: d.title, number: d.number, issuedDate: d.issuedDate, status: d.status, sha256: d.sha256,
-      supersedes: d.supersedesId, url: `/api/documents/${d.id}/pdf`,
+      supersedes: d.supersedesId, url: opts.documentUrl(d.id),
     })),
-    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, url: `/api/applications/${applicationId}/attachments/${a.id}` })),
+    ...(opts.attachments
+      ? { attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256, url: `/api/applications/${applicationId}/attachments/${a.id}` })) }
+      : {}),
     appeals: (await appealsForApplication(ctx, user, applicationId)).map((a) => ({
       id: a.id, kind: a.kind, procedure: a.procedure, body: a.body, externalCaseNumber: a.externalCaseNumber, receivedDate: a.receivedDate,
       state: a.state, outcome: a.outcome, decisionType: a.decisionType, deadlines: { answerDue: a.deadlines.answerDue, decisionExpected: a.deadlines.decisionExpected },

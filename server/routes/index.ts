@@ -15,11 +15,13 @@ import { appealRoutes } from './appeal-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { passageRoutes } from './passage-routes.js';
 import { accountRoutes } from './account-routes.js';
+import { exchangeRoutes } from './exchange-routes.js';
+import { exchangeAdminRoutes } from './exchange-admin-routes.js';
 
 const declared: RouteDef[] = [
   ...authRoutes, ...accountRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
-  ...appealRoutes, ...reportRoutes, ...passageRoutes,
+  ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
 ];
 
 let openApi: Record<string, unknown> | null = null;
