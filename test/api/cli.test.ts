@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadAgencySigner } from '../../server/documents/signer.js';
 import { tmpdir } from 'node:os';
@@ -149,6 +150,52 @@ describe('the disclosure-desk command line', function () {
     assert.match(show.out, /2027-02-06\s+holiday\s+春节（正月初一）/);
     assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 0);
     assert.equal(cli(['calendar', 'unset', '2027-01-01']).code, 1);
+  });
+
+  it('client add prints one JSON line with the client id and its secret, shown once and stored as a hash (issue 14)', async () => {
+    const r = cli(['client', 'add', '--name', '东江区行政复议平台', '--agency', 'DJQ', '--scopes', 'exchange:read,exchange:write']);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const added = JSON.parse(lines[0]!);
+    assert.match(added.clientId, /^ddc_[0-9a-f]{16}$/);
+    assert.match(added.clientSecret, /^ddcs_[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(added.scopes, ['exchange:read', 'exchange:write']);
+    const row = await db('exchange_clients').where({ client_id: added.clientId }).first();
+    assert.equal(row.secret_hash, createHash('sha256').update(added.clientSecret).digest('hex'));
+    assert.equal(JSON.stringify(row).includes(added.clientSecret), false);
+    const readOnly = JSON.parse(cli(['client', 'add', '--name', '只读', '--agency', 'GHZY', '--scopes', 'exchange:read']).out);
+    const listed = cli(['client', 'list']);
+    assert.equal(listed.code, 0, listed.err);
+    const clients = listed.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(clients.map((c) => [c.clientId, c.agency, c.scopes.join(' '), c.revokedAt]), [
+      [added.clientId, 'DJQ', 'exchange:read exchange:write', null], [readOnly.clientId, 'GHZY', 'exchange:read', null],
+    ]);
+    assert.equal(listed.out.includes(added.clientSecret), false, 'the secret is never listed');
+    const revoked = cli(['client', 'revoke', '--id', readOnly.clientId]);
+    assert.equal(revoked.code, 0, revoked.err);
+    assert.match(revoked.out, /revoked/);
+    assert.notEqual(JSON.parse(cli(['client', 'list']).out.trim().split('\n')[1]!).revokedAt, null);
+    assert.equal(cli(['client', 'revoke', '--id', readOnly.clientId]).code, 1, 'already revoked');
+  });
+
+  it('client add refuses an unknown agency or scope (exit 1) and wrong arguments (exit 2); revoking an unknown client is exit 1', () => {
+    const agency = cli(['client', 'add', '--name', 'x', '--agency', 'NOPE', '--scopes', 'exchange:read']);
+    assert.equal(agency.code, 1);
+    assert.match(agency.err, /NOPE 不存在/);
+    const scope = cli(['client', 'add', '--name', 'x', '--agency', 'DJQ', '--scopes', 'exchange:read,exchange:admin']);
+    assert.equal(scope.code, 1);
+    assert.match(scope.err, /exchange:admin/);
+    assert.equal(cli(['client', 'add', '--name', 'x', '--agency', 'DJQ']).code, 2);
+    assert.equal(cli(['client', 'remove']).code, 2);
+    assert.equal(cli(['client', 'revoke', '--id', 'ddc_0000000000000000']).code, 1);
+  });
+
+  it('webhooks deliver runs the delivery once and says what it did', () => {
+    const r = cli(['webhooks', 'deliver']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^webhooks delivered: 0; to retry: 0; failed: 0; cancelled: 0$/m);
+    assert.equal(cli(['webhooks', 'send']).code, 2);
   });
 
   it('refuses to start in production without SESSION_SECRET', () => {
