@@ -53,7 +53,7 @@ export async function serve(db: Knex, config: Config): Promise<Server> {
   await purgeExpiredSessions(db);
   scheduleDeemedConsents(ctx);
   // Issue 14: the webhook outbox, every WEBHOOK_DELIVERY_SECONDS (several instances share it safely).
-  scheduleWebhookDelivery(ctx);
+  const stopWebhooks = scheduleWebhookDelivery(ctx);
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
   if (!fallbackFontName()) {
@@ -67,5 +67,6 @@ export async function serve(db: Knex, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => resolve(server));
     server.on('error', reject);
+    server.on('close', stopWebhooks);
   });
 }

@@ -129,23 +129,31 @@ export async function deliverDueWebhooks(ctx: AppContext, opts: { now?: Date; wo
   return run;
 }
 
-/** Each server instance delivers every WEBHOOK_DELIVERY_SECONDS (0: never); runs never overlap. */
-export function scheduleWebhookDelivery(ctx: AppContext): void {
+/**
+ * Each server instance delivers every WEBHOOK_DELIVERY_SECONDS (0: never); runs never overlap. Returns
+ * the way to stop it (the server stops it when it closes).
+ */
+export function scheduleWebhookDelivery(ctx: AppContext): () => void {
   const seconds = ctx.config.webhooks.intervalSeconds;
-  if (!(seconds > 0)) return;
+  if (!(seconds > 0)) return () => undefined;
   let running = false;
+  let stopped = false;
   const tick = async () => {
-    if (running) return;
+    if (running || stopped) return;
     running = true;
     try {
       const r = await deliverDueWebhooks(ctx);
       if (r.delivered + r.retried + r.failed) console.log(`webhooks: ${r.delivered} delivered, ${r.retried} to retry, ${r.failed} failed`);
     } catch (e) {
-      console.error('webhook delivery failed:', e);
+      if (!stopped) console.error('webhook delivery failed:', e);
     } finally {
       running = false;
     }
   };
   void tick();
-  setInterval(tick, seconds * 1000).unref();
+  const timer = setInterval(tick, seconds * 1000).unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
