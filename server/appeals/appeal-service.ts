@@ -308,7 +308,8 @@ export async function appealQueue(ctx: AppContext, user: User, calendar: WorkCal
       dueDate: due,
       dueLabel: due ? QUEUE_DUE_LABELS[turn.due] : null,
       ...countdown(calendar, today, due),
-      provisional: d.provisional,
+      // Only a year the due date itself was counted through (the decision expected may reach further).
+      provisional: due !== null && d.provisionalYears.some((y) => y <= Number(due.slice(0, 4))),
       allowedEvents: allowed,
       agency: { code: row.agencyCode, name: row.agencyName },
       summary: `${APPEAL_KINDS[row.kind as keyof typeof APPEAL_KINDS] ?? row.kind} · ${row.body}`,

@@ -85,7 +85,8 @@ export const queueRoutes: RouteDef[] = [
         return res.render('inbox', {
           ...locals, items, steps, step: query.step ?? null,
           overdueCount: queue.items.filter((i) => i.overdue).length, dueSoonCount: queue.items.filter((i) => i.dueSoon).length,
-          multiAgency: new Set(queue.items.map((i) => i.agency.code)).size > 1 || user.role === 'legal',
+          // A letter names the agency it came from anyway; cases name theirs when they are of several.
+          multiAgency: new Set(queue.items.filter((i) => i.kind !== 'consultation').map((i) => i.agency.code)).size > 1 || user.role === 'legal',
           sorting: sorting(state, queueSort, dir),
         });
       }
