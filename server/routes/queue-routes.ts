@@ -18,6 +18,9 @@ const homeQuery = listQuery.extend({
 });
 type HomeQuery = z.output<typeof homeQuery>;
 
+/** Lines of the queue on one page (the API gives them all). */
+const QUEUE_PAGE_SIZE = 100;
+
 /** Filters of the list: any of them in the URL opens the list (addresses bookmarked before issue 13 keep working). */
 const LIST_FILTERS = ['state', 'text', 'dueBefore', 'overdue', 'open', 'agency', 'page', 'pageSize'] as const;
 
@@ -82,8 +85,10 @@ export const queueRoutes: RouteDef[] = [
       if (view === 'queue') {
         const steps = QUEUE_STEP_CODES.map((code) => ({ code, label: QUEUE_STEPS[code], count: queue.items.filter((i) => i.step === code).length })).filter((s) => s.count > 0);
         const items: QueueItem[] = query.step ? queue.items.filter((i) => i.step === query.step) : queue.items;
+        const pages = Math.max(1, Math.ceil(items.length / QUEUE_PAGE_SIZE));
+        const pageNo = Math.min(query.page ?? 1, pages);
         return res.render('inbox', {
-          ...locals, items, steps, step: query.step ?? null,
+          ...locals, items: items.slice((pageNo - 1) * QUEUE_PAGE_SIZE, pageNo * QUEUE_PAGE_SIZE), shownOf: items.length, pages, pageNo, steps, step: query.step ?? null,
           overdueCount: queue.items.filter((i) => i.overdue).length, dueSoonCount: queue.items.filter((i) => i.dueSoon).length,
           // A letter names the agency it came from anyway; cases name theirs when they are of several.
           multiAgency: new Set(queue.items.filter((i) => i.kind !== 'consultation').map((i) => i.agency.code)).size > 1 || user.role === 'legal',

@@ -84,6 +84,8 @@ describe('the home page: the queue first, the agency’s cases a click away (iss
     assert.deepEqual(rowsOf(byDueDesc, 'queue').map(linkOf), rowsOf(html, 'queue').map(linkOf).reverse());
     const byCase = rowsOf(await page('/?view=queue&sort=case'), 'queue').map((r) => />([A-Z]+-\d{4}-\d{4})</.exec(r)?.[1]);
     assert.deepEqual(byCase, [...byCase].sort());
+    // A page past the last shows the last (a queue is paged by a hundred lines; the API gives them all).
+    assert.equal(rowsOf(await page('/?view=queue&page=5'), 'queue').length, 3);
   });
 
   it('the queue filters by step, keeping the order in the URL', async () => {
