@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import {
-  APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
+  APPEAL_EVENT_ROLES, APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
   type AppealEvent, type AppealFacts,
 } from '../../workflows/appeal.machine.js';
 import { computeAppealDeadlines, type AppealDeadlines } from '../../workflows/appeal-clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
+import { appealTurn, countdown, QUEUE_DUE_LABELS, QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { audit } from '../audit.js';
 import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
@@ -280,3 +281,42 @@ export async function appealsForApplication(ctx: AppContext, user: User, applica
 }
 
 export { loadVisibleAppeal };
+
+/**
+ * Issue 13: the appeals whose next step is this person's — the answer and evidence, then the
+ * decision to record, then closing — with the date that binds each (the answer due, the decision
+ * expected, the window to appeal). Only the roles that may send appeal events have any.
+ */
+export async function appealQueue(ctx: AppContext, user: User, calendar: WorkCalendar): Promise<QueueItem[]> {
+  if (!Object.values(APPEAL_EVENT_ROLES).some((roles) => roles.includes(user.role))) return [];
+  const rows = await listAppeals(ctx.db, { agencyIds: await visibleAgencyIds(ctx, user), open: true });
+  const today = ctx.clock.today();
+  const items: QueueItem[] = [];
+  for (const row of rows) {
+    const d = appealDeadlines(row, row.snapshot, calendar, today);
+    const allowed = allowedAppealEvents(row.snapshot as never, { id: user.id, role: user.role }, factsOf(row, d), today) as string[];
+    const turn = appealTurn(allowed);
+    if (!turn) continue;
+    const due = turn.due === 'answer' ? d.answerDue : turn.due === 'decision' ? d.decisionExpected : d.appealWindowOpen ? d.appealDeadline : null;
+    items.push({
+      kind: 'appeal',
+      id: row.id,
+      applicationId: row.applicationId,
+      caseNumber: row.caseNumber,
+      step: turn.step,
+      stepLabel: QUEUE_STEPS[turn.step],
+      dueDate: due,
+      dueLabel: due ? QUEUE_DUE_LABELS[turn.due] : null,
+      ...countdown(calendar, today, due),
+      // Only a year the due date itself was counted through (the decision expected may reach further).
+      provisional: due !== null && d.provisionalYears.some((y) => y <= Number(due.slice(0, 4))),
+      allowedEvents: allowed,
+      agency: { code: row.agencyCode, name: row.agencyName },
+      summary: `${APPEAL_KINDS[row.kind as keyof typeof APPEAL_KINDS] ?? row.kind} · ${row.body}`,
+      externalCaseNumber: row.externalCaseNumber,
+      url: `/api/appeals/${row.id}`,
+      page: `/appeals/${row.id}`,
+    });
+  }
+  return items;
+}

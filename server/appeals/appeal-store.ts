@@ -7,6 +7,7 @@ export interface AppealRow {
   id: number;
   applicationId: number;
   agencyId: number;
+  agencyCode: string;
   agencyName: string;
   caseNumber: string;
   kind: string;
@@ -50,6 +51,7 @@ function toAppeal(r: any): AppealRow {
     id: Number(r.id),
     applicationId: Number(r.application_id),
     agencyId: Number(r.agency_id),
+    agencyCode: r.agency_code,
     agencyName: r.agency_name,
     caseNumber: r.case_number,
     kind: r.kind,
@@ -80,7 +82,7 @@ function baseQuery(db: Db) {
   return db('appeals as ap')
     .join('applications as app', 'app.id', 'ap.application_id')
     .join('agencies as ag', 'ag.id', 'ap.agency_id')
-    .select('ap.*', 'app.case_number as case_number', 'ag.name as agency_name');
+    .select('ap.*', 'app.case_number as case_number', 'ag.code as agency_code', 'ag.name as agency_name');
 }
 
 export async function findAppeal(db: Db, id: number): Promise<AppealRow | null> {

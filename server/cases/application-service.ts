@@ -3,26 +3,27 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { nextCounter } from '../../db/dialect.js';
 import {
-  APPLICATION_MACHINE_VERSION, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
+  APPLICATION_MACHINE_VERSION, APPLICATION_STATES, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
 } from '../../workflows/application.machine.js';
 import { computeDeadlines } from '../../workflows/clock.js';
 import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } from '../../workflows/notice-periods.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, isIsoDate, yearOf } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
-import { findAgencyById } from '../admin/agency-store.js';
+import { findAgencyByCode, findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow,
+  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
+  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
+export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
@@ -207,6 +208,10 @@ export interface ListQuery {
   dueBefore?: string;
   overdue?: boolean;
   open?: boolean;
+  /** The code of one of the agencies the user sees (managers, legal staff): only its cases. */
+  agency?: string;
+  sort?: ListSort;
+  dir?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;
 }
@@ -215,7 +220,12 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 50));
   const today = ctx.clock.today();
-  const agencyIds = await visibleAgencyIds(ctx, user);
+  let agencyIds = await visibleAgencyIds(ctx, user);
+  if (q.agency) {
+    // An agency the user does not see is, to them, one without cases.
+    const one = await findAgencyByCode(ctx.db, q.agency);
+    agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
+  }
   const calendar = await loadCalendar(ctx.db);
   await refreshStaleDeadlines(ctx, calendar, agencyIds);
   const { total, rows } = await listRows(ctx.db, {
@@ -225,6 +235,9 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     dueBefore: q.dueBefore,
     overdueAsOf: q.overdue ? today : undefined,
     open: q.open,
+    sort: q.sort,
+    dir: q.dir,
+    stateOrder: Object.keys(APPLICATION_STATES),
     page,
     pageSize,
   });
@@ -236,6 +249,16 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     return toApplicationView(row, deadlinesFor(row, events, calendar, today), { full: false, unissuedNotices: unissuedNoticeViews(drafts.get(row.id) ?? [], events) });
   });
   return { total, page, pageSize, items };
+}
+
+/** Cases per state of the agencies the user sees (one of them, given its code). */
+export async function countVisibleByState(ctx: AppContext, user: User, agencyCode?: string): Promise<Record<string, number>> {
+  let agencyIds = await visibleAgencyIds(ctx, user);
+  if (agencyCode) {
+    const one = await findAgencyByCode(ctx.db, agencyCode);
+    agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
+  }
+  return agencyIds.length ? countByState(ctx.db, agencyIds) : {};
 }
 
 // ---------------------------------------------------------------------------------------------

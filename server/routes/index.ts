@@ -15,9 +15,10 @@ import { appealRoutes } from './appeal-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { passageRoutes } from './passage-routes.js';
 import { accountRoutes } from './account-routes.js';
+import { queueRoutes } from './queue-routes.js';
 
 const declared: RouteDef[] = [
-  ...authRoutes, ...accountRoutes, ...applicationRoutes, ...adminRoutes,
+  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes,
 ];

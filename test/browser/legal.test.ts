@@ -1,4 +1,4 @@
-// The legal staff's day in the browser: deadline alerts in the inbox, the case log, an appeal page
+// The legal staff's day in the browser: deadlines in their queue (issue 13), the case log, an appeal page
 // with its forms, and an event recorded through them — against the demo data.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -13,10 +13,10 @@ describe('browser: reconsideration and litigation (法制)', function () {
     page = await demo.newPage();
   });
 
-  it('shows appeal deadlines in the inbox and records a hearing from the appeal page', async () => {
+  it('shows appeal deadlines in the queue and records a hearing from the appeal page', async () => {
     const base = demo.baseUrl;
     await login(page, base, 'legal', undefined, 'legal-login');
-    await page.locator('#appeal-alerts').waitFor();
+    await page.locator('#queue tbody tr', { hasText: '提交答复和证据' }).first().waitFor();
     await screenshot(page, 'legal-inbox');
 
     await page.goto(`${base}/appeals`);
