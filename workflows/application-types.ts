@@ -135,6 +135,16 @@ export interface Review {
   /** 审查意见 recorded with the approval (optional; since machine version 3). */
   opinion: string | null;
 }
+/**
+ * What a confidentiality review checks (Arts. 14–16, 17, 36), offered as the approval's checklist; a
+ * reviewer ticks what was checked and it is recorded with the approval (`checklist`).
+ */
+export const REVIEW_CHECKLIST = [
+  '不涉及国家秘密（第十四条）',
+  '公开后不危及国家安全、公共安全、经济安全、社会稳定（第十四条）',
+  '不涉及商业秘密、个人隐私，或已依法征求第三方意见（第十五条、第三十二条）',
+  '答复类型、理由和依据准确，救济途径告知正确（第三十六条）',
+] as const;
 /** Whom the head of the disclosure office sends a reviewed reply back to before signing (签发前退回). */
 export const SIGNOFF_RETURN_TARGETS = { caseworker: '退回承办人修改', reviewer: '退回保密审查' } as const;
 export type SignoffReturnTarget = keyof typeof SIGNOFF_RETURN_TARGETS;
@@ -318,29 +328,29 @@ export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationE
  * the thing happened — a notice sent, a correction or opinion received, a reply signed or delivered.
  */
 export const EVENT_DATE_LABELS: Record<ApplicationEventType, string> = {
-  REQUEST_CORRECTION: '告知日期',
-  CORRECTION_RECEIVED: '收到补正日期',
+  REQUEST_CORRECTION: '告知补正日期',
+  CORRECTION_RECEIVED: '收到补正之日',
   CORRECTION_LAPSED: '认定逾期日期',
-  START_CONSULTATION: '发出日期',
-  RECORD_OPINION: '收到意见日期',
-  REQUEST_EXTENSION: '申请延期日期',
+  START_CONSULTATION: '发函日期',
+  RECORD_OPINION: '收到意见之日',
+  REQUEST_EXTENSION: '申请日期',
   APPROVE_EXTENSION: '批准日期',
-  REJECT_EXTENSION: '审批日期',
+  REJECT_EXTENSION: '决定日期',
   ISSUE_FEE_NOTICE: '发出日期',
   RECORD_PAYMENT: '缴费日期',
   FEE_LAPSED: '认定逾期日期',
   DRAFT_REPLY: '拟稿日期',
   SUBMIT_FOR_REVIEW: '提交日期',
   APPROVE_REVIEW: '审查日期',
-  RETURN_FOR_REVISION: '审查日期',
+  RETURN_FOR_REVISION: '退回日期',
   RETURN_FROM_SIGNOFF: '退回日期',
   ISSUE_REPLY: '签发日期',
   RECORD_DELIVERY: '送达日期',
-  WITHDRAW: '撤回日期',
+  WITHDRAW: '收到撤回申请之日',
   REPLY_ON_THE_SPOT: '答复日期',
-  REOPEN: '重新办理日期',
+  REOPEN: '决定（裁判）日期',
   TRANSFER: '转办日期',
-  REQUEST_REASONS: '通知日期',
+  REQUEST_REASONS: '发出日期',
   SET_LATER_DATE: '决定日期',
 };
 

@@ -143,17 +143,18 @@ export const EVENT_SCHEMAS = [
   }),
   event('SUBMIT_FOR_REVIEW', {}),
   event('APPROVE_REVIEW', {
-    checklist: z.array(text(200)).max(30).optional(),
+    checklist: list(text(200), 30).optional().describe('the points checked (on a form: one checkbox or several)'),
     opinion: optionalText(2000).describe('审查意见: the reviewer\'s opinion, recorded in the history (optional on approval)'),
   }),
   event('RETURN_FOR_REVISION', {
     opinion: optionalText(2000).describe('审查意见 (required): what must be revised'),
     reason: optionalText(2000).describe('deprecated: the older name of opinion, accepted when opinion is not given'),
   }),
+  // Both required; the machine says so (签发前退回须说明理由), as it judges them.
   event('RETURN_FROM_SIGNOFF', {
-    to: enumOf(Object.keys(SIGNOFF_RETURN_TARGETS), `退回对象应为：${Object.values(SIGNOFF_RETURN_TARGETS).join('或')}`)
-      .describe('caseworker: back to drafting (已拟稿); reviewer: back to the confidentiality review (保密审查中)'),
-    reason,
+    to: enumOf(Object.keys(SIGNOFF_RETURN_TARGETS), `退回对象应为：${Object.values(SIGNOFF_RETURN_TARGETS).join('或')}`).optional()
+      .describe('required — caseworker: back to drafting (已拟稿); reviewer: back to the confidentiality review (保密审查中)'),
+    reason: optionalText(2000).describe('required: why it is returned'),
   }),
   event('ISSUE_REPLY', {}),
   event('RECORD_DELIVERY', { method: text(40) }),
