@@ -23,7 +23,7 @@ import type { Role } from './roles.js';
  */
 export const QUEUE_STEPS = {
   // 承办人 (caseworker) — their own agency's applications
-  issue_notice: '签发通知',
+  issue_notice: '发出通知',
   record_notice_delivery: '记录通知送达',
   correction_lapsed: '补正期满，待处理',
   fee_lapsed: '缴费期满，待处理',
@@ -159,11 +159,13 @@ export const TURN_EVENTS: Record<Role, readonly (readonly [ApplicationEventType,
 };
 
 /** Events of a case's history that move the sign-off back and forth (the last one tells where it stands). */
-const SIGN_OFF_EVENTS = new Set(['DRAFT_REPLY', 'SUBMIT_FOR_REVIEW', 'RETURN_FOR_REVISION', 'APPROVE_REVIEW']);
+const SIGN_OFF_EVENTS = new Set(['DRAFT_REPLY', 'SUBMIT_FOR_REVIEW', 'RETURN_FOR_REVISION', 'APPROVE_REVIEW', 'RETURN_FROM_SIGNOFF']);
 
 /** The draft came back from review and was not redrafted or resubmitted since. */
 export function returnedFromReview(history: readonly { type: string }[]): boolean {
-  return history.filter((e) => SIGN_OFF_EVENTS.has(e.type)).at(-1)?.type === 'RETURN_FOR_REVISION';
+  const last = history.filter((e) => SIGN_OFF_EVENTS.has(e.type)).at(-1)?.type;
+  // Returned by the reviewer, or by the head of the office to the caseworker (back to 已拟稿).
+  return last === 'RETURN_FOR_REVISION' || last === 'RETURN_FROM_SIGNOFF';
 }
 
 /** The caseworker's steps that end the case: before the notices in their order. */

@@ -8,11 +8,12 @@ import {
 import { computeDeadlines } from '../../workflows/clock.js';
 import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } from '../../workflows/notice-periods.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
-import { dateWindowProblem, isIsoDate, yearOf } from '../../workflows/dates.js';
+import { dateWindowProblem, formatChineseDate, isIsoDate, yearOf } from '../../workflows/dates.js';
+import { EVENT_DATE_LABELS, isApplicationEventType } from '../../workflows/application-types.js';
 import { audit } from '../audit.js';
 import { findAgencyByCode, findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import { visibleAgencyIds } from '../policy.js';
+import { mayReadFullPersonalData, visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
@@ -27,7 +28,7 @@ export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
-import { toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
+import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
@@ -112,8 +113,11 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
     unissuedNotices: unissuedNoticeViews((await unissuedNotices(ctx.db, [row.id])).get(row.id) ?? [], events),
-    full: row.agencyId === user.agencyId,
+    // Issue 13: full ID and phone numbers only for the caseworkers handling the case (its agency's);
+    // reviewers, approvers, managers and legal staff see them masked like everyone else.
+    full: mayReadFullPersonalData(user, row.agencyId),
     workingDaysTaken: workingDaysTaken(row, calendar),
+    reply: replyRecordView(contextOf(snapshot), events),
   });
   if (from || to) {
     const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];
@@ -320,8 +324,10 @@ export async function applyEventInTransaction(
   const today = ctx.clock.today();
   const now = new Date().toISOString();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  // Each event's date is named for what it is (收到补正日期, 签发日期…).
+  const dateLabel = isApplicationEventType(type) ? EVENT_DATE_LABELS[type] : '日期';
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: `请填写${dateLabel}（格式 YYYY-MM-DD）` });
+  const outside = dateWindowProblem(date, today, { label: dateLabel });
   if (outside) throw invalid({ date: outside });
   const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
@@ -332,7 +338,7 @@ export async function applyEventInTransaction(
   // is dated when it happened, which is no step of the case: it neither sets nor loosens this order.
   const lastStep = events.filter((e) => !DOCUMENT_RECORD_TYPES.has(e.type)).at(-1);
   if (lastStep && date < lastStep.date) {
-    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${lastStep.date}）` });
+    throw invalid({ date: `${dateLabel}不能早于上一次办理记录的日期（${formatChineseDate(lastStep.date)}）` });
   }
   const seq = (events.at(-1)?.seq ?? 0) + 1;
   const payload: Record<string, unknown> = {};

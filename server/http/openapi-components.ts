@@ -223,6 +223,16 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
         properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
       },
       documents: { type: 'array', items: ref('Document') },
+      reply: {
+        type: ['object', 'null'],
+        description: 'the current reply draft and its review (issue 13): decision, reasons and facts; the reviewer\'s approval with its opinion (审查意见) and checklist, the returns with their opinions, and the returns before signing (签发前退回); null before a draft and in lists',
+        properties: {
+          decision: { enum: DECISION_CODES }, decisionLabel: { type: 'string' }, reasons: { type: ['string', 'null'] }, details: { type: ['object', 'null'] },
+          drafted: { type: 'object', properties: { by: { type: 'object' }, date } },
+          review: { type: 'object', properties: { approved: { type: ['object', 'null'] }, returns: { type: 'array', items: { type: 'object' } } } },
+          signoffReturns: { type: 'array', items: { type: 'object', properties: { date, to: { enum: ['caseworker', 'reviewer'] }, toLabel: { type: 'string' }, reason: { type: 'string' }, by: { type: 'object' } } } },
+        },
+      },
       unissuedNotices: {
         type: 'array', description: 'notices an event drafted that are not issued yet: the event already moved the clock',
         items: { type: 'object', properties: { documentId: { type: 'integer' }, kind: { type: 'string' }, title: { type: 'string' }, eventType: { type: ['string', 'null'] }, eventLabel: { type: ['string', 'null'] }, eventDate: { oneOf: [date, { type: 'null' }] } } },
@@ -269,6 +279,8 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
       supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
       templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+      statusLabel: { type: 'string', description: '草稿, 已签发 (a reply: signed by the head of the disclosure office), 已发出 (any other document), 已被更正' },
+      templateLabel: { type: 'string', description: 'the template in Chinese, e.g. 答复书（予以公开）第1版' },
       delivery: {
         type: ['object', 'null'], description: '送达: null until the receipt is recorded (POST /api/documents/{id}/delivered)',
         properties: {

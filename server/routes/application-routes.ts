@@ -13,6 +13,7 @@ import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files
 import { passagesFromForm } from '../passages/passage-service.js';
 import { renderApplicationPage } from './case-page.js';
 import { replyEventFromForm } from './reply-form.js';
+import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
 import { sendFile } from './responses.js';
 import { statusOf } from '../http/error-mapping.js';
 
@@ -172,11 +173,13 @@ export const applicationRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,
     // Issue 12: a reply form's per-decision fieldsets become the event's facts (reply-form.ts).
-    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema)),
+    // Issue 13: signing the reply (ISSUE_REPLY) from the page asks once for confirmation (signoff-form.ts).
+    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField })),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
       const event = { ...body.event } as Record<string, unknown>;
+      requireSignoffConfirmation(event.type === 'ISSUE_REPLY', body.confirm);
       // Issue 7: passages chosen without JS have their wording appended to the reasons.
       if (event.type === 'DRAFT_REPLY') await passagesFromForm(ctx, event);
       await applyApplicationEvent(ctx, user, params.id, { body: event, ifMatch: body.version, ip, files });

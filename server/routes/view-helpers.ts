@@ -10,13 +10,13 @@ import { formatChineseDate } from '../../workflows/dates.js';
 import { MIN_LENGTH as PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../auth/password-policy.js';
 
 /** Labels of the history entries: the machine's events, the registration itself, and the issue and delivery of notices (§2.8). */
-export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS, [NOTICE_ISSUED]: '签发通知', [NOTICE_DELIVERED]: '文书送达' };
+export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS, [NOTICE_ISSUED]: '发出通知', [NOTICE_DELIVERED]: '文书送达' };
 
 /** Where a period that runs from a notice's receipt is counted from, as the case page says it (§2.8). */
 const NOTICE_STATUS_LABELS: Record<string, string> = {
   delivered: '自送达之日起算',
-  awaiting_delivery: '待送达：暂自签发之日起算',
-  not_issued: '通知尚未签发：暂自今日起算',
+  awaiting_delivery: '待送达：暂自发出之日起算',
+  not_issued: '通知尚未发出：暂自今日起算',
   recorded: '自记录之日起算',
 };
 

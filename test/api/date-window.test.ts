@@ -59,7 +59,7 @@ describe('dates lie in a sane window (finding 4)', function () {
   it('an event refuses a date before 2008-05-01, even on a case stored with an earlier receipt, or after today', async () => {
     const id = await registered('2024-09-02');
     await backdate(id, '2001-03-05');
-    for (const [date, message] of [['2005-06-01', tooEarly('生效日期')], [TOMORROW, '生效日期不能晚于今天']] as const) {
+    for (const [date, message] of [['2005-06-01', tooEarly('收到撤回申请之日')], [TOMORROW, '收到撤回申请之日不能晚于今天']] as const) {
       const r = await send(id, 'cw', { type: 'WITHDRAW', date });
       assert.equal(r.status, 422, `${date}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.fields?.date, message, date);

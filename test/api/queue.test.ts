@@ -124,7 +124,7 @@ describe('the queue: each person’s cases whose next step is theirs (issue 13)'
   it('the approver has the replies awaiting sign-off and the extension requests', async () => {
     const sign = await only('appr', 'application', ids.approved!);
     assert.equal(sign.step, 'sign');
-    assert.deepEqual(sign.allowedEvents, ['ISSUE_REPLY']);
+    assert.deepEqual(sign.allowedEvents, ['ISSUE_REPLY', 'RETURN_FROM_SIGNOFF'], 'sign, or send back with a reason');
     const extension = await only('appr', 'application', ids.extension!);
     assert.equal(extension.step, 'approve_extension');
     assert.ok(extension.allowedEvents.includes('APPROVE_EXTENSION') && extension.allowedEvents.includes('REJECT_EXTENSION'));
