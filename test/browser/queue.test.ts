@@ -131,7 +131,9 @@ describe('browser: each role’s day from its queue (issue 13)', function () {
     await screenshot(page, 'queue-approver');
     await phoneQueue('approver', 'queue-approver');
     await openFromQueue(page, caseNumber, '签发答复');
-    await submit(page, eventForm(page, 'ISSUE_REPLY'));
+    await submit(page, eventForm(page, 'ISSUE_REPLY'), async (form) => {
+      await form.locator('input[name="confirm"]').check();
+    });
     await home(page);
     assert.equal(await queueLine(page, caseNumber).count(), 0);
   });
