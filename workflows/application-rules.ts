@@ -138,7 +138,7 @@ export const RULES = {
       !isIsoDate(ev.facts.correctionDue)
         ? '补正期限未确定，不能按逾期不补正处理'
         : awaitingDelivery(ev, 'correction')
-          ? '补正告知书尚未签发或尚未记录送达：补正期限自申请人收到告知书之日起计算，记录送达后才能判断是否逾期（第三十条）'
+          ? '补正告知书尚未发出或尚未记录送达：补正期限自申请人收到告知书之日起计算，记录送达后才能判断是否逾期（第三十条）'
           : `补正期限（${chineseDate(ev.facts.correctionDue)}）届满后才能按逾期不补正处理（第三十条）`,
   },
 
@@ -324,7 +324,7 @@ export const RULES = {
     test: (_ctx, ev) => isIsoDate(ev.facts.feePaymentDue) && ev.date > ev.facts.feePaymentDue && !awaitingDelivery(ev, 'fee'),
     message: (_ctx, ev) =>
       awaitingDelivery(ev, 'fee')
-        ? '收费通知书尚未签发或尚未记录送达：缴费期限自申请人收到通知书之日起计算，记录送达后才能判断是否逾期'
+        ? '收费通知书尚未发出或尚未记录送达：缴费期限自申请人收到通知书之日起计算，记录送达后才能判断是否逾期'
         : `缴费期限（${chineseDate(ev.facts.feePaymentDue)}）届满后才能按逾期未缴费处理`,
   },
 
@@ -392,7 +392,7 @@ export const RULES = {
     payloadFree: false,
     test: on('RECORD_OPINION', (_ctx, ev) => (ev.opinion === 'deemed_consent') === (ev.actor.role === SYSTEM_ROLE)),
     message: (_ctx, ev) =>
-      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在征求意见期限届满后自动记录，无需手工记录',
+      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在意见期限届满后自动记录，无需手工记录',
   },
   deemedConsentAfterPeriod: {
     status: 422,
@@ -497,7 +497,7 @@ export const RULES = {
       const c = consultationsWithinPeriod(ctx, ev)[0];
       const due = c ? ev.facts.consultationOpinionDue[c.id] : undefined;
       if (c && awaitingDelivery(ev, `consultation:${c.id}`)) {
-        return `征求意见书（函）尚未签发或尚未记录送达（${c.party}）：意见期限自对方收到之日起计算，届满或收到意见前暂不能签发答复（第三十二条、第三十四条）`;
+        return `征求意见书（函）尚未发出或尚未记录送达（${c.party}）：意见期限自对方收到之日起计算，届满或收到意见前暂不能签发答复（第三十二条、第三十四条）`;
       }
       return `征求意见尚未结束（${c?.party ?? ''}，意见期限至${chineseDate(due)}），暂不能签发答复（第三十二条、第三十四条）`;
     },

@@ -40,6 +40,7 @@ import { findApplicantKey } from '../applicants/applicant-store.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
 import { feeForNotice } from '../fees/fee-notice.js';
+import { EVENT_DATE_LABELS } from '../../workflows/terms.js';
 
 /** Art. 35: the period to state the reasons when the caseworker sets none. */
 export const DEFAULT_REASONS_WORKING_DAYS = 15;
@@ -297,8 +298,10 @@ export async function applyEventInTransaction(
   const today = ctx.clock.today();
   const now = new Date().toISOString();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  // Issue 13: the date is named for what it is (收到补正之日, 签发日期…), never 生效日期.
+  const dateLabel = (EVENT_DATE_LABELS as Record<string, string>)[type] ?? '日期';
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: `请填写${dateLabel}（格式 YYYY-MM-DD）` });
+  const outside = dateWindowProblem(date, today, { label: dateLabel });
   if (outside) throw invalid({ date: outside });
   const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
@@ -309,7 +312,7 @@ export async function applyEventInTransaction(
   // is dated when it happened, which is no step of the case: it neither sets nor loosens this order.
   const lastStep = events.filter((e) => !DOCUMENT_RECORD_TYPES.has(e.type)).at(-1);
   if (lastStep && date < lastStep.date) {
-    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${lastStep.date}）` });
+    throw invalid({ date: `${dateLabel}不能早于上一次办理记录的日期（${lastStep.date}）` });
   }
   const seq = (events.at(-1)?.seq ?? 0) + 1;
   const payload: Record<string, unknown> = {};

@@ -7,6 +7,7 @@ import { DELIVERY_METHODS } from '../../workflows/glossary.js';
 import { RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 import { CONSULTATION_GROUNDS, CONSULTATION_KINDS, CORRECTION_GROUNDS, FEE_BASES, OPINIONS } from '../../workflows/application.machine.js';
 import { factDate, intField, isoDate, lines, list, optionalText, text } from '../http/schemas.js';
+import { EVENT_DATE_LABELS } from '../../workflows/terms.js';
 
 const enumOf = (values: readonly string[], message: string) => z.enum(values as [string, ...string[]], { message });
 
@@ -91,7 +92,7 @@ const replyFacts = {
 };
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
+  z.strictObject({ type: z.literal(type), date: factDate((EVENT_DATE_LABELS as Record<string, string>)[type] ?? '日期'), ...shape });
 
 export const EVENT_SCHEMAS = [
   event('REQUEST_CORRECTION', {
