@@ -276,6 +276,11 @@ document.addEventListener('DOMContentLoaded', () => {
       const on = fs.getAttribute('data-kind') === kind;
       fs.hidden = !on;
       fs.disabled = !on;
+      // The kinds' procedure radios are one group (one name): check the shown kind's default.
+      if (on && !fs.querySelector('input[type="radio"]:checked')) {
+        const d = fs.querySelector('input[type="radio"][data-default]');
+        if (d) d.checked = true;
+      }
     });
     tabs.querySelectorAll('a[data-kind]').forEach((a) => {
       const on = a.getAttribute('data-kind') === kind;

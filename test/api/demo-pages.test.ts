@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type request from 'supertest';
 import { createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { settleExportJobs } from '../../server/reports/export-jobs.js';
-import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from '../../seeds/demo.js';
+import { DEMO_AGENCIES, DEMO_PASSWORD, DEMO_USERS, loadDemoData } from '../../seeds/demo.js';
 import { DEMO_SECOND_MANAGER } from '../../seeds/demo-passages.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
@@ -138,6 +138,7 @@ describe('demo data (issue 13)', function () {
       return `${u.pathname.replace(/\/\d+/g, '/:id')}?${[...u.searchParams.keys()].sort().join('&')}`;
     };
 
+    const AGENCY_CODE = new RegExp(`(?<![\\w-])(${DEMO_AGENCIES.map((a) => escape(a.code)).sort((a, b) => b.length - a.length).join('|')})(?![\\w-])`, 'g');
     const users = [...DEMO_USERS.map((u) => u.username), DEMO_SECOND_MANAGER.username];
     /** Every case, appeal and letter; a few of each list filter. */
     const perKindLimit = (kind: string) => (kind.includes(':id') ? 40 : 4);
@@ -184,6 +185,9 @@ describe('demo data (issue 13)', function () {
           const text = visibleText(html);
           for (const m of text.matchAll(CODE)) found.push(`${href}: “${m[1]}” in “…${text.slice(Math.max(0, m.index! - 30), m.index! + m[0].length + 30)}…”`);
           if (/\bJSON\b/.test(text)) found.push(`${href}: the word JSON`);
+          // Agencies are named, never coded (a case number such as DJQ-GHZY-2026-0001 is the case's, not a code);
+          // only the administrator's agency pages show the code, as the field it is.
+          if (!href.startsWith('/admin/')) for (const m of text.matchAll(AGENCY_CODE)) found.push(`${href}: agency code “${m[1]}”`);
           for (const [, raw] of html.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g)) {
             const link = decodeHref(raw!);
             assert.doesNotMatch(link, /_csrf=/, `${href} links to ${link}`);
@@ -199,5 +203,77 @@ describe('demo data (issue 13)', function () {
         assert.deepEqual(found, [], `raw codes shown to ${username}:\n${found.join('\n')}`);
       });
     }
+  });
+
+  describe('forms that help', () => {
+    const text = (html: string) => html.replace(/<details\b[^>]*\bdata-technical\b[\s\S]*?<\/details>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+    it('a refused 征询件 answer keeps what was typed and says what is wrong beside the field', async () => {
+      const agent = await loginAgent(env.app, 'caseworker2', DEMO_PASSWORD);
+      const list = await agent.get('/consultations');
+      const href = /href="(\/consultations\/\d+)"/.exec(list.text)![1]!;
+      const page = await agent.get(href);
+      assert.match(page.text, /意见期限/);
+      const refused = await agent.post(`${href}/answer`).field('_csrf', csrfOf(page.text)).field('opinion', 'object').field('reasons', '  ');
+      assert.equal(refused.status, 422);
+      assert.match(refused.text, /<input type="radio" name="opinion" value="object"\s+checked>/, 'the opinion chosen stays chosen');
+      assert.match(refused.text, /<span class="field-error" id="err-reasons" role="alert">不同意公开的，须说明理由和依据（第三十四条）<\/span>/);
+    });
+
+    it('a refused registration of a suit shows the suit\'s fields, with what was typed and the message beside the field', async () => {
+      const agent = await loginAgent(env.app, 'legal', DEMO_PASSWORD);
+      const appeals = await agent.get('/appeals');
+      const appId = /href="\/applications\/(\d+)"/.exec(appeals.text)![1]!;
+      const form = await agent.get(`/applications/${appId}/appeals/new?kind=litigation`);
+      assert.match(form.text, /<fieldset data-kind="reconsideration" hidden disabled>/);
+      assert.match(form.text, /<fieldset data-kind="litigation" >/);
+      assert.match(form.text, /id="l-body" name="body" value="东江区人民法院"/, 'the court from the agency\'s settings');
+      const refused = await agent.post(`/applications/${appId}/appeals`).type('form')
+        .send({ _csrf: csrfOf(form.text), kind: 'litigation', procedure: 'first_instance', body: '东江区人民法院', externalCaseNumber: '', receivedDate: today, claims: '判令被告重新答复' });
+      assert.equal(refused.status, 422);
+      assert.match(refused.text, /<fieldset data-kind="litigation" >/);
+      assert.match(refused.text, /<fieldset data-kind="reconsideration" hidden disabled>/);
+      assert.match(refused.text, /id="err-externalCaseNumber" role="alert">请填写案号/);
+      assert.match(refused.text, />判令被告重新答复<\/textarea>/);
+    });
+
+    it('the audit log says each entry as a sentence, with the JSON behind a click and a filter in Chinese', async () => {
+      const agent = await loginAgent(env.app, 'admin', DEMO_PASSWORD);
+      const page = await agent.get('/admin/audit?action=application.register');
+      assert.equal(page.status, 200);
+      const visible = text(page.text);
+      assert.match(visible, /时间（北京时间）/);
+      assert.match(visible, /李娜（承办人）登记申请 DJQ-GHZY-2026-\d{4}/);
+      assert.doesNotMatch(visible, /\b(auth|application|document|passage|appeal|user|agency|calendar|report|consultation|account)\.[a-z_]+/, 'no action code outside the details');
+      assert.doesNotMatch(visible, /[{}]/, 'no JSON outside the details');
+      assert.match(page.text, /<details data-technical><summary[^>]*>记录内容<\/summary><pre class="mono">\{\n {2}&#34;id&#34;/);
+      assert.match(page.text, /<option value="application.register" selected>登记申请<\/option>/);
+      const rows = page.text.match(/<tr class="audit-entry">/g) ?? [];
+      assert.ok(rows.length >= 15 && rows.length <= 50, `${rows.length} entries`);
+      assert.equal((visible.match(/）登记申请 /g) ?? []).length, rows.length, 'only registrations');
+    });
+
+    it('the work calendar takes a range, or the State Council\'s notice pasted in, at once', async () => {
+      const agent = await loginAgent(env.app, 'admin', DEMO_PASSWORD);
+      const next = Number(today.slice(0, 4)) + 1;
+      const page = await agent.get(`/admin/calendar?year=${next}`);
+      const csrf = csrfOf(page.text);
+      const pasted = await agent.post('/admin/calendar/list').type('form').send({
+        _csrf: csrf, year: String(next), kind: 'holiday', note: '放假安排通知',
+        dates: '二、春节：2月6日（星期六）至13日（星期六）放假调休，共8天。2月14日（星期日）上班。',
+      });
+      assert.equal(pasted.status, 303, pasted.text);
+      assert.match(decodeURIComponent(pasted.headers.location as string), /已保存 9 天（放假 8 天、调休上班 1 天）/);
+      const rows = await env.db('calendar_overrides').where('date', 'like', `${next}-02-%`).orderBy('date').select('date', 'kind', 'note');
+      assert.equal(rows.length, 9);
+      assert.deepEqual({ ...rows.at(-1) }, { date: `${next}-02-14`, kind: 'workday', note: '放假安排通知' });
+      const range = await agent.post('/admin/calendar').type('form').send({ _csrf: csrf, date: `${next}-10-01`, to: `${next}-10-07`, kind: 'holiday', note: '国庆' });
+      assert.equal(range.status, 303);
+      assert.equal((await env.db('calendar_overrides').where('date', 'like', `${next}-10-%`)).length, 7);
+      const bad = await agent.post('/admin/calendar/list').type('form').send({ _csrf: csrf, year: String(next), kind: 'holiday', dates: '2月30日放假' });
+      assert.equal(bad.status, 422);
+      assert.match(bad.text, /id="err-dates" role="alert">“2月30日”不是有效日期/);
+      assert.match(bad.text, />2月30日放假<\/textarea>/, 'what was pasted is kept');
+    });
   });
 });
