@@ -421,7 +421,7 @@ export const RULES = {
     payloadFree: false,
     test: on('RECORD_OPINION', (_ctx, ev) => (ev.opinion === 'deemed_consent') === (ev.actor.role === SYSTEM_ROLE)),
     message: (_ctx, ev) =>
-      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在征求意见期限届满后自动记录，无需手工记录',
+      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在意见期限届满后自动记录，无需手工记录',
   },
   deemedConsentAfterPeriod: {
     status: 422,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import {
-  APPEAL_EVENT_ROLES, APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
+  APPEAL_EVENT_ROLES, APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, APPEAL_EVENT_DATE_LABELS, appealStateLabel, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
   type AppealEvent, type AppealFacts,
 } from '../../workflows/appeal.machine.js';
 import { computeAppealDeadlines, type AppealDeadlines } from '../../workflows/appeal-clock.js';
@@ -9,6 +9,7 @@ import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { appealTurn, countdown, QUEUE_DUE_LABELS, QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { audit } from '../audit.js';
+import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
 import { visibleAgencyIds } from '../policy.js';
@@ -103,7 +104,7 @@ function toView(row: AppealRow, events: AppealEventRow[], d: AppealDeadlines, al
     afterReconsideration: row.afterReconsiderationId,
     claims: row.claims,
     state: row.state,
-    stateLabel: (APPEAL_STATES as Record<string, string>)[row.state] ?? row.state,
+    stateLabel: appealStateLabel(row.kind, row.state),
     version: row.version,
     outcome: row.outcome,
     decisionType: row.decisionType,
@@ -133,7 +134,7 @@ export async function createAppeal(ctx: AppContext, user: User, applicationId: n
   const fields: Record<string, string> = {};
   const kind = body.kind;
   const procedure = body.procedure;
-  if (kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '案件类型应为行政复议（reconsideration）或行政诉讼（litigation）';
+  if (kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '案件类型应为行政复议或行政诉讼';
   else {
     const problem = appealSetupError({ kind, procedure, simplified: body.simplified === true || body.simplified === 'true' });
     if (problem) fields.procedure = problem;
@@ -206,8 +207,10 @@ export async function applyAppealEvent(
   const date = body.date;
   const today = ctx.clock.today();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  // Issue 13: the date is named for what it is (收到…之日, 决定日期…), never 生效日期.
+  const dateLabel = (APPEAL_EVENT_DATE_LABELS as Record<string, string>)[type] ?? '日期';
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: `请填写${dateLabel}（格式 YYYY-MM-DD）` });
+  const outside = dateWindowProblem(date, today, { label: dateLabel });
   if (outside) throw invalid({ date: outside });
   const calendar = await loadCalendar(ctx.db);
   const now = new Date().toISOString();
@@ -219,7 +222,7 @@ export async function applyAppealEvent(
       }
       const events = await listAppealEvents(trx, id);
       const last = events[events.length - 1];
-      if (last && date < last.date) throw invalid({ date: `生效日期不能早于上一次记录的日期（${last.date}）` });
+      if (last && date < last.date) throw invalid({ date: `${dateLabel}不能早于上一次记录的日期（${last.date}）` });
       const seq = (last?.seq ?? 0) + 1;
       const payload: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
@@ -278,6 +281,28 @@ export async function appealsForApplication(ctx: AppContext, user: User, applica
   const calendar = await loadCalendar(ctx.db);
   const today = ctx.clock.today();
   return (await appealsOfApplication(ctx.db, applicationId)).map((row) => toView(row, [], appealDeadlines(row, row.snapshot, calendar, today), [], null));
+}
+
+/**
+ * What the registration form starts from (issue 13): the reconsideration body and the court from the
+ * agency's settings, and the reconsideration cases of the application a suit may follow.
+ */
+export async function appealRegistrationDefaults(ctx: AppContext, user: User, applicationId: number): Promise<{
+  body: { reconsideration: string; litigation: string };
+  reconsiderations: { id: number; externalCaseNumber: string; body: string }[];
+}> {
+  const row = await loadVisible(ctx, user, applicationId);
+  const agency = await findAgencyById(ctx.db, row.agencyId);
+  const reconsiderations = (await appealsOfApplication(ctx.db, applicationId))
+    .filter((a) => a.kind === 'reconsideration')
+    .map((a) => ({ id: a.id, externalCaseNumber: a.externalCaseNumber, body: a.body }));
+  return { body: { reconsideration: agency?.reconsiderationBody ?? '', litigation: agency?.court ?? '' }, reconsiderations };
+}
+
+/** The reconsideration bodies and courts of the cases the user sees, for the list's filter. */
+export async function appealBodies(ctx: AppContext, user: User): Promise<string[]> {
+  const rows = await listAppeals(ctx.db, { agencyIds: await visibleAgencyIds(ctx, user) });
+  return [...new Set(rows.map((r) => r.body))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 }
 
 export { loadVisibleAppeal };

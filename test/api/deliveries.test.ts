@@ -75,7 +75,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     assert.equal(received.deadlines.awaitingDelivery, false);
     const entry = received.history.at(-1);
     assert.deepEqual([entry.type, entry.date, entry.payload.documentId, entry.payload.method], ['NOTICE_DELIVERED', '2026-11-09', letter.id, 'mail']);
-    assert.ok(received.deadlines.explanation.some((l: string) => l.includes('征求意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
+    assert.ok(received.deadlines.explanation.some((l: string) => l.includes('意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
   });
 
   it('the correction period runs from the applicant’s receipt; the case cannot lapse before the receipt is recorded', async () => {
@@ -132,7 +132,7 @@ describe('periods that run from receipt, and the one place deliveries are record
       assert.ok(future.body.fields.date);
       const beforeIssue = await deliver(noticeId, { date: '2026-11-04', method: 'mail' });
       assert.equal(beforeIssue.status, 422);
-      assert.match(beforeIssue.body.fields.date, /不能早于签发日期（2026年11月5日）/);
+      assert.match(beforeIssue.body.fields.date, /不能早于发出日期（2026年11月5日）/);
       const platform = await deliver(noticeId, { date: '2026-11-06', method: 'platform' });
       assert.equal(platform.status, 422);
       assert.match(platform.body.fields.method, /平台送达由系统/);
@@ -261,7 +261,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     const refused = await agent.post(`/documents/${fee.id}/delivered`).type('form')
       .send({ _csrf: csrfOf(awaiting.text), date: '2026-11-04', method: 'mail', trackingNumber: 'EMS5550001112', signedBy: '', note: '' });
     assert.equal(refused.status, 422);
-    assert.match(refused.text, /送达日期不能早于签发日期/);
+    assert.match(refused.text, /送达日期不能早于发出日期/);
     assert.match(refused.text, /value="EMS5550001112"/);
     const done = await agent.post(`/documents/${fee.id}/delivered`).type('form')
       .send({ _csrf: csrfOf(refused.text), date: '2026-11-09', method: 'mail', trackingNumber: 'EMS5550001112', signedBy: '', note: '' });
