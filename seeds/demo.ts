@@ -234,28 +234,42 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
   };
   const calendar = await loadCalendar(db);
   const today = clock.today();
+  // Issue 13: the demo tells its story in the order it happened. Every registration and step of every
+  // case runs in date order, so case and document numbers follow the days they bear, and each case is
+  // registered on the day it was received — its receipt (登记回执) dated that day, never after its reply.
+  const cases = demoCases();
   const ids: number[] = [];
-  for (const c of demoCases()) {
+  const receivedDates = cases.map((c) => workingDaysAgo(calendar, today, c.receivedDaysAgo));
+  const actions = cases.flatMap((c, i) => [
+    { date: receivedDates[i]!, caseIndex: i, step: -1 },
+    ...c.steps.map((st, k) => {
+      const date = workingDaysAgo(calendar, today, st[1]);
+      return { date: date < receivedDates[i]! ? receivedDates[i]! : date, caseIndex: i, step: k };
+    }),
+  ]).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.caseIndex - b.caseIndex || a.step - b.step));
+  for (const { date, caseIndex, step } of actions) {
+    const c = cases[caseIndex]!;
     const caseworker = await userOf(c.agencyUser);
-    const receivedDate = workingDaysAgo(calendar, today, c.receivedDaysAgo);
-    const view = await registerApplication(
-      ctx, caseworker,
-      { applicant: c.applicant, channel: c.channel, receivedDate, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper' } },
-      [], null,
-    );
-    ids.push(view.id);
-    for (const [type, daysAgo, payload, by] of c.steps) {
-      const actor = by ? await userOf(by) : caseworker;
-      const date = workingDaysAgo(calendar, today, daysAgo);
-      if (type === 'ISSUE' || type === 'DELIVER') {
-        const docs = await listDocuments(db, view.id);
-        const doc = docs.filter((d) => d.kind === payload?.kind && (type === 'ISSUE' ? d.status === 'draft' : d.status === 'issued')).at(-1)!;
-        if (type === 'ISSUE') await issueDocument(ctx, actor, doc.id, date, null);
-        else await recordDelivery(ctx, actor, doc.id, { date, method: payload?.method as 'mail', trackingNumber: (payload?.trackingNumber as string) ?? null, signedBy: null, note: null }, null);
-        continue;
-      }
-      await applyApplicationEvent(ctx, actor, view.id, { body: { type, date: date < receivedDate ? receivedDate : date, ...payload }, ip: null });
+    if (step === -1) {
+      const view = await registerApplication(
+        { ...ctx, clock: { now: () => clock.now(), today: () => date } }, caseworker,
+        { applicant: c.applicant, channel: c.channel, receivedDate: date, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper' } },
+        [], null,
+      );
+      ids[caseIndex] = view.id;
+      continue;
     }
+    const id = ids[caseIndex]!;
+    const [type, , payload, by] = c.steps[step]!;
+    const actor = by ? await userOf(by) : caseworker;
+    if (type === 'ISSUE' || type === 'DELIVER') {
+      const docs = await listDocuments(db, id);
+      const doc = docs.filter((d) => d.kind === payload?.kind && (type === 'ISSUE' ? d.status === 'draft' : d.status === 'issued')).at(-1)!;
+      if (type === 'ISSUE') await issueDocument(ctx, actor, doc.id, date, null);
+      else await recordDelivery(ctx, actor, doc.id, { date, method: payload?.method as 'mail', trackingNumber: (payload?.trackingNumber as string) ?? null, signedBy: null, note: null }, null);
+      continue;
+    }
+    await applyApplicationEvent(ctx, actor, id, { body: { type, date, ...payload }, ip: null });
   }
   // Issue 7: the district office's reply-wording library, two of the drafts above drawing on it.
   await loadDemoPassages(db, config, ctx, DEMO_PASSWORD);

@@ -26,3 +26,11 @@ export async function visibleAgencyIds(ctx: AppContext, user: User, db: Db = ctx
   if (user.role === 'manager' || user.role === 'legal') return agencyScopeIds(db, user.agencyId);
   return [user.agencyId];
 }
+
+/**
+ * Full ID and phone numbers (issue 13): only the caseworkers of the agency handling the case, who
+ * must reach and identify the applicant. Reviewers and approvers judge the reply, managers and legal
+ * staff oversee and defend it: none of them needs the numbers, so they see them masked as in lists.
+ */
+export const mayReadFullPersonalData = (user: Pick<User, 'role' | 'agencyId'>, caseAgencyId: number): boolean =>
+  user.role === 'caseworker' && user.agencyId === caseAgencyId;

@@ -29,15 +29,15 @@ export type AppealJudgement = JudgementOf<PersistedAppealSnapshot, AppealEventTy
 /** Why an event is not accepted in a state, where a plain "not in this state" would not say enough. */
 const STATE_HINTS: Partial<Record<AppealEventType, Partial<Record<AppealState, string>>>> = {
   RECORD_DECISION: {
-    received: '须先提交答复和证据',
-    answer_drafted: '须先提交答复和证据',
+    received: '须先提交答复书（答辩状）和证据',
+    answer_drafted: '须先提交答复书（答辩状）和证据',
   },
   RECORD_HEARING: {
-    received: '须先提交答复和证据',
-    answer_drafted: '须先提交答复和证据',
+    received: '须先提交答复书（答辩状）和证据',
+    answer_drafted: '须先提交答复书（答辩状）和证据',
   },
-  SUBMIT_ANSWER: { answer_submitted: '答复已经提交', hearing: '答复已经提交' },
-  WITHDRAWN: { decided: '已作出决定/裁判，不能再撤回' },
+  SUBMIT_ANSWER: { answer_submitted: '答复书（答辩状）已经提交', hearing: '答复书（答辩状）已经提交' },
+  WITHDRAWN: { decided: '已作出决定（裁判），不能再撤回' },
   EXTEND_DECISION: { decided: '已作出决定，不能再延长复议期限' },
 };
 

@@ -134,7 +134,7 @@ export const APPEAL_RULES = {
     status: 422,
     payloadFree: false,
     test: on('RECORD_DECISION', (_ctx, ev) => isKeyOf(APPEAL_OUTCOMES, ev.outcome)),
-    message: () => '结果须为维持（upheld）、纠正（corrected）或其他（other）',
+    message: () => '结果须为维持、纠正或其他',
   },
   decisionTypeValid: {
     status: 422,

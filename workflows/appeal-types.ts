@@ -41,11 +41,11 @@ export interface NormalizedAppealSetup {
 export function appealSetupError(input: unknown): string | null {
   if (typeof input !== 'object' || input === null) return '缺少案件类型和程序';
   const { kind, procedure } = input as Record<string, unknown>;
-  if (kind !== 'reconsideration' && kind !== 'litigation') return '案件类型应为行政复议（reconsideration）或行政诉讼（litigation）';
+  if (kind !== 'reconsideration' && kind !== 'litigation') return '案件类型应为行政复议或行政诉讼';
   if (typeof procedure !== 'string' || !Object.hasOwn(APPEAL_PROCEDURES[kind], procedure)) {
     return kind === 'reconsideration'
-      ? '复议程序应为普通程序（ordinary）或简易程序（simplified）'
-      : '诉讼程序应为第一审（first_instance）或第二审（second_instance）';
+      ? '复议程序应为普通程序或简易程序'
+      : '诉讼程序应为第一审或第二审';
   }
   return null;
 }
@@ -68,16 +68,47 @@ export function normalizeAppealSetup(input: AppealSetup): NormalizedAppealSetup 
 // ---------------------------------------------------------------------------------------------
 // States
 
+/**
+ * The states as a list that mixes both kinds names them. One case is named by its kind
+ * (appealStateLabel): a reconsideration respondent answers with a 行政复议答复书 (行政复议法 Art. 48),
+ * a defendant with a 答辩状 (行政诉讼法 Art. 67) — never the 答复 of the application (issue 13).
+ */
 export const APPEAL_STATES = {
   received: '已收到副本',
-  answer_drafted: '答复已起草',
-  answer_submitted: '已提交答复和证据',
+  answer_drafted: '答复书（答辩状）已起草',
+  answer_submitted: '已提交答复书（答辩状）和证据',
   hearing: '审理中',
-  decided: '已作出决定/裁判',
+  decided: '已作出决定（裁判）',
   closed: '已结案',
   withdrawn: '已撤回',
 } as const;
 export type AppealState = keyof typeof APPEAL_STATES;
+
+/** What the agency files in each kind of case, and the words that follow from it (issue 13: 答辩期限 is not 答复期限). */
+export const APPEAL_ANSWER_TERMS = {
+  reconsideration: {
+    answer: '行政复议答复书', answerDue: '复议答复期限', draft: '起草复议答复书', submit: '提交复议答复书和证据',
+    drafted: '复议答复书已起草', submitted: '已提交复议答复书和证据', decision: '复议决定', recordDecision: '记录复议决定', decided: '已作出复议决定',
+    received: '已收到复议申请书副本', copy: '收到复议申请书副本之日',
+  },
+  litigation: {
+    answer: '答辩状', answerDue: '答辩期限', draft: '起草答辩状', submit: '提交答辩状和证据',
+    drafted: '答辩状已起草', submitted: '已提交答辩状和证据', decision: '裁判', recordDecision: '记录判决（裁定）', decided: '已作出判决（裁定）',
+    received: '已收到起诉状副本', copy: '收到起诉状（上诉状）副本之日',
+  },
+} as const satisfies Record<AppealKind, Record<string, string>>;
+
+/** A state of one case, in the words of its kind. */
+export function appealStateLabel(kind: string, state: string): string {
+  const t = isKeyOf(APPEAL_ANSWER_TERMS, kind) ? APPEAL_ANSWER_TERMS[kind] : null;
+  if (t) {
+    if (state === 'received') return t.received;
+    if (state === 'answer_drafted') return t.drafted;
+    if (state === 'answer_submitted') return t.submitted;
+    if (state === 'decided') return t.decided;
+  }
+  return isKeyOf(APPEAL_STATES, state) ? APPEAL_STATES[state] : state;
+}
 
 export function isAppealState(value: unknown): value is AppealState {
   return isKeyOf(APPEAL_STATES, value);
@@ -239,15 +270,38 @@ export type AppealEventType = AppealEvent['type'];
 export type AppealEventOf<T extends AppealEventType> = Extract<AppealEvent, { type: T }>;
 
 export const APPEAL_EVENT_LABELS: Record<AppealEventType, string> = {
-  DRAFT_ANSWER: '起草答复',
-  SUBMIT_ANSWER: '提交答复和证据',
+  DRAFT_ANSWER: '起草答复书（答辩状）',
+  SUBMIT_ANSWER: '提交答复书（答辩状）和证据',
   RECORD_HEARING: '记录审理（听证、开庭）',
   EXTEND_DECISION: '延长复议期限',
-  RECORD_DECISION: '记录决定/裁判',
+  RECORD_DECISION: '记录决定（裁判）',
   WITHDRAWN: '记录撤回',
   CLOSE: '结案',
 };
 export const APPEAL_EVENT_TYPES = Object.keys(APPEAL_EVENT_LABELS) as AppealEventType[];
+
+/** An event of one case, in the words of its kind (the button of a litigation case says 起草答辩状). */
+export function appealEventLabel(kind: string, type: string): string {
+  const t = isKeyOf(APPEAL_ANSWER_TERMS, kind) ? APPEAL_ANSWER_TERMS[kind] : null;
+  if (t) {
+    if (type === 'DRAFT_ANSWER') return t.draft;
+    if (type === 'SUBMIT_ANSWER') return t.submit;
+    if (type === 'RECORD_DECISION') return t.recordDecision;
+  }
+  if (type === 'REGISTER') return '登记';
+  return isKeyOf(APPEAL_EVENT_LABELS, type) ? APPEAL_EVENT_LABELS[type] : type;
+}
+
+/** What the date of each appeal event is (issue 13: every date field labelled for what it is). */
+export const APPEAL_EVENT_DATE_LABELS: Record<AppealEventType, string> = {
+  DRAFT_ANSWER: '起草日期',
+  SUBMIT_ANSWER: '提交日期',
+  RECORD_HEARING: '听证（开庭）日期',
+  EXTEND_DECISION: '延期决定日期',
+  RECORD_DECISION: '决定（裁判）日期',
+  WITHDRAWN: '撤回日期',
+  CLOSE: '结案日期',
+};
 
 export function isAppealEventType(value: unknown): value is AppealEventType {
   return isKeyOf(APPEAL_EVENT_LABELS, value);

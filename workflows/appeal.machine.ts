@@ -12,10 +12,10 @@
 //
 // States (flat):
 //   received          已收到副本          initial: the copy of the application / complaint arrived
-//   answer_drafted    答复已起草          a written answer is being drafted (redrafting allowed)
-//   answer_submitted  已提交答复和证据    answer and evidence filed (行政复议法 Arts. 48, 54; 行政诉讼法 Art. 67)
+//   answer_drafted    答复书（答辩状）已起草  a written answer is being drafted (redrafting allowed)
+//   answer_submitted  已提交答复书（答辩状）和证据  answer and evidence filed (行政复议法 Arts. 48, 54; 行政诉讼法 Art. 67)
 //   hearing           审理中              at least one hearing held (听证 / 开庭)
-//   decided           已作出决定/裁判      the decision, judgment or ruling is recorded
+//   decided           已作出决定（裁判）   the decision, judgment or ruling is recorded
 //   closed            已结案              final
 //   withdrawn         已撤回              final: application withdrawn / suit withdrawn before a decision
 //
@@ -51,6 +51,10 @@ export {
   DECISION_FORMS,
   RULING_DECISION_TYPES,
   APPEAL_EVENT_LABELS,
+  APPEAL_EVENT_DATE_LABELS,
+  APPEAL_ANSWER_TERMS,
+  appealEventLabel,
+  appealStateLabel,
   APPEAL_EVENT_TYPES,
   APPEAL_EVENT_ROLES,
   appealSetupError,

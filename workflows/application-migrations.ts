@@ -20,8 +20,6 @@
 // Deadlines are not part of the snapshot (they are recomputed from the event history by clock.ts),
 // so a migration never has to touch dates beyond moving fields.
 
-import type { ApplicationContext } from './application-types.js';
-
 export interface MigratableSnapshot {
   value: unknown;
   context: Record<string, unknown>;
@@ -75,7 +73,8 @@ const V0_STATE_NAMES: Record<string, string> = { registered: 'processing' };
 
 const migrateV0toV1: Migrator = ({ value, context }) => {
   const { reviewedBy, reviewedDate, ...rest } = context;
-  const review: ApplicationContext['review'] = {
+  // The review object as version 1 had it (version 3 added `opinion`, see migrateV2toV3).
+  const review: { returns: never[]; approvedBy: number | null; approvedDate: string | null; checklist: null } = {
     returns: [],
     approvedBy: typeof reviewedBy === 'number' ? reviewedBy : null,
     approvedDate: typeof reviewedDate === 'string' ? reviewedDate : null,
@@ -142,8 +141,64 @@ const migrateV1toV2: Migrator = ({ value, context }) => {
   return { value, context: next };
 };
 
+/**
+ * A version-2 snapshot, kept as the reference for the 2 → 3 migrator: a reply reviewed and waiting to
+ * be signed (待签发), returned once by the reviewer before. Version 2 had no review opinion and the
+ * head of the disclosure office could only sign.
+ */
+export const V2_FIXTURE = {
+  machineVersion: 2,
+  snapshot: {
+    status: 'active',
+    value: 'approved',
+    historyValue: {},
+    children: {},
+    context: {
+      correction: null,
+      consultations: [],
+      extension: null,
+      fee: null,
+      draft: {
+        decision: 'disclose',
+        reasons: null,
+        disclosed: null,
+        withheld: null,
+        referTo: null,
+        draftedBy: 1,
+        draftedDate: '2026-11-09',
+        details: { disclosure: { mode: 'provided', items: [{ title: '规划批复文件', pages: 3 }], delivery: 'paper' } },
+      },
+      review: {
+        returns: [{ date: '2026-11-10', reason: '请写明提供的页数', by: 3 }],
+        approvedBy: 3,
+        approvedDate: '2026-11-11',
+        checklist: ['不涉及国家秘密'],
+      },
+      issuedBy: null,
+      issuedDate: null,
+      delivery: null,
+      decision: null,
+      closedDate: null,
+      closedReason: null,
+      reopenings: [],
+    },
+  },
+} as const;
+
+// Version 3 (issue 13) records the reviewer's opinion (审查意见) with an approval — `review.opinion`,
+// null for approvals given before — and the head of the disclosure office's returns before signing
+// (签发前退回, RETURN_FROM_SIGNOFF) in `signoffReturns`, empty for every earlier case. No state is
+// renamed; a return's opinion was already kept as `review.returns[].reason`.
+const migrateV2toV3: Migrator = ({ value, context }) => {
+  const next: Record<string, unknown> = { ...context };
+  const { review } = context;
+  if (typeof review === 'object' && review !== null && !Object.hasOwn(review, 'opinion')) next.review = { ...review, opinion: null };
+  if (!Object.hasOwn(context, 'signoffReturns')) next.signoffReturns = [];
+  return { value, context: next };
+};
+
 /** MIGRATORS[n] takes a version-n snapshot to version n+1. */
-const MIGRATORS: readonly Migrator[] = [migrateV0toV1, migrateV1toV2];
+const MIGRATORS: readonly Migrator[] = [migrateV0toV1, migrateV1toV2, migrateV2toV3];
 
 /**
  * Run the migrators from `fromVersion` up to `toVersion` on the `{ value, context }` of a stored

@@ -10,6 +10,7 @@ import { dateWindowProblem, isIsoDate } from './dates.js';
 import { SYSTEM_ROLE } from './roles.js';
 import {
   CONSULTATION_GROUNDS_BY_KIND, CONSULTATION_KINDS, CORRECTION_GROUNDS, currentRound, EVENT_LABELS, EVENT_ROLES, FEE_BASES, OPINIONS,
+  SIGNOFF_RETURN_TARGETS,
 } from './application-types.js';
 import type { ApplicationContext, ApplicationEvent, ApplicationEventType, Consultation } from './application-types.js';
 import {
@@ -83,13 +84,16 @@ export const RULES = {
     payloadFree: true,
     test: (ctx, ev) => ctx.draft?.draftedBy !== ev.actor.id,
     message: (_ctx, ev) =>
-      ev.type === 'ISSUE_REPLY' ? '拟稿人不能签发自己起草的答复' : '拟稿人不能审查自己起草的答复（一事一审）',
+      ev.type === 'ISSUE_REPLY' ? '拟稿人不能签发自己起草的答复'
+        : ev.type === 'RETURN_FROM_SIGNOFF' ? '拟稿人不能在签发环节处理自己起草的答复'
+          : '拟稿人不能审查自己起草的答复（一事一审）',
   },
+  // The sign-off (sign, or send back) is a third person's: neither the drafter nor the reviewer.
   notReviewer: {
     status: 403,
     payloadFree: true,
     test: (ctx, ev) => ctx.review.approvedBy !== ev.actor.id,
-    message: () => '保密审查人不能签发自己审查通过的答复',
+    message: (_ctx, ev) => (ev.type === 'RETURN_FROM_SIGNOFF' ? '保密审查人不能在签发环节处理自己审查通过的答复' : '保密审查人不能签发自己审查通过的答复'),
   },
 
   // Art. 30: the correction notice is one-time (一次性告知).
@@ -138,7 +142,7 @@ export const RULES = {
       !isIsoDate(ev.facts.correctionDue)
         ? '补正期限未确定，不能按逾期不补正处理'
         : awaitingDelivery(ev, 'correction')
-          ? '补正告知书尚未签发或尚未记录送达：补正期限自申请人收到告知书之日起计算，记录送达后才能判断是否逾期（第三十条）'
+          ? '补正告知书尚未发出或尚未记录送达：补正期限自申请人收到告知书之日起计算，记录送达后才能判断是否逾期（第三十条）'
           : `补正期限（${chineseDate(ev.facts.correctionDue)}）届满后才能按逾期不补正处理（第三十条）`,
   },
 
@@ -324,7 +328,7 @@ export const RULES = {
     test: (_ctx, ev) => isIsoDate(ev.facts.feePaymentDue) && ev.date > ev.facts.feePaymentDue && !awaitingDelivery(ev, 'fee'),
     message: (_ctx, ev) =>
       awaitingDelivery(ev, 'fee')
-        ? '收费通知书尚未签发或尚未记录送达：缴费期限自申请人收到通知书之日起计算，记录送达后才能判断是否逾期'
+        ? '收费通知书尚未发出或尚未记录送达：缴费期限自申请人收到通知书之日起计算，记录送达后才能判断是否逾期'
         : `缴费期限（${chineseDate(ev.facts.feePaymentDue)}）届满后才能按逾期未缴费处理`,
   },
 
@@ -378,11 +382,36 @@ export const RULES = {
     ),
     message: () => '审查清单格式无效',
   },
-  returnReasonGiven: {
+  reviewOpinionValid: {
     status: 422,
     payloadFree: false,
-    test: on('RETURN_FOR_REVISION', (_ctx, ev) => text(ev.reason)),
-    message: () => '退回修改须说明理由',
+    field: () => 'opinion',
+    test: on('APPROVE_REVIEW', (_ctx, ev) => optionalString(ev.opinion)),
+    message: () => '审查意见须为文字',
+  },
+  // Art. 17 (先审查、后公开): a return says what the reviewer found, in the reviewer's opinion (审查意见).
+  returnOpinionGiven: {
+    status: 422,
+    payloadFree: false,
+    field: () => 'opinion',
+    test: on('RETURN_FOR_REVISION', (_ctx, ev) => optionalString(ev.opinion) && optionalString(ev.reason) && (text(ev.opinion) || text(ev.reason))),
+    message: () => '退回修改须填写审查意见，写明需要修改之处',
+  },
+  // The head of the disclosure office may send the reply back instead of signing: to the caseworker
+  // to redraft, or to the reviewer to review again — always saying why.
+  signoffReturnTargetValid: {
+    status: 422,
+    payloadFree: false,
+    field: () => 'to',
+    test: on('RETURN_FROM_SIGNOFF', (_ctx, ev) => isKeyOf(SIGNOFF_RETURN_TARGETS, ev.to)),
+    message: () => '请选择退回承办人修改或退回保密审查',
+  },
+  signoffReturnReasonGiven: {
+    status: 422,
+    payloadFree: false,
+    field: () => 'reason',
+    test: on('RETURN_FROM_SIGNOFF', (_ctx, ev) => text(ev.reason)),
+    message: () => '签发前退回须说明理由',
   },
 
   // Art. 34: an agency silent for 15 working days consents. Only the platform records that, and only
@@ -392,7 +421,7 @@ export const RULES = {
     payloadFree: false,
     test: on('RECORD_OPINION', (_ctx, ev) => (ev.opinion === 'deemed_consent') === (ev.actor.role === SYSTEM_ROLE)),
     message: (_ctx, ev) =>
-      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在征求意见期限届满后自动记录，无需手工记录',
+      ev.actor.role === SYSTEM_ROLE ? '系统只记录逾期视为同意' : '“逾期未提出意见，视为同意”由系统在意见期限届满后自动记录，无需手工记录',
   },
   deemedConsentAfterPeriod: {
     status: 422,
@@ -497,7 +526,7 @@ export const RULES = {
       const c = consultationsWithinPeriod(ctx, ev)[0];
       const due = c ? ev.facts.consultationOpinionDue[c.id] : undefined;
       if (c && awaitingDelivery(ev, `consultation:${c.id}`)) {
-        return `征求意见书（函）尚未签发或尚未记录送达（${c.party}）：意见期限自对方收到之日起计算，届满或收到意见前暂不能签发答复（第三十二条、第三十四条）`;
+        return `征求意见书（函）尚未发出或尚未记录送达（${c.party}）：意见期限自对方收到之日起计算，届满或收到意见前暂不能签发答复（第三十二条、第三十四条）`;
       }
       return `征求意见尚未结束（${c?.party ?? ''}，意见期限至${chineseDate(due)}），暂不能签发答复（第三十二条、第三十四条）`;
     },
@@ -596,8 +625,9 @@ export const EVENT_RULES: Record<ApplicationEventType, readonly Exclude<RuleName
   FEE_LAPSED: ['feePending', 'actorMayAct', 'feeOverdue'],
   DRAFT_REPLY: ['actorMayAct', 'draftDecisionValid', 'draftTextsValid', 'replyReasoned', 'replyFactsComplete'],
   SUBMIT_FOR_REVIEW: ['actorMayAct'],
-  APPROVE_REVIEW: ['actorMayAct', 'notDrafter', 'checklistValid'],
-  RETURN_FOR_REVISION: ['actorMayAct', 'notDrafter', 'returnReasonGiven'],
+  APPROVE_REVIEW: ['actorMayAct', 'notDrafter', 'checklistValid', 'reviewOpinionValid'],
+  RETURN_FOR_REVISION: ['actorMayAct', 'notDrafter', 'returnOpinionGiven'],
+  RETURN_FROM_SIGNOFF: ['actorMayAct', 'notDrafter', 'notReviewer', 'signoffReturnTargetValid', 'signoffReturnReasonGiven'],
   ISSUE_REPLY: ['noFeePending', 'actorMayAct', 'notDrafter', 'notReviewer', 'consultationsSettled'],
   RECORD_DELIVERY: ['actorMayAct', 'notBeforeIssue', 'deliveryMethodGiven'],
   WITHDRAW: ['actorMayAct'],

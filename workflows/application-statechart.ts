@@ -2,7 +2,7 @@
 // guard the conjunction of its rules from application-rules.ts (`and(['wellFormed', ...EVENT_RULES[type]])`),
 // and the actions that record each event in the context. See application.machine.ts for the overview.
 
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import type { DecisionCode } from './decisions.js';
 import {
   CLOSED_REASONS,
@@ -18,13 +18,14 @@ import {
   type Extension,
   type Fee,
   type Reopening,
+  type SignoffReturn,
 } from './application-types.js';
 import { EVENT_RULES, RULES } from './application-rules.js';
 import { replyDetailsOf } from './reply-facts.js';
 import { assertType, guardsByEvent, ruleGuards, trimmedOrNull } from './machine-kit.js';
 
 /** Bump when states or context change shape, and add a migrator in application-migrations.ts. */
-export const APPLICATION_MACHINE_VERSION = 2;
+export const APPLICATION_MACHINE_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Guards: each rule of RULES under its own name (ruleGuards, in setup below), so the machine
@@ -57,7 +58,11 @@ export const applicationMachine = setup({
     context: {} as ApplicationContext,
     events: {} as ApplicationEvent,
   },
-  guards: ruleGuards(RULES),
+  guards: {
+    ...ruleGuards(RULES),
+    // Where a return before signing goes (the rules have judged `to` already).
+    returnsToReviewer: ({ event }) => event.type === 'RETURN_FROM_SIGNOFF' && event.to === 'reviewer',
+  },
   actions: {
     recordCorrectionRequest: assign(({ event }) => {
       assertType(event, 'REQUEST_CORRECTION');
@@ -163,16 +168,31 @@ export const applicationMachine = setup({
     recordReviewApproval: assign(({ context, event }) => {
       assertType(event, 'APPROVE_REVIEW');
       return {
-        review: { ...context.review, approvedBy: event.actor.id, approvedDate: event.date, checklist: event.checklist ?? null },
+        review: {
+          ...context.review, approvedBy: event.actor.id, approvedDate: event.date, checklist: event.checklist ?? null,
+          opinion: trimmedOrNull(event.opinion),
+        },
       };
     }),
     recordReviewReturn: assign(({ context, event }) => {
       assertType(event, 'RETURN_FOR_REVISION');
+      // The reviewer's opinion is why it went back (`reason`: its name before issue 13).
+      const opinion = trimmedOrNull(event.opinion) ?? trimmedOrNull(event.reason) ?? '';
       return {
         review: {
           ...context.review,
-          returns: [...context.review.returns, { date: event.date, reason: event.reason.trim(), by: event.actor.id }],
+          returns: [...context.review.returns, { date: event.date, reason: opinion, by: event.actor.id }],
         },
+      };
+    }),
+    // 签发前退回: the approval no longer stands — the reply is reviewed again (after a redraft, or at
+    // once when it goes back to the reviewer) before anyone may sign it.
+    recordSignoffReturn: assign(({ context, event }) => {
+      assertType(event, 'RETURN_FROM_SIGNOFF');
+      const back: SignoffReturn = { date: event.date, to: event.to, reason: event.reason.trim(), by: event.actor.id };
+      return {
+        review: { ...context.review, approvedBy: null, approvedDate: null, checklist: null, opinion: null },
+        signoffReturns: [...context.signoffReturns, back],
       };
     }),
     recordIssue: assign(({ context, event }) => ({
@@ -287,6 +307,10 @@ export const applicationMachine = setup({
     approved: {
       on: {
         ISSUE_REPLY: { target: 'issued', guard: guardOf('ISSUE_REPLY'), actions: 'recordIssue' },
+        RETURN_FROM_SIGNOFF: [
+          { target: 'in_review', guard: and([guardOf('RETURN_FROM_SIGNOFF'), 'returnsToReviewer']), actions: 'recordSignoffReturn' },
+          { target: 'drafted', guard: guardOf('RETURN_FROM_SIGNOFF'), actions: 'recordSignoffReturn' },
+        ],
         ...untilSigned,
       },
     },

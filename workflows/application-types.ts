@@ -122,11 +122,38 @@ export interface Draft {
   /** The facts the reply states (reply-facts.ts); absent in drafts recorded before issue 12. */
   details?: ReplyDetails | null;
 }
+/**
+ * The confidentiality review (保密审查, Art. 17) of the current draft: each return with the reviewer's
+ * opinion (审查意见, the reason it went back), and the approval with its opinion and checklist.
+ */
 export interface Review {
+  /** `reason`: the reviewer's opinion (审查意见) on returning — required for a return. */
   returns: { date: string; reason: string; by: number }[];
   approvedBy: number | null;
   approvedDate: string | null;
   checklist: string[] | null;
+  /** 审查意见 recorded with the approval (optional; since machine version 3). */
+  opinion: string | null;
+}
+/**
+ * What a confidentiality review checks (Arts. 14–16, 17, 36), offered as the approval's checklist; a
+ * reviewer ticks what was checked and it is recorded with the approval (`checklist`).
+ */
+export const REVIEW_CHECKLIST = [
+  '不涉及国家秘密（第十四条）',
+  '公开后不危及国家安全、公共安全、经济安全、社会稳定（第十四条）',
+  '不涉及商业秘密、个人隐私，或已依法征求第三方意见（第十五条、第三十二条）',
+  '答复类型、理由和依据准确，救济途径告知正确（第三十六条）',
+] as const;
+/** Whom the head of the disclosure office sends a reviewed reply back to before signing (签发前退回). */
+export const SIGNOFF_RETURN_TARGETS = { caseworker: '退回承办人修改', reviewer: '退回保密审查' } as const;
+export type SignoffReturnTarget = keyof typeof SIGNOFF_RETURN_TARGETS;
+/** One return by the head of the disclosure office instead of signing (since machine version 3). */
+export interface SignoffReturn {
+  date: string;
+  to: SignoffReturnTarget;
+  reason: string;
+  by: number;
 }
 /**
  * One reopening (重新办理): a reconsideration decision or a judgment ordered a new reply. The agency
@@ -147,6 +174,8 @@ export interface ApplicationContext {
   fee: Fee | null;
   draft: Draft | null;
   review: Review;
+  /** Returns by the head of the disclosure office instead of signing (签发前退回), oldest first. */
+  signoffReturns: SignoffReturn[];
   issuedBy: number | null;
   issuedDate: string | null;
   delivery: { date: string; method: string } | null;
@@ -178,14 +207,15 @@ export interface Transfer {
 /** The part of the context that records one handling round's reply, from draft to closing. */
 export type ReplyRecord = Pick<
   ApplicationContext,
-  'draft' | 'review' | 'issuedBy' | 'issuedDate' | 'delivery' | 'decision' | 'closedDate' | 'closedReason'
+  'draft' | 'review' | 'signoffReturns' | 'issuedBy' | 'issuedDate' | 'delivery' | 'decision' | 'closedDate' | 'closedReason'
 >;
 
 /** No reply yet: the state of a new application, and what a REOPEN (重新办理) resets the reply to. */
 export function initialReply(): ReplyRecord {
   return {
     draft: null,
-    review: { returns: [], approvedBy: null, approvedDate: null, checklist: null },
+    review: { returns: [], approvedBy: null, approvedDate: null, checklist: null, opinion: null },
+    signoffReturns: [],
     issuedBy: null,
     issuedDate: null,
     delivery: null,
@@ -247,8 +277,10 @@ export type ApplicationEvent = Envelope &
     | { type: 'FEE_LAPSED' }
     | ({ type: 'DRAFT_REPLY'; decision: DecisionCode; reasons?: string | null } & ReplyFactsPayload)
     | { type: 'SUBMIT_FOR_REVIEW' }
-    | { type: 'APPROVE_REVIEW'; checklist?: string[] | null }
-    | { type: 'RETURN_FOR_REVISION'; reason: string }
+    | { type: 'APPROVE_REVIEW'; checklist?: string[] | null; opinion?: string | null }
+    // `opinion` is the reviewer's 审查意见; `reason` its older name (before issue 13), still accepted.
+    | { type: 'RETURN_FOR_REVISION'; opinion?: string | null; reason?: string | null }
+    | { type: 'RETURN_FROM_SIGNOFF'; to: SignoffReturnTarget; reason: string }
     | { type: 'ISSUE_REPLY' }
     | { type: 'RECORD_DELIVERY'; method: string }
     | { type: 'WITHDRAW' }
@@ -278,7 +310,8 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
   DRAFT_REPLY: '拟写答复',
   SUBMIT_FOR_REVIEW: '提交保密审查',
   APPROVE_REVIEW: '审查通过',
-  RETURN_FOR_REVISION: '退回修改',
+  RETURN_FOR_REVISION: '审查退回',
+  RETURN_FROM_SIGNOFF: '签发前退回',
   ISSUE_REPLY: '签发答复',
   RECORD_DELIVERY: '记录送达',
   WITHDRAW: '申请人撤回',
@@ -289,6 +322,37 @@ export const EVENT_LABELS: Record<ApplicationEventType, string> = {
   SET_LATER_DATE: '确定延迟答复期限',
 };
 export const APPLICATION_EVENT_TYPES = Object.keys(EVENT_LABELS) as ApplicationEventType[];
+
+/**
+ * What each event's effective `date` is, as forms and messages name it (never "生效日期"): the day
+ * the thing happened — a notice sent, a correction or opinion received, a reply signed or delivered.
+ */
+export const EVENT_DATE_LABELS: Record<ApplicationEventType, string> = {
+  REQUEST_CORRECTION: '告知补正日期',
+  CORRECTION_RECEIVED: '收到补正之日',
+  CORRECTION_LAPSED: '认定逾期日期',
+  START_CONSULTATION: '发函日期',
+  RECORD_OPINION: '收到意见之日',
+  REQUEST_EXTENSION: '申请日期',
+  APPROVE_EXTENSION: '批准日期',
+  REJECT_EXTENSION: '决定日期',
+  ISSUE_FEE_NOTICE: '发出日期',
+  RECORD_PAYMENT: '缴费日期',
+  FEE_LAPSED: '认定逾期日期',
+  DRAFT_REPLY: '拟稿日期',
+  SUBMIT_FOR_REVIEW: '提交日期',
+  APPROVE_REVIEW: '审查日期',
+  RETURN_FOR_REVISION: '退回日期',
+  RETURN_FROM_SIGNOFF: '退回日期',
+  ISSUE_REPLY: '签发日期',
+  RECORD_DELIVERY: '送达日期',
+  WITHDRAW: '收到撤回申请之日',
+  REPLY_ON_THE_SPOT: '答复日期',
+  REOPEN: '决定（裁判）日期',
+  TRANSFER: '转办日期',
+  REQUEST_REASONS: '发出日期',
+  SET_LATER_DATE: '决定日期',
+};
 
 export function isApplicationEventType(value: unknown): value is ApplicationEventType {
   return isKeyOf(EVENT_LABELS, value);
@@ -315,6 +379,8 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   SUBMIT_FOR_REVIEW: ['caseworker'],
   APPROVE_REVIEW: ['reviewer'],
   RETURN_FOR_REVISION: ['reviewer'],
+  // The head of the disclosure office may send a reviewed reply back instead of signing it.
+  RETURN_FROM_SIGNOFF: ['approver'],
   ISSUE_REPLY: ['approver'],
   RECORD_DELIVERY: ['caseworker'],
   WITHDRAW: ['caseworker'],

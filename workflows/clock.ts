@@ -408,13 +408,13 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
       end = minDate(c.repliedDate, opinionDue);
       status = compareDates(c.repliedDate, opinionDue) <= 0
         ? `${fmt(c.repliedDate)}收到意见`
-        : `${fmt(c.repliedDate)}收到意见，已超过征求意见期限，只计至${fmt(opinionDue)}`;
+        : `${fmt(c.repliedDate)}收到意见，已超过意见期限，只计至${fmt(opinionDue)}`;
     } else if (compareDates(cutoff, opinionDue) < 0) {
       end = cutoff;
       status = `尚未收到意见，暂计至${fmt(maxDate(cutoff, c.sentDate))}（收到意见前答复期限逐日顺延）`;
     } else {
       end = opinionDue;
-      status = `征求意见期限届满未收到意见，计至${fmt(opinionDue)}`;
+      status = `意见期限届满未收到意见，计至${fmt(opinionDue)}`;
     }
     const who = c.party ? `向${c.party}` : '';
     const kindLabel = c.kind === 'agency' ? '其他机关，条例第三十四条' : '第三方，条例第三十二条';
@@ -423,7 +423,7 @@ function computeFromHistory(input: ClockInput, calendar: WorkCalendar): Deadline
       start: c.sentDate,
       end,
       days: calendar.workingDaysIn(c.sentDate, end),
-      head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），征求意见期限至${fmt(opinionDue)}${basis(c.start, c.kind === 'agency' ? '征求意见函' : '征求意见书')}；${status}`,
+      head: `${fmt(c.sentDate)}${who}征求意见（${kindLabel}），意见期限至${fmt(opinionDue)}${basis(c.start, c.kind === 'agency' ? '征求意见函' : '征求意见书')}；${status}`,
     });
   }
 

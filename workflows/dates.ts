@@ -131,6 +131,22 @@ export function todayInShanghai(now: Date = new Date()): string {
   return fromDayNumber(Math.floor((ms + SHANGHAI_OFFSET_MS) / 86_400_000));
 }
 
+/** The label every time shown to a person carries (issue 13: all times in Beijing time). */
+export const BEIJING_TIME = '北京时间';
+
+/**
+ * A stored instant (ISO 8601, UTC) as people here read it: Beijing time (UTC+8, no daylight saving),
+ * to the minute, 'YYYY-MM-DD HH:MM'. What is not an instant is returned as it is.
+ */
+export function beijingTime(iso: string | Date, seconds = false): string {
+  const ms = iso instanceof Date ? iso.getTime() : Date.parse(iso);
+  if (Number.isNaN(ms)) return String(iso);
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ');
+}
+
+/** The Beijing date of a stored instant ('YYYY-MM-DD'). */
+export const beijingDate = (iso: string | Date): string => beijingTime(iso).slice(0, 10);
+
 // ---------------------------------------------------------------------------------------------
 // The window every date a person enters lies in
 

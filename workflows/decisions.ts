@@ -12,6 +12,16 @@ export type ReportRow =
   | '（五）1' | '（五）2' | '（五）3' | '（五）4' | '（五）5'
   | '（六）1' | '（六）2' | '（六）3';
 
+/** The groups of table 三 (（一）…（六）), as the report names them. */
+export const DECISION_GROUP_LABELS: Record<DecisionGroup, string> = {
+  disclose: '予以公开',
+  partial: '部分公开',
+  withhold: '不予公开',
+  unavailable: '无法提供',
+  not_processed: '不予处理',
+  other: '其他处理',
+};
+
 export interface Decision {
   code: string;
   group: DecisionGroup;

@@ -87,3 +87,19 @@ export function requestSubject(description: string): string {
   const whole = unwrapQuotes(description.replace(TRAILING, ''));
   return unwrapQuotes(whole.replace(/^(申请)?(公开|查阅|获取|提供)/, '').replace(TRAILING, '')).replace(TRAILING, '');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issuing documents (issue 13). 签发 is one thing only: the head of the disclosure office signing a
+// reply (答复书, the transfer notice included). Every other document — the receipt, the notices, the
+// letters, the proof of delivery — is 发出 by the caseworker: numbered, sealed, signed and sent. Both
+// are irreversible; a mistake is corrected by a new document (更正文书). (The same words, names and
+// signatures as the glossary module of the words branch, workflows/terms.ts: one of the two re-exports
+// the other once both are merged.)
+
+/** The verb for issuing a document of `kind` (a DocumentKind): 签发 for a reply, 发出 for the rest. */
+export const issueVerb = (kind: string): '签发' | '发出' => (kind === 'reply' ? '签发' : '发出');
+
+/** A document's status as people read it; `issued` depends on the kind (已签发 / 已发出). */
+export const DOCUMENT_STATUSES = { draft: '草稿', issued: '已发出', superseded: '已被更正', discarded: '已作废' } as const;
+export const documentStatusLabel = (kind: string, status: string): string =>
+  status === 'issued' ? `已${issueVerb(kind)}` : isKey(DOCUMENT_STATUSES, status) ? DOCUMENT_STATUSES[status] : status;

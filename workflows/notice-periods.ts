@@ -110,9 +110,9 @@ export function startClause(s: NoticeStart, notice: string, fmt: (d: string) => 
     case 'delivered':
       return `自${notice}送达之日（${fmt(s.from)}）起算`;
     case 'awaiting_delivery':
-      return `${notice}已于${fmt(s.issuedDate ?? s.from)}签发，尚未记录送达，暂自签发之日起算，记录送达后按收到之日计算`;
+      return `${notice}已于${fmt(s.issuedDate ?? s.from)}发出，尚未记录送达，暂自发出之日起算，记录送达后按收到之日计算`;
     case 'not_issued':
-      return `${notice}尚未签发，暂自${fmt(s.from)}起算，签发并送达后按收到之日计算`;
+      return `${notice}尚未发出，暂自${fmt(s.from)}起算，发出并送达后按收到之日计算`;
     default:
       return '';
   }

@@ -54,6 +54,10 @@ export function caseProgress(state: string, history: readonly { type: string }[]
   const round = history.slice(lastReopen + 1);
   const all = new Set(history.map((h) => h.type));
   const has = (...types: string[]) => types.some((t) => round.some((h) => h.type === t));
+  // A return (by the reviewer, or by the head of the office before signing) undoes the approval: the
+  // review counts only if it came after the last return.
+  const lastReturn = Math.max(...['RETURN_FOR_REVISION', 'RETURN_FROM_SIGNOFF'].map((t) => round.map((h) => h.type).lastIndexOf(t)));
+  const reviewedSinceReturn = round.slice(lastReturn + 1).some((h) => h.type === 'APPROVE_REVIEW');
   const closedBy = [...round].reverse().find((h) => h.type in CLOSING)?.type;
 
   const happened: Record<StepKey, boolean> = {
@@ -61,7 +65,7 @@ export function caseProgress(state: string, history: readonly { type: string }[]
     correction: all.has('CORRECTION_RECEIVED'),
     handling: has('DRAFT_REPLY', 'REPLY_ON_THE_SPOT', 'TRANSFER') || lastReopen >= 0,
     draft: has('DRAFT_REPLY'),
-    review: has('APPROVE_REVIEW'),
+    review: reviewedSinceReturn,
     signoff: has('ISSUE_REPLY', 'REPLY_ON_THE_SPOT'),
     delivery: has('RECORD_DELIVERY', 'REPLY_ON_THE_SPOT'),
     closed: state === 'closed',

@@ -5,6 +5,7 @@ import { listOverrides, setOverride, unsetOverride } from '../calendar-store.js'
 import { rebuildOpenDeadlines } from '../cases/application-service.js';
 import { WorkCalendar, type DayInfo } from '../../workflows/calendar.js';
 import { dateWindowProblem, dayOfWeek, isIsoDate } from '../../workflows/dates.js';
+import { MAX_CALENDAR_DAYS } from '../../workflows/calendar-input.js';
 
 export interface CalendarYear {
   year: number;
@@ -67,6 +68,28 @@ export async function setCalendarDay(
   if (Object.keys(fields).length) throw new DomainError('invalid', 'invalid', '提交的内容有误', fields);
   await ctx.db.transaction((trx) => setOverride(trx, { date: input.date as string, kind: input.kind as 'workday' | 'holiday', note }, actor));
   return rebuildOpenDeadlines(ctx);
+}
+
+/**
+ * Sets several days at once (issue 13: a range, or the dates of the State Council's notice pasted in),
+ * all or none, and recomputes the open cases' deadlines once.
+ */
+export async function setCalendarDays(
+  ctx: AppContext,
+  actor: Pick<Actor, 'id' | 'username'> | null,
+  days: { date: string; kind: 'workday' | 'holiday' }[],
+  note: unknown,
+  field = 'dates',
+): Promise<{ days: number; recomputed: number }> {
+  if (days.length === 0) throw new DomainError('invalid', 'invalid', '提交的内容有误', { [field]: '没有找到日期' });
+  if (days.length > MAX_CALENDAR_DAYS) throw new DomainError('invalid', 'invalid', '提交的内容有误', { [field]: `一次最多录入 ${MAX_CALENDAR_DAYS} 天` });
+  const bad = days.map((d) => [d.date, dateWindowProblem(d.date, ctx.clock.today(), { kind: 'plan', label: d.date })] as const).filter(([, p]) => p);
+  if (bad.length) throw new DomainError('invalid', 'invalid', '提交的内容有误', { [field]: bad.slice(0, 3).map(([, p]) => p).join('；') });
+  const text = typeof note === 'string' && note.trim() ? note.trim().slice(0, 200) : null;
+  await ctx.db.transaction(async (trx) => {
+    for (const d of days) await setOverride(trx, { date: d.date, kind: d.kind, note: text }, actor);
+  });
+  return { days: days.length, recomputed: await rebuildOpenDeadlines(ctx) };
 }
 
 /** Any stored override can be removed, even one outside today's window (entered before it existed). */

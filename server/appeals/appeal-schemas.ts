@@ -4,7 +4,7 @@
 // (whether now, by whom, whether the decision type fits the outcome); the use cases keep their messages.
 import { z } from 'zod';
 import {
-  APPEAL_DECISION_TYPES, APPEAL_KINDS, APPEAL_OUTCOMES, DECISION_FORMS, MAX_DECISION_EXTENSION_DAYS,
+  APPEAL_DECISION_TYPES, APPEAL_EVENT_DATE_LABELS, APPEAL_KINDS, APPEAL_OUTCOMES, DECISION_FORMS, MAX_DECISION_EXTENSION_DAYS,
 } from '../../workflows/appeal.machine.js';
 import { factDate, isoDate, flag, intField, list, optionalText, text } from '../http/schemas.js';
 import type { AppealListQuery } from './appeal-service.js';
@@ -16,14 +16,14 @@ const required = (max: number, message: string) => z.string({ message }).pipe(te
 /** Text that may be left out (absent stays absent: nothing is added to the history). */
 const optional = (max: number) => text(max).nullable().optional();
 
-/** Evidence: document ids, as a JSON list or as the page's comma-separated field. */
+/** Evidence: document ids, as a JSON list or as the page's ticked boxes (one value each). */
 const evidence = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(/[,，\s]+/).filter(Boolean) : v),
-  z.array(intField(1, 2 ** 31 - 1), { message: '证据须为文书编号（正整数）列表' }).max(200),
+  z.array(intField(1, 2 ** 31 - 1), { message: '请从本申请已发出的文书中选择证据' }).max(200),
 ).nullable().optional();
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
+  z.strictObject({ type: z.literal(type), date: factDate((APPEAL_EVENT_DATE_LABELS as Record<string, string>)[type] ?? '日期'), ...shape });
 
 /** appeal-types.ts AppealEvent, field for field. */
 export const APPEAL_EVENT_SCHEMAS = [
@@ -36,11 +36,11 @@ export const APPEAL_EVENT_SCHEMAS = [
     reason: required(2000, '须说明延长理由（情况复杂，不能在规定期限内作出决定）'),
   }),
   event('RECORD_DECISION', {
-    outcome: enumOf(Object.keys(APPEAL_OUTCOMES), '结果须为维持（upheld）、纠正（corrected）或其他（other）'),
+    outcome: enumOf(Object.keys(APPEAL_OUTCOMES), '结果须为维持、纠正或其他'),
     decisionType: enumOf(APPEAL_DECISION_TYPES, `决定/裁判类型应为：${APPEAL_DECISION_TYPES.join('、')}`),
     summary: required(8000, '须填写决定/裁判的主要内容'),
     newReplyDueDate: factDate('重新答复期限').nullable().optional(),
-    decisionForm: enumOf(Object.keys(DECISION_FORMS), '裁判形式须为判决（judgment）或裁定（ruling）').nullable().optional(),
+    decisionForm: enumOf(Object.keys(DECISION_FORMS), '裁判形式须为判决或裁定').nullable().optional(),
   }),
   event('WITHDRAWN', { note: optional(2000) }),
   event('CLOSE', {}),
@@ -92,9 +92,9 @@ const blankOr = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), sche
 
 /** The case-log filters, in the URL of the list page and of GET /api/appeals. */
 export const appealQuery = z.strictObject({
-  kind: blankOr(enumOf(Object.keys(APPEAL_KINDS), '类型应为 reconsideration 或 litigation')),
+  kind: blankOr(enumOf(Object.keys(APPEAL_KINDS), '类型应为行政复议或行政诉讼')),
   body: z.string().max(200).optional().describe('复议机关 or 法院, exactly'),
-  outcome: blankOr(enumOf(['upheld', 'corrected', 'other', 'pending'], '结果应为 upheld、corrected、other 或 pending')),
+  outcome: blankOr(enumOf(['upheld', 'corrected', 'other', 'pending'], '结果应为维持、纠正、其他或尚未审结')),
   year: blankOr(intField(2000, 2100)).describe('year received'),
   agency: z.string().max(64).optional().describe('agency code'),
   open: flag.describe('only cases not closed or withdrawn'),

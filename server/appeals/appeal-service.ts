@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import {
-  APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
+  APPEAL_EVENT_ROLES, APPEAL_KINDS, APPEAL_MACHINE_VERSION, APPEAL_OUTCOMES as MACHINE_OUTCOMES, APPEAL_PROCEDURES, APPEAL_STATES, APPEAL_EVENT_DATE_LABELS, appealStateLabel, allowedAppealEvents, appealSetupError, appealContextOf, appealStateOf, initialAppealSnapshot, judgeAppealEvent,
   type AppealEvent, type AppealFacts,
 } from '../../workflows/appeal.machine.js';
 import { computeAppealDeadlines, type AppealDeadlines } from '../../workflows/appeal-clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
+import { appealTurn, countdown, QUEUE_DUE_LABELS, QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { audit } from '../audit.js';
+import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { listDocuments } from '../documents/document-store.js';
 import { visibleAgencyIds } from '../policy.js';
@@ -107,7 +109,7 @@ function toView(row: AppealRow, events: AppealEventRow[], d: AppealDeadlines, al
     afterReconsideration: row.afterReconsiderationId,
     claims: row.claims,
     state: row.state,
-    stateLabel: (APPEAL_STATES as Record<string, string>)[row.state] ?? row.state,
+    stateLabel: appealStateLabel(row.kind, row.state),
     version: row.version,
     outcome: row.outcome,
     decisionType: row.decisionType,
@@ -161,7 +163,7 @@ async function checkNewAppeal(db: Knex | Knex.Transaction, application: Applicat
   const fields: Record<string, string> = {};
   const kind = body.kind;
   const procedure = body.procedure;
-  if (kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '案件类型应为行政复议（reconsideration）或行政诉讼（litigation）';
+  if (kind !== 'reconsideration' && kind !== 'litigation') fields.kind = '案件类型应为行政复议或行政诉讼';
   else {
     const problem = appealSetupError({ kind, procedure, simplified: body.simplified === true || body.simplified === 'true' });
     if (problem) fields.procedure = problem;
@@ -293,8 +295,10 @@ export async function applyAppealEventInTransaction(
   const date = body.date;
   const today = ctx.clock.today();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  // Issue 13: the date is named for what it is (收到…之日, 决定日期…), never 生效日期.
+  const dateLabel = (APPEAL_EVENT_DATE_LABELS as Record<string, string>)[type] ?? '日期';
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: `请填写${dateLabel}（格式 YYYY-MM-DD）` });
+  const outside = dateWindowProblem(date, today, { label: dateLabel });
   if (outside) throw invalid({ date: outside });
   const now = new Date().toISOString();
   const row = await loadVisibleAppeal(ctx, user, id, trx);
@@ -303,7 +307,7 @@ export async function applyAppealEventInTransaction(
   }
   const events = await listAppealEvents(trx, id);
   const last = events[events.length - 1];
-  if (last && date < last.date) throw invalid({ date: `生效日期不能早于上一次记录的日期（${last.date}）` });
+  if (last && date < last.date) throw invalid({ date: `${dateLabel}不能早于上一次记录的日期（${last.date}）` });
   const seq = (last?.seq ?? 0) + 1;
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!['type', 'date', 'actor', 'facts', '_csrf'].includes(k)) payload[k] = v;
@@ -367,4 +371,65 @@ export async function appealsForApplication(ctx: AppContext, user: User, applica
   return (await appealsOfApplication(ctx.db, applicationId)).map((row) => toView(row, [], appealDeadlines(row, row.snapshot, calendar, today), [], null));
 }
 
+/**
+ * What the registration form starts from (issue 13): the reconsideration body and the court from the
+ * agency's settings, and the reconsideration cases of the application a suit may follow.
+ */
+export async function appealRegistrationDefaults(ctx: AppContext, user: User, applicationId: number): Promise<{
+  body: { reconsideration: string; litigation: string };
+  reconsiderations: { id: number; externalCaseNumber: string; body: string }[];
+}> {
+  const row = await loadVisible(ctx, user, applicationId);
+  const agency = await findAgencyById(ctx.db, row.agencyId);
+  const reconsiderations = (await appealsOfApplication(ctx.db, applicationId))
+    .filter((a) => a.kind === 'reconsideration')
+    .map((a) => ({ id: a.id, externalCaseNumber: a.externalCaseNumber, body: a.body }));
+  return { body: { reconsideration: agency?.reconsiderationBody ?? '', litigation: agency?.court ?? '' }, reconsiderations };
+}
+
+/** The reconsideration bodies and courts of the cases the user sees, for the list's filter. */
+export async function appealBodies(ctx: AppContext, user: User): Promise<string[]> {
+  const rows = await listAppeals(ctx.db, { agencyIds: await visibleAgencyIds(ctx, user) });
+  return [...new Set(rows.map((r) => r.body))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+}
+
 export { loadVisibleAppeal };
+
+/**
+ * Issue 13: the appeals whose next step is this person's — the answer and evidence, then the
+ * decision to record, then closing — with the date that binds each (the answer due, the decision
+ * expected, the window to appeal). Only the roles that may send appeal events have any.
+ */
+export async function appealQueue(ctx: AppContext, user: User, calendar: WorkCalendar): Promise<QueueItem[]> {
+  if (!Object.values(APPEAL_EVENT_ROLES).some((roles) => roles.includes(user.role))) return [];
+  const rows = await listAppeals(ctx.db, { agencyIds: await visibleAgencyIds(ctx, user), open: true });
+  const today = ctx.clock.today();
+  const items: QueueItem[] = [];
+  for (const row of rows) {
+    const d = appealDeadlines(row, row.snapshot, calendar, today);
+    const allowed = allowedAppealEvents(row.snapshot as never, { id: user.id, role: user.role }, factsOf(row, d), today) as string[];
+    const turn = appealTurn(allowed);
+    if (!turn) continue;
+    const due = turn.due === 'answer' ? d.answerDue : turn.due === 'decision' ? d.decisionExpected : d.appealWindowOpen ? d.appealDeadline : null;
+    items.push({
+      kind: 'appeal',
+      id: row.id,
+      applicationId: row.applicationId,
+      caseNumber: row.caseNumber,
+      step: turn.step,
+      stepLabel: QUEUE_STEPS[turn.step],
+      dueDate: due,
+      dueLabel: due ? QUEUE_DUE_LABELS[turn.due] : null,
+      ...countdown(calendar, today, due),
+      // Only a year the due date itself was counted through (the decision expected may reach further).
+      provisional: due !== null && d.provisionalYears.some((y) => y <= Number(due.slice(0, 4))),
+      allowedEvents: allowed,
+      agency: { code: row.agencyCode, name: row.agencyName },
+      summary: `${APPEAL_KINDS[row.kind as keyof typeof APPEAL_KINDS] ?? row.kind} · ${row.body}`,
+      externalCaseNumber: row.externalCaseNumber,
+      url: `/api/appeals/${row.id}`,
+      page: `/appeals/${row.id}`,
+    });
+  }
+  return items;
+}

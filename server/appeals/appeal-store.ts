@@ -7,6 +7,7 @@ export interface AppealRow {
   id: number;
   applicationId: number;
   agencyId: number;
+  agencyCode: string;
   agencyName: string;
   caseNumber: string;
   kind: string;
@@ -56,6 +57,7 @@ function toAppeal(r: any): AppealRow {
     id: Number(r.id),
     applicationId: Number(r.application_id),
     agencyId: Number(r.agency_id),
+    agencyCode: r.agency_code,
     agencyName: r.agency_name,
     caseNumber: r.case_number,
     kind: r.kind,
@@ -89,7 +91,7 @@ function baseQuery(db: Db) {
     .join('applications as app', 'app.id', 'ap.application_id')
     .join('agencies as ag', 'ag.id', 'ap.agency_id')
     .leftJoin('exchange_clients as xc', 'xc.id', 'ap.source_client_id')
-    .select('ap.*', 'app.case_number as case_number', 'ag.name as agency_name', 'xc.name as source_client_name');
+    .select('ap.*', 'app.case_number as case_number', 'ag.code as agency_code', 'ag.name as agency_name', 'xc.name as source_client_name');
 }
 
 export async function findAppeal(db: Db, id: number): Promise<AppealRow | null> {

@@ -6,7 +6,7 @@ import { listDocuments } from '../documents/document-store.js';
 import { DOCUMENT_KIND_LABELS, type DocumentKind } from '../documents/document-templates.js';
 import { appealsForApplication } from './appeal-service.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
-import { formatChineseDate } from '../../workflows/dates.js';
+import { beijingDate, formatChineseDate } from '../../workflows/dates.js';
 import { listAttachments } from '../cases/attachment-store.js';
 
 /** Who the file is for: the desk's own staff (issue 5), or a connected system (issue 14). */
@@ -80,7 +80,7 @@ export async function evidenceListPdf(ctx: AppContext, user: User, applicationId
   // Two tables so that each fits the 156 mm text block at 4号 without breaking a number over lines.
   const items: { name: string; number: string; date: string; sha: string; purpose: string }[] = [];
   for (const a of attachments) {
-    items.push({ name: `申请材料（${a.filename}）`, number: '—', date: formatChineseDate(a.createdAt.slice(0, 10)), sha: a.sha256.slice(0, 16), purpose: '证明申请人提出申请的内容' });
+    items.push({ name: `申请材料（${a.filename}）`, number: '—', date: formatChineseDate(beijingDate(a.createdAt)), sha: a.sha256.slice(0, 16), purpose: '证明申请人提出申请的内容' });
   }
   for (const d of docs) {
     items.push({

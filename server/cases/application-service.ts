@@ -3,32 +3,34 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { nextCounter } from '../../db/dialect.js';
 import {
-  APPLICATION_MACHINE_VERSION, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
+  APPLICATION_MACHINE_VERSION, APPLICATION_STATES, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
 } from '../../workflows/application.machine.js';
 import { computeDeadlines } from '../../workflows/clock.js';
 import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } from '../../workflows/notice-periods.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
-import { dateWindowProblem, isIsoDate, yearOf } from '../../workflows/dates.js';
+import { dateWindowProblem, formatChineseDate, isIsoDate, yearOf } from '../../workflows/dates.js';
+import { EVENT_DATE_LABELS, isApplicationEventType } from '../../workflows/application-types.js';
 import { audit } from '../audit.js';
-import { findAgencyById } from '../admin/agency-store.js';
+import { findAgencyByCode, findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
-import { visibleAgencyIds } from '../policy.js';
+import { mayReadFullPersonalData, visibleAgencyIds } from '../policy.js';
 import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow,
+  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
+  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
+export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
-import { toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
+import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocuments } from '../documents/document-store.js';
@@ -120,8 +122,11 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
     unissuedNotices: unissuedNoticeViews((await unissuedNotices(ctx.db, [row.id])).get(row.id) ?? [], events),
-    full: row.agencyId === user.agencyId,
+    // Issue 13: full ID and phone numbers only for the caseworkers handling the case (its agency's);
+    // reviewers, approvers, managers and legal staff see them masked like everyone else.
+    full: mayReadFullPersonalData(user, row.agencyId),
     workingDaysTaken: workingDaysTaken(row, calendar),
+    reply: replyRecordView(contextOf(snapshot), events),
   });
   if (from || to) {
     const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];
@@ -217,6 +222,10 @@ export interface ListQuery {
   dueBefore?: string;
   overdue?: boolean;
   open?: boolean;
+  /** The code of one of the agencies the user sees (managers, legal staff): only its cases. */
+  agency?: string;
+  sort?: ListSort;
+  dir?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;
 }
@@ -225,7 +234,12 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
   const page = Math.max(1, q.page ?? 1);
   const pageSize = Math.min(200, Math.max(1, q.pageSize ?? 50));
   const today = ctx.clock.today();
-  const agencyIds = await visibleAgencyIds(ctx, user);
+  let agencyIds = await visibleAgencyIds(ctx, user);
+  if (q.agency) {
+    // An agency the user does not see is, to them, one without cases.
+    const one = await findAgencyByCode(ctx.db, q.agency);
+    agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
+  }
   const calendar = await loadCalendar(ctx.db);
   await refreshStaleDeadlines(ctx, calendar, agencyIds);
   const { total, rows } = await listRows(ctx.db, {
@@ -235,6 +249,9 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     dueBefore: q.dueBefore,
     overdueAsOf: q.overdue ? today : undefined,
     open: q.open,
+    sort: q.sort,
+    dir: q.dir,
+    stateOrder: Object.keys(APPLICATION_STATES),
     page,
     pageSize,
   });
@@ -246,6 +263,16 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     return toApplicationView(row, deadlinesFor(row, events, calendar, today), { full: false, unissuedNotices: unissuedNoticeViews(drafts.get(row.id) ?? [], events) });
   });
   return { total, page, pageSize, items };
+}
+
+/** Cases per state of the agencies the user sees (one of them, given its code). */
+export async function countVisibleByState(ctx: AppContext, user: User, agencyCode?: string): Promise<Record<string, number>> {
+  let agencyIds = await visibleAgencyIds(ctx, user);
+  if (agencyCode) {
+    const one = await findAgencyByCode(ctx.db, agencyCode);
+    agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
+  }
+  return agencyIds.length ? countByState(ctx.db, agencyIds) : {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,8 +334,10 @@ export async function applyEventInTransaction(
   const today = ctx.clock.today();
   const now = new Date().toISOString();
   if (typeof type !== 'string' || !type) throw invalid({ type: '请指定操作类型' });
-  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: '请填写生效日期（格式 YYYY-MM-DD）' });
-  const outside = dateWindowProblem(date, today, { label: '生效日期' });
+  // Each event's date is named for what it is (收到补正日期, 签发日期…).
+  const dateLabel = isApplicationEventType(type) ? EVENT_DATE_LABELS[type] : '日期';
+  if (typeof date !== 'string' || !isIsoDate(date)) throw invalid({ date: `请填写${dateLabel}（格式 YYYY-MM-DD）` });
+  const outside = dateWindowProblem(date, today, { label: dateLabel });
   if (outside) throw invalid({ date: outside });
   const row = opts.row ?? (await loadVisible(ctx, user, id, trx));
   if (req.ifMatch !== undefined && req.ifMatch !== row.version) {
@@ -319,7 +348,7 @@ export async function applyEventInTransaction(
   // is dated when it happened, which is no step of the case: it neither sets nor loosens this order.
   const lastStep = events.filter((e) => !DOCUMENT_RECORD_TYPES.has(e.type)).at(-1);
   if (lastStep && date < lastStep.date) {
-    throw invalid({ date: `生效日期不能早于上一次办理记录的日期（${lastStep.date}）` });
+    throw invalid({ date: `${dateLabel}不能早于上一次办理记录的日期（${formatChineseDate(lastStep.date)}）` });
   }
   const seq = (events.at(-1)?.seq ?? 0) + 1;
   const payload: Record<string, unknown> = {};

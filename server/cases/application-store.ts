@@ -189,6 +189,18 @@ export async function findOpenRows(db: Db): Promise<ApplicationRow[]> {
   return (await baseQuery(db).whereNotIn('ap.state', CLOSED_STATES)).map(toApplication);
 }
 
+/** The applications of these agencies in these states, and those named (a queue's candidates: issue 13), in one query. */
+export async function findRowsInStates(db: Db, agencyIds: number[], states: readonly string[], alsoIds: readonly number[] = []): Promise<ApplicationRow[]> {
+  if (agencyIds.length === 0 || (states.length === 0 && alsoIds.length === 0)) return [];
+  const q = baseQuery(db)
+    .whereIn('ap.agency_id', agencyIds)
+    .where((w) => {
+      if (states.length) w.whereIn('ap.state', [...states]);
+      if (alsoIds.length) w.orWhereIn('ap.id', [...alsoIds]);
+    });
+  return (await q.orderBy('ap.id')).map(toApplication);
+}
+
 /** Histories of several applications in one query (lists must not query once per row). */
 export async function listEventsFor(db: Db, applicationIds: number[]): Promise<Map<number, EventRow[]>> {
   const out = new Map<number, EventRow[]>(applicationIds.map((id) => [id, []]));
@@ -250,9 +262,17 @@ export interface ListFilters {
   dueBefore?: string;
   overdueAsOf?: string; // overdue: open and replyDue < this date
   open?: boolean;
+  /** Column to order by (issue 13); closed cases always come after open ones. Default: replyDue. */
+  sort?: ListSort;
+  dir?: 'asc' | 'desc';
+  /** The machine's states in their order, for sorting by state. */
+  stateOrder?: readonly string[];
   page: number;
   pageSize: number;
 }
+
+export const LIST_SORTS = ['due', 'received', 'case', 'state'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
 
 export const CLOSED_STATES = ['closed'];
 
@@ -270,9 +290,16 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
   if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
   const countRow = await q.clone().clearSelect().count<{ n: number | string }[]>({ n: 'ap.id' }).first();
+  const dir = f.dir === 'desc' ? 'desc' : 'asc';
+  q.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
+  if (f.sort === 'received') q.orderBy('ap.received_date', dir);
+  else if (f.sort === 'case') q.orderBy('ap.case_number', dir);
+  else if (f.sort === 'state' && f.stateOrder?.length) {
+    q.orderByRaw(`CASE ap.state ${f.stateOrder.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE ${f.stateOrder.length} END ${dir}`, [...f.stateOrder]);
+  }
+  // Then by urgency (the reply due date), whatever the column.
   const rows = await q
-    .orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES)
-    .orderBy('ap.reply_due', 'asc')
+    .orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc')
     .orderBy('ap.id', 'asc')
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize);

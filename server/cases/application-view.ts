@@ -8,7 +8,9 @@ import type { AttachmentRow } from './attachment-store.js';
 import type { DocumentView } from '../documents/document-view.js';
 import { caseProgress, closingOf, type ProgressStep } from '../../workflows/progress.js';
 import type { UnissuedNotice } from '../documents/delivery-store.js';
-import { EVENT_LABELS } from '../../workflows/application.machine.js';
+import { EVENT_LABELS, type ApplicationContext } from '../../workflows/application.machine.js';
+import { SIGNOFF_RETURN_TARGETS } from '../../workflows/application-types.js';
+import type { ReplyDetails } from '../../workflows/reply-facts.js';
 
 /**
  * A notice its event drafted that is still not issued: the event is recorded, so the clock already
@@ -43,6 +45,55 @@ export function stateLabel(state: string): string {
   return (APPLICATION_STATES as Record<string, string>)[state] ?? state;
 }
 
+/** Someone named in the reply's record: the person as the history names them. */
+export interface PersonRef {
+  id: number;
+  name: string;
+}
+
+/**
+ * The reply on its way to signature (issue 13): the current draft's decision, reasons and facts, the
+ * confidentiality review with its opinions (审查意见), and the returns before signing (签发前退回).
+ * What the reviewer and the head of the office read beside the reply's text.
+ */
+export interface ReplyRecordView {
+  decision: string;
+  decisionLabel: string;
+  reasons: string | null;
+  details: ReplyDetails | null;
+  drafted: { by: PersonRef; date: string };
+  review: {
+    approved: { by: PersonRef; date: string; opinion: string | null; checklist: string[] } | null;
+    returns: { date: string; opinion: string; by: PersonRef }[];
+  };
+  signoffReturns: { date: string; to: string; toLabel: string; reason: string; by: PersonRef }[];
+}
+
+/** The reply record of a case's context, or null before any draft (names looked up in its history). */
+export function replyRecordView(context: ApplicationContext, events: readonly EventRow[]): ReplyRecordView | null {
+  const draft = context.draft;
+  if (!draft || !isDecisionCode(draft.decision)) return null;
+  const names = new Map(events.map((e) => [e.actorId, e.actorName]));
+  const person = (id: number): PersonRef => ({ id, name: names.get(id) ?? '' });
+  const review = context.review;
+  return {
+    decision: draft.decision,
+    decisionLabel: decisionLabel(draft.decision),
+    reasons: draft.reasons,
+    details: draft.details ?? null,
+    drafted: { by: person(draft.draftedBy), date: draft.draftedDate },
+    review: {
+      approved: review.approvedBy !== null && review.approvedDate
+        ? { by: person(review.approvedBy), date: review.approvedDate, opinion: review.opinion ?? null, checklist: review.checklist ?? [] }
+        : null,
+      returns: review.returns.map((r) => ({ date: r.date, opinion: r.reason, by: person(r.by) })),
+    },
+    signoffReturns: (context.signoffReturns ?? []).map((r) => ({
+      date: r.date, to: r.to, toLabel: SIGNOFF_RETURN_TARGETS[r.to] ?? r.to, reason: r.reason, by: person(r.by),
+    })),
+  };
+}
+
 export interface ApplicationView {
   id: number;
   caseNumber: string;
@@ -70,6 +121,8 @@ export interface ApplicationView {
   concluded: { date: string; how: string | null; workingDays: number | null } | null;
   /** Issue 12: notices recorded by an event but not yet issued (the page and the lists warn). */
   unissuedNotices: UnissuedNoticeView[];
+  /** Issue 13: the current reply draft and its review (null before a draft, and in lists). */
+  reply: ReplyRecordView | null;
   /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
   transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
   createdAt: string;
@@ -81,7 +134,7 @@ export function toApplicationView(
   deadlines: Deadlines,
   extra: {
     events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[];
-    unissuedNotices?: UnissuedNoticeView[]; full: boolean;
+    unissuedNotices?: UnissuedNoticeView[]; full: boolean; reply?: ReplyRecordView | null;
     /** Working days from receipt to conclusion (the calendar's count), when known. */
     workingDaysTaken?: number | null;
   },
@@ -122,6 +175,7 @@ export function toApplicationView(
       ? { date: row.concludedDate, how: closingOf(extra.events ?? []), workingDays: extra.workingDaysTaken ?? null }
       : null,
     unissuedNotices: extra.unissuedNotices ?? [],
+    reply: extra.reply ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -6,6 +6,7 @@ import { DECISION_CODES } from '../../workflows/decisions.js';
 import { DELIVERY_METHODS } from '../../workflows/glossary.js';
 import { RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 import { CONSULTATION_GROUNDS, CONSULTATION_KINDS, CORRECTION_GROUNDS, FEE_BASES, OPINIONS } from '../../workflows/application.machine.js';
+import { EVENT_DATE_LABELS, SIGNOFF_RETURN_TARGETS, type ApplicationEventType } from '../../workflows/application-types.js';
 import { factDate, intField, isoDate, lines, list, optionalText, text } from '../http/schemas.js';
 
 const enumOf = (values: readonly string[], message: string) => z.enum(values as [string, ...string[]], { message });
@@ -90,8 +91,9 @@ const replyFacts = {
   }).optional().describe('other.other: a request to correct the applicant\'s own records, answered under Art. 41 (counted as 其他)'),
 };
 
-const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), date: factDate('生效日期'), ...shape });
+// Each event's date is named for what it is (收到补正日期, 签发日期…), in its messages too.
+const event = <T extends ApplicationEventType, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), date: factDate(EVENT_DATE_LABELS[type]).describe(EVENT_DATE_LABELS[type]), ...shape });
 
 export const EVENT_SCHEMAS = [
   event('REQUEST_CORRECTION', {
@@ -140,8 +142,20 @@ export const EVENT_SCHEMAS = [
     insertedPassages: passageRefs,
   }),
   event('SUBMIT_FOR_REVIEW', {}),
-  event('APPROVE_REVIEW', { checklist: z.array(text(200)).max(30).optional() }),
-  event('RETURN_FOR_REVISION', { reason }),
+  event('APPROVE_REVIEW', {
+    checklist: list(text(200), 30).optional().describe('the points checked (on a form: one checkbox or several)'),
+    opinion: optionalText(2000).describe('审查意见: the reviewer\'s opinion, recorded in the history (optional on approval)'),
+  }),
+  event('RETURN_FOR_REVISION', {
+    opinion: optionalText(2000).describe('审查意见 (required): what must be revised'),
+    reason: optionalText(2000).describe('deprecated: the older name of opinion, accepted when opinion is not given'),
+  }),
+  // Both required; the machine says so (签发前退回须说明理由), as it judges them.
+  event('RETURN_FROM_SIGNOFF', {
+    to: enumOf(Object.keys(SIGNOFF_RETURN_TARGETS), `退回对象应为：${Object.values(SIGNOFF_RETURN_TARGETS).join('或')}`).optional()
+      .describe('required — caseworker: back to drafting (已拟稿); reviewer: back to the confidentiality review (保密审查中)'),
+    reason: optionalText(2000).describe('required: why it is returned'),
+  }),
   event('ISSUE_REPLY', {}),
   event('RECORD_DELIVERY', { method: text(40) }),
   event('WITHDRAW', {}),

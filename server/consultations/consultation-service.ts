@@ -1,5 +1,7 @@
 import { isUniqueViolation } from '../../db/knex.js';
 import { addDays } from '../../workflows/dates.js';
+import type { WorkCalendar } from '../../workflows/calendar.js';
+import { countdown, QUEUE_DUE_LABELS, QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { findPlatformUser, insertPlatformUser, withoutHash, type User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import { loadCalendar } from '../calendar-store.js';
@@ -36,6 +38,32 @@ export async function listConsultations(ctx: AppContext, user: User, q: { box?: 
 }
 
 export const openInboxCount = (ctx: AppContext, user: User) => countOpenInbox(ctx.db, user.agencyId);
+
+/**
+ * Issue 13: the letters waiting in the agency's inbox are its caseworkers' to answer (Art. 34), by
+ * the end of the 15 working days; past them the platform records consent. Nobody else answers them.
+ */
+export async function consultationQueue(ctx: AppContext, user: User, calendar: WorkCalendar): Promise<QueueItem[]> {
+  if (user.role !== 'caseworker') return [];
+  const today = ctx.clock.today();
+  return (await listRequests(ctx.db, user.agencyId, 'inbox', 'open', today)).map((r) => ({
+    kind: 'consultation' as const,
+    id: r.id,
+    applicationId: r.application.id,
+    caseNumber: r.application.caseNumber,
+    step: 'answer_consultation' as const,
+    stepLabel: QUEUE_STEPS.answer_consultation,
+    dueDate: r.opinionDue,
+    dueLabel: QUEUE_DUE_LABELS.opinion,
+    ...countdown(calendar, today, r.opinionDue),
+    provisional: false,
+    allowedEvents: ['ANSWER'],
+    agency: { code: r.requesting.code, name: r.requesting.name },
+    summary: r.parts || r.application.description,
+    url: r.url,
+    page: r.page,
+  }));
+}
 
 /**
  * Hardening finding 9: which of the requesting case's files a user may read through the inbox item.

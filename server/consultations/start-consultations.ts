@@ -17,9 +17,9 @@ export async function startConsultations(ctx: AppContext, user: User, id: number
   const codes = [...new Set(raw.filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()))];
   const fields: Record<string, string> = {};
   if (codes.length === 0) fields.agencyCodes = '请选择要征求意见的机关（可多选）';
-  if (codes.length !== raw.length) fields.agencyCodes = '机关代码重复或为空';
+  if (codes.length !== raw.length) fields.agencyCodes = '所选机关重复或为空';
   const date = typeof body.date === 'string' && body.date ? body.date : ctx.clock.today();
-  if (!isIsoDate(date)) fields.date = '请填写生效日期（格式 YYYY-MM-DD）';
+  if (!isIsoDate(date)) fields.date = '请填写发函日期（格式 YYYY-MM-DD）';
   if (Object.keys(fields).length) throw invalid(fields);
   const calendar = await loadCalendar(ctx.db);
   try {

@@ -17,6 +17,7 @@ import { recordNoticeDelivery } from './deliveries.js';
 import { findDelivery } from './delivery-store.js';
 import { findDocument } from './document-store.js';
 import { toDocumentView, type DocumentView } from './document-view.js';
+import { issueVerb } from '../../workflows/terms.js';
 
 export interface DeliveryRequest {
   date: string;
@@ -30,16 +31,16 @@ export async function recordDelivery(ctx: AppContext, user: User, id: number, in
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
   if (doc.kind === 'delivery_receipt') throw new DomainError('conflict', 'not_deliverable', '送达回证随所送达的文书一并使用，本身不记录送达');
-  if (doc.status === 'draft') throw new DomainError('conflict', 'not_issued', '文书尚未签发，不能记录送达');
+  if (doc.status === 'draft') throw new DomainError('conflict', 'not_issued', `文书尚未${issueVerb(doc.kind)}，不能记录送达`);
   if (doc.status !== 'issued') throw new DomainError('conflict', 'superseded', '该文书已被更正文书取代，请记录更正文书的送达');
   const earlier = await findDelivery(ctx.db, doc.id);
   if (earlier) throw new DomainError('conflict', 'already_delivered', `该文书已于${formatChineseDate(earlier.date)}送达（${deliveryMethodLabel(earlier.method)}），不能重复记录`);
   const fields: Record<string, string> = {};
   const outside = dateWindowProblem(input.date, ctx.clock.today(), { label: '送达日期' });
   if (outside) fields.date = outside;
-  else if (doc.issuedDate && input.date < doc.issuedDate) fields.date = `送达日期不能早于签发日期（${formatChineseDate(doc.issuedDate)}）`;
+  else if (doc.issuedDate && input.date < doc.issuedDate) fields.date = `送达日期不能早于${issueVerb(doc.kind)}日期（${formatChineseDate(doc.issuedDate)}）`;
   // Platform letters are delivered by the platform itself, when they are issued.
-  if (input.method === 'platform') fields.method = '平台送达由系统在征求意见函签发时自动记录，请选择实际的送达方式';
+  if (input.method === 'platform') fields.method = '平台送达由系统在征求意见函发出时自动记录，请选择实际的送达方式';
   if (Object.keys(fields).length) throw invalid(fields);
 
   const details = { date: input.date, method: input.method, trackingNumber: input.trackingNumber, signedBy: input.signedBy, note: input.note };

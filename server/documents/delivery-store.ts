@@ -87,3 +87,23 @@ export async function unissuedNotices(db: Db, applicationIds: number[]): Promise
   }
   return out;
 }
+
+export interface UnsignedReply { documentId: number; applicationId: number; title: string }
+
+/**
+ * Replies drafted that the head of the office signs through the document itself, not through the
+ * case's sign-off (ISSUE_REPLY): the reply a lapse or transfer closed its case with, and a correction
+ * of an issued reply (document-actions.ts, issueDocument). Issue 13: the approver's queue.
+ */
+export async function unsignedReplies(db: Db, agencyIds: number[], closedStates: readonly string[]): Promise<UnsignedReply[]> {
+  if (agencyIds.length === 0) return [];
+  const rows: { id: number; application_id: number; title: string }[] = await db('documents as d')
+    .join('applications as ap', 'ap.id', 'd.application_id')
+    .whereIn('ap.agency_id', agencyIds)
+    .where('d.kind', 'reply')
+    .where('d.status', 'draft')
+    .where((w) => w.whereIn('ap.state', [...closedStates]).orWhereNotNull('d.supersedes_id'))
+    .orderBy('d.id')
+    .select('d.id', 'd.application_id', 'd.title');
+  return rows.map((r) => ({ documentId: Number(r.id), applicationId: Number(r.application_id), title: r.title }));
+}

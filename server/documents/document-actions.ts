@@ -17,6 +17,7 @@ import { formatChineseDate } from '../../workflows/dates.js';
 import { deliveryMethodCode, deliveryMethodLabel } from '../../workflows/glossary.js';
 import { eventDateOf } from '../cases/case-records.js';
 import { platformLetterIssued } from '../consultations/consultation-routing.js';
+import { issueVerb } from '../../workflows/terms.js';
 
 export async function documentsOf(ctx: AppContext, user: User, applicationId: number): Promise<DocumentView[]> {
   const row = await loadVisible(ctx, user, applicationId);
@@ -82,7 +83,7 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
   if (typeof body !== 'string' || !body.trim()) throw invalid({ body: '请填写文书正文' });
   if (body.length > 20000) throw invalid({ body: '文书正文不超过 20000 字' });
   if (!editable(doc, row.state)) {
-    throw new DomainError('conflict', 'not_editable', doc.status !== 'draft' ? '文书已签发，正文不能再修改；如需更正，请制作更正文书' : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
+    throw new DomainError('conflict', 'not_editable', doc.status !== 'draft' ? `文书已${issueVerb(doc.kind)}，正文不能再修改；如需更正，请制作更正文书` : '答复书已提交保密审查，正文不能再修改；如需修改请由审查人退回');
   }
   const now = new Date().toISOString();
   const newBody = body.replace(/\r\n/g, '\n');
@@ -90,7 +91,7 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
     // Write first, and only over the text read above: the audit entry's old text is the one replaced.
     if (!(await updateDraft(trx, id, { body: newBody, now }, doc.body))) {
       const current = await findDocument(trx, id);
-      throw new DomainError('conflict', 'conflict', current?.status === 'draft' ? '该文书刚被他人修改，请刷新后重试' : '该文书刚被签发，不能再修改');
+      throw new DomainError('conflict', 'conflict', current?.status === 'draft' ? '该文书刚被他人修改，请刷新后重试' : `该文书刚被${issueVerb(doc.kind)}，不能再修改`);
     }
     await audit(trx, {
       actor: user, action: 'document.edit', entity: 'document', entityId: id,
@@ -100,12 +101,14 @@ export async function editDocument(ctx: AppContext, user: User, id: number, body
   return toDocumentView((await findDocument(ctx.db, id))!, row.state);
 }
 
-function issueDate(ctx: AppContext, date: unknown, notBefore: string): string {
+/** The day a document is issued: 签发日期 for a reply, 发出日期 for anything else (workflows/terms.ts). */
+function issueDate(ctx: AppContext, date: unknown, notBefore: string, kind: string): string {
+  const label = `${issueVerb(kind)}日期`;
   if (date === undefined || date === null || date === '') return ctx.clock.today();
-  if (!isIsoDate(date)) throw invalid({ date: '签发日期格式应为 YYYY-MM-DD' });
-  const outside = dateWindowProblem(date, ctx.clock.today(), { label: '签发日期' });
+  if (!isIsoDate(date)) throw invalid({ date: `${label}格式应为 YYYY-MM-DD` });
+  const outside = dateWindowProblem(date, ctx.clock.today(), { label });
   if (outside) throw invalid({ date: outside });
-  if (date < notBefore) throw invalid({ date: `签发日期不能早于${formatChineseDate(notBefore)}` });
+  if (date < notBefore) throw invalid({ date: `${label}不能早于${formatChineseDate(notBefore)}` });
   return date;
 }
 
@@ -116,11 +119,11 @@ export async function issueDocument(ctx: AppContext, user: User, id: number, dat
   if (replyIssued) throw new DomainError('conflict', 'use_issue_reply', '答复书经保密审查后由负责人通过“签发答复”签发');
   // A corrected or closing reply carries the agency's answer: the head of the office signs it.
   requireOwnCaseworker(user, doc.agencyId, doc.kind === 'reply' ? ['approver'] : ['caseworker']);
-  if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发');
+  if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', `该文书已${issueVerb(doc.kind)}`);
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
   // A notice goes out on or after the day its event was recorded: its period cannot start before (§2.8).
   const recorded = doc.eventSeq !== null && doc.kind !== 'receipt' ? await eventDateOf(ctx.db, row.id, doc.eventSeq) : null;
-  const when = issueDate(ctx, date, recorded && recorded > row.receivedDate ? recorded : row.receivedDate);
+  const when = issueDate(ctx, date, recorded && recorded > row.receivedDate ? recorded : row.receivedDate, doc.kind);
   const issued = await ctx.db.transaction(async (trx) => {
     const fresh = (await findDocument(trx, id))!;
     const out = await issueInTransaction(trx, ctx, agency, fresh, user, when, ip);
@@ -136,10 +139,10 @@ export async function supersedeDocument(ctx: AppContext, user: User, id: number,
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
   if (typeof reason !== 'string' || !reason.trim()) throw invalid({ reason: '请填写更正理由' });
-  if (doc.status !== 'issued') throw new DomainError('conflict', 'not_issued', '只有已签发的文书才能更正');
+  if (doc.status !== 'issued') throw new DomainError('conflict', 'not_issued', '只有已发出（签发）的文书才能更正');
   if (doc.kind === 'delivery_receipt') throw new DomainError('conflict', 'not_supersedable', '送达回证不能更正，请重新制作');
   const existing = (await listDocuments(ctx.db, doc.applicationId)).find((d) => d.supersedesId === doc.id && d.status === 'draft');
-  if (existing) throw new DomainError('conflict', 'already_superseding', '该文书已有待签发的更正文书');
+  if (existing) throw new DomainError('conflict', 'already_superseding', '该文书已有尚未发出的更正文书');
   const now = new Date().toISOString();
   const newId = await ctx.db.transaction(async (trx) => {
     const nid = await insertDraft(trx, {
@@ -165,7 +168,7 @@ export async function makeDeliveryReceipt(
   const method = input.method;
   const { doc, row } = await loadDocument(ctx, user, id);
   requireOwnCaseworker(user, doc.agencyId);
-  if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new DomainError('conflict', 'not_issued', '只能为已签发的文书制作送达回证');
+  if (doc.status !== 'issued' || !doc.number || !doc.issuedDate) throw new DomainError('conflict', 'not_issued', '只能为已发出（签发）的文书制作送达回证');
   if (doc.kind === 'delivery_receipt') throw new DomainError('conflict', 'not_allowed', '送达回证本身不需要送达回证');
   const agency = (await findAgencyById(ctx.db, doc.agencyId))!;
   const context = contextOf(migrateSnapshot({ machineVersion: row.machineVersion, snapshot: row.snapshot }));

@@ -18,29 +18,12 @@ import { join } from 'node:path';
 import ejs from 'ejs';
 import { TEMPLATES_DIR } from '../paths.js';
 import { unwrapQuotes } from '../../workflows/glossary.js';
+import { DOCUMENT_KINDS, TERMS } from '../../workflows/terms.js';
 
-export type DocumentKind =
-  | 'reply'
-  | 'receipt'
-  | 'correction_notice'
-  | 'extension_notice'
-  | 'consultation_letter'
-  | 'fee_notice'
-  | 'delivery_receipt'
-  | 'reasons_request'
-  | 'later_reply_notice';
+/** The kinds and their names live in the glossary (workflows/terms.ts). */
+export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
-export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
-  reply: '答复书',
-  receipt: '登记回执',
-  correction_notice: '补正申请告知书',
-  extension_notice: '延期答复告知书',
-  consultation_letter: '征求意见书（函）',
-  fee_notice: '收费通知书',
-  delivery_receipt: '送达回证',
-  reasons_request: '说明理由通知书',
-  later_reply_notice: '延迟答复告知书',
-};
+export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = DOCUMENT_KINDS;
 
 /** What a document may say. All dates are already formatted (e.g. '2026年3月12日'); strings may be empty. */
 export interface DocumentTemplateData {
@@ -417,7 +400,7 @@ export function renderDocumentText(templateName: string, data: DocumentTemplateD
   }
   // Stored data from older drafts may lack a section: every top-level name a template uses exists.
   const locals: DocumentTemplateData = { ...NO_SECTIONS, ...data };
-  const output = t.render({ ...locals, h: helpers(locals) });
+  const output = t.render({ ...locals, h: helpers(locals), t: TERMS });
   const lines = output.replace(/\r\n?/g, '\n').split('\n');
   let i = 0;
   while (i < lines.length && !lines[i]!.trim()) i++;

@@ -2,6 +2,7 @@
 import PDFDocument from 'pdfkit';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { registerDocumentFonts } from './paint.js';
+import { PRODUCT_NAME } from '../../workflows/terms.js';
 
 export interface PdfWriter {
   doc: PDFKit.PDFDocument;
@@ -32,7 +33,7 @@ export function openPdf(info: { title: string; author: string; subject?: string;
       ...(info.subject ? { Subject: info.subject } : {}),
       ...(info.keywords ? { Keywords: info.keywords } : {}),
       Producer: 'Disclosure Desk',
-      Creator: 'Disclosure Desk',
+      Creator: PRODUCT_NAME,
       CreationDate: created,
       ModDate: created,
     },

@@ -5,6 +5,7 @@ import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/app
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { APPEAL_EVENT_TYPES, APPEAL_KINDS, APPEAL_STATES } from '../../workflows/appeal.machine.js';
 import { PASSAGE_TOPICS, VERSION_STATUSES } from '../passages/passage-input.js';
+import { QUEUE_ACTIONS, QUEUE_STEPS } from '../../workflows/turns.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const date = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
@@ -27,6 +28,43 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       attachmentsNote: { type: ['string', 'null'], description: 'why carried files are not listed (consultation over, or not a caseworker)' }, mayAnswer: { type: 'boolean' },
     },
   },
+  QueueItem: {
+    type: 'object',
+    description: 'one step waiting for the caller (issue 13): a case is in the queue of the role whose turn it is, never where the caller cannot act',
+    required: ['kind', 'id', 'caseNumber', 'step', 'dueDate', 'workingDaysLeft', 'overdue', 'allowedEvents'],
+    properties: {
+      kind: { enum: ['application', 'consultation', 'appeal'] },
+      id: { type: 'integer', description: 'the application\'s, the consultation letter\'s (征询件) or the appeal\'s id, as kind says' },
+      applicationId: { type: 'integer', description: 'consultation and appeal: the application it is about' },
+      caseNumber: { type: 'string', description: 'the application\'s case number (an appeal\'s own number at the court or reconsideration body is externalCaseNumber)' },
+      step: {
+        enum: Object.keys(QUEUE_STEPS),
+        description: 'what waits for the caller, a stable code (stepLabel is its Chinese name). ' + Object.entries(QUEUE_STEPS).map(([code, label]) => `${code}: ${label}`).join('; ') + '. ' +
+          'Caseworker: handle (processing), submit_for_review (drafted), revise (returned by the review), record_delivery (the reply is issued, its delivery not recorded), issue_notice (a notice its event drafted is not issued), record_notice_delivery (a notice issued, its receipt not recorded: the other side\'s period runs from it, §2.8), correction_lapsed / fee_lapsed (the applicant\'s period ran out), answer_consultation (a letter in the agency\'s inbox, Art. 34). ' +
+          'Reviewer: review (in confidentiality review). Approver: sign (a reply awaits sign-off: ISSUE_REPLY, or through the document for a reply that closed a case or corrects an issued one), approve_extension (an extension request, Art. 33). ' +
+          'Legal: appeal_answer (the answer and evidence are due), appeal_decision (answered: follow the hearing, record the decision), appeal_close (decided: close, once the appeal window is over). Managers have no steps; the administrator gets 403.',
+      },
+      stepLabel: { type: 'string' },
+      dueDate: { oneOf: [date, { type: 'null' }], description: 'the date by which the caller must act: the reply due (every step of an application up to its reply), the correction notice due (Art. 30), the end of the applicant\'s correction or payment period (lapses), the day a closing reply should have left, the opinion due of a letter, the answer due, the decision expected, the end of the appeal window; null when none binds the step' },
+      dueLabel: { type: ['string', 'null'], description: 'what dueDate is, in Chinese' },
+      workingDaysLeft: { type: ['integer', 'null'], description: 'working days from today to dueDate, by the working-day calendar; negative when overdue' },
+      overdue: { type: 'boolean' },
+      dueSoon: { type: 'boolean', description: 'at most 3 working days left' },
+      provisional: { type: 'boolean', description: 'dueDate was counted through a year without the State Council\'s holiday notice (暂定)' },
+      allowedEvents: {
+        type: 'array', items: { type: 'string' },
+        description: 'what the caller may send now: the application machine\'s events (kind application) or the appeal machine\'s (kind appeal), and the action the step asks for when it is no machine event: ' +
+          Object.entries(QUEUE_ACTIONS).map(([name, endpoint]) => `${name} (${endpoint})`).join(', '),
+      },
+      agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } }, description: 'the agency whose case it is (for a consultation letter: the requesting agency)' },
+      summary: { type: 'string', description: 'the request, the parts a letter asks about, or the appeal\'s kind and body' },
+      applicantName: { type: 'string', description: 'kind application' },
+      externalCaseNumber: { type: 'string', description: 'kind appeal' },
+      document: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' } }, description: 'the document the step is about (issue_notice, record_notice_delivery, sign through the document)' },
+      url: { type: 'string', description: 'the JSON resource' },
+      page: { type: 'string', description: 'the page where the step is taken' },
+    },
+  },
   ExportJob: {
     type: 'object',
     properties: {
@@ -34,8 +72,8 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       params: { type: 'object', properties: { year: { type: 'integer' }, agency: { type: 'string' }, below: { type: 'boolean' } } },
       status: { enum: ['queued', 'running', 'done', 'failed'] }, statusLabel: { type: 'string' },
       done: { type: 'integer', description: 'lines written so far' }, total: { type: ['integer', 'null'], description: 'lines in all, once counted' },
-      percent: { type: ['integer', 'null'] }, message: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] }, size: { type: ['integer', 'null'] },
-      createdAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] }, url: { type: 'string' }, page: { type: 'string', description: 'the progress page' },
+      percent: { type: ['integer', 'null'] }, message: { type: ['string', 'null'] }, filename: { type: ['string', 'null'] }, title: { type: 'string', description: 'what the file is, by agency name and year' }, size: { type: ['integer', 'null'] },
+      createdAt: { type: 'string', description: 'ISO 8601 UTC; pages show it in Beijing time' }, finishedAt: { type: ['string', 'null'] }, url: { type: 'string' }, page: { type: 'string', description: 'the progress page' },
       fileUrl: { type: ['string', 'null'] },
     },
   },
@@ -185,6 +223,16 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
         properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
       },
       documents: { type: 'array', items: ref('Document') },
+      reply: {
+        type: ['object', 'null'],
+        description: 'the current reply draft and its review (issue 13): decision, reasons and facts; the reviewer\'s approval with its opinion (审查意见) and checklist, the returns with their opinions, and the returns before signing (签发前退回); null before a draft and in lists',
+        properties: {
+          decision: { enum: DECISION_CODES }, decisionLabel: { type: 'string' }, reasons: { type: ['string', 'null'] }, details: { type: ['object', 'null'] },
+          drafted: { type: 'object', properties: { by: { type: 'object' }, date } },
+          review: { type: 'object', properties: { approved: { type: ['object', 'null'] }, returns: { type: 'array', items: { type: 'object' } } } },
+          signoffReturns: { type: 'array', items: { type: 'object', properties: { date, to: { enum: ['caseworker', 'reviewer'] }, toLabel: { type: 'string' }, reason: { type: 'string' }, by: { type: 'object' } } } },
+        },
+      },
       unissuedNotices: {
         type: 'array', description: 'notices an event drafted that are not issued yet: the event already moved the clock',
         items: { type: 'object', properties: { documentId: { type: 'integer' }, kind: { type: 'string' }, title: { type: 'string' }, eventType: { type: ['string', 'null'] }, eventLabel: { type: ['string', 'null'] }, eventDate: { oneOf: [date, { type: 'null' }] } } },
@@ -233,6 +281,8 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       title: { type: 'string' }, kindLabel: { type: 'string' }, variant: { type: ['string', 'null'] },
       supersedeReason: { type: ['string', 'null'] }, targetDocumentId: { type: ['integer', 'null'] },
       templateName: { type: 'string' }, templateVersion: { type: 'integer' }, body: { type: 'string' }, editable: { type: 'boolean' },
+      statusLabel: { type: 'string', description: '草稿, 已签发 (a reply: signed by the head of the disclosure office), 已发出 (any other document), 已被更正' },
+      templateLabel: { type: 'string', description: 'the template in Chinese, e.g. 答复书（予以公开）第1版' },
       delivery: {
         type: ['object', 'null'], description: '送达: null until the receipt is recorded (POST /api/documents/{id}/delivered)',
         properties: {

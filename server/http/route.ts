@@ -213,14 +213,25 @@ export function ifMatchOf(header: string | undefined, what: string): number | un
   return n;
 }
 
-/** An event form of a page: the event's own fields (parsed by its schema), and the version the page showed. */
-export function pageEventBody<T extends z.ZodType>(eventSchema: T) {
+/**
+ * An event form of a page: the event's own fields (parsed by its schema), the version the page
+ * showed, and any fields only the page has (`pageFields`, e.g. a confirmation checkbox), kept out of
+ * the event.
+ */
+export function pageEventBody<T extends z.ZodType, F extends z.ZodRawShape = Record<never, never>>(eventSchema: T, pageFields?: F) {
+  const own = Object.keys(pageFields ?? {});
   return z.preprocess(
     (v) => {
       const { version, ...event } = (v ?? {}) as Record<string, unknown>;
-      return { event, version: version === '' ? undefined : version };
+      const page: Record<string, unknown> = {};
+      for (const k of own) {
+        if (!Object.hasOwn(event, k)) continue;
+        page[k] = event[k];
+        delete event[k];
+      }
+      return { ...page, event, version: version === '' ? undefined : version };
     },
-    z.strictObject({ event: eventSchema, version: intField(0, 2 ** 31 - 1).optional() }),
+    z.strictObject({ event: eventSchema, version: intField(0, 2 ** 31 - 1).optional(), ...(pageFields ?? ({} as F)) }),
   );
 }
 

@@ -5,6 +5,7 @@ import { annualReport, TABLE3_COLUMNS, type AnnualReport } from './annual-report
 import { TABLE4_COLUMNS, TABLE4_ROWS, type Table4Column, type Table4Row } from './annual-cells.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';
 import { CSV_BOM, CSV_EOL, csvLine } from './csv.js';
+import { PRODUCT_NAME } from '../../workflows/terms.js';
 
 // Tables 三 and 四 of the annual report laid out as the official format (国办公开办函〔2021〕30号,
 // domain.md §6): the row labels verbatim, the merged header cells. One description of the layout
@@ -208,9 +209,10 @@ export const XLSX_LAYOUT = {
 
 export async function annualReportXlsx(r: AnnualReport, today: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  wb.creator = 'Disclosure Desk';
+  wb.creator = PRODUCT_NAME;
   wb.title = `${r.year}年度政府信息公开工作年度报告 表三、表四`;
-  const stamp = new Date(`${today}T00:00:00Z`);
+  // 00:00 Beijing time on the report's date (as the PDF's metadata): the same input, the same bytes.
+  const stamp = new Date(`${today}T00:00:00+08:00`);
   wb.created = stamp;
   wb.modified = stamp;
   const sub = `${scopeLabel(r)} · ${r.year}年度`;

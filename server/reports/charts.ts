@@ -6,6 +6,8 @@ import {
 } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { APPLICATION_STATES } from '../../workflows/application.machine.js';
+import { APPEAL_KINDS } from '../../workflows/appeal.machine.js';
+import { CASE_TERMS } from '../../workflows/terms.js';
 import type { Dashboard } from './dashboard.js';
 
 // Charts drawn on the server with Apache ECharts' SVG renderer (no browser, no canvas) and inlined in
@@ -95,19 +97,24 @@ export function dashboardCharts(d: Dashboard): DashboardCharts {
         })),
       }
       : { title: noData() },
-    { width: 760, height: Math.max(160, 70 + rows.length * 28), label: `在办申请按机关和状态：共 ${d.open.total} 件，其中逾期 ${d.open.overdue} 件` },
+    { width: 760, height: Math.max(160, 70 + rows.length * 28), label: `${CASE_TERMS.open}申请按机关和状态：共 ${d.open.total} 件，其中${CASE_TERMS.overdue} ${d.open.overdue} 件` },
   );
 
   const months = d.replies.byMonth.map((m) => m.month);
+  // Issue 13: no label may overlap an axis title. The units go into the tick labels (件, %), not into
+  // axis names over the plot, and the grid leaves room above it for the rate labels of the top line.
   const onTime = renderChart(
     {
       legend: { top: 0 },
-      grid: { left: 8, right: 8, top: 40, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      grid: { left: 8, right: 8, top: 52, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
       xAxis: { type: 'category', data: months },
-      yAxis: [{ type: 'value', name: '件', minInterval: 1 }, { type: 'value', name: '按期率 %', min: 0, max: 100, splitLine: { show: false } }],
+      yAxis: [
+        { type: 'value', minInterval: 1, axisLabel: { formatter: '{value} 件' } },
+        { type: 'value', min: 0, max: 100, splitLine: { show: false }, axisLabel: { formatter: '{value}%' } },
+      ],
       series: [
         { type: 'bar', name: '答复件数', data: d.replies.byMonth.map((m) => m.replies), barMaxWidth: 28 },
-        { type: 'line', name: '按期率 %', yAxisIndex: 1, data: d.replies.byMonth.map((m) => pct(m.onTimeRate)), connectNulls: false, label: { show: months.length <= 12, formatter: '{c}%', fontSize: 11 } },
+        { type: 'line', name: '按期率', yAxisIndex: 1, data: d.replies.byMonth.map((m) => pct(m.onTimeRate)), connectNulls: false, label: { show: months.length <= 12, formatter: '{c}%', fontSize: 11 } },
       ],
     },
     { width: 760, height: 300, label: `按月按期答复率：期间共答复 ${d.replies.total} 件，按期 ${d.replies.onTime} 件` },
@@ -115,13 +122,14 @@ export function dashboardCharts(d: Dashboard): DashboardCharts {
 
   const replyTime = renderChart(
     {
-      grid: { left: 8, right: 40, top: 24, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      grid: { left: 8, right: 8, top: 28, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
       xAxis: { type: 'category', data: months },
-      yAxis: { type: 'value', name: '工作日', minInterval: 1 },
+      // The statutory line stays on the chart however quick the replies were.
+      yAxis: { type: 'value', minInterval: 1, max: (v: { max: number }) => Math.max(24, Math.ceil(v.max / 4) * 4 + 4), name: '工作日', nameTextStyle: { align: 'left' } },
       series: [{
         type: 'bar', name: '答复用时中位数', data: d.replies.byMonth.map((m) => m.medianWorkingDays), barMaxWidth: 28,
         label: { show: months.length <= 12, position: 'top', fontSize: 11 },
-        markLine: { symbol: 'none', silent: true, lineStyle: { color: '#b42318', type: 'dashed' }, label: { formatter: '法定 20 个工作日', position: 'insideEndTop' }, data: [{ yAxis: 20 }] },
+        markLine: { symbol: 'none', silent: true, lineStyle: { color: '#b42318', type: 'dashed' }, label: { formatter: '法定 20 个工作日', position: 'insideStartTop', color: '#b42318' }, data: [{ yAxis: 20 }] },
       }],
     },
     { width: 760, height: 280, label: `按月答复用时中位数（工作日）：期间中位数 ${d.replies.medianWorkingDays ?? '—'} 个工作日` },
@@ -140,7 +148,7 @@ export function dashboardCharts(d: Dashboard): DashboardCharts {
     { width: 680, height: 320, label: `答复类型构成：期间办结 ${d.decisions.total} 件` },
   );
 
-  const kinds = [['行政复议', d.appeals.reconsideration], ['行政诉讼', d.appeals.litigation]] as const;
+  const kinds = [[APPEAL_KINDS.reconsideration, d.appeals.reconsideration], [APPEAL_KINDS.litigation, d.appeals.litigation]] as const;
   const appeals = renderChart(
     d.appeals.total.decided
       ? {

@@ -11,6 +11,7 @@ import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISIONS, LAPSE_DECISIONS, type DecisionGroup } from '../../workflows/decisions.js';
 import { addDays, isIsoDate, REGULATION_IN_FORCE } from '../../workflows/dates.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
+import { DECISION_GROUP_LABELS } from '../../workflows/decisions.js';
 
 // The managers' dashboard (issue 6): deadlines now, and how replies went over a period, for an agency
 // and every agency below it. Everything is counted by the database (GROUP BY); JavaScript only ever
@@ -40,14 +41,7 @@ const MAX_MONTHS = 120;
 
 export const OPEN_STATES = Object.keys(APPLICATION_STATES).filter((s) => !CLOSED_STATES.includes(s));
 
-export const DECISION_GROUP_LABELS: Record<DecisionGroup, string> = {
-  disclose: '予以公开',
-  partial: '部分公开',
-  withhold: '不予公开',
-  unavailable: '无法提供',
-  not_processed: '不予处理',
-  other: '其他处理',
-};
+export { DECISION_GROUP_LABELS };
 
 export interface DeadlineItem {
   id: number;

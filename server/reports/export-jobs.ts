@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { DomainError, invalid, notFound } from '../errors.js';
 import { reportScope, type ReportScope } from './annual-report.js';
 import { csvSink, ledgerSize, writeLedger, xlsxSink } from './annual-ledger.js';
+import { BEIJING_TIME, beijingTime } from '../../workflows/dates.js';
 
 // Long exports run as jobs (issue 6: "long exports show progress"). The job row is the truth any
 // instance can read: status, lines done of total, then the file. The work runs on the instance that
@@ -68,6 +69,8 @@ export interface ExportJobView {
   percent: number | null;
   message: string | null;
   filename: string | null;
+  /** What the file is, as people name it (the file name without its extension): agency names, never codes. */
+  title: string;
   size: number | null;
   createdAt: string;
   finishedAt: string | null;
@@ -100,6 +103,7 @@ function toView(r: JobRow, now: number): ExportJobView {
     percent: status === 'done' ? 100 : total === null ? null : total === 0 ? 0 : Math.floor((done * 100) / total),
     message,
     filename: r.filename,
+    title: r.filename ? r.filename.replace(/\.\w+$/, '') : (EXPORT_KINDS[r.kind as ExportKind] ?? '导出文件'),
     size: r.size === null ? null : Number(r.size),
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -150,7 +154,8 @@ async function runJob(ctx: AppContext, id: number, scope: ReportScope, format: E
     await new Promise((resolve) => setImmediate(resolve)); // answer the request first
     const total = await ledgerSize(ctx.db, scope);
     await touch({ status: 'running', total });
-    const title = ledgerFilename(scope, format).replace(/\.\w+$/, '');
+    // Issue 13: the time it was made, in Beijing time and saying so.
+    const title = `${ledgerFilename(scope, format).replace(/\.\w+$/, '')}（导出时间：${beijingTime(new Date())}，${BEIJING_TIME}）`;
     const sink = format === 'xlsx' ? xlsxSink(title) : csvSink(title);
     await writeLedger(ctx.db, scope, sink, batchSize, async (done) => {
       await touch({ done });

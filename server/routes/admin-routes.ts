@@ -13,9 +13,12 @@ import { listUsers } from '../admin/user-store.js';
 import { addAgency, addUser, changeUserActive, editAgencyDetails, resetPassword } from '../admin/admin-service.js';
 import { hasSigningKey, makeAgencyCert, setAgencySeal } from '../documents/agency-keys.js';
 import { listAudit } from '../audit.js';
+import { AUDIT_ACTION_GROUPS, auditEntries, auditUsers } from '../admin/audit-log.js';
 import { ROLES } from '../../workflows/roles.js';
-import { calendarYear, setCalendarDay, unsetCalendarDay } from '../admin/calendar-service.js';
-import { notFound } from '../errors.js';
+import { calendarYear, setCalendarDay, setCalendarDays, unsetCalendarDay } from '../admin/calendar-service.js';
+import { daysInRange, parseCalendarDates } from '../../workflows/calendar-input.js';
+import { CASE_TERMS } from '../../workflows/terms.js';
+import { invalid, notFound } from '../errors.js';
 
 const ADMIN = ['admin'] as const;
 const byId = z.strictObject({ id: idParam });
@@ -63,8 +66,13 @@ async function usersPage(ctx: AppContext, req: Request, extra: Record<string, un
 
 async function calendarPage(ctx: AppContext, year: number | undefined, req: Request, extra: Record<string, unknown> = {}) {
   const y = year ?? Number(ctx.clock.today().slice(0, 4));
-  return { title: '工作日历', cal: await calendarYear(ctx, y), form: {}, fields: {}, error: null, flash: typeof req.query.done === 'string' ? req.query.done : null, ...extra };
+  return {
+    title: '工作日历', cal: await calendarYear(ctx, y), form: {}, fields: {}, listForm: {}, listFields: {}, error: null,
+    flash: typeof req.query.done === 'string' ? req.query.done : null, ...extra,
+  };
 }
+
+const calendarDone = (year: string, message: string) => `/admin/calendar?year=${year}&done=${encodeURIComponent(message)}`;
 
 const doneUrl = (path: string, message: string) => `${path}?done=${encodeURIComponent(message)}`;
 
@@ -215,10 +223,10 @@ export const adminRoutes: RouteDef[] = [
   }),
   route({
     method: 'get', path: '/admin/audit', permission: ADMIN, query: auditQuery, summary: '审计日志',
-    handler: async ({ ctx, query, req, res }) => {
+    handler: async ({ ctx, query, res }) => {
       const page = query.page ?? 1;
-      const result = await listAudit(ctx.db, { page, pageSize: 50, action: query.action || undefined, username: query.username || undefined });
-      res.render('admin-audit', { title: '审计日志', result, page, query: req.query });
+      const result = await auditEntries(ctx.db, { page, pageSize: 50, action: query.action || undefined, username: query.username || undefined });
+      res.render('admin-audit', { title: '审计日志', result, page, query, actionGroups: AUDIT_ACTION_GROUPS, users: await auditUsers(ctx.db) });
     },
   }),
   route({
@@ -226,22 +234,48 @@ export const adminRoutes: RouteDef[] = [
     handler: async ({ ctx, query, req, res }) => res.render('admin-calendar', await calendarPage(ctx, query.year, req)),
   }),
   route({
-    method: 'post', path: '/admin/calendar', permission: ADMIN, body: z.strictObject({ date: z.string().max(20), kind: z.string().max(20), note: optionalText(200), year: z.string().max(10).optional() }),
-    summary: '保存本地调整',
+    method: 'post', path: '/admin/calendar', permission: ADMIN,
+    body: z.strictObject({ date: z.string().max(20), to: optionalText(20), kind: z.string().max(20), note: optionalText(200), year: z.string().max(10).optional() }),
+    summary: '保存本地调整：一天，或起止日期之间的每一天',
     onRefusal: async (c, e) => {
       const year = Number(String(c.form.date ?? '').slice(0, 4));
       c.res.status(statusOf(e)).render('admin-calendar', await calendarPage(c.ctx, year >= 2000 && year <= 2100 ? year : undefined, c.req, { form: c.form, fields: e.fields ?? {}, error: e.message }));
     },
     handler: async ({ ctx, user, body, res }) => {
-      const n = await setCalendarDay(ctx, user, { date: body.date, kind: body.kind, note: body.note });
-      res.redirect(303, `/admin/calendar?year=${body.date.slice(0, 4)}&done=${encodeURIComponent(`已保存，${n} 件办理中申请的期限已重新计算`)}`);
+      if (!body.to || body.to === body.date) {
+        const n = await setCalendarDay(ctx, user, { date: body.date, kind: body.kind, note: body.note });
+        return res.redirect(303, calendarDone(body.date.slice(0, 4), `已保存，${n} 件${CASE_TERMS.open}申请的期限已重新计算`));
+      }
+      const dates = daysInRange(body.date, body.to);
+      if (!dates) throw invalid({ to: '截止日期应为不早于起始日期的日期' });
+      if (body.kind !== 'workday' && body.kind !== 'holiday') throw invalid({ kind: '请选择“工作日”或“休息日”' });
+      const r = await setCalendarDays(ctx, user, dates.map((date) => ({ date, kind: body.kind as 'workday' | 'holiday' })), body.note, 'date');
+      res.redirect(303, calendarDone(body.date.slice(0, 4), `已保存 ${r.days} 天，${r.recomputed} 件${CASE_TERMS.open}申请的期限已重新计算`));
+    },
+  }),
+  route({
+    method: 'post', path: '/admin/calendar/list', permission: ADMIN,
+    body: z.strictObject({ dates: z.string().max(20_000), year: intField(2000, 2100), kind: z.enum(['workday', 'holiday'], { message: '请选择“工作日”或“休息日”' }), note: optionalText(200) }),
+    summary: '保存粘贴的放假安排（国务院通知的文字或日期列表）',
+    onRefusal: async (c, e) => {
+      const year = Number(c.form.year);
+      c.res.status(statusOf(e)).render('admin-calendar', await calendarPage(c.ctx, year >= 2000 && year <= 2100 ? year : undefined, c.req, {
+        listForm: c.form, listFields: e.fields ?? {}, error: e.message,
+      }));
+    },
+    handler: async ({ ctx, user, body, res }) => {
+      const parsed = parseCalendarDates(body.dates, { year: body.year, kind: body.kind });
+      if (parsed.problems.length) throw invalid({ dates: parsed.problems.slice(0, 3).join('；') });
+      const r = await setCalendarDays(ctx, user, parsed.days, body.note);
+      const holidays = parsed.days.filter((d) => d.kind === 'holiday').length;
+      res.redirect(303, calendarDone(String(body.year), `已保存 ${r.days} 天（放假 ${holidays} 天、调休上班 ${r.days - holidays} 天），${r.recomputed} 件${CASE_TERMS.open}申请的期限已重新计算`));
     },
   }),
   route({
     method: 'post', path: '/admin/calendar/:date/delete', permission: ADMIN, params: dateParam, body: noBody, summary: '删除本地调整',
     handler: async ({ ctx, user, params, res }) => {
       const n = await unsetCalendarDay(ctx, user, params.date);
-      res.redirect(303, `/admin/calendar?year=${params.date.slice(0, 4)}&done=${encodeURIComponent(`已删除，${n} 件办理中申请的期限已重新计算`)}`);
+      res.redirect(303, calendarDone(params.date.slice(0, 4), `已删除，${n} 件${CASE_TERMS.open}申请的期限已重新计算`));
     },
   }),
 ];

@@ -10,17 +10,23 @@ import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
 import { type DomainError } from '../errors.js';
 import { mayReadCases } from '../policy.js';
-import { APPEAL_KINDS, APPEAL_OUTCOMES, APPEAL_PROCEDURES, applyAppealEvent, createAppeal, getAppealView, listAppealViews } from '../appeals/appeal-service.js';
+import {
+  APPEAL_KINDS, APPEAL_OUTCOMES, APPEAL_PROCEDURES, appealBodies, appealRegistrationDefaults, applyAppealEvent, createAppeal, getAppealView, listAppealViews,
+} from '../appeals/appeal-service.js';
 import { appealEventSchema, appealInput, appealQuery, caseNoteInput, toAppealFilters } from '../appeals/appeal-schemas.js';
 import { noteOrDraft, saveNote } from '../appeals/case-notes.js';
 import { evidenceListPdf, exportApplication } from '../appeals/case-export.js';
 import { getApplicationView } from '../cases/application-service.js';
-import { APPEAL_EVENT_LABELS, APPEAL_STATES, DECISION_TYPE_OUTCOMES } from '../../workflows/appeal.machine.js';
+import {
+  APPEAL_ANSWER_TERMS, APPEAL_EVENT_LABELS, APPEAL_STATES, DECISION_FORMS, DECISION_TYPE_OUTCOMES, NEW_REPLY_DECISION_TYPES,
+} from '../../workflows/appeal.machine.js';
 import { sendPdf } from './responses.js';
+import { agencyChoices } from './agency-choices.js';
 
 /** Labels the appeal pages show. */
 export const APPEAL_HELPERS = {
-  APPEAL_KINDS, APPEAL_PROCEDURES, APPEAL_OUTCOMES, APPEAL_STATES, APPEAL_EVENT_LABELS, DECISION_TYPES: Object.keys(DECISION_TYPE_OUTCOMES), DECISION_TYPE_OUTCOMES,
+  APPEAL_KINDS, APPEAL_PROCEDURES, APPEAL_OUTCOMES, APPEAL_STATES, APPEAL_EVENT_LABELS, APPEAL_ANSWER_TERMS, DECISION_FORMS,
+  DECISION_TYPES: Object.keys(DECISION_TYPE_OUTCOMES), DECISION_TYPE_OUTCOMES, NEW_REPLY_DECISION_TYPES,
 };
 
 const LEGAL = ['legal'] as const;
@@ -35,6 +41,16 @@ async function renderAppealPage(ctx: AppContext, res: Response, user: User, id: 
   res.status(status).render('appeal', {
     title: `${appeal.externalCaseNumber} ${appeal.kindLabel}`, appeal, app, note, eventError: null, noteError: null, flash: null, ...APPEAL_HELPERS, ...extra,
   });
+}
+
+/** The registration form: the fields of one kind, the body pre-filled from the agency's settings (issue 13). */
+async function renderRegistration(
+  ctx: AppContext, res: Response, user: User, applicationId: number, status: number,
+  form: Record<string, unknown>, fields: Record<string, string>, error: string | null,
+) {
+  const app = await getApplicationView(ctx, user, applicationId);
+  const defaults = await appealRegistrationDefaults(ctx, user, applicationId);
+  res.status(status).render('appeal-new', { title: '登记复议诉讼案件', app, form, fields, error, defaults, ...APPEAL_HELPERS });
 }
 
 /** A refusal on the appeal page is shown there; someone who may not see cases gets the error page. */
@@ -123,7 +139,10 @@ export const appealRoutes: RouteDef[] = [
     method: 'get', path: '/appeals', permission: 'staff', query: appealQuery,
     summary: '复议诉讼案件',
     handler: async ({ ctx, user, query, res }) => {
-      res.render('appeals', { title: '复议诉讼案件', items: await listAppealViews(ctx, user, toAppealFilters(query)), query, ...APPEAL_HELPERS });
+      res.render('appeals', {
+        title: '复议诉讼案件', items: await listAppealViews(ctx, user, toAppealFilters(query)), query,
+        agencies: await agencyChoices(ctx, user), bodies: await appealBodies(ctx, user), ...APPEAL_HELPERS,
+      });
     },
   }),
   route({
@@ -150,11 +169,12 @@ export const appealRoutes: RouteDef[] = [
     },
   }),
   route({
-    method: 'get', path: '/applications/:id/appeals/new', permission: LEGAL, params: byId, query: noQuery,
+    method: 'get', path: '/applications/:id/appeals/new', permission: LEGAL, params: byId,
+    query: z.strictObject({ kind: z.enum(Object.keys(APPEAL_KINDS) as [string, ...string[]]).optional().describe('the kind whose fields the form shows') }),
     summary: '登记复议诉讼案件',
-    handler: async ({ ctx, user, params, res }) => {
-      const app = await getApplicationView(ctx, user, params.id);
-      res.render('appeal-new', { title: '登记复议诉讼案件', app, form: { kind: 'reconsideration', procedure: 'simplified', receivedDate: ctx.clock.today() }, fields: {}, error: null, ...APPEAL_HELPERS });
+    handler: async ({ ctx, user, params, query, res }) => {
+      const kind = query.kind ?? 'reconsideration';
+      await renderRegistration(ctx, res, user, params.id, 200, { kind, procedure: kind === 'litigation' ? 'first_instance' : 'simplified' }, {}, null);
     },
   }),
   route({
@@ -163,8 +183,7 @@ export const appealRoutes: RouteDef[] = [
     summary: '登记复议诉讼案件（表单）',
     onRefusal: async (c, e) => {
       if (e.kind !== 'invalid' || !c.user) throw e;
-      const app = await getApplicationView(c.ctx, c.user, Number(c.params.id));
-      c.res.status(statusOf(e)).render('appeal-new', { title: '登记复议诉讼案件', app, form: c.form, fields: e.fields ?? {}, error: e.message, ...APPEAL_HELPERS });
+      await renderRegistration(c.ctx, c.res, c.user, Number(c.params.id), statusOf(e), c.form, e.fields ?? {}, e.message);
     },
     handler: async ({ ctx, user, params, body, ip, res }) => {
       const appeal = await createAppeal(ctx, user, params.id, body, ip);

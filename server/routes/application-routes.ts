@@ -7,16 +7,13 @@ import { badRequest, DomainError, invalid } from '../errors.js';
 import { intakeShape, nestFormFields, validateIntake, type Intake } from '../cases/intake.js';
 import { applicationEventSchema } from '../cases/event-schemas.js';
 import {
-  addAttachments, applyApplicationEvent, getApplicationView, getAttachment, listApplicationViews, registerApplication, type ListQuery,
+  addAttachments, applyApplicationEvent, getApplicationView, getAttachment, listApplicationViews, registerApplication, LIST_SORTS, type ListQuery,
 } from '../cases/application-service.js';
-import { countByState } from '../cases/application-store.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
-import { visibleAgencyIds } from '../policy.js';
-import { loadCalendar } from '../calendar-store.js';
-import { listAppealViews } from '../appeals/appeal-service.js';
 import { passagesFromForm } from '../passages/passage-service.js';
 import { renderApplicationPage } from './case-page.js';
 import { replyEventFromForm } from './reply-form.js';
+import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
 import { sendFile } from './responses.js';
 import { statusOf } from '../http/error-mapping.js';
 
@@ -31,6 +28,9 @@ export const listQuery = z.strictObject({
   dueBefore: z.union([isoDate, z.literal('')]).optional().describe('reply due on or before'),
   overdue: flag.describe('only overdue'),
   open: flag.describe('only open cases'),
+  agency: z.string().max(64).optional().describe('code of an agency the caller sees (managers and legal staff see those below theirs): only its cases'),
+  sort: z.enum(LIST_SORTS).optional().describe('due (reply due, default), received, case (case number) or state; open cases always before closed ones'),
+  dir: z.enum(['asc', 'desc']).optional().describe('asc (default) or desc'),
   page: intField(1, 100_000).optional(),
   pageSize: intField(1, 200).optional(),
 });
@@ -44,6 +44,9 @@ export function toListQuery(q: ListQueryInput): ListQuery {
     dueBefore: s(q.dueBefore),
     overdue: q.overdue,
     open: q.open,
+    agency: s(q.agency),
+    sort: q.sort,
+    dir: q.dir,
     page: q.page ?? 1,
     pageSize: q.pageSize ?? 50,
   };
@@ -136,30 +139,7 @@ export const applicationRoutes: RouteDef[] = [
     },
   }),
 
-  // --- pages ------------------------------------------------------------------------------
-  // 工作台: my cases, due soon, overdue, by state; sorted by urgency (replyDue).
-  route({
-    method: 'get', path: '/', permission: 'user', query: listQuery.extend({ view: z.enum(['inbox']).optional() }),
-    summary: '工作台',
-    handler: async ({ ctx, user, query, req, res }) => {
-      // Issue 6: the dashboard is the manager's home page; their inbox stays one click away.
-      if (user.role === 'manager' && Object.keys(req.query).length === 0) return res.redirect(303, '/dashboard');
-      if (user.role === 'admin') return res.redirect(303, '/admin/users');
-      const q = toListQuery(query);
-      const filtered = Boolean(q.state || q.text || q.dueBefore || q.overdue || q.open);
-      const list = await listApplicationViews(ctx, user, filtered ? q : { ...q, open: true });
-      // Due within 3 working days (ui.md amber) and overdue (red): queried on the cached dates, judged by the clock.
-      const soonLimit = (await loadCalendar(ctx.db)).addWorkingDays(ctx.clock.today(), 3);
-      const overdue = (await listApplicationViews(ctx, user, { overdue: true, pageSize: 200 })).items.filter((a) => a.overdue);
-      const dueSoon = (await listApplicationViews(ctx, user, { dueBefore: soonLimit, pageSize: 200 })).items.filter((a) => a.dueSoon);
-      const byState = await countByState(ctx.db, await visibleAgencyIds(ctx, user));
-      // Legal staff and managers also watch the appeal deadlines: answers due, appeal windows open.
-      const appealAlerts = user.role === 'legal' || user.role === 'manager'
-        ? (await listAppealViews(ctx, user, { open: true })).filter((a) => a.deadlines.answerOverdue || a.deadlines.answerDueSoon || a.deadlines.appealWindowOpen)
-        : [];
-      res.render('inbox', { title: '工作台', list, overdue, dueSoon, byState, query, filtered, appealAlerts });
-    },
-  }),
+  // --- pages (the home page, 工作台, is the queue: queue-routes.ts) ----------------------------
   route({
     method: 'get', path: '/applications/new', permission: ['caseworker'],
     summary: '登记申请',
@@ -193,11 +173,13 @@ export const applicationRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,
     // Issue 12: a reply form's per-decision fieldsets become the event's facts (reply-form.ts).
-    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema)),
+    // Issue 13: signing the reply (ISSUE_REPLY) from the page asks once for confirmation (signoff-form.ts).
+    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField })),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
       const event = { ...body.event } as Record<string, unknown>;
+      requireSignoffConfirmation(event.type === 'ISSUE_REPLY', body.confirm);
       // Issue 7: passages chosen without JS have their wording appended to the reasons.
       if (event.type === 'DRAFT_REPLY') await passagesFromForm(ctx, event);
       await applyApplicationEvent(ctx, user, params.id, { body: event, ifMatch: body.version, ip, files });

@@ -10,6 +10,9 @@ import { passagesForDraft } from '../passages/passage-service.js';
 import { feeFormQuote } from '../fees/fee-notice.js';
 import { DISCLOSURE_MODES, RECORDS_CORRECTION_OUTCOMES, WITHHOLD_GROUNDS } from '../../workflows/reply-facts.js';
 import { replyFormDefaults } from './reply-form.js';
+import { signoffView } from './signoff-view.js';
+import { CONSULTATION_KINDS, EVENT_DATE_LABELS, FEE_BASES, REVIEW_CHECKLIST, SIGNOFF_RETURN_TARGETS } from '../../workflows/application-types.js';
+import { issueVerb } from '../../workflows/glossary.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
 export async function renderApplicationPage(
@@ -26,7 +29,11 @@ export async function renderApplicationPage(
 ): Promise<void> {
   const app = await getApplicationView(ctx, user, id);
   const appeals = user.role === 'legal' || user.role === 'manager' ? await appealsForApplication(ctx, user, id) : [];
-  const otherAgencies = (await listAgencies(ctx.db)).filter((a) => a.code !== app.agency.code);
+  const agencies = await listAgencies(ctx.db);
+  const otherAgencies = agencies.filter((a) => a.code !== app.agency.code);
+  // Issue 13: in review and awaiting signature, the reply as it will print beside the case's facts.
+  const own = agencies.find((a) => a.code === app.agency.code);
+  const signoff = signoffView(app, { name: app.agency.name, docPrefix: own?.docPrefix ?? app.agency.code }, ctx.clock.today());
   // Issue 7: the applicant's other applications, likely repeats and monthly volume, beside the reply form.
   const related = await relatedApplications(ctx, user, id);
   // Issue 7: approved reply wording for the reply editor, the draft's decision first.
@@ -39,6 +46,9 @@ export async function renderApplicationPage(
   const replyForm = !replying ? {} : refusedReply ? opts.eventForm! : replyFormDefaults(app, related);
   res.status(opts.status ?? 200).render('application', {
     title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote, replyForm,
+    // Issue 13: the review and sign-off view; every label read from the glossary tables, no code shown.
+    signoff, REVIEW_CHECKLIST, SIGNOFF_RETURN_TARGETS, EVENT_DATE_LABELS, CONSULTATION_KINDS, FEE_BASES, issueVerb,
+    eventForm: opts.eventForm ?? null,
     replyFacts: { DISCLOSURE_MODES, WITHHOLD_GROUNDS, RECORDS_CORRECTION_OUTCOMES },
     flash: opts.flash ?? null, eventError: opts.eventError ?? null, documentError: opts.documentError ?? null,
   });

@@ -50,9 +50,12 @@ const consultBody = z.strictObject({
 
 const CONSULTATION = { description: 'the consultation letter', schema: ref('ConsultationRequest') };
 
-async function consultationPage(ctx: AppContext, res: Response, user: User, id: number, status = 200, error: string | null = null): Promise<void> {
+async function consultationPage(
+  ctx: AppContext, res: Response, user: User, id: number, status = 200, error: string | null = null,
+  form: Record<string, unknown> = {}, fields: Record<string, string> = {},
+): Promise<void> {
   const c = await getConsultation(ctx, user, id);
-  res.status(status).render('consultation', { title: `征询件 · ${c.application.caseNumber}`, c, error, REQUEST_STATUS, OPINIONS, mine: user.agencyId === c.consulted.id });
+  res.status(status).render('consultation', { title: `征询件 · ${c.application.caseNumber}`, c, error, form, fields, REQUEST_STATUS, OPINIONS, mine: user.agencyId === c.consulted.id });
 }
 
 /** Pages of people who may read cases show a refusal in place; anyone else gets the error itself. */
@@ -138,7 +141,8 @@ export const consultationRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/consultations/:id/answer', permission: 'staff', params: byId, query: noQuery, body: answerBody, files: ATTACHMENTS,
     summary: '答复征询件（表单）',
-    onRefusal: (c, e) => consultationPage(c.ctx, c.res, readerOf(c, e), Number(c.params.id), statusOf(e), refusalText(e)),
+    // A refused answer keeps what was typed and says what is wrong next to the field (issue 13).
+    onRefusal: (c, e) => consultationPage(c.ctx, c.res, readerOf(c, e), Number(c.params.id), statusOf(e), e.fields ? '答复未提交，请检查标出的内容' : refusalText(e), c.form, e.fields ?? {}),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
       await answerConsultation(ctx, user, params.id, body, files, ip);
       res.redirect(303, `/consultations/${params.id}`);

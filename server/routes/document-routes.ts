@@ -13,6 +13,7 @@ import {
   documentApplicationId, documentPdf, documentView, documentsOf, editDocument, issueDocument, makeDeliveryReceipt, supersedeDocument, verifyDocument,
 } from '../documents/document-actions.js';
 import { renderApplicationPage } from './case-page.js';
+import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
 import { sendPdf } from './responses.js';
 
 // The appeal routers still import sendPdf from here until they are declarations too.
@@ -163,9 +164,11 @@ export const documentRoutes: RouteDef[] = [
     },
   }),
   route({
-    method: 'post', path: '/documents/:id/issue', permission: 'staff', params: byId, query: noQuery, body: issueBody,
-    summary: '签发文书（表单）', onRefusal: refusedOnDocument,
+    method: 'post', path: '/documents/:id/issue', permission: 'staff', params: byId, query: noQuery, body: issueBody.extend({ confirm: confirmField }),
+    summary: '签发答复书或发出文书（表单）', onRefusal: refusedOnDocument,
     handler: async ({ ctx, user, params, body, ip, res }) => {
+      // Issue 13: a reply signed from the page (a new reply after reopening, a corrected reply) asks once.
+      requireSignoffConfirmation((await documentView(ctx, user, params.id)).kind === 'reply', body.confirm);
       const doc = await issueDocument(ctx, user, params.id, body.date, ip);
       res.redirect(303, `/applications/${doc.applicationId}#documents`);
     },

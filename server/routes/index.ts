@@ -17,9 +17,10 @@ import { passageRoutes } from './passage-routes.js';
 import { accountRoutes } from './account-routes.js';
 import { exchangeRoutes } from './exchange-routes.js';
 import { exchangeAdminRoutes } from './exchange-admin-routes.js';
+import { queueRoutes } from './queue-routes.js';
 
 const declared: RouteDef[] = [
-  ...authRoutes, ...accountRoutes, ...applicationRoutes, ...adminRoutes,
+  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
 ];

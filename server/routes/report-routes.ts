@@ -9,7 +9,6 @@ import { statusOf } from '../http/error-mapping.js';
 import type { AppContext } from '../context.js';
 import type { User } from '../admin/user-store.js';
 import { listAgencies } from '../admin/agency-store.js';
-import { visibleAgencyIds } from '../policy.js';
 import { annualReport, TABLE3_COLUMNS } from '../reports/annual-report.js';
 import { lockState, lockYear, unlockYear } from '../reports/report-locks.js';
 import { appealsBehindCell, applicationsBehindCell, isTable4Row, TABLE4_COLUMNS, TABLE4_ROWS, type Table4Row } from '../reports/annual-cells.js';
@@ -27,6 +26,7 @@ import { appealIds } from '../appeals/appeal-schemas.js';
 import { APPEAL_KINDS } from '../../workflows/appeal.machine.js';
 import { APPEAL_HELPERS } from './appeal-routes.js';
 import { contentDisposition, sendPdf } from './responses.js';
+import { agencyChoices } from './agency-choices.js';
 
 const REPORT_READERS = ['manager', 'legal'] as const;
 const MANAGER = ['manager'] as const;
@@ -95,14 +95,13 @@ function urls(s: PageScope) {
 
 async function renderReportPage(ctx: AppContext, res: Response, user: User, s: PageScope, status = 200, extra: { error?: string | null; flash?: string | null } = {}) {
   const report = await annualReport(ctx, user, s);
-  const visible = await visibleAgencyIds(ctx, user);
   const all = await listAgencies(ctx.db);
   const agencyRow = all.find((a) => a.code === report.agency.code)!;
   res.status(status).render('annual-report', {
     title: `${report.year}年度报表`,
     report,
     query: s,
-    agencies: all.filter((a) => visible.includes(a.id)),
+    agencies: await agencyChoices(ctx, user),
     locks: await lockState(ctx.db, agencyRow.id, report.year),
     canLock: user.role === 'manager',
     urls: urls(s),
@@ -148,7 +147,7 @@ const period = {
   agency: z.string().max(64).optional().describe('agency code: the agency and every agency below it'),
 };
 const dashboardQuery = z.strictObject(period);
-const briefingQuery = z.strictObject({ ...period, format: blankOr(z.enum(['pdf', 'json'], { message: '格式应为 pdf 或 json' })).describe('pdf for the PDF') });
+const briefingQuery = z.strictObject({ ...period, format: blankOr(z.enum(['pdf', 'json'], { message: '格式应为 PDF' })).describe('pdf for the PDF') });
 
 /** The briefing's period: this year when none is chosen (the page). */
 const withDefaultPeriod = (ctx: AppContext, q: z.output<typeof briefingQuery>) =>
@@ -157,8 +156,8 @@ const withDefaultPeriod = (ctx: AppContext, q: z.output<typeof briefingQuery>) =
 // --- compendium --------------------------------------------------------------------------------
 const compendiumFilter = {
   year: blankOr(intField(2000, 2100)).describe('year received'),
-  outcome: blankOr(z.enum(['upheld', 'corrected', 'other', 'pending'], { message: '结果应为 upheld、corrected、other 或 pending' })),
-  kind: blankOr(z.enum(Object.keys(APPEAL_KINDS) as [string, ...string[]], { message: '类型应为 reconsideration 或 litigation' })),
+  outcome: blankOr(z.enum(['upheld', 'corrected', 'other', 'pending'], { message: '结果应为维持、纠正、其他或尚未审结' })),
+  kind: blankOr(z.enum(Object.keys(APPEAL_KINDS) as [string, ...string[]], { message: '类型应为行政复议或行政诉讼' })),
 };
 const compendiumInput = z.strictObject({
   appealIds: appealIds.optional().describe('the cases, in any order (the book orders them by date received); else the filter chooses'),
@@ -278,7 +277,7 @@ export const reportRoutes: RouteDef[] = [
     summary: '统计',
     handler: async ({ ctx, user, query, res }) => {
       const d = await buildDashboard(ctx, user, query);
-      res.render('dashboard', { title: '统计', d, charts: dashboardCharts(d), query, APPEAL_KINDS, DUE_SOON_WORKING_DAYS, LIST_LIMIT });
+      res.render('dashboard', { title: '统计', d, charts: dashboardCharts(d), query, agencies: await agencyChoices(ctx, user), APPEAL_KINDS, DUE_SOON_WORKING_DAYS, LIST_LIMIT });
     },
   }),
 
@@ -307,7 +306,7 @@ export const reportRoutes: RouteDef[] = [
       }
       const briefing = await buildBriefing(ctx, user, q);
       const pdfUrl = `/reports/briefing?${qs({ ...q, format: 'pdf' })}`;
-      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, ...APPEAL_HELPERS });
+      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, agencies: await agencyChoices(ctx, user), ...APPEAL_HELPERS });
     },
   }),
 

@@ -7,20 +7,41 @@ import {
 } from '../../workflows/application.machine.js';
 import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
 import { formatChineseDate } from '../../workflows/dates.js';
+import { DECISION_GROUP_LABELS } from '../../workflows/decisions.js';
+import {
+  CASE_TERMS, DEADLINES, EVENT_DATE_LABELS, ISSUE_TERMS, PRODUCT_NAME, TERMS, appealAnswerDueLabel, documentStatusLabel, issueVerb, workingDaysLeftText,
+} from '../../workflows/terms.js';
+import { APPEAL_EVENT_DATE_LABELS, appealEventLabel, appealStateLabel } from '../../workflows/appeal.machine.js';
+import { BEIJING_TIME, beijingDate, beijingTime } from '../../workflows/dates.js';
 import { MIN_LENGTH as PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../auth/password-policy.js';
 
 /** Labels of the history entries: the machine's events, the registration itself, and the issue and delivery of notices (§2.8). */
-export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS, [NOTICE_ISSUED]: '签发通知', [NOTICE_DELIVERED]: '文书送达' };
+export const EVENT_LABELS: Record<string, string> = { REGISTER: '登记', ...MACHINE_EVENT_LABELS, [NOTICE_ISSUED]: '发出通知', [NOTICE_DELIVERED]: '文书送达' };
 
 /** Where a period that runs from a notice's receipt is counted from, as the case page says it (§2.8). */
 const NOTICE_STATUS_LABELS: Record<string, string> = {
   delivered: '自送达之日起算',
-  awaiting_delivery: '待送达：暂自签发之日起算',
-  not_issued: '通知尚未签发：暂自今日起算',
+  awaiting_delivery: '待送达：暂自发出之日起算',
+  not_issued: '通知尚未发出：暂自今日起算',
   recorded: '自记录之日起算',
 };
 
 export const viewHelpers = {
+  /** The glossary (workflows/terms.ts): pages spell no term of their own. */
+  T: TERMS,
+  PRODUCT_NAME,
+  DEADLINES,
+  CASE_TERMS,
+  ISSUE_TERMS,
+  EVENT_DATE_LABELS,
+  APPEAL_EVENT_DATE_LABELS,
+  documentStatusLabel,
+  issueVerb,
+  workingDaysLeftText,
+  appealStateLabel,
+  appealEventLabel,
+  appealAnswerDueLabel,
+  DECISION_GROUP_LABELS,
   CHANNELS,
   DELIVERY_METHODS,
   DOCUMENT_DELIVERY_METHODS,
@@ -51,10 +72,9 @@ export const viewHelpers = {
     const s = params.toString();
     return s ? `${base}?${s}` : base;
   },
-  fmtTime: (iso: string) => {
-    // Shown in Beijing time (UTC+8, no DST).
-    const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-    return d.toISOString().slice(0, 16).replace('T', ' ');
-  },
+  /** A moment as people here read it: Beijing time (UTC+8), to the minute ('2026-12-05 09:26'). */
+  fmtTime: (iso: string | null | undefined) => (iso ? beijingTime(iso) : '—'),
+  fmtDate: (iso: string | null | undefined) => (iso ? beijingDate(iso) : '—'),
+  BEIJING_TIME,
   fmtSize: (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`),
 };

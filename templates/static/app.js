@@ -262,3 +262,52 @@ document.addEventListener('DOMContentLoaded', () => {
     show();
   });
 });
+
+// Issue 13: the appeal registration form shows the fields of one kind. Without JS the tabs are links
+// that load the form for the other kind; here they swap the fieldsets in place, keeping what was typed
+// (a hidden fieldset is disabled too, so nothing of it is sent).
+document.addEventListener('DOMContentLoaded', () => {
+  const tabs = document.querySelector('[data-appeal-kinds]');
+  const form = document.querySelector('[data-appeal-form]');
+  if (!tabs || !form) return;
+  const kindInput = form.querySelector('[data-appeal-kind]');
+  const show = (kind) => {
+    form.querySelectorAll('fieldset[data-kind]').forEach((fs) => {
+      const on = fs.getAttribute('data-kind') === kind;
+      fs.hidden = !on;
+      fs.disabled = !on;
+      // The kinds' procedure radios are one group (one name): check the shown kind's default.
+      if (on && !fs.querySelector('input[type="radio"]:checked')) {
+        const d = fs.querySelector('input[type="radio"][data-default]');
+        if (d) d.checked = true;
+      }
+    });
+    tabs.querySelectorAll('a[data-kind]').forEach((a) => {
+      const on = a.getAttribute('data-kind') === kind;
+      a.classList.toggle('active', on);
+      if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    });
+    if (kindInput) kindInput.value = kind;
+  };
+  tabs.querySelectorAll('a[data-kind]').forEach((a) => a.addEventListener('click', (e) => {
+    e.preventDefault();
+    show(a.getAttribute('data-kind'));
+    history.replaceState(null, '', a.href);
+  }));
+});
+
+// Issue 13: the briefing's period is a month, a quarter, a year or a range: choosing one clears the
+// others (without JS the server takes the first given, as the page says).
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.querySelector('[data-period-form]');
+  if (!form) return;
+  const inputs = [...form.querySelectorAll('[data-period]')];
+  inputs.forEach((input) => input.addEventListener('change', () => {
+    if (!input.value) return;
+    const range = input.hasAttribute('data-range');
+    inputs.forEach((other) => {
+      if (other === input || (range && other.hasAttribute('data-range'))) return;
+      other.value = '';
+    });
+  }));
+});

@@ -342,7 +342,7 @@ describe('annual report exports, page, cell lists and locking (issue 6)', functi
     assert.equal(locked.status, 303);
     assert.equal(locked.headers.location, `/reports/annual?year=2026&agency=GHZY&done=${encodeURIComponent('2026年度报表已锁定')}`);
     const after = await agent.get(locked.headers.location!);
-    assert.match(after.text, /已锁定<\/span> 2026年度报表（东江区规划和自然资源局）由 mgr 于 \d{4}-\d{2}-\d{2} 锁定/);
+    assert.match(after.text, /已锁定<\/span> 2026年度报表（东江区规划和自然资源局）由 mgr 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）锁定/);
     assert.match(after.text, /action="\/reports\/annual\/unlock"/);
     assert.doesNotMatch(after.text, /action="\/reports\/annual\/lock"/);
     // The lock holds: a back-dated change into 2026 is refused.

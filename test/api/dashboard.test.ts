@@ -207,6 +207,17 @@ describe('managers’ dashboard (issue 6)', function () {
     assert.match(html, /75\.0%/);
     assert.ok(html.includes(`/applications/${ids.F}`), 'the overdue list links the case');
     assert.ok(html.includes('href="/dashboard"'), 'the nav links the dashboard');
+    // Issue 13: words, not codes or signs.
+    assert.match(html, new RegExp(`href="/applications/${ids.F}"[\\s\\S]*?<td>已超期 3 个工作日</td>`), 'F is 已超期 3 个工作日, not -3');
+    assert.match(html, /<td>剩 1 个工作日<\/td>/, 'H');
+    assert.doesNotMatch(html, /<td class="num">-\d/);
+    assert.match(html, /<select id="agency" name="agency">[\s\S]*?<option value="GHZY" >　东江区规划和自然资源局<\/option>/, 'agencies picked by name');
+    assert.doesNotMatch(html, /机关代码|>JSON</);
+    assert.match(html, /未办结申请/);
+    assert.doesNotMatch(html, /在办/);
+    // No label overlaps an axis title: the units are in the tick labels, no axis is named over the plot.
+    assert.match(html, /4 件|1 件/);
+    assert.doesNotMatch(html, /按期率 %/);
 
     assert.equal((await request(env.app).get('/dashboard').set(auth('cw'))).status, 403);
     const cwHome = await request(env.app).get('/').set(auth('cw'));

@@ -59,7 +59,7 @@ describe('dates lie in a sane window (finding 4)', function () {
   it('an event refuses a date before 2008-05-01, even on a case stored with an earlier receipt, or after today', async () => {
     const id = await registered('2024-09-02');
     await backdate(id, '2001-03-05');
-    for (const [date, message] of [['2005-06-01', tooEarly('生效日期')], [TOMORROW, '生效日期不能晚于今天']] as const) {
+    for (const [date, message] of [['2005-06-01', tooEarly('收到撤回申请之日')], [TOMORROW, '收到撤回申请之日不能晚于今天']] as const) {
       const r = await send(id, 'cw', { type: 'WITHDRAW', date });
       assert.equal(r.status, 422, `${date}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.fields?.date, message, date);
@@ -98,7 +98,7 @@ describe('dates lie in a sane window (finding 4)', function () {
     const event = (body: object) => request(env.app).post(`/api/appeals/${appealId}/events`).set(auth('legal')).send(body);
     const beforeRegulation = await event({ type: 'DRAFT_ANSWER', date: BEFORE_REGULATION, summary: '答复要点' });
     assert.equal(beforeRegulation.status, 422);
-    assert.equal(beforeRegulation.body.fields?.date, tooEarly('生效日期'));
+    assert.equal(beforeRegulation.body.fields?.date, tooEarly('起草日期'));
     assert.equal((await event({ type: 'SUBMIT_ANSWER', date: '2026-11-05', evidence: [] })).status, 200);
     // The application was withdrawn: a decision ordering a new reply reopens it (重新答复).
     await sent(appId, 'cw', { type: 'WITHDRAW', date: '2026-11-06' });
@@ -120,9 +120,9 @@ describe('dates lie in a sane window (finding 4)', function () {
     await backdate(id, '2001-03-05');
     const r = await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: '2005-06-01' });
     assert.equal(r.status, 422, JSON.stringify(r.body));
-    assert.equal(r.body.fields?.date, tooEarly('签发日期'));
+    assert.equal(r.body.fields?.date, tooEarly('发出日期'));
     const tomorrow = await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: TOMORROW });
-    assert.equal(tomorrow.body.fields?.date, '签发日期不能晚于今天');
+    assert.equal(tomorrow.body.fields?.date, '发出日期不能晚于今天');
   });
 
   it('a calendar override lies between 2008-05-01 and two years ahead; an old one can still be removed', async () => {

@@ -75,7 +75,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     assert.equal(received.deadlines.awaitingDelivery, false);
     const entry = received.history.at(-1);
     assert.deepEqual([entry.type, entry.date, entry.payload.documentId, entry.payload.method], ['NOTICE_DELIVERED', '2026-11-09', letter.id, 'mail']);
-    assert.ok(received.deadlines.explanation.some((l: string) => l.includes('征求意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
+    assert.ok(received.deadlines.explanation.some((l: string) => l.includes('意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
   });
 
   it('the correction period runs from the applicant’s receipt; the case cannot lapse before the receipt is recorded', async () => {
@@ -89,7 +89,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     assert.equal((await view(id)).deadlines.correctionDue, '2026-11-12');
     const refused = await send(id, 'cw', { type: 'CORRECTION_LAPSED', date: '2026-11-20' });
     assert.equal(refused.status, 422);
-    assert.match(refused.body.message, /补正告知书尚未签发或尚未记录送达/);
+    assert.match(refused.body.message, /补正告知书尚未发出或尚未记录送达/);
     assert.equal((await deliver(notice.id, { date: '2026-11-10', method: 'in_person', signedBy: '张建国' })).status, 200);
     // Received Tue 10 Nov + 5: 11–13 (3), 16–17 (5).
     assert.equal((await view(id)).deadlines.correctionDue, '2026-11-17');
@@ -132,7 +132,7 @@ describe('periods that run from receipt, and the one place deliveries are record
       assert.ok(future.body.fields.date);
       const beforeIssue = await deliver(noticeId, { date: '2026-11-04', method: 'mail' });
       assert.equal(beforeIssue.status, 422);
-      assert.match(beforeIssue.body.fields.date, /不能早于签发日期（2026年11月5日）/);
+      assert.match(beforeIssue.body.fields.date, /不能早于发出日期（2026年11月5日）/);
       const platform = await deliver(noticeId, { date: '2026-11-06', method: 'platform' });
       assert.equal(platform.status, 422);
       assert.match(platform.body.fields.method, /平台送达由系统/);
@@ -240,20 +240,20 @@ describe('periods that run from receipt, and the one place deliveries are record
     const page = await agent.get(`/applications/${id}`);
     assert.equal(page.status, 200);
     const alerts = /<section class="panel urgent notice-alerts"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
-    assert.match(alerts, /已记录、尚未签发的通知/);
-    assert.match(alerts, /收费通知书<\/a>（2026年11月4日发出收费通知，未签发）/);
-    assert.match(page.text, /缴费期限<\/dt>\s*<dd[^>]*>[^<]*<span class="badge amber"[^>]*>通知尚未签发：暂自今日起算/);
+    assert.match(alerts, /已记录、尚未发出的通知/);
+    assert.match(alerts, /收费通知书<\/a>（2026年11月4日已记录“发出收费通知”，尚未发出）/);
+    assert.match(page.text, /缴费期限<\/dt>\s*<dd[^>]*>[^<]*<span class="badge amber"[^>]*>通知尚未发出：暂自今日起算/);
     const queue = await agent.get('/?state=processing');
     const row = new RegExp(`<tr[^>]*>\\s*<td><a href="/applications/${id}">[\\s\\S]*?</tr>`).exec(queue.text)?.[0] ?? '';
-    assert.match(row, /通知未签发/, 'the queue marks it');
+    assert.match(row, /通知未发出/, 'the queue marks it');
 
     const fee = await draftOf(id, 'fee_notice');
     const issued = await agent.post(`/documents/${fee.id}/issue`).type('form').send({ _csrf: csrfOf(page.text), date: '2026-11-05' });
     assert.equal(issued.status, 303);
     const awaiting = await agent.get(`/applications/${id}`);
-    assert.doesNotMatch(awaiting.text, /已记录、尚未签发的通知/);
+    assert.doesNotMatch(awaiting.text, /已记录、尚未发出的通知/);
     assert.match(awaiting.text, /待记录送达：/);
-    assert.match(awaiting.text, /待送达：暂自签发之日起算/);
+    assert.match(awaiting.text, /待送达：暂自发出之日起算/);
     const queued = await agent.get('/?state=processing');
     assert.match(new RegExp(`<tr[^>]*>\\s*<td><a href="/applications/${id}">[\\s\\S]*?</tr>`).exec(queued.text)?.[0] ?? '', /待送达/);
 
@@ -261,7 +261,7 @@ describe('periods that run from receipt, and the one place deliveries are record
     const refused = await agent.post(`/documents/${fee.id}/delivered`).type('form')
       .send({ _csrf: csrfOf(awaiting.text), date: '2026-11-04', method: 'mail', trackingNumber: 'EMS5550001112', signedBy: '', note: '' });
     assert.equal(refused.status, 422);
-    assert.match(refused.text, /送达日期不能早于签发日期/);
+    assert.match(refused.text, /送达日期不能早于发出日期/);
     assert.match(refused.text, /value="EMS5550001112"/);
     const done = await agent.post(`/documents/${fee.id}/delivered`).type('form')
       .send({ _csrf: csrfOf(refused.text), date: '2026-11-09', method: 'mail', trackingNumber: 'EMS5550001112', signedBy: '', note: '' });

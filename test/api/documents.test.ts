@@ -238,7 +238,8 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
     assert.equal(page.status, 200);
     assert.match(page.text, /政府信息公开申请登记回执/);
     assert.match(page.text, /补正申请告知书/);
-    assert.match(page.text, /签发（编号、盖章、签名）/);
+    // Issue 13: a notice is 发出 by the caseworker; 签发 is the head of the office's signing of a reply.
+    assert.match(page.text, /发出（分配文号、盖章、签名）/);
     const notice = (await docs(app.id)).find((d: { kind: string }) => d.kind === 'correction_notice');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const issued = await agent.post(`/documents/${notice.id}/issue`).type('form').send({ _csrf: token, date: '2026-11-05' });

@@ -289,7 +289,7 @@ describe('fee calculator (issue 7)', function () {
       assert.ok(notice.body.deadlines.feePaymentDue > '2026-03-20', notice.body.deadlines.feePaymentDue);
       const unissued = await send(id, 'cw', { type: 'FEE_LAPSED', date: '2026-03-20' });
       assert.equal(unissued.status, 422, JSON.stringify(unissued.body));
-      assert.match(unissued.body.message, /收费通知书尚未签发或尚未记录送达/);
+      assert.match(unissued.body.message, /收费通知书尚未发出或尚未记录送达/);
       assert.equal((await request(env.app).post(`/api/documents/${doc.id}/issue`).set(auth('cw')).send({ date: '2026-01-09' })).status, 422, 'not before its event');
       assert.equal((await request(env.app).post(`/api/documents/${doc.id}/issue`).set(auth('cw')).send({ date: '2026-01-14' })).status, 200);
       // Issued Wed 14 Jan, receipt not recorded: Jan 15–16 (2), 19–23 (7), 26–30 (12), Feb 2–6 (17), 9–11 (20).

@@ -121,9 +121,10 @@ describe('the notices as issued: periods from receipt and the content of each ca
     const correction = (await documents()).find((d) => d.kind === 'correction_notice')!;
     const blank = await request(env.app).post(`/api/documents/${correction.id}/delivery-receipt`).set(auth('cw')).send({ method: 'mail', trackingNumber: 'EMS1122334455' });
     assert.equal(blank.status, 201, JSON.stringify(blank.body));
-    assert.equal(blank.body.templateVersion, 3);
+    assert.equal(blank.body.templateVersion, 4);
     const before = compactText((await request(env.app).get(`/api/documents/${blank.body.id}/pdf`).set(auth('cw')).buffer(true).parse(binary)).body as Buffer);
-    for (const field of ['送达地点：东江区浦明路88弄5号（邮政编码：200120）', '送达方式：邮寄送达；邮件单号：EMS1122334455', '送达日期：＿＿＿＿年＿＿月＿＿日', '受送达人签名（盖章）：', '拒收事由和日期（由送达人记明）：', '见证人（签名）：', '送达人（签名）：']) {
+    // Issue 13: the served document's date is its 成文日期 (a notice is sent, not signed off).
+    for (const field of ['成文日期：2026年', '送达地点：东江区浦明路88弄5号（邮政编码：200120）', '送达方式：邮寄送达；邮件单号：EMS1122334455', '送达日期：＿＿＿＿年＿＿月＿＿日', '受送达人签名（盖章）：', '拒收事由和日期（由送达人记明）：', '见证人（签名）：', '送达人（签名）：']) {
       assert.ok(before.includes(field), `${field}\n${before}`);
     }
     assert.equal((await request(env.app).post(`/api/documents/${correction.id}/delivered`).set(auth('cw')).send({ date: '2026-11-06', method: 'mail', trackingNumber: 'EMS1122334455', signedBy: '张建国' })).status, 200);

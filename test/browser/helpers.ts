@@ -160,12 +160,21 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   }
 }
 
+export interface Viewport { width: number; height: number; isMobile?: boolean; deviceScaleFactor?: number }
+
+export const DESKTOP: Viewport = { width: 1280, height: 900 };
+/** A common phone's CSS width (issue 13: the queue keeps its deadline columns on it). */
+export const PHONE: Viewport = { width: 390, height: 844, isMobile: true, deviceScaleFactor: 2 };
+
 export interface DemoBrowser {
   /** The running server (set once the `before` hook has run). */
   readonly server: RunningServer;
   readonly baseUrl: string;
-  /** A page in a fresh browser context (own cookies: one person), closed after the suite. */
-  newPage(): Promise<Page>;
+  /**
+   * A page in a fresh browser context (own cookies: one person), closed after the suite: a desktop
+   * (1280 × 900), or PHONE (a 390 px wide touch screen).
+   */
+  newPage(viewport?: Viewport): Promise<Page>;
 }
 
 /**
@@ -194,8 +203,9 @@ export function useDemoBrowser(): DemoBrowser {
     get baseUrl() {
       return this.server.baseUrl;
     },
-    async newPage() {
-      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    async newPage(viewport = DESKTOP) {
+      const { width, height, isMobile = false, deviceScaleFactor = 1 } = viewport;
+      const context = await browser!.newContext({ viewport: { width, height }, isMobile, hasTouch: isMobile, deviceScaleFactor, locale: 'zh-CN' });
       contexts.push(context);
       return context.newPage();
     },

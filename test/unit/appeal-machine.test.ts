@@ -150,10 +150,10 @@ describe('appeal machine', () => {
     it('labels every state in Chinese', () => {
       assert.deepEqual(APPEAL_STATES, {
         received: '已收到副本',
-        answer_drafted: '答复已起草',
-        answer_submitted: '已提交答复和证据',
+        answer_drafted: '答复书（答辩状）已起草',
+        answer_submitted: '已提交答复书（答辩状）和证据',
         hearing: '审理中',
-        decided: '已作出决定/裁判',
+        decided: '已作出决定（裁判）',
         closed: '已结案',
         withdrawn: '已撤回',
       });
@@ -239,7 +239,7 @@ describe('appeal machine', () => {
 
     it('SUBMIT_ANSWER happens once', () => {
       const j = refuse(submitted(), { type: 'SUBMIT_ANSWER', ...by(LEGAL, '2025-10-11') }, 409);
-      assert.match(j.message, /答复已经提交/);
+      assert.match(j.message, /答复书（答辩状）已经提交/);
       refuse(heard(), { type: 'SUBMIT_ANSWER', ...by(LEGAL, '2025-10-21') }, 409);
     });
 
@@ -258,7 +258,7 @@ describe('appeal machine', () => {
       refuse(submitted(), { type: 'RECORD_HEARING', note: '  ', ...by(LEGAL, '2025-10-20') }, 422);
       refuse(submitted(), { type: 'RECORD_HEARING', ...by(LEGAL, '2025-10-20') } as unknown as AppealEvent, 422);
       const j = refuse(drafted(), { type: 'RECORD_HEARING', note: '开庭', ...by(LEGAL, '2025-10-20') }, 409);
-      assert.match(j.message, /须先提交答复和证据/);
+      assert.match(j.message, /须先提交答复书（答辩状）和证据/);
       refuse(received(), { type: 'RECORD_HEARING', note: '开庭', ...by(LEGAL, '2025-10-20') }, 409);
       refuse(submitted(), { type: 'RECORD_HEARING', note: '开庭', ...by(LEGAL, '2025-10-09') }, 422);
     });
@@ -321,7 +321,7 @@ describe('appeal machine', () => {
     it('RECORD_DECISION is refused before the answer was submitted', () => {
       for (const s of [received(), drafted()]) {
         const j = refuse(s, decide('维持'), 409);
-        assert.match(j.message, /须先提交答复和证据/);
+        assert.match(j.message, /须先提交答复书（答辩状）和证据/);
       }
     });
 
@@ -551,7 +551,7 @@ describe('appeal machine', () => {
 
     it('the 409 refusal names the state and the allowed events in Chinese', () => {
       const j = refuse(received(), sample('CLOSE', '2025-10-09'), 409);
-      assert.equal(j.message, '当前状态（已收到副本）不能执行“结案”。现在可以执行：起草答复、提交答复和证据、延长复议期限、记录撤回');
+      assert.equal(j.message, '当前状态（已收到副本）不能执行“结案”。现在可以执行：起草答复书（答辩状）、提交答复书（答辩状）和证据、延长复议期限、记录撤回');
       assert.deepEqual(j.allowedEvents, ['DRAFT_ANSWER', 'SUBMIT_ANSWER', 'EXTEND_DECISION', 'WITHDRAWN']);
     });
   });

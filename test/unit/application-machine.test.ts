@@ -16,7 +16,7 @@ import {
   type Facts,
   type PersistedApplicationSnapshot,
 } from '../../workflows/application.machine.js';
-import { V0_FIXTURE, V1_FIXTURE } from '../../workflows/application-migrations.js';
+import { V0_FIXTURE, V1_FIXTURE, V2_FIXTURE } from '../../workflows/application-migrations.js';
 import { DECISIONS } from '../../workflows/decisions.js';
 import { replyFacts } from '../helpers/replies.js';
 
@@ -79,7 +79,8 @@ describe('application machine', () => {
       assert.equal(stateOf(s), 'processing');
       assert.equal(s.status, 'active');
       assert.deepEqual(contextOf(s).consultations, []);
-      assert.deepEqual(contextOf(s).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.deepEqual(contextOf(s).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null, opinion: null });
+      assert.deepEqual(contextOf(s).signoffReturns, []);
       assert.equal(contextOf(s).decision, null);
     });
   });
@@ -565,7 +566,24 @@ describe('application machine', () => {
         approvedBy: 3,
         approvedDate: '2024-09-06',
         checklist: ['不涉及国家秘密', '不涉及个人隐私'],
+        opinion: null,
       });
+    });
+
+    it('a reviewer may record an opinion (审查意见) with the approval', () => {
+      const s = accept(inReview(), { type: 'APPROVE_REVIEW', opinion: '  经审查，不涉及国家秘密，同意公开。 ', ...by(REVIEWER, '2024-09-06') });
+      assert.equal(contextOf(s).review.opinion, '经审查，不涉及国家秘密，同意公开。');
+      refuse(inReview(), { type: 'APPROVE_REVIEW', opinion: 7 as never, ...by(REVIEWER) }, 422);
+    });
+
+    it('a return records the reviewer’s opinion, and is refused without one', () => {
+      const s = accept(inReview(), { type: 'RETURN_FOR_REVISION', opinion: '请补充主动公开的网址', ...by(REVIEWER, '2024-09-06') });
+      assert.equal(stateOf(s), 'drafted');
+      assert.deepEqual(contextOf(s).review.returns, [{ date: '2024-09-06', reason: '请补充主动公开的网址', by: 3 }]);
+      const j = refuse(inReview(), { type: 'RETURN_FOR_REVISION', ...by(REVIEWER) }, 422);
+      assert.equal(j.field, 'opinion');
+      assert.match(j.message, /审查意见/);
+      refuse(inReview(), { type: 'RETURN_FOR_REVISION', opinion: '   ', ...by(REVIEWER) }, 422);
     });
 
     it('the checklist is a list of strings', () => {
@@ -673,6 +691,45 @@ describe('application machine', () => {
     });
   });
 
+  describe('returning before signing (签发前退回, issue 13)', () => {
+    it('the head of the office sends the reply back to the caseworker with a reason: redrafted, then reviewed again', () => {
+      const s = accept(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: '答复未写明提供的页数', ...by(APPROVER, '2024-09-09') });
+      assert.equal(stateOf(s), 'drafted');
+      const c = contextOf(s);
+      assert.deepEqual(c.signoffReturns, [{ date: '2024-09-09', to: 'caseworker', reason: '答复未写明提供的页数', by: 4 }]);
+      assert.equal(c.review.approvedBy, null, 'the approval no longer stands');
+      refuse(s, { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-09') }, 409);
+      const again = run(
+        s,
+        { type: 'DRAFT_REPLY', decision: 'disclose', ...DISCLOSED, ...by(CASEWORKER, '2024-09-10') },
+        { type: 'SUBMIT_FOR_REVIEW', ...by(CASEWORKER, '2024-09-10') },
+        { type: 'APPROVE_REVIEW', ...by(REVIEWER, '2024-09-11') },
+        { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-09-12') },
+      );
+      assert.equal(stateOf(again), 'issued');
+      assert.equal(contextOf(again).signoffReturns.length, 1);
+    });
+
+    it('or back to the reviewer, whose approval is withdrawn until they review again', () => {
+      const s = accept(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'reviewer', reason: '请再核对是否涉及个人隐私', ...by(APPROVER, '2024-09-09') });
+      assert.equal(stateOf(s), 'in_review');
+      assert.equal(contextOf(s).review.approvedBy, null);
+      assert.deepEqual(allowedEvents(s, REVIEWER, facts(), '2024-09-10'), ['APPROVE_REVIEW', 'RETURN_FOR_REVISION']);
+      const reviewed = accept(s, { type: 'APPROVE_REVIEW', opinion: '已核对，不涉及个人隐私', ...by(REVIEWER, '2024-09-10') });
+      assert.equal(stateOf(reviewed), 'approved');
+      assert.equal(contextOf(reviewed).review.opinion, '已核对，不涉及个人隐私');
+    });
+
+    it('is refused without a reason or a valid addressee, by anyone but the head of the office, and before review', () => {
+      assert.equal(refuse(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: ' ', ...by(APPROVER) }, 422).field, 'reason');
+      assert.equal(refuse(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'legal' as never, reason: '退回', ...by(APPROVER) }, 422).field, 'to');
+      refuse(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: '退回', ...by(REVIEWER) }, 403);
+      refuse(approved(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: '退回', ...by({ id: REVIEWER.id, role: 'approver' }) }, 403);
+      refuse(inReview(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: '退回', ...by(APPROVER) }, 409);
+      refuse(issued(), { type: 'RETURN_FROM_SIGNOFF', to: 'caseworker', reason: '退回', ...by(APPROVER) }, 409);
+    });
+  });
+
   describe('delivery', () => {
     it('delivery closes the application with the issued decision', () => {
       const s = accept(issued(), { type: 'RECORD_DELIVERY', method: '邮寄', ...by(CASEWORKER, '2024-09-10') });
@@ -743,7 +800,8 @@ describe('application machine', () => {
         { date: '2024-11-05', appealId: 7, newReplyDueDate: '2024-12-05', reason: '市人民政府行政复议决定撤销原答复，责令重新答复', previousDecision: 'unavailable.not_held' },
       ]);
       assert.equal(c.draft, null);
-      assert.deepEqual(c.review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.deepEqual(c.review, { returns: [], approvedBy: null, approvedDate: null, checklist: null, opinion: null });
+      assert.deepEqual(c.signoffReturns, []);
       assert.deepEqual([c.issuedBy, c.issuedDate, c.delivery, c.decision, c.closedDate, c.closedReason], [null, null, null, null, null, null]);
       assert.deepEqual(c.consultations, before.consultations);
       assert.deepEqual(c.extension, before.extension);
@@ -1000,7 +1058,7 @@ describe('application machine', () => {
     it('respects four-eyes', () => {
       assert.deepEqual(allowedEvents(inReview(), REVIEWER, facts(), '2024-09-06'), ['APPROVE_REVIEW', 'RETURN_FOR_REVISION']);
       assert.deepEqual(allowedEvents(inReview(), { id: CASEWORKER.id, role: 'reviewer' }, facts(), '2024-09-06'), []);
-      assert.deepEqual(allowedEvents(approved(), APPROVER, facts(), '2024-09-09'), ['ISSUE_REPLY']);
+      assert.deepEqual(allowedEvents(approved(), APPROVER, facts(), '2024-09-09'), ['ISSUE_REPLY', 'RETURN_FROM_SIGNOFF']);
       assert.deepEqual(allowedEvents(approved(), { id: REVIEWER.id, role: 'approver' }, facts(), '2024-09-09'), []);
     });
 
@@ -1096,7 +1154,7 @@ describe('application machine', () => {
       const migrated = migrateSnapshot(JSON.parse(JSON.stringify(V0_FIXTURE)) as { machineVersion: number; snapshot: unknown });
       assert.equal(stateOf(migrated), 'processing');
       assert.deepEqual(contextOf(migrated).reopenings, []);
-      assert.deepEqual(contextOf(migrated).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null });
+      assert.deepEqual(contextOf(migrated).review, { returns: [], approvedBy: null, approvedDate: null, checklist: null, opinion: null });
       assert.equal('reviewedBy' in contextOf(migrated), false);
       assert.equal(contextOf(migrated).consultations[0]?.opinion, 'object');
       const next = accept(migrated, { type: 'DRAFT_REPLY', decision: 'withhold.third_party', reasons: '涉及商业秘密', thirdParty: { consultationId: 'c1', publicInterest: '不影响公共利益' }, ...by(CASEWORKER, '2024-09-12') });
@@ -1150,6 +1208,17 @@ describe('application machine', () => {
       refuse(migrated, { type: 'REQUEST_EXTENSION', workingDays: 5, reason: 'x', ...by(CASEWORKER, '2024-10-10', facts({ replyDue: '2024-10-18' })) }, 409);
       const issuedNow = accept(migrated, { type: 'ISSUE_REPLY', ...by(APPROVER, '2024-10-10') });
       assert.equal(stateOf(issuedNow), 'issued');
+    });
+
+    it('a version-2 snapshot awaiting sign-off gains an empty review opinion and no returns before signing, and may be returned', () => {
+      const migrated = migrateSnapshot(JSON.parse(JSON.stringify(V2_FIXTURE)) as { machineVersion: number; snapshot: unknown });
+      assert.equal(stateOf(migrated), 'approved');
+      const c = contextOf(migrated);
+      assert.deepEqual(c.review, { returns: [{ date: '2026-11-10', reason: '请写明提供的页数', by: 3 }], approvedBy: 3, approvedDate: '2026-11-11', checklist: ['不涉及国家秘密'], opinion: null });
+      assert.deepEqual(c.signoffReturns, []);
+      const returned = accept(migrated, { type: 'RETURN_FROM_SIGNOFF', to: 'reviewer', reason: '请再审', ...by(APPROVER, '2026-11-12', facts({ replyDue: '2026-12-01' })) });
+      assert.equal(stateOf(returned), 'in_review');
+      assert.equal(contextOf(returned).signoffReturns.length, 1);
     });
 
     it('a current snapshot passes through unchanged', () => {

@@ -83,7 +83,7 @@ describe('reply clock: consultations (Arts. 32, 34)', () => {
     assert.deepEqual(d.consultations, [
       { id: 'c1', kind: 'third_party', sentDate: '2024-09-05', opinionDue: '2024-09-27', repliedDate: '2024-09-12', noticeStatus: 'recorded' },
     ]);
-    assert.ok(d.explanation.includes('2024年9月5日向某某公司征求意见（第三方，条例第三十二条），征求意见期限至2024年9月27日；2024年9月12日收到意见，其间5个工作日不计入答复期限。'));
+    assert.ok(d.explanation.includes('2024年9月5日向某某公司征求意见（第三方，条例第三十二条），意见期限至2024年9月27日；2024年9月12日收到意见，其间5个工作日不计入答复期限。'));
     assert.equal(d.explanation.at(-1), '不计入答复期限的工作日共5个，答复期限顺延至2024年10月12日。');
   });
 
@@ -105,7 +105,7 @@ describe('reply clock: consultations (Arts. 32, 34)', () => {
     const d = computeDeadlines({ receivedDate: '2025-03-03', events, today: '2025-04-30' }, cal);
     assert.equal(d.consultations[0]?.opinionDue, '2025-03-26');
     assert.equal(d.replyDue, '2025-04-22');
-    assert.ok(d.explanation.some((s) => s.includes('征求意见期限届满未收到意见')));
+    assert.ok(d.explanation.some((s) => s.includes('意见期限届满未收到意见')));
   });
 
   it('a late opinion stops the clock only until the opinion period ended', () => {
@@ -402,7 +402,7 @@ describe('reply clock: reopening ordered by a reconsideration decision or judgme
     assert.equal(d.consultations.length, 2);
     assert.deepEqual(d.explanation.slice(1), [
       '2024年11月5日行政复议决定责令重新答复，答复期限为2024年12月5日；此前的中止期间和延期不再计算。',
-      '2024年11月11日向某某公司征求意见（第三方，条例第三十二条），征求意见期限至2024年12月2日；2024年11月15日收到意见，其间4个工作日不计入答复期限。',
+      '2024年11月11日向某某公司征求意见（第三方，条例第三十二条），意见期限至2024年12月2日；2024年11月15日收到意见，其间4个工作日不计入答复期限。',
       '不计入答复期限的工作日共4个，答复期限顺延至2024年12月11日。',
     ]);
   });
@@ -822,7 +822,7 @@ describe('periods that run from the addressee’s receipt of the notice (§2.8)'
     assert.equal(d.consultations[0]!.noticeStatus, 'not_issued');
     assert.equal(d.awaitingDelivery, true);
     assert.equal(at([sent], '2026-11-06').consultations[0]!.opinionDue, '2026-11-27', 'it moves with every day the letter waits');
-    assert.ok(d.explanation.some((l) => l.includes('征求意见书尚未签发，暂自2026年11月5日起算')), d.explanation.join('\n'));
+    assert.ok(d.explanation.some((l) => l.includes('征求意见书尚未发出，暂自2026年11月5日起算')), d.explanation.join('\n'));
   });
 
   it('a third-party letter issued two days after its event: counted from the issue date until its receipt is recorded, then from the receipt', () => {
@@ -833,13 +833,13 @@ describe('periods that run from the addressee’s receipt of the notice (§2.8)'
     assert.equal(awaiting.consultations[0]!.opinionDue, '2026-11-27');
     assert.equal(awaiting.awaitingDelivery, true);
     assert.deepEqual(awaiting.notices.map((n) => [n.period, n.status, n.countedFrom, n.due, n.documentId]), [['opinion', 'awaiting_delivery', '2026-11-06', '2026-11-27', 100 + sent.seq]]);
-    assert.ok(awaiting.explanation.some((l) => l.includes('征求意见期限至2026年11月27日（征求意见书已于2026年11月6日签发，尚未记录送达，暂自签发之日起算')));
+    assert.ok(awaiting.explanation.some((l) => l.includes('意见期限至2026年11月27日（征求意见书已于2026年11月6日发出，尚未记录送达，暂自发出之日起算')));
     // Received Mon 9 Nov: 10–13 (4), 16–20 (9), 23–27 (14), 30 (15).
     const received = at([sent, issue, delivered(sent, '2026-11-09')], '2026-11-10');
     assert.equal(received.consultations[0]!.opinionDue, '2026-11-30');
     assert.equal(received.consultations[0]!.noticeStatus, 'delivered');
     assert.equal(received.awaitingDelivery, false);
-    assert.ok(received.explanation.some((l) => l.includes('征求意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
+    assert.ok(received.explanation.some((l) => l.includes('意见期限至2026年11月30日（自征求意见书送达之日（2026年11月9日）起算）')));
   });
 
   it('the reply clock still stops from the day the consultation was recorded (§2.4), up to the later opinion due date', () => {

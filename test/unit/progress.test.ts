@@ -59,4 +59,15 @@ describe('the case stepper tells only what happened', () => {
     assert.equal(s.review, 'todo');
     assert.equal(s.signoff, 'todo');
   });
+
+  it('a reply returned before signing is reviewed again: the review step is no longer done (issue 13)', () => {
+    const toCaseworker = statuses('drafted', h('REGISTER', 'DRAFT_REPLY', 'SUBMIT_FOR_REVIEW', 'APPROVE_REVIEW', 'RETURN_FROM_SIGNOFF'));
+    assert.equal(toCaseworker.draft, 'current');
+    assert.equal(toCaseworker.review, 'todo');
+    const toReviewer = statuses('in_review', h('REGISTER', 'DRAFT_REPLY', 'SUBMIT_FOR_REVIEW', 'APPROVE_REVIEW', 'RETURN_FROM_SIGNOFF'));
+    assert.equal(toReviewer.review, 'current');
+    const reviewedAgain = statuses('approved', h('REGISTER', 'DRAFT_REPLY', 'SUBMIT_FOR_REVIEW', 'APPROVE_REVIEW', 'RETURN_FROM_SIGNOFF', 'APPROVE_REVIEW'));
+    assert.equal(reviewedAgain.review, 'done');
+    assert.equal(reviewedAgain.signoff, 'current');
+  });
 });
