@@ -222,5 +222,46 @@ describe('case conferences (会商研判, issue 14)', function () {
     assert.match(after.text, /提出会商意见<\/strong> · legal（法制）/);
     assert.match(after.text, /建议部分公开。/);
   });
+
+  it('the dashboard and the briefing count conferences and compare conferenced cases corrected on appeal with the others', async () => {
+    const send = async (id: number, who: string, body: object) => {
+      const r = await api().post(`/api/applications/${id}/events`).set(auth(who)).send(body);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    };
+    const id = await register();
+    const c = (await convene(id, 'cw', { ...fullBody, participantUsers: ['legal'], participantAgencies: [] })).body;
+    await api().post(`/api/conferences/${c.id}/opinions`).set(auth('legal')).send({ opinion: '属于过程性信息。' });
+    await api().post(`/api/conferences/${c.id}/conclusion`).set(auth('cw')).send({ conclusion: '不予公开。' });
+    await api().post(`/api/conferences/${c.id}/signoff`).set(auth('appr'));
+    await send(id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-04', decision: 'withhold.process_info', reasons: '属于正在讨论中的过程性信息' });
+    await send(id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-04' });
+    await send(id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-04' });
+    await send(id, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-04' });
+    await send(id, 'cw', { type: 'RECORD_DELIVERY', date: '2026-11-04', method: 'mail' });
+    const appeal = await api().post(`/api/applications/${id}/appeals`).set(auth('legal')).send({
+      kind: 'reconsideration', procedure: 'simplified', body: '东江区人民政府', externalCaseNumber: '东府复〔2026〕99号', receivedDate: '2026-11-04', acceptedDate: '2026-11-04', claims: '撤销答复',
+    });
+    assert.equal(appeal.status, 201, JSON.stringify(appeal.body));
+    const ev = (body: object) => api().post(`/api/appeals/${appeal.body.id}/events`).set(auth('legal')).send(body);
+    assert.equal((await ev({ type: 'SUBMIT_ANSWER', date: '2026-11-04' })).status, 200);
+    const decided = await ev({ type: 'RECORD_DECISION', date: '2026-11-04', outcome: 'corrected', decisionType: '确认违法', summary: '未说明理由' });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+
+    const d = (await api().get('/api/reports/dashboard?from=2026-11-01&to=2026-11-30').set(auth('mgr'))).body;
+    assert.equal(d.conferences.convened, 3, 'three conferences in this file, all in November');
+    assert.equal(d.conferences.signedOff, 2);
+    assert.deepEqual([d.conferences.conferenced.concluded, d.conferences.conferenced.appealed, d.conferences.conferenced.corrected], [1, 1, 1]);
+    assert.equal(d.conferences.conferenced.correctionRate, 1);
+    assert.deepEqual([d.conferences.others.concluded, d.conferences.others.appealed, d.conferences.others.corrected], [1, 0, 0], 'the withdrawn case');
+    const b = (await api().get('/api/reports/briefing?month=2026-11').set(auth('legal'))).body;
+    assert.equal(b.conferences.convened, 3);
+    assert.equal(b.conferences.conferenced.corrected, 1);
+    const mgr = await loginAgent(env.app, 'mgr');
+    const dash = await mgr.get('/dashboard?from=2026-11-01&to=2026-11-30');
+    assert.match(dash.text, /复杂疑难申请会商研判/);
+    assert.match(dash.text, /经会商研判<\/th><td>1<\/td><td>1<\/td>/);
+    const brief = await mgr.get('/reports/briefing?month=2026-11');
+    assert.match(brief.text, /2026年11月组织会商研判3次，签批研判意见2件。本期办结的申请中，经会商研判的1件，被申请复议或起诉1件、被纠错1件（100.0%）/);
+  });
   });
 });
