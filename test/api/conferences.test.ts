@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { fixedClock } from '../../server/time.js';
+import { RESPONSE_COMPONENTS } from '../../server/http/openapi-components.js';
+import { QUEUE_ACTIONS } from '../../workflows/turns.js';
 
 // Case conferences (会商研判, issue 14): GHZY's caseworker convenes on a complex application; legal
 // staff (DJQ), GHZY's reviewer and approver, and JSJT (through its inbox) give opinions; the approver
@@ -105,6 +107,9 @@ describe('case conferences (会商研判, issue 14)', function () {
         assert.deepEqual(items[0]!.allowedEvents, ['GIVE_OPINION']);
         assert.equal(items[0]!.applicationId, appId);
         assert.equal(items[0]!.dueDate, replyDue, 'dated by the case\'s reply due');
+        const documented = (RESPONSE_COMPONENTS.QueueItem as { properties: Record<string, unknown> }).properties;
+        assert.deepEqual(Object.keys(items[0]!).filter((k) => !(k in documented)), [], 'every field documented (issue 13 contract, kind extended)');
+        assert.ok(items[0]!.allowedEvents.every((e) => e in QUEUE_ACTIONS));
       }
       for (const who of ['cw', 'cw-b', 'rev2', 'appr2', 'mgr']) assert.deepEqual((await queue(who)).filter((i) => i.kind === 'conference'), [], who);
     });
