@@ -21,6 +21,7 @@ import { DomainError } from '../server/errors.js';
 import { listDocuments } from '../server/documents/document-store.js';
 import { issueDocument } from '../server/documents/document-actions.js';
 import { recordDelivery } from '../server/documents/delivery-service.js';
+import { conclude, convene, giveOpinion, signOff } from '../server/conferences/conference-service.js';
 
 export { DEMO_PASSWORD };
 
@@ -271,6 +272,8 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     }
     await applyApplicationEvent(ctx, actor, id, { body: { type, date, ...payload }, ip: null });
   }
+  await demoConferences(ctx, ids, userOf, (n) => workingDaysAgo(calendar, today, n));
+
   // Issue 7: the district office's reply-wording library, two of the drafts above drawing on it.
   await loadDemoPassages(db, config, ctx, DEMO_PASSWORD);
 
@@ -289,4 +292,36 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     // Received 13 days ago: the 15-day answer period (行政诉讼法 Art. 67) ends within days, so it shows as an alert.
     receivedDate: addDays(today, -13), filedDate: addDays(today, -16), claims: '判令被告公开全部加装电梯项目的审批材料。',
   }, null);
+}
+
+/**
+ * Issue 14: two complex applications studied jointly (会商研判). 李秀英's expropriation request: legal
+ * staff, the reviewer and the construction commission gave opinions, the conclusion is signed off and
+ * can be quoted in the reply. 王志强's road-widening permit: convened by the head of the office, the
+ * commission's opinion still awaited (caseworker2's queue).
+ */
+async function demoConferences(ctx: AppContext, ids: number[], userOf: (name: string) => Promise<User>, daysAgo: (n: number) => string): Promise<void> {
+  const on = (n: number): AppContext => ({ ...ctx, clock: { now: () => ctx.clock.now(), today: () => daysAgo(n) } });
+  const [caseworker, reviewer, approver, legal, caseworker2] = await Promise.all(['caseworker', 'reviewer', 'approver', 'legal', 'caseworker2'].map(userOf));
+  const expropriation = await convene(on(6), caseworker!, ids[1]!, {
+    complexReason: '征收补偿方案涉及被征收人个人信息，且部分内容由区建设和交通委共同制作，公开范围存在争议。',
+    topic: '房屋征收补偿方案及补偿名单能否公开',
+    questions: ['征收决定和补偿方案是否属于应当主动公开的信息？', '补偿名单中的个人信息能否区分处理后公开？', '由区建设和交通委共同制作的部分是否需要征求其意见？'],
+    participantUsers: ['legal', 'reviewer', 'approver'], participantAgencies: ['DJQ-JSJT'],
+  }, null);
+  await giveOpinion(on(5), legal!, expropriation.id, { opinion: '征收决定和补偿方案属于《政府信息公开条例》第二十条规定应主动公开的信息，可告知获取途径；补偿名单涉及被征收人姓名、房屋面积和补偿金额，属于个人信息，建议区分处理后部分公开。' }, null);
+  await giveOpinion(on(5), caseworker2!, expropriation.id, { opinion: '补偿方案附件中的安置房源表由我委制作，同意公开；不涉及我委的其他意见。' }, null);
+  await giveOpinion(on(4), reviewer!, expropriation.id, { opinion: '经审查，申请信息不涉及国家秘密；补偿名单中其他被征收人的信息应当隐去。' }, null);
+  await conclude(on(3), caseworker!, expropriation.id, {
+    conclusion: '经会商研判，房屋征收决定及征收补偿方案属于应当主动公开的政府信息，予以公开；补偿名单中其他被征收人的姓名、房屋面积和补偿金额属于个人信息，公开会对其合法权益造成损害，依据《中华人民共和国政府信息公开条例》第十五条、第三十七条的规定，区分处理后对申请人本人的补偿信息予以提供。',
+  }, null);
+  await signOff(on(2), approver!, expropriation.id, null);
+
+  const widening = await convene(on(3), approver!, ids[2]!, {
+    complexReason: '申请人同时就同一工程提起多件申请，且已表示可能申请行政复议。',
+    topic: '杨高南路拓宽工程用地规划许可申请材料的公开范围',
+    questions: ['建设单位提交的申请材料是否属于本机关获取的政府信息？', '其中的施工方案是否由区建设和交通委制作？'],
+    participantUsers: ['legal'], participantAgencies: ['DJQ-JSJT'],
+  }, null);
+  await giveOpinion(on(1), legal!, widening.id, { opinion: '建设单位提交的申请材料属于本机关在履行职责过程中获取的信息，应当依法答复；涉及商业秘密的部分应当征求建设单位意见。' }, null);
 }

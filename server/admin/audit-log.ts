@@ -43,6 +43,13 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
   },
   { label: '征询件', actions: { 'consultation.answer': '答复征询件' } },
   {
+    label: '会商研判',
+    actions: {
+      'application.mark_complex': '标记复杂疑难申请', 'conference.convene': '组织会商', 'conference.opinion': '提出会商意见',
+      'conference.conclude': '记录研判意见', 'conference.signoff': '签批研判意见',
+    },
+  },
+  {
     label: '复议诉讼',
     actions: {
       'appeal.register': '登记复议诉讼案件', 'appeal.note': '保存案例',
@@ -170,6 +177,11 @@ export function sentenceOf(r: AuditRow, n: Names): string {
     case 'document.supersede': return `为${docName(doc?.kind ?? '')}制作更正文书${d.reason ? `，理由：${s(d.reason)}` : ''}`;
     case 'document.deliver': return `记录${docName(s(d.kind))}于${day(d.date)}送达（${deliveryMethodLabel(s(d.method))}${d.trackingNumber ? `，邮件单号 ${s(d.trackingNumber)}` : ''}）`;
     case 'consultation.answer': return `答复征询件（${onCase}）：${(OPINIONS as Record<string, string>)[s(d.opinion)] ?? '—'}${Number(d.files) ? `，附件 ${s(d.files)} 个` : ''}`;
+    case 'application.mark_complex': return `将${onCase}标记为复杂疑难申请`;
+    case 'conference.convene': return `就${onCase}组织会商（邀请 ${s(d.participants)} 个参加方）`;
+    case 'conference.opinion': return `在${onCase}的会商中提出${d.for && d.for !== 'self' ? `${n.agencyByCode.get(s(d.for)) ?? '本机关'}的` : ''}意见`;
+    case 'conference.conclude': return `${d.revised ? '修改' : '记录'}${onCase}会商的研判意见`;
+    case 'conference.signoff': return `签批${onCase}会商的研判意见`;
     case 'appeal.register': return `登记${(APPEAL_KINDS as Record<string, string>)[s(d.kind)] ?? '复议诉讼'}案件 ${s(d.externalCaseNumber)}（${onCase}）`;
     case 'appeal.note': return `保存${appealName}的案例`;
     case 'passage.create': return `编写答复口径${passage}，第 1 版待审批`;

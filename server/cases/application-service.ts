@@ -44,6 +44,9 @@ import { findApplicantKey } from '../applicants/applicant-store.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
 import { feeForNotice } from '../fees/fee-notice.js';
+import { conferencesOfApplication, findComplexMark } from '../conferences/conference-store.js';
+import { toConferenceView } from '../conferences/conference-view.js';
+import { mayConvene } from '../../workflows/conference-rules.js';
 
 /** Art. 35: the period to state the reasons when the caseworker sets none. */
 export const DEFAULT_REASONS_WORKING_DAYS = 15;
@@ -128,6 +131,11 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     workingDaysTaken: workingDaysTaken(row, calendar),
     reply: replyRecordView(contextOf(snapshot), events),
   });
+  // Issue 14: the complex mark and the case conferences, as this person may act on them.
+  const [complex, conferenceRows] = await Promise.all([findComplexMark(ctx.db, row.id), conferencesOfApplication(ctx.db, row.id)]);
+  view.complex = complex;
+  view.conferences = conferenceRows.map((c) => toConferenceView(c, user, true));
+  view.mayConvene = mayConvene(user, { agencyId: row.agencyId, open: !CLOSED_STATES.includes(row.state) }).ok;
   if (from || to) {
     const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];
     view.transfer = { from: from ? { id: from.id, caseNumber: from.caseNumber, agencyName: from.agencyName, date: from.date, history } : null, to };

@@ -94,6 +94,8 @@ export function replyRecordView(context: ApplicationContext, events: readonly Ev
   };
 }
 
+import type { ConferenceView } from '../conferences/conference-view.js';
+
 export interface ApplicationView {
   id: number;
   caseNumber: string;
@@ -125,6 +127,10 @@ export interface ApplicationView {
   reply: ReplyRecordView | null;
   /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
   transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
+  /** 复杂疑难 and its conferences (会商研判, issue 14): on the case's own page and API only, not in lists. */
+  complex?: { reason: string; markedBy: string; markedDate: string } | null;
+  conferences?: ConferenceView[];
+  mayConvene?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -6,6 +6,7 @@ import { invalid, notFound } from '../errors.js';
 import { isIsoDate, formatChineseDate, reportYearProblem, yearOf } from '../../workflows/dates.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES } from '../appeals/appeal-service.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';
+import { conferenceStats, type ConferenceStats } from './conference-stats.js';
 
 export interface BriefingPeriod { from: string; to: string; label: string }
 
@@ -49,6 +50,8 @@ export interface Briefing {
   correctionRate: number | null; // corrected / decided
   corrections: { caseNumber: string; agency: string; kind: string; body: string; decisionType: string; date: string; summary: string }[];
   agencies: { agency: string; received: number; corrected: number }[];
+  /** Issue 14: conferences (会商研判) in the period and how conferenced cases fared on appeal. */
+  conferences: ConferenceStats;
 }
 
 /** 通报: counted in SQL over the appeals of the agency scope (issue 5). */
@@ -105,10 +108,17 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
       summary: String(JSON.parse(r.snapshot)?.context?.decision?.summary ?? ''),
     })),
     agencies: perAgency.map((r) => ({ agency: r.agency, received: Number(r.received), corrected: Number(r.corrected) })).sort((a, b) => b.corrected - a.corrected || b.received - a.received),
+    conferences: await conferenceStats(db, scope, period),
   };
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+/** The conferences of the period in one sentence (the briefing's page and PDF). */
+export function conferenceSentence(b: Pick<Briefing, 'period' | 'conferences'>): string {
+  const c = b.conferences;
+  return `${b.period.label}组织会商研判${c.convened}次，签批研判意见${c.signedOff}件。本期办结的申请中，经会商研判的${c.conferenced.concluded}件，被申请复议或起诉${c.conferenced.appealed}件、被纠错${c.conferenced.corrected}件（${pct(c.conferenced.correctionRate)}）；未经会商的${c.others.concluded}件，被申请复议或起诉${c.others.appealed}件、被纠错${c.others.corrected}件（${pct(c.others.correctionRate)}）。`;
+}
 
 export function briefingDocument(b: Briefing, agencyName: string, today: string): ReportDocument {
   const scope = b.agency?.name ?? agencyName;
@@ -145,6 +155,14 @@ export function briefingDocument(b: Briefing, agencyName: string, today: string)
       {
         heading: '四、涉及机关',
         table: { columns: ['机关', '新收案件', '被纠错'], rows: b.agencies.length ? b.agencies.map((a) => [a.agency, String(a.received), String(a.corrected)]) : [['—', '0', '0']] },
+      },
+      {
+        heading: '五、复杂疑难申请会商研判',
+        paragraphs: [conferenceSentence(b)],
+        table: {
+          columns: ['', '办结申请', '被申请复议或起诉', '被纠错', '纠错比例'],
+          rows: ([['经会商研判', b.conferences.conferenced], ['未经会商', b.conferences.others]] as const).map(([label, o]) => [label, String(o.concluded), String(o.appealed), String(o.corrected), pct(o.correctionRate)]),
+        },
       },
     ],
   };

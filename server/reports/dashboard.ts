@@ -12,6 +12,7 @@ import { DECISIONS, LAPSE_DECISIONS, type DecisionGroup } from '../../workflows/
 import { addDays, isIsoDate, REGULATION_IN_FORCE } from '../../workflows/dates.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { DECISION_GROUP_LABELS } from '../../workflows/decisions.js';
+import { conferenceStats, type ConferenceStats } from './conference-stats.js';
 
 // The managers' dashboard (issue 6): deadlines now, and how replies went over a period, for an agency
 // and every agency below it. Everything is counted by the database (GROUP BY); JavaScript only ever
@@ -85,6 +86,8 @@ export interface Dashboard {
     byDecision: { code: string; label: string; group: DecisionGroup; count: number }[];
   };
   appeals: { reconsideration: AppealStats; litigation: AppealStats; total: AppealStats };
+  /** Issue 14: conferences convened in the period, and appeal outcomes of conferenced cases against the others. */
+  conferences: ConferenceStats;
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -304,5 +307,6 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     replies: { total: repliesTotal, onTime: onTimeTotal, onTimeRate: rate(onTimeTotal, repliesTotal), medianWorkingDays: median(allDays), byMonth },
     decisions: { total: byDecision.reduce((s, d) => s + d.count, 0), byGroup, byDecision },
     appeals,
+    conferences: await conferenceStats(db, scope, period),
   };
 }

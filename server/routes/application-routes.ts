@@ -1,7 +1,7 @@
 // Applications: registration, the case, its events and attachments — the JSON API and the pages.
 import { z } from 'zod';
 import { ifMatchOf, pageEventBody, refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
-import { flag, idParam, intField, isoDate, noBody, noQuery, text } from '../http/schemas.js';
+import { flag, idParam, intField, isoDate, list, noBody, noQuery, text } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { badRequest, DomainError, invalid } from '../errors.js';
 import { intakeShape, nestFormFields, validateIntake, type Intake } from '../cases/intake.js';
@@ -11,6 +11,7 @@ import {
 } from '../cases/application-service.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
 import { passagesFromForm } from '../passages/passage-service.js';
+import { quoteConclusions } from '../conferences/conference-service.js';
 import { renderApplicationPage } from './case-page.js';
 import { replyEventFromForm } from './reply-form.js';
 import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
@@ -174,7 +175,8 @@ export const applicationRoutes: RouteDef[] = [
     method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,
     // Issue 12: a reply form's per-decision fieldsets become the event's facts (reply-form.ts).
     // Issue 13: signing the reply (ISSUE_REPLY) from the page asks once for confirmation (signoff-form.ts).
-    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField })),
+    // Issue 14: a reply draft may quote signed-off conference conclusions (quoteConference, page only).
+    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField, quoteConference: list(intField(1, 2 ** 31 - 1), 20).optional() })),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
@@ -182,6 +184,7 @@ export const applicationRoutes: RouteDef[] = [
       requireSignoffConfirmation(event.type === 'ISSUE_REPLY', body.confirm);
       // Issue 7: passages chosen without JS have their wording appended to the reasons.
       if (event.type === 'DRAFT_REPLY') await passagesFromForm(ctx, event);
+      if (event.type === 'DRAFT_REPLY' && body.quoteConference?.length) await quoteConclusions(ctx, user, params.id, event, body.quoteConference);
       await applyApplicationEvent(ctx, user, params.id, { body: event, ifMatch: body.version, ip, files });
       res.redirect(303, `/applications/${params.id}`);
     },

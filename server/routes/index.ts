@@ -18,11 +18,13 @@ import { accountRoutes } from './account-routes.js';
 import { exchangeRoutes } from './exchange-routes.js';
 import { exchangeAdminRoutes } from './exchange-admin-routes.js';
 import { queueRoutes } from './queue-routes.js';
+import { conferenceRoutes } from './conference-routes.js';
 
 const declared: RouteDef[] = [
   ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
+  ...conferenceRoutes,
 ];
 
 let openApi: Record<string, unknown> | null = null;

@@ -19,7 +19,7 @@ import {
 } from '../reports/annual-export.js';
 import { buildDashboard, DUE_SOON_WORKING_DAYS, LIST_LIMIT } from '../reports/dashboard.js';
 import { dashboardCharts } from '../reports/charts.js';
-import { buildBriefing, briefingPdf } from '../reports/briefing.js';
+import { buildBriefing, briefingPdf, conferenceSentence } from '../reports/briefing.js';
 import { buildCompendium } from '../reports/compendium.js';
 import { listAppealViews } from '../appeals/appeal-service.js';
 import { appealIds } from '../appeals/appeal-schemas.js';
@@ -264,7 +264,7 @@ export const reportRoutes: RouteDef[] = [
   // --- dashboard ----------------------------------------------------------------------------
   route({
     method: 'get', path: '/api/reports/dashboard', permission: MANAGER, query: dashboardQuery,
-    summary: 'managers\' dashboard: open applications by agency and state, due-soon (≤3 working days) and overdue lists (cached replyDue, no reply yet, 50 each), on-time rate and median working days to reply by month, decision mix, reconsideration/litigation correction rate',
+    summary: 'managers\' dashboard: open applications by agency and state, due-soon (≤3 working days) and overdue lists (cached replyDue, no reply yet, 50 each), on-time rate and median working days to reply by month, decision mix, reconsideration/litigation correction rate, conferences (会商研判) convened and signed off with the appeal outcomes of conferenced cases against the others',
     description: 'Scope: the agency (default the manager\'s own) and every agency below it. Period (default the last 12 months): from&to, or month/quarter/year. Replies of a month are applications concluded (reply issued or processing stopped) in it, lapses excluded; on time = concluded on or before the cached replyDue; working days to reply = working days in (received, concluded] by the working calendar. Also the page GET /dashboard with server-rendered SVG charts.',
     responses: {
       200: { description: '{asOf, period, agency, open: {total, overdue, states, byState, byAgency[]}, dueSoon: {total, until, items[]}, overdue: {total, items[]}, replies: {total, onTime, onTimeRate, medianWorkingDays, byMonth[]}, decisions: {total, byGroup[], byDecision[]}, appeals: {reconsideration, litigation, total}}' },
@@ -306,7 +306,7 @@ export const reportRoutes: RouteDef[] = [
       }
       const briefing = await buildBriefing(ctx, user, q);
       const pdfUrl = `/reports/briefing?${qs({ ...q, format: 'pdf' })}`;
-      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, agencies: await agencyChoices(ctx, user), ...APPEAL_HELPERS });
+      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, agencies: await agencyChoices(ctx, user), conferenceSentence, ...APPEAL_HELPERS });
     },
   }),
 

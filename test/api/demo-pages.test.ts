@@ -94,6 +94,16 @@ describe('demo data (issue 13)', function () {
         for (let i = 1; i < events.length; i++) assert.ok(events[i]!.date >= events[i - 1]!.date && events[i]!.date <= today);
       }
     });
+    it('two complex applications were studied jointly: one conclusion signed off, one conference awaiting the commission (issue 14)', async () => {
+      const rows = await env.db('conferences').orderBy('id');
+      assert.deepEqual(rows.map((r: { status: string }) => r.status), ['signed_off', 'open']);
+      for (const r of rows) {
+        const app = await env.db('applications').where({ id: r.application_id }).first();
+        assert.ok(r.convened_date >= app.received_date && (!r.signed_off_date || r.signed_off_date >= r.concluded_date), 'in date order');
+      }
+      const agent = await loginAgent(env.app, 'caseworker2', DEMO_PASSWORD);
+      assert.match((await agent.get('/')).text, /提出会商意见/);
+    });
   });
 
   describe('pages show no raw code', () => {
