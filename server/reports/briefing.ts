@@ -93,8 +93,8 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
   const appealed = db('appeals as a2').whereRaw('a2.application_id = app.id').select(db.raw('1'));
   const contactRows: { contacted: number | string; appealed: number | string; n: number | string }[] = await db('applications as app')
     .whereIn('app.agency_id', scope).whereBetween('app.concluded_date', [period.from, period.to])
-    .select(db.raw('CASE WHEN EXISTS (?) THEN 1 ELSE 0 END AS contacted', [contacted]))
-    .select(db.raw('CASE WHEN EXISTS (?) THEN 1 ELSE 0 END AS appealed', [appealed]))
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS contacted', [contacted]))
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS appealed', [appealed]))
     .count({ n: '*' })
     .groupByRaw('1, 2');
   const group = (c: number): ContactGroup => {
