@@ -29,6 +29,9 @@ export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
+import { listContacts } from './contact-store.js';
+import { listDataFiles } from './data-file-store.js';
+import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
@@ -94,12 +97,14 @@ export async function getApplicationView(ctx: AppContext, user: User, id: number
 }
 
 async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
-  const [events, attachments, calendar, documents, delivered] = await Promise.all([
+  const [events, attachments, calendar, documents, delivered, contacts, dataFiles] = await Promise.all([
     listEvents(ctx.db, row.id),
     listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
     listDocuments(ctx.db, row.id),
     deliveriesOf(ctx.db, row.id),
+    listContacts(ctx.db, row.id),
+    listDataFiles(ctx.db, row.id),
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
@@ -130,6 +135,8 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     full: mayReadFullPersonalData(user, row.agencyId),
     workingDaysTaken: workingDaysTaken(row, calendar),
     reply: replyRecordView(contextOf(snapshot), events),
+    contacts,
+    dataFiles,
   });
   // Issue 14: the complex mark and the case conferences, as this person may act on them.
   const [complex, conferenceRows] = await Promise.all([findComplexMark(ctx.db, row.id), conferencesOfApplication(ctx.db, row.id)]);
@@ -375,6 +382,8 @@ export async function applyEventInTransaction(
     const key = await findApplicantKey(trx, row.id);
     payload.monthCount = await countApplicationsInMonth(trx, key ? [key] : [], date.slice(0, 7));
   }
+  // Issue 14: data files provided with the reply are recorded as the desk counted them (422 if not the case's).
+  if (type === 'DRAFT_REPLY' || type === 'REPLY_ON_THE_SPOT') await resolveDataFileItems(trx, id, payload);
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);

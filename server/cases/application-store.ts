@@ -55,7 +55,8 @@ function toApplication(r: any): ApplicationRow {
     channel: r.channel,
     receivedDate: r.received_date,
     applicant: JSON.parse(r.applicant),
-    request: JSON.parse(r.request),
+    // Issue 14: the data-form mark lives in its own column (the dashboard counts by it).
+    request: { ...JSON.parse(r.request), dataForm: r.data_form ?? null },
     decision: r.decision,
     concludedDate: r.concluded_date ?? null,
     replyDue: r.reply_due,
@@ -134,7 +135,8 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
       applicant_name: a.applicant.name,
       applicant_key: a.applicantKey,
       applicant: JSON.stringify(a.applicant),
-      request: JSON.stringify(a.request),
+      request: JSON.stringify((({ dataForm: _, ...rest }) => rest)(a.request)),
+      data_form: a.request.dataForm ?? null,
       description: a.request.description,
       decision: null,
       ...cacheColumns(a.cache),
@@ -144,6 +146,11 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
     })
     .returning('id');
   return insertedId(row);
+}
+
+/** Issue 14: marks (or unmarks) a request as asking for data; no step of the case, so no version. */
+export async function updateDataForm(trx: Knex.Transaction, id: number, dataForm: string | null): Promise<void> {
+  await trx('applications').where({ id }).update({ data_form: dataForm });
 }
 
 /**

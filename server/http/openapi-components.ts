@@ -258,6 +258,21 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
         properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
       },
       documents: { type: 'array', items: ref('Document') },
+      contacts: {
+        type: 'array', description: 'issue 14: contacts with the applicant (沟通记录), oldest first; not steps of the case (state, version and clock unchanged)',
+        items: {
+          type: 'object', properties: {
+            id: { type: 'integer' }, date, time: { type: ['string', 'null'] }, channel: { enum: ['phone', 'visit', 'email', 'sms', 'letter'] },
+            staff: { type: 'string' }, counterpart: { type: ['string', 'null'] }, summary: { type: 'string' },
+            outcome: { enum: ['clarified', 'narrowed', 'explained', 'withdrew', 'dissatisfied', 'other'] }, contentSha256: { type: 'string' },
+            recordedBy: { type: 'object' }, recordedAt: { type: 'string' }, files: { type: 'array', items: { type: 'object' } },
+          },
+        },
+      },
+      dataFiles: {
+        type: 'array', description: 'issue 14: data files (CSV, XLSX) a reply can provide: rows (header not counted), columns and SHA-256 as the desk counted them',
+        items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, filename: { type: 'string' }, format: { enum: ['csv', 'xlsx'] }, size: { type: 'integer' }, rows: { type: 'integer' }, columns: { type: 'integer' }, sha256: { type: 'string' } } },
+      },
       reply: {
         type: ['object', 'null'],
         description: 'the current reply draft and its review (issue 13): decision, reasons and facts; the reviewer\'s approval with its opinion (审查意见) and checklist, the returns with their opinions, and the returns before signing (签发前退回); null before a draft and in lists',

@@ -52,7 +52,15 @@ export interface Briefing {
   agencies: { agency: string; received: number; corrected: number }[];
   /** Issue 14: conferences (会商研判) in the period and how conferenced cases fared on appeal. */
   conferences: ConferenceStats;
+  /**
+   * Issue 14: applications answered in the period (reply issued or processing concluded, lapses and
+   * transfers included) split by whether the applicant was contacted (沟通记录) on or before that day,
+   * and how many of each were appealed (行政复议 or 行政诉讼, whenever filed).
+   */
+  contacts: { replied: number; withContact: ContactGroup; withoutContact: ContactGroup };
 }
+
+export interface ContactGroup { cases: number; appealed: number; appealRate: number | null }
 
 /** 通报: counted in SQL over the appeals of the agency scope (issue 5). */
 export async function buildBriefing(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<Briefing> {
@@ -83,6 +91,24 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
     .select(db.raw('SUM(CASE WHEN ap.received_date BETWEEN ? AND ? THEN 1 ELSE 0 END) AS received', [period.from, period.to]))
     .select(db.raw("SUM(CASE WHEN ap.outcome = 'corrected' AND ap.decision_date BETWEEN ? AND ? THEN 1 ELSE 0 END) AS corrected", [period.from, period.to]));
 
+  // Issue 14: contact before the reply vs none, and the appeal rate of each (counted in SQL).
+  const contacted = db('applicant_contacts as c').whereRaw('c.application_id = app.id').whereRaw('c.date <= app.concluded_date').select(db.raw('1'));
+  const appealed = db('appeals as a2').whereRaw('a2.application_id = app.id').select(db.raw('1'));
+  const contactRows: { contacted: number | string; appealed: number | string; n: number | string }[] = await db('applications as app')
+    .whereIn('app.agency_id', scope).whereBetween('app.concluded_date', [period.from, period.to])
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS contacted', [contacted]))
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS appealed', [appealed]))
+    .count({ n: '*' })
+    .groupByRaw('1, 2');
+  const group = (c: number): ContactGroup => {
+    const rows = contactRows.filter((r) => Number(r.contacted) === c);
+    const cases = rows.reduce((t, r) => t + Number(r.n), 0);
+    const hit = rows.filter((r) => Number(r.appealed) === 1).reduce((t, r) => t + Number(r.n), 0);
+    return { cases, appealed: hit, appealRate: cases ? hit / cases : null };
+  };
+  const withContact = group(1);
+  const withoutContact = group(0);
+
   const byKind: Record<string, number> = { reconsideration: 0, litigation: 0 };
   const bodies = new Map<string, number>();
   for (const r of receivedRows) {
@@ -109,6 +135,7 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
     })),
     agencies: perAgency.map((r) => ({ agency: r.agency, received: Number(r.received), corrected: Number(r.corrected) })).sort((a, b) => b.corrected - a.corrected || b.received - a.received),
     conferences: await conferenceStats(db, scope, period),
+    contacts: { replied: withContact.cases + withoutContact.cases, withContact, withoutContact },
   };
 }
 
@@ -164,8 +191,27 @@ export function briefingDocument(b: Briefing, agencyName: string, today: string)
           rows: ([['经会商研判', b.conferences.conferenced], ['未经会商', b.conferences.others]] as const).map(([label, o]) => [label, String(o.concluded), String(o.appealed), String(o.corrected), pct(o.correctionRate)]),
         },
       },
+      {
+        heading: '六、答复前与申请人沟通情况',
+        paragraphs: [contactSentence(b, scope)],
+        table: {
+          columns: ['', '办结件数', '其中被申请复议或起诉', '复议诉讼率'],
+          rows: [
+            ['答复前与申请人沟通', String(b.contacts.withContact.cases), String(b.contacts.withContact.appealed), pct(b.contacts.withContact.appealRate)],
+            ['未经沟通', String(b.contacts.withoutContact.cases), String(b.contacts.withoutContact.appealed), pct(b.contacts.withoutContact.appealRate)],
+          ],
+        },
+      },
     ],
   };
+}
+
+/** The contacts paragraph of the briefing: how many answered cases had a contact first, and the appeal rates. */
+export function contactSentence(b: Briefing, scope: string): string {
+  const c = b.contacts;
+  return `${b.period.label}，${scope}办结政府信息公开申请${c.replied}件，其中答复前与申请人沟通的${c.withContact.cases}件，` +
+    `被申请行政复议或提起行政诉讼${c.withContact.appealed}件（${pct(c.withContact.appealRate)}）；未经沟通的${c.withoutContact.cases}件，` +
+    `被申请行政复议或提起行政诉讼${c.withoutContact.appealed}件（${pct(c.withoutContact.appealRate)}）。`;
 }
 
 export async function briefingPdf(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<{ pdf: Buffer; filename: string; briefing: Briefing }> {

@@ -17,6 +17,7 @@ import { replyEventFromForm } from './reply-form.js';
 import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
 import { sendFile } from './responses.js';
 import { statusOf } from '../http/error-mapping.js';
+import { WITHDRAW_HINT } from '../cases/contact-service.js';
 
 const ATTACHMENTS = { field: 'attachments', maxCount: MAX_ATTACHMENTS, maxBytes: MAX_ATTACHMENT_BYTES };
 const caseId = z.strictObject({ id: idParam });
@@ -167,9 +168,12 @@ export const applicationRoutes: RouteDef[] = [
     },
   }),
   route({
-    method: 'get', path: '/applications/:id', permission: 'staff', params: caseId, query: z.strictObject({ registered: z.string().max(10).optional() }),
+    method: 'get', path: '/applications/:id', permission: 'staff', params: caseId,
+    query: z.strictObject({ registered: z.string().max(10).optional(), contact: z.enum(['saved', 'withdrew']).optional() }),
     summary: '案件详情',
-    handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, { flash: query.registered ? '申请已登记' : null }),
+    handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, {
+      flash: query.registered ? '申请已登记' : query.contact === 'withdrew' ? `沟通记录已保存。${WITHDRAW_HINT}` : query.contact ? '沟通记录已保存' : null,
+    }),
   }),
   route({
     method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,

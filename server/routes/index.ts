@@ -19,9 +19,10 @@ import { exchangeRoutes } from './exchange-routes.js';
 import { exchangeAdminRoutes } from './exchange-admin-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { conferenceRoutes } from './conference-routes.js';
+import { contactRoutes } from './contact-routes.js';
 
 const declared: RouteDef[] = [
-  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...adminRoutes,
+  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...contactRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
   ...conferenceRoutes,

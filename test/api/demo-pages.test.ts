@@ -7,7 +7,7 @@ import { DEMO_SECOND_MANAGER } from '../../seeds/demo-passages.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { APPEAL_EVENT_TYPES, APPEAL_STATES } from '../../workflows/appeal.machine.js';
-import { CHANNELS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS } from '../../workflows/glossary.js';
+import { CHANNELS, CONTACT_CHANNELS, CONTACT_OUTCOMES, DATA_FILE_FORMATS, DATA_FORMS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS } from '../../workflows/glossary.js';
 import { DOCUMENT_KINDS } from '../../workflows/terms.js';
 import { listTemplates } from '../../server/documents/document-templates.js';
 import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
@@ -104,6 +104,19 @@ describe('demo data (issue 13)', function () {
       const agent = await loginAgent(env.app, 'caseworker2', DEMO_PASSWORD);
       assert.match((await agent.get('/')).text, /提出会商意见/);
     });
+
+    it('contacts with the applicant fall between receipt and today; a data-form request is answered with a CSV listed by rows and hash (issue 14)', async () => {
+      const contacts = await env.db('applicant_contacts as c').join('applications as a', 'a.id', 'c.application_id').select('c.date', 'c.outcome', 'a.received_date', 'a.case_number', 'a.state');
+      assert.ok(contacts.length >= 4);
+      for (const c of contacts) assert.ok(c.date >= c.received_date && c.date <= today, `${c.case_number}: contact ${c.date}`);
+      assert.ok(contacts.some((c) => c.outcome === 'withdrew' && c.state === 'closed'), 'a withdrawal announced by phone, then recorded');
+      const data = await env.db('applications').whereNotNull('data_form').select('id', 'state');
+      assert.equal(data.length, 1);
+      const files = await env.db('data_files').where({ application_id: data[0].id });
+      assert.deepEqual(files.map((f) => [f.format, Number(f.rows), Number(f.columns)]), [['csv', 6, 5]]);
+      const reply = await env.db('documents').where({ application_id: data[0].id, kind: 'reply', status: 'issued' }).first('body');
+      assert.ok(reply.body.includes('共6行数据') && reply.body.includes(files[0].sha256), reply.body);
+    });
   });
 
   describe('pages show no raw code', () => {
@@ -118,6 +131,8 @@ describe('demo data (issue 13)', function () {
       ...listTemplates().map((t) => t.name),
       'upheld', 'corrected', 'reconsideration', 'litigation', 'first_instance', 'second_instance',
       'third_party', 'deemed_consent', 'per_page', 'per_application', 'natural_person', 'organisation',
+      // Issue 14: contacts with the applicant and data-form requests.
+      ...Object.keys(CONTACT_CHANNELS), ...Object.keys(CONTACT_OUTCOMES), ...Object.keys(DATA_FORMS), ...Object.keys(DATA_FILE_FORMATS),
     ];
     // A code standing alone: not part of a word, an address, a file name or a URL (an e-mail address
     // containing "mail" is the applicant's, not a code).
