@@ -83,6 +83,9 @@ describe('browser: a case conference from the queue to the quoted conclusion (is
     await login(phone, demo.baseUrl, 'caseworker');
     await phone.goto(`${demo.baseUrl}${casePath}`);
     await fitsPhone(phone);
+    // Every form of the page opened (delivery, correction, drafting…): still nothing wider than the phone.
+    await phone.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await fitsPhone(phone);
     await screenshot(phone, 'conference-case-page-phone');
   });
 });
