@@ -8,7 +8,7 @@ import { keyPath, makeSelfSignedKey } from '../../server/documents/agency-keys.j
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 
 // Hardening finding 2: attachment bytes live in the database, in the transaction of their row.
-const MIGRATIONS = ['20261122000010_attachment_contents.ts', '20261122000011_consultation_carried.ts'];
+const MIGRATIONS = ['20261122000010_attachment_contents', '20261122000011_consultation_carried'];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A scan nobody else uploads: a PDF header, then random bytes (zeros and high bytes included). */
 const scan = (label: string, size = 64 * 1024) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${label}\n`), randomBytes(size), Buffer.alloc(16)]);
