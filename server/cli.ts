@@ -20,6 +20,7 @@ import { systemClock } from './time.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { addClient, listApiClients, revokeClient } from './auth/client-service.js';
 import { deliverDueWebhooks } from './exchange/webhook-worker.js';
+import { createLogger } from './log.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -125,15 +126,30 @@ export async function main(argv: string[]): Promise<number> {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');
       }
-      await serve(db, config);
+      const logger = createLogger(config.logLevel);
+      const server = await serve(db, config, { logger });
       const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-      console.log(`Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
-      const stop = async () => {
-        await db.destroy();
-        process.exit(0);
+      logger.info({ host: config.host, port: config.port, database: config.databaseUrl.split(':')[0] }, `Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
+      // Graceful shutdown (issue 15): the first SIGTERM/SIGINT finishes what is under way and exits 0;
+      // a second one does not wait.
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without waiting');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, `${signal} received`);
+        server.shutdown().then(
+          () => process.exit(0),
+          (e) => {
+            logger.error({ err: e }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
       };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
       return -1; // keep running
     }
     case 'agency': {
