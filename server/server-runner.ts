@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from './app.js';
 import { ConfigError, requireSessionSecret, type Config } from './config.js';
@@ -105,13 +105,17 @@ export async function serve(db: Knex, config: Config, opts: { logger?: Logger } 
   });
   let closing: Promise<void> | null = null;
   // Answers given while shutting down close their connection: a keep-alive client reconnects elsewhere.
-  server.on('request', (_req, res) => {
-    if (closing && !res.headersSent) res.setHeader('Connection', 'close');
+  const underWay = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing) return void (res.headersSent || res.setHeader('Connection', 'close'));
+    underWay.add(res);
+    res.once('close', () => underWay.delete(res));
   });
   const shutdown = (timeoutMs = shutdownTimeoutMs()) => {
     closing ??= (async () => {
       const started = Date.now();
-      log.info({ timeoutMs }, 'shutting down: no new connections; finishing the requests and jobs under way');
+      log.info({ timeoutMs, requests: underWay.size }, 'shutting down: no new connections; finishing the requests and jobs under way');
+      for (const res of underWay) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // close() waits for open connections: idle keep-alive ones are closed at once, busy ones when their answer is sent.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
