@@ -9,7 +9,8 @@ import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { inboxBadge } from './routes/consultation-badge.js';
-import { HEALTH_ROUTE, ROUTES } from './routes/index.js';
+import { HEALTH_ROUTE, METRICS_ROUTE, ROUTES } from './routes/index.js';
+import { metricsOf, requestMetrics } from './metrics.js';
 import { mountRoutes } from './http/route.js';
 import { passwordChangeGate } from './auth/password-change-gate.js';
 import { loggerOf } from './log.js';
@@ -26,6 +27,8 @@ export function createApp(ctx: AppContext): express.Express {
 
   // First: every later line and answer, refusals included, carries the request's id.
   app.use(requestLogging(loggerOf(ctx)));
+  const metrics = metricsOf(ctx);
+  if (metrics) app.use(requestMetrics(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -39,7 +42,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
   const health = express.Router();
-  mountRoutes(health, ctx, [HEALTH_ROUTE]);
+  mountRoutes(health, ctx, [HEALTH_ROUTE, METRICS_ROUTE]);
   app.use(health);
 
   app.use(identify(ctx));
@@ -55,7 +58,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(inboxBadge(ctx));
 
   const declared = express.Router();
-  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE));
+  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE && r !== METRICS_ROUTE));
   app.use(declared);
 
   app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));
