@@ -137,7 +137,8 @@ export async function restoreDatabase(databaseUrl: string, file: string, opts: {
   }
   if (kind === 'postgres') {
     const { url, env } = pgConnection(databaseUrl);
-    const args = ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${url}`];
+    // No comments: the dump resets the comment of schema public, which only its owner may (the desk's tables have none).
+    const args = ['--no-owner', '--no-privileges', '--no-comments', '--single-transaction', '--exit-on-error', `--dbname=${url}`];
     if (existing.length) args.push('--clean', '--if-exists');
     await run(pgTool('pg_restore'), [...args, source], env);
   } else {
