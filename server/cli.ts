@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The admin command line (exact; other tools depend on it — issue 2):
-//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | audit verify
+//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | backup | restore | audit verify
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
@@ -20,6 +20,8 @@ import { systemClock } from './time.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { addClient, listApiClients, revokeClient } from './auth/client-service.js';
 import { deliverDueWebhooks } from './exchange/webhook-worker.js';
+import { createLogger } from './log.js';
+import { BackupError, backupDatabase, restoreDatabase } from './backup.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -51,12 +53,19 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   client revoke --id CLIENT_ID              its tokens stop working at once
   webhooks deliver                          deliver the webhooks due now, once (the server does it every
                                             WEBHOOK_DELIVERY_SECONDS, default 10)
+  backup FILE                               write a backup of the database to FILE (new, 0600): SQLite an
+                                            online copy (VACUUM INTO), PostgreSQL pg_dump's custom format;
+                                            the servers may keep running
+  restore FILE [--force]                    restore FILE into the database (DATABASE_URL): refused unless it
+                                            is empty, or --force replaces its contents; stop the servers
+                                            first, then \`migrate\` (or serve) brings it to this version
   audit verify [--anchor ID:HASH]…          walk the hash chains of the history (application and appeal
                                             events, audit log): exit 0 when intact, 1 naming the first
                                             break; --anchor: an audit_log row's hash noted earlier
                                             outside the database (read only; never migrates)
 
-Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
+Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, HOST, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
+             LOG_LEVEL, METRICS, METRICS_TOKEN, SHUTDOWN_TIMEOUT_SECONDS,
              WEBHOOK_DELIVERY_SECONDS, WEBHOOK_ALLOW_PRIVATE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS`;
 
 class UsageError extends Error {}
@@ -125,15 +134,30 @@ export async function main(argv: string[]): Promise<number> {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');
       }
-      await serve(db, config);
+      const logger = createLogger(config.logLevel);
+      const server = await serve(db, config, { logger });
       const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-      console.log(`Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
-      const stop = async () => {
-        await db.destroy();
-        process.exit(0);
+      logger.info({ host: config.host, port: config.port, database: config.databaseUrl.split(':')[0] }, `Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
+      // Graceful shutdown (issue 15): the first SIGTERM/SIGINT finishes what is under way and exits 0;
+      // a second one does not wait.
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without waiting');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, `${signal} received`);
+        server.shutdown().then(
+          () => process.exit(0),
+          (e) => {
+            logger.error({ err: e }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
       };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
       return -1; // keep running
     }
     case 'agency': {
@@ -273,6 +297,21 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`webhooks delivered: ${r.delivered}; to retry: ${r.retried}; failed: ${r.failed}; cancelled: ${r.cancelled}`);
       return 0;
     }
+    case 'backup': {
+      const { positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), {});
+      if (positionals.length !== 1) throw new UsageError('expected: backup FILE');
+      // As it is: no migration first (a backup is taken before an upgrade).
+      const r = await guarded(() => backupDatabase(config.databaseUrl, positionals[0]!));
+      console.log(`backup written: ${r.file} (${r.bytes} bytes, ${r.kind === 'sqlite' ? 'SQLite database' : 'pg_dump custom format'})`);
+      return 0;
+    }
+    case 'restore': {
+      const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { force: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new UsageError('expected: restore FILE [--force]');
+      const r = await guarded(() => restoreDatabase(config.databaseUrl, positionals[0]!, { force: Boolean(values.force) }));
+      console.log(`restored ${r.tables} tables from ${positionals[0]}; \`disclosure-desk migrate\` (or serve) brings the schema to this version (数据已恢复)`);
+      return 0;
+    }
     case 'audit': {
       if (sub !== 'verify') throw new UsageError('expected: audit verify [--anchor ID:HASH]');
       const { values, positionals } = parse(rest, { anchor: { type: 'string', multiple: true } });
@@ -295,6 +334,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class CliError extends Error {}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof BackupError) throw new CliError(e.message);
+    throw e;
+  }
+}
 
 function parseAnchor(text: string): ExternalAnchor {
   const m = /^(\d+):([0-9a-f]{64})$/i.exec(text.trim());

@@ -165,6 +165,7 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       message: { type: 'string', description: 'Chinese message for the user' },
       fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'per-field messages (422)' },
       allowedEvents: { type: 'array', items: { type: 'string' } },
+      requestId: { type: 'string', description: 'the request\'s id, as in the X-Request-Id header and on every log line of the request (quote it when reporting a fault)' },
     },
   },
   NaturalPerson: {

@@ -6,9 +6,11 @@ import request from 'supertest';
 import { applicationBody, binary, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { keyPath, makeSelfSignedKey } from '../../server/documents/agency-keys.js';
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
+import { createApp } from '../../server/app.js';
+import { createLogger } from '../../server/log.js';
 
 // Hardening finding 2: attachment bytes live in the database, in the transaction of their row.
-const MIGRATIONS = ['20261122000010_attachment_contents.ts', '20261122000011_consultation_carried.ts'];
+const MIGRATIONS = ['20261122000010_attachment_contents', '20261122000011_consultation_carried'];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A scan nobody else uploads: a PDF header, then random bytes (zeros and high bytes included). */
 const scan = (label: string, size = 64 * 1024) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${label}\n`), randomBytes(size), Buffer.alloc(16)]);
@@ -20,8 +22,10 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
   let env: TestEnv;
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  // The app the requests go to: one test swaps in an app whose log it reads.
+  let app: TestEnv['app'] | undefined;
   const register = (who: string, files: { name: string; bytes: Buffer }[], receivedDate = '2026-11-02') => {
-    const req = request(env.app).post('/api/applications').set(auth(who)).field('data', JSON.stringify(applicationBody({ receivedDate })));
+    const req = request(app ?? env.app).post('/api/applications').set(auth(who)).field('data', JSON.stringify(applicationBody({ receivedDate })));
     for (const f of files) req.attach('attachments', f.bytes, { filename: f.name, contentType: 'application/pdf' });
     return req;
   };
@@ -119,10 +123,9 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
     writeFileSync(keyPath(env.ctx.config, 'GHZY'), 'not a PKCS#12 file');
     const count = async (agencyId: number) => Number((await env.db('applications').where({ agency_id: agencyId }).count({ n: '*' }).first())?.n);
     const ghzyBefore = await count(ghzy.id);
-    // Each failure is a 500 the server logs; collected here instead of printed.
+    // Each failure is a 500 the server logs (one JSON line with the fault); read here instead of stdout.
     const logged: string[] = [];
-    const printError = console.error;
-    console.error = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    app = createApp({ ...env.ctx, logger: createLogger('error', { write: (line: string) => void logged.push(line) }) });
     try {
       const alone = scan('failing alone');
       assert.equal((await register('cw', [{ name: 'a.pdf', bytes: alone }])).status, 500);
@@ -148,7 +151,7 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
       assert.equal(logged.length, files.length + 1);
       assert.ok(logged.every((l) => l.includes('签章证书无法使用')));
     } finally {
-      console.error = printError;
+      app = undefined;
       await makeSelfSignedKey(env.ctx.config, ghzy);
     }
   });
