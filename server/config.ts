@@ -41,6 +41,11 @@ export interface Config {
   migrateOnStart: boolean;
   /** Webhooks of the data exchange (issue 14): how the outbox is delivered. */
   webhooks: WebhookSettings;
+  /**
+   * RFC 3161 time-stamp authority (TSA_URL; TSA_TIMEOUT_SECONDS, default 10): when set, every
+   * signature carries its time-stamp (PAdES B-T), so it stays verifiable after the certificate expires.
+   */
+  tsa: { url: string; timeoutMs: number } | null;
 }
 
 export interface WebhookSettings {
@@ -97,7 +102,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const migrateOnStart = !['0', 'false', 'no', 'off'].includes((env.MIGRATE_ON_START ?? '1').trim().toLowerCase());
   const webhooks = loadWebhookSettings(env);
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks };
+  const tsa = loadTsa(env);
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa };
+}
+
+function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {
+  const url = env.TSA_URL?.trim();
+  if (!url) return null;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`TSA_URL 应为 http(s) 地址：${url}`);
+  const seconds = env.TSA_TIMEOUT_SECONDS?.trim() ? Number(env.TSA_TIMEOUT_SECONDS) : 10;
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 120) throw new ConfigError(`TSA_TIMEOUT_SECONDS 应为 1 到 120 之间的数：${env.TSA_TIMEOUT_SECONDS}`);
+  return { url, timeoutMs: seconds * 1000 };
 }
 
 function loadWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {

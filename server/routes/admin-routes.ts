@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { findAgencyById, listAgencies } from '../admin/agency-store.js';
 import { listUsers } from '../admin/user-store.js';
 import { addAgency, addUser, changeUserActive, editAgencyDetails, resetPassword } from '../admin/admin-service.js';
-import { hasSigningKey, makeAgencyCert, setAgencySeal } from '../documents/agency-keys.js';
+import { agencyKeyStatus, makeAgencyCert, setAgencySeal } from '../documents/agency-keys.js';
 import { listAudit } from '../audit.js';
 import { AUDIT_ACTION_GROUPS, auditEntries, auditUsers } from '../admin/audit-log.js';
 import { ROLES } from '../../workflows/roles.js';
@@ -52,7 +52,7 @@ async function agencyPage(ctx: AppContext, id: number, extra: Record<string, unk
   const agency = await findAgencyById(ctx.db, id);
   if (!agency) throw notFound('未找到该机关');
   return {
-    title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null,
+    title: `机关设置 · ${agency.name}`, agency, keyStatus: await agencyKeyStatus(ctx.db, agency.id), fields: {}, error: null, flash: null,
     DECISIONS, reconsiderationFirst: agency.reconsiderationFirst ?? DEFAULT_RECONSIDERATION_FIRST, ...extra,
   };
 }

@@ -44,12 +44,12 @@ describe('DATA_DIR is the desk’s alone (hardening finding 16)', function () {
     try {
       await migrateLatest(db, { dataDir: dir });
       const agency = await addAgency(db, { code: 'TEST', name: '测试机关' }, null);
-      await makeSelfSignedKey(config, agency);
-      await storeSealPng(config, RGBA_PNG);
+      await makeSelfSignedKey(db, config, agency); // in the database since issue 15
+      await storeSealPng(db, RGBA_PNG);
       await db('calendar_overrides').insert({ date: '2026-12-31', kind: 'holiday', created_at: new Date().toISOString() }); // the WAL has something in it
       const entries = walk(dir);
       const names = entries.map(([p]) => p.slice(dir.length + 1));
-      for (const expected of ['.session-secret', '.key-passphrase', 'disclosure-desk.sqlite', 'disclosure-desk.sqlite-wal', 'keys', 'keys/TEST.p12', 'seals']) {
+      for (const expected of ['.session-secret', '.key-passphrase', 'disclosure-desk.sqlite', 'disclosure-desk.sqlite-wal']) {
         assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
       }
       for (const [path, mode, isDir] of entries) assert.equal(mode.toString(8), isDir ? '700' : '600', path);
