@@ -36,14 +36,18 @@ export interface Pkcs12Contents {
 export function readPkcs12(p12: Buffer, passphrase: string): Pkcs12Contents {
   let pfx: forge.pkcs12.Pkcs12Pfx;
   try {
-    const asn = forge.asn1.fromDer(p12.toString('binary'));
-    pfx = forge.pkcs12.pkcs12FromAsn1(asn, false, passphrase);
+    pfx = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/MAC could not be verified|Invalid password/i.test(message)) {
       throw new Pkcs12Error('wrong passphrase for the agency signing certificate (PKCS#12)', 'wrong_passphrase');
     }
-    throw new Pkcs12Error(`cannot read the agency signing certificate (PKCS#12): ${message}`, 'unreadable');
+    // The MAC checked (PKCS#12 KDF: the password as BMPString), but PBES2 contents (OpenSSL 3's
+    // default) take the password as UTF-8 bytes, which forge does not make of a non-ASCII string:
+    // read them again with its UTF-8 bytes, the MAC (already verified) left out.
+    const retried = /[^\x00-\x7f]/.test(passphrase) ? readWithoutMac(p12, forge.util.encodeUtf8(passphrase)) : null;
+    if (!retried) throw new Pkcs12Error(`cannot read the agency signing certificate (PKCS#12): ${message}`, 'unreadable');
+    pfx = retried;
   }
   const keyBags = pfx.getBags({ bagType: forge.pki.oids['pkcs8ShroudedKeyBag']! })[forge.pki.oids['pkcs8ShroudedKeyBag']!] ?? [];
   const plainKeyBags = pfx.getBags({ bagType: forge.pki.oids['keyBag']! })[forge.pki.oids['keyBag']!] ?? [];
@@ -63,6 +67,16 @@ export function readPkcs12(p12: Buffer, passphrase: string): Pkcs12Contents {
   const ders = certificates.map((c) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(c)).getBytes(), 'binary'));
   certificates.forEach(decodeNames);
   return { key, certificates, ders };
+}
+
+function readWithoutMac(p12: Buffer, binaryPassword: string): forge.pkcs12.Pkcs12Pfx | null {
+  try {
+    const asn = forge.asn1.fromDer(p12.toString('binary'));
+    (asn.value as forge.asn1.Asn1[]).splice(2); // PFX { version, authSafe, macData }
+    return forge.pkcs12.pkcs12FromAsn1(asn, false, binaryPassword);
+  } catch {
+    return null;
+  }
 }
 
 /** Common name of a certificate's subject (node:crypto decodes UTF8String names). */

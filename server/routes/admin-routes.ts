@@ -174,6 +174,9 @@ export const adminRoutes: RouteDef[] = [
   }),
   route({
     method: 'post', path: '/admin/agencies/:id/cert', permission: ADMIN, params: byId, body: noBody, summary: '生成自签名证书',
+    onRefusal: async (c, e) => {
+      c.res.status(statusOf(e)).render('admin-agency', await agencyPage(c.ctx, Number(c.params.id), { error: e.message }));
+    },
     handler: async ({ ctx, user, params, ip, res }) => {
       const agency = await makeAgencyCert(ctx, params.id, user, ip);
       res.redirect(303, doneUrl(`/admin/agencies/${agency.id}`, '已生成自签名证书'));
