@@ -83,8 +83,13 @@ export async function importAgencyCertificate(
   return { info, warnings };
 }
 
-export async function hasSigningKey(db: Db, agencyId: number): Promise<boolean> {
-  return (await findAgencyKeyInfo(db, agencyId)) !== null;
+/**
+ * Whether documents issued on their own (the receipt, a letter on the platform) can be signed now: an
+ * expired certificate counts as none, so they wait as drafts instead of refusing the registration.
+ */
+export async function hasSigningKey(db: Db, agencyId: number, now = new Date()): Promise<boolean> {
+  const info = await findAgencyKeyInfo(db, agencyId);
+  return info !== null && new Date(info.notAfter) >= now;
 }
 
 // Decrypting a PKCS#12 is slow (PBKDF in JS): once per stored version and passphrase, per process.

@@ -231,4 +231,22 @@ describe('agency certificates issued by a CA, PAdES signatures and time-stamps (
     assert.ok(warned.some((w) => /DJQ\.p12 not moved.*口令不符/.test(w)), warned.join('\n'));
     await makeSelfSignedKey(env.db, env.ctx.config, djq);
   });
+
+  it('an expired certificate lets registration go on with the receipt as a draft, refuses issuing with a 409 saying so, and the admin page says it expired', async () => {
+    const original = await env.db('agency_keys').where({ agency_id: ghzy.id }).first('not_after');
+    await env.db('agency_keys').where({ agency_id: ghzy.id }).update({ not_after: '2026-01-31T00:00:00.000Z' });
+    try {
+      const reg = await registerOn(env.app);
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const docs = (await request(env.app).get(`/api/applications/${reg.body.id}/documents`).set({ Authorization: `Bearer ${token}` })).body.items;
+      assert.equal(docs[0].status, 'draft');
+      const issue = await request(env.app).post(`/api/documents/${docs[0].id}/issue`).set({ Authorization: `Bearer ${token}` }).send({});
+      assert.equal(issue.status, 409, JSON.stringify(issue.body));
+      assert.match(issue.body.message, /签章证书已于2026-01-31过期/);
+      const admin = await loginAgent(env.app, 'admin');
+      assert.match((await admin.get(`/admin/agencies/${ghzy.id}`)).text, /签名证书已于 2026-01-31 过期，无法签发文书/);
+    } finally {
+      await env.db('agency_keys').where({ agency_id: ghzy.id }).update(original);
+    }
+  });
 });
