@@ -119,7 +119,10 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
     await env.db('agency_keys').where({ agency_id: ghzy.id }).update({ p12: Buffer.from('not a PKCS#12 file'), p12_sha256: 'broken' });
     const count = async (agencyId: number) => Number((await env.db('applications').where({ agency_id: agencyId }).count({ n: '*' }).first())?.n);
     const ghzyBefore = await count(ghzy.id);
-    // Each failure is a 503 naming the unusable key (a configuration fault, not a crash).
+    // Each failure is a 503 naming the unusable key (a configuration fault, not a crash), which the
+    // server logs; not printed here.
+    const printError = console.error;
+    console.error = () => {};
     try {
       const alone = scan('failing alone');
       const failed = await register('cw', [{ name: 'a.pdf', bytes: alone }]);
@@ -145,6 +148,7 @@ describe('attachment bytes in the database (hardening finding 2)', function () {
       }
       assert.equal(await orphanContents(), 0, 'every stored content belongs to an attachment');
     } finally {
+      console.error = printError;
       await makeSelfSignedKey(env.db, env.ctx.config, ghzy);
     }
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +83,25 @@ describe('DATA_DIR is the desk’s alone (hardening finding 16)', function () {
     assert.equal(modeOf(elsewhere).toString(8), '600');
     secureDataDir(dir, (m) => warnings.push(m));
     assert.equal(warnings.length, 1, 'nothing more to say the second time');
+  });
+
+  it('seal pictures of an older version move from DATA_DIR/seals into the database (issue 15); an altered one is left out', async () => {
+    const dir = join(root, 'data');
+    mkdirSync(join(dir, 'seals'), { recursive: true });
+    const sha = createHash('sha256').update(RGBA_PNG).digest('hex');
+    writeFileSync(join(dir, 'seals', `${sha}.png`), RGBA_PNG);
+    writeFileSync(join(dir, 'seals', `${'0'.repeat(64)}.png`), RGBA_PNG);
+    const db = createDb(`sqlite:${join(dir, 'db.sqlite')}`);
+    const log = console.log;
+    console.log = () => {};
+    try {
+      await migrateLatest(db, { dataDir: dir });
+      const rows = await db('seal_images').select('sha256', 'png');
+      assert.deepEqual(rows.map((r: { sha256: string }) => r.sha256), [sha]);
+      assert.ok(Buffer.from(rows[0].png).equals(RGBA_PNG));
+    } finally {
+      console.log = log;
+      await db.destroy();
+    }
   });
 });
