@@ -11,7 +11,12 @@ const named = (c: X509Certificate) => `“${commonNameOf(c)}”`;
 
 const refuse = (message: string) => invalid({ file: message }, message);
 
-export const isSelfIssued = (c: X509Certificate) => c.checkIssued(c) && c.verify(c.publicKey);
+/**
+ * Issued by itself: its own name as issuer and its signature verified by its own key. (Not
+ * `checkIssued`: OpenSSL also asks the issuer for keyUsage keyCertSign, which a self-signed signing
+ * certificate rightly lacks.)
+ */
+export const isSelfIssued = (c: X509Certificate) => c.subject === c.issuer && c.verify(c.publicKey);
 
 /**
  * Orders `certs` (the agency's own first) from the agency's certificate upwards; throws a DomainError

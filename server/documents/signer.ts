@@ -161,11 +161,9 @@ async function timestampOrNone(opts: TimestampOptions, digest: Buffer): Promise<
 }
 
 /**
- * forge keeps UTF8String name values of a parsed certificate as raw UTF-8 bytes but encodes them
- * again when it writes a name (e.g. the PKCS#7 issuerAndSerialNumber), which would double-encode a
- * Chinese issuer and make the signer certificate unfindable (OpenSSL: "signer certificate not
- * found"). Decode them once after parsing. The certificate's own DER is unaffected (forge keeps the
- * parsed TBSCertificate).
+ * forge keeps UTF8String name values of a parsed certificate as raw UTF-8 bytes; decoded once after
+ * parsing, `certificate.subject.getField(...)` reads as Chinese. The certificates' DER (taken before,
+ * and kept by forge in the parsed TBSCertificate) is unaffected.
  */
 function decodeNames(cert: forge.pki.Certificate): void {
   for (const attr of [...cert.subject.attributes, ...cert.issuer.attributes]) {

@@ -184,6 +184,11 @@ describe('agency certificates issued by a CA, PAdES signatures and time-stamps (
     assert.match(page.text, /Test Intermediate CA，含证书链 2 级/);
     assert.doesNotMatch(page.text, /到期（剩余/);
     assert.doesNotMatch(page.text, /重新生成自签名证书/, 'no button replacing a CA certificate by a self-signed one');
+    const jsjt = (await findAgencyByCode(env.db, 'JSJT'))!;
+    await makeSelfSignedKey(env.db, env.ctx.config, jsjt);
+    const demo = (await admin.get(`/admin/agencies/${jsjt.id}`)).text;
+    assert.match(demo, /自签名证书（仅供演示、测试）/);
+    assert.match(demo, /重新生成自签名证书/);
     const refused = await admin.post(`/admin/agencies/${ghzy.id}/cert`).type('form').send({ _csrf: csrfOf(page.text) });
     assert.equal(refused.status, 409);
     assert.match(refused.text, /不能改用自签名证书/);
@@ -227,6 +232,7 @@ describe('agency certificates issued by a CA, PAdES signatures and time-stamps (
     const moved = await env.db('agency_keys').where({ agency_id: jsjt.id }).first('p12', 'self_signed', 'subject');
     assert.ok(Buffer.from(moved.p12).equals(file));
     assert.equal(moved.subject, jsjt.name);
+    assert.ok(moved.self_signed, 'the demo key is known as self-signed');
     assert.equal(await env.db('agency_keys').where({ agency_id: djq.id }).first('agency_id'), undefined);
     assert.ok(warned.some((w) => /DJQ\.p12 not moved.*口令不符/.test(w)), warned.join('\n'));
     await makeSelfSignedKey(env.db, env.ctx.config, djq);
