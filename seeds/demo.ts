@@ -269,7 +269,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
   for (const a of DEMO_AGENCIES) {
     const agency = await addAgency(db, { ...a, parentCode: a.parent }, null);
     // Demo agencies sign with self-signed certificates (disclosure-desk agency cert).
-    await makeSelfSignedKey(config, agency);
+    await makeSelfSignedKey(db, config, agency);
   }
   for (const u of DEMO_USERS) {
     await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds, { seeded: true });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The admin command line (exact; other tools depend on it — issue 2):
-//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | backup | restore | audit verify
+//   disclosure-desk migrate | serve | agency add … | agency cert … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | backup | restore | audit verify
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
@@ -14,7 +15,7 @@ import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
 import { findAgencyByCode } from './admin/agency-store.js';
-import { makeSelfSignedKey } from './documents/agency-keys.js';
+import { importAgencyCertificate, makeSelfSignedKey, refuseOverImported } from './documents/agency-keys.js';
 import { audit } from './audit.js';
 import { systemClock } from './time.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
@@ -33,6 +34,12 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT] [--payment TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
+  agency cert --code CODE --import FILE.p12 [--password PW]
+                                            import the certificate the agency's CA issued, with its key
+                                            and chain (PKCS#12); the file's password from --password or
+                                            CERT_PASSWORD. Refused: a wrong password, an expired
+                                            certificate, one not matching the key, a chain that does not
+                                            link. Kept in the database encrypted with KEY_PASSPHRASE
   user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin [--no-expire]
         ROLE: ${ROLES.join(' | ')}
         the password must be at least 10 characters and hard to guess; it is an initial password
@@ -66,6 +73,7 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
 Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, HOST, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
              LOG_LEVEL, METRICS, METRICS_TOKEN, SHUTDOWN_TIMEOUT_SECONDS,
+             KEY_PASSPHRASE, KEY_PASSPHRASE_<CODE>, TSA_URL, TSA_TIMEOUT_SECONDS, CERT_PASSWORD,
              WEBHOOK_DELIVERY_SECONDS, WEBHOOK_ALLOW_PRIVATE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS`;
 
 class UsageError extends Error {}
@@ -162,17 +170,39 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'agency': {
       if (sub === 'cert') {
-        const { values, positionals } = parse(rest, { code: { type: 'string' } });
+        const { values, positionals } = parse(rest, { code: { type: 'string' }, import: { type: 'string' }, password: { type: 'string' } });
         if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
         required(values, 'code');
-        const path = await withDb(config, async (db) => {
+        if (values.password !== undefined && values.import === undefined) throw new UsageError('--password goes with --import');
+        const file = values.import as string | undefined;
+        const bytes = file === undefined ? null : await readFile(file).catch((e: Error) => {
+          throw new CliError(`cannot read ${file}: ${e.message} (无法读取证书文件)`);
+        });
+        const password = (values.password as string | undefined) ?? process.env.CERT_PASSWORD ?? '';
+        const info = await withDb(config, async (db) => {
           const agency = await findAgencyByCode(db, values.code as string);
           if (!agency) throw new CliError(`agency ${values.code} does not exist (机关代码 ${values.code} 不存在)`);
-          const p = await makeSelfSignedKey(config, agency);
-          await audit(db, { actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
-          return p;
+          return db.transaction(async (trx) => {
+            if (!bytes) {
+              await refuseOverImported(trx, agency);
+              const made = await makeSelfSignedKey(trx, config, agency);
+              await audit(trx, { actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
+              return made;
+            }
+            const { info: imported, warnings } = await importAgencyCertificate(trx, config, agency, bytes, password);
+            for (const w of warnings) console.warn(`warning: ${w}`);
+            await audit(trx, {
+              actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id,
+              detail: { code: agency.code, selfSigned: imported.selfSigned, subject: imported.subject, issuer: imported.issuer, serial: imported.serial, fingerprint: imported.fingerprint, notAfter: imported.notAfter },
+            });
+            return imported;
+          });
         });
-        console.log(`self-signed signing certificate for ${values.code} written to ${path} (passphrase from KEY_PASSPHRASE)`);
+        console.log(
+          bytes
+            ? `certificate of ${info.subject} issued by ${info.issuer} (valid until ${info.notAfter.slice(0, 10)}, ${info.chainLength} certificate(s) in its chain) imported for ${values.code}, kept in the database encrypted with KEY_PASSPHRASE (证书已导入)`
+            : `self-signed signing certificate for ${values.code} kept in the database, encrypted with KEY_PASSPHRASE (自签名证书已生成)`,
+        );
         return 0;
       }
       if (sub !== 'add') throw new UsageError('expected: agency add | agency cert');

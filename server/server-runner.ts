@@ -6,6 +6,7 @@ import { migrateLatest, pendingMigrations } from '../db/knex.js';
 import { systemClock } from './time.js';
 import { purgeExpiredSessions } from './auth/session-store.js';
 import { warmUpDocumentRenderer } from './documents/layout.js';
+import { moveKeyFilesIntoDatabase } from './documents/agency-keys.js';
 import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { scheduleWebhookDelivery } from './exchange/webhook-worker.js';
@@ -60,7 +61,13 @@ export const shutdownTimeoutMs = (env: NodeJS.ProcessEnv = process.env): number 
  * Migrates (MIGRATE_ON_START=1, the default), or — for a server whose database role may not change the
  * schema — only checks that the owner has migrated it to what this code expects.
  */
-export async function prepareSchema(db: Knex, config: Pick<Config, 'migrateOnStart' | 'dataDir'>): Promise<void> {
+export async function prepareSchema(db: Knex, config: Config): Promise<void> {
+  await schemaToLatest(db, config);
+  // Issue 15: key files of older versions move into the database (they need the passphrase to be read).
+  await moveKeyFilesIntoDatabase(db, config);
+}
+
+async function schemaToLatest(db: Knex, config: Config): Promise<void> {
   if (config.migrateOnStart) {
     await migrateLatest(db, { dataDir: config.dataDir });
     return;

@@ -164,7 +164,7 @@ export async function registerApplication(
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
   const calendar = await loadCalendar(ctx.db);
-  const canSign = await hasSigningKey(ctx.config, agency.code);
+  const canSign = await hasSigningKey(ctx.db, agency.id);
   await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { createDb, migrateLatest, pendingMigrations } from '../../db/knex.js';
+import { loadConfig } from '../../server/config.js';
 import { prepareSchema } from '../../server/server-runner.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/test-app.js';
 
@@ -41,7 +42,7 @@ describe('migrations are recorded without their file extension', function () {
       assert.ok((await names()).every((n) => n.endsWith(ext)));
       // A restricted server (MIGRATE_ON_START=0) reads it as current without writing.
       assert.deepEqual(await pendingMigrations(db), []);
-      await prepareSchema(db, { migrateOnStart: false, dataDir: dir });
+      await prepareSchema(db, { ...loadConfig({ DATA_DIR: dir, DATABASE_URL: testDatabaseUrl(dir), LOG_LEVEL: 'silent' }), migrateOnStart: false });
       assert.ok((await names()).every((n) => n.endsWith(ext)), 'the check does not write');
       // The owner's migrate (serve does it first by default) renames them and runs nothing again.
       const [, ran] = await migrateLatest(db, { dataDir: dir });

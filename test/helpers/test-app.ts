@@ -57,7 +57,7 @@ export async function createTestEnv(opts: { today?: string; seed?: boolean; keys
   if (opts.seed !== false) {
     await seedBase(db);
     if (opts.keys !== false) {
-      for (const code of ['DJQ', 'GHZY', 'JSJT']) await makeSelfSignedKey(config, (await findAgencyByCode(db, code))!);
+      for (const code of ['DJQ', 'GHZY', 'JSJT']) await makeSelfSignedKey(db, config, (await findAgencyByCode(db, code))!);
     }
   }
   const app = createApp(ctx);
