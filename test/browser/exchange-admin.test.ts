@@ -64,3 +64,21 @@ describe('browser: connected systems on the admin pages (issue 14)', function ()
     await screenshot(page, 'admin-webhooks');
   });
 });
+
+describe('browser: an agency’s signing certificate on the admin page (issue 15)', function () {
+  this.timeout(90_000);
+  const demo = useDemoBrowser();
+
+  it('shows who holds the certificate, who issued it and until when, in Chinese', async () => {
+    const page = await demo.newPage();
+    await login(page, demo.baseUrl, 'admin');
+    await page.goto(`${demo.baseUrl}/admin/agencies`);
+    const link = page.locator('a[href^="/admin/agencies/"]', { hasText: '东江区规划和自然资源局' }).first();
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /印章与签名证书/);
+    assert.match(text, /自签名证书（仅供演示、测试）/);
+    assert.match(text, /证书持有者/);
+    await screenshot(page, 'admin-agency-certificate');
+  });
+});
