@@ -51,6 +51,12 @@ export interface Config {
   logLevel: LogLevel;
   /** Prometheus metrics at /metrics (issue 15). */
   metrics: MetricsSettings;
+  /**
+   * Issue 16: mail to applicants (SMTP_URL, e.g. smtp://user:pass@mail.example.gov.cn:587; MAIL_FROM,
+   * the sender address; PUBLIC_BASE_URL, the address applicants reach the desk at, for links in mail).
+   * Without SMTP_URL the online application is closed (it needs the email code).
+   */
+  mail: { smtpUrl: string | null; from: string; publicBaseUrl: string };
 }
 
 export interface MetricsSettings {
@@ -120,7 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN 至少 16 个字符');
   const tsa = loadTsa(env);
   const metrics = { enabled: ['1', 'true', 'yes', 'on'].includes((env.METRICS ?? '').trim().toLowerCase()), token: metricsToken };
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, metrics };
+  const mail = {
+    smtpUrl: env.SMTP_URL?.trim() || null,
+    from: env.MAIL_FROM?.trim() || 'noreply@localhost',
+    publicBaseUrl: (env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+  };
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, metrics, mail };
 }
 
 function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {

@@ -383,7 +383,8 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   RETURN_FROM_SIGNOFF: ['approver'],
   ISSUE_REPLY: ['approver'],
   RECORD_DELIVERY: ['caseworker'],
-  WITHDRAW: ['caseworker'],
+  // Issue 16: an applicant who applied online withdraws on the tracking page; the platform records it.
+  WITHDRAW: ['caseworker', SYSTEM_ROLE],
   REPLY_ON_THE_SPOT: ['caseworker'],
   // Also the reconsideration body's system (issue 14), when the decision it records orders a new reply.
   REOPEN: ['legal', EXCHANGE_ROLE],

@@ -50,6 +50,8 @@ import { feeForNotice } from '../fees/fee-notice.js';
 import { conferencesOfApplication, findComplexMark } from '../conferences/conference-store.js';
 import { toConferenceView } from '../conferences/conference-view.js';
 import { mayConvene } from '../../workflows/conference-rules.js';
+import { notifyApplicantOfEvent } from '../public/public-notify.js';
+import { sendPendingMail } from '../public/public-mail.js';
 
 /** Art. 35: the period to state the reasons when the caseworker sets none. */
 export const DEFAULT_REASONS_WORKING_DAYS = 15;
@@ -156,6 +158,8 @@ export async function registerApplication(
   intake: Intake,
   files: UploadedFile[],
   ip: string | null,
+  /** Issue 16: what the caller records with the registration (an online submission confirmed), in its transaction. */
+  within?: (trx: Knex.Transaction, applicationId: number, caseNumber: string) => Promise<void>,
 ): Promise<ApplicationView> {
   checkUploads(files);
   // validateIntake says so field by field; this holds for any caller (finding 4).
@@ -201,6 +205,7 @@ export async function registerApplication(
     await receiptForRegistration(trx, ctx, user, {
       row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
     }, canSign, ip);
+    if (within) await within(trx, appId, inserted.caseNumber);
     await recordChange(trx, { type: 'application.registered', applicationId: appId, agencyId: agency.id, caseNumber: inserted.caseNumber, data: { receivedDate: intake.receivedDate, channel: intake.channel } });
     await audit(trx, {
       actor: user, action: 'application.register', entity: 'application', entityId: appId,
@@ -322,6 +327,8 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
     if (isUniqueViolation(e) || isSerializationFailure(e)) throw conflict('该申请刚被他人修改，请刷新后重试');
     throw e;
   }
+  // Mail told of by the event goes once it has committed; a failure stays in the outbox.
+  void sendPendingMail(ctx).catch(() => undefined);
   return buildView(ctx, user, (await findApplication(ctx.db, id))!, calendar);
 }
 
@@ -424,6 +431,8 @@ export async function applyEventInTransaction(
   await documentsForEvent(trx, ctx, user, {
     row, agency, context: verdict.context, deadlines: after, date, type, seq, payload, ip: req.ip,
   });
+  // Issue 16: an applicant who applied online is told by email of the steps that concern them.
+  await notifyApplicantOfEvent(trx, ctx, id, type, date);
   if (type === 'START_CONSULTATION' && counterpart) await sendToInbox(trx, ctx, user, row, agency, counterpart, payload, after, date, fileIds, req.ip);
   if (type === 'RECORD_OPINION') await settleInboxItem(trx, row.id, payload, user, date);
   // Withdrawn, lapsed, transferred: letters still waiting in other agencies' inboxes need no answer.

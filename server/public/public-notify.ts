@@ -1,0 +1,34 @@
+// Issue 16: the steps of a case that concern an applicant who applied online, told by email. Called in
+// the transaction of the event (the outbox row commits with it); sent once it has committed.
+import type { Knex } from 'knex';
+import type { AppContext } from '../context.js';
+import { formatChineseDate } from '../../workflows/dates.js';
+import { enqueueMail, findSubmissionByApplication } from './public-store.js';
+
+/** The events an applicant hears of, and what the mail says (no staff names, no internal notes). */
+const TOLD: Record<string, { subject: string; text: string }> = {
+  REQUEST_CORRECTION: { subject: '请补正您的政府信息公开申请', text: '行政机关已向您发出补正申请告知书，请查看告知书并在规定期限内补正。您可以在查询页面上传补正材料。' },
+  APPROVE_EXTENSION: { subject: '您的政府信息公开申请已延期答复', text: '行政机关已决定延长答复期限，并向您发出延期答复告知书。' },
+  ISSUE_FEE_NOTICE: { subject: '您的政府信息公开申请需缴纳信息处理费', text: '行政机关已向您发出收费通知书，请按通知书所列方式在规定期限内缴费。缴费期间不计算在答复期限内。' },
+  ISSUE_REPLY: { subject: '您的政府信息公开申请已答复', text: '行政机关已对您的申请作出答复。请在查询页面下载答复书（含电子签章），答复书中载明了救济途径。' },
+  REPLY_ON_THE_SPOT: { subject: '您的政府信息公开申请已答复', text: '行政机关已对您的申请当场作出答复。请在查询页面下载答复书（含电子签章）。' },
+  WITHDRAW: { subject: '您的政府信息公开申请已撤回', text: '您的申请已撤回，行政机关不再处理。' },
+  CORRECTION_RECEIVED: { subject: '行政机关已收到您的补正材料', text: '行政机关已确认收到您的补正材料，答复期限自收到补正之日起重新计算。' },
+  TRANSFER: { subject: '您的政府信息公开申请已转办', text: '行政机关已向您发出转办告知书，请在查询页面查看。' },
+};
+
+export function trackLink(ctx: AppContext, trackingNumber: string): string {
+  return `${ctx.config.mail.publicBaseUrl}/track?number=${encodeURIComponent(trackingNumber)}`;
+}
+
+export async function notifyApplicantOfEvent(trx: Knex.Transaction, ctx: AppContext, applicationId: number, type: string, date: string): Promise<void> {
+  const told = TOLD[type];
+  if (!told) return;
+  const s = await findSubmissionByApplication(trx, applicationId);
+  if (!s || !s.trackingNumber) return;
+  await enqueueMail(trx, {
+    submissionId: s.id, recipient: s.email, kind: `event.${type}`, now: new Date().toISOString(), subject: told.subject,
+    body: [`${s.applicant.name}：`, '', `您向${s.agencyName}提交的政府信息公开申请（查询号 ${s.trackingNumber}）有新的进展（${formatChineseDate(date)}）：`, told.text, '',
+      `查询办理进度：${trackLink(ctx, s.trackingNumber)}`, '（请使用提交申请时获得的查询码。本邮件由系统自动发送，请勿回复。）'].join('\n'),
+  });
+}

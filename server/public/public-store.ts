@@ -1,0 +1,165 @@
+// All SQL of the public side (issue 16): online submissions, their files, the abuse counters, the mail outbox.
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
+import { insertedId } from '../../db/dialect.js';
+import type { Applicant, RequestDetails } from '../cases/intake.js';
+
+export type SubmissionState = 'pending_email' | 'awaiting_confirmation' | 'registered' | 'returned';
+
+export interface SubmissionRow {
+  id: number;
+  publicId: string;
+  agencyId: number;
+  agencyName: string;
+  state: SubmissionState;
+  email: string;
+  applicant: Applicant;
+  request: RequestDetails;
+  codeHash: string;
+  codeExpiresAt: string;
+  codeAttempts: number;
+  trackingNumber: string | null;
+  accessHash: string | null;
+  applicationId: number | null;
+  submittedAt: string | null;
+  confirmedDate: string | null;
+  returnReason: string | null;
+  createdAt: string;
+}
+
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function toRow(r: Record<string, unknown>): SubmissionRow {
+  return {
+    id: Number(r.id), publicId: String(r.public_id), agencyId: Number(r.agency_id), agencyName: String(r.agency_name ?? ''),
+    state: r.state as SubmissionState, email: String(r.email), applicant: json(r.applicant), request: json(r.request),
+    codeHash: String(r.code_hash), codeExpiresAt: String(r.code_expires_at), codeAttempts: Number(r.code_attempts),
+    trackingNumber: (r.tracking_number as string | null) ?? null, accessHash: (r.access_hash as string | null) ?? null,
+    applicationId: r.application_id == null ? null : Number(r.application_id), submittedAt: (r.submitted_at as string | null) ?? null,
+    confirmedDate: (r.confirmed_date as string | null) ?? null, returnReason: (r.return_reason as string | null) ?? null, createdAt: String(r.created_at),
+  };
+}
+
+const submissions = (db: Db) =>
+  db('online_submissions as s').join('agencies as a', 'a.id', 's.agency_id').select('s.*', 'a.name as agency_name');
+
+export async function insertSubmission(trx: Knex.Transaction, s: {
+  publicId: string; agencyId: number; email: string; applicant: Applicant; request: RequestDetails; codeHash: string; codeExpiresAt: string; ip: string | null; now: string;
+}): Promise<number> {
+  const [row] = await trx('online_submissions').insert({
+    public_id: s.publicId, agency_id: s.agencyId, state: 'pending_email', email: s.email, applicant: JSON.stringify(s.applicant),
+    request: JSON.stringify(s.request), code_hash: s.codeHash, code_expires_at: s.codeExpiresAt, code_attempts: 0, ip: s.ip, created_at: s.now,
+  }).returning('id');
+  return insertedId(row);
+}
+
+export async function insertSubmissionFile(trx: Knex.Transaction, f: { submissionId: number; filename: string; mime: string; size: number; sha256: string; now: string }): Promise<void> {
+  await trx('online_submission_files').insert({ submission_id: f.submissionId, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, created_at: f.now });
+}
+
+export async function submissionFiles(db: Db, submissionId: number): Promise<{ filename: string; mime: string; bytes: Buffer }[]> {
+  const rows = await db('online_submission_files as f').join('attachment_contents as c', 'c.sha256', 'f.sha256')
+    .where('f.submission_id', submissionId).orderBy('f.id').select('f.filename', 'f.mime', 'c.bytes');
+  return rows.map((r) => ({ filename: String(r.filename), mime: String(r.mime), bytes: Buffer.from(r.bytes as Buffer) }));
+}
+
+export async function countSubmissionFiles(db: Db, submissionId: number): Promise<number> {
+  const r = await db('online_submission_files').where({ submission_id: submissionId }).count({ n: '*' }).first();
+  return Number(r?.n ?? 0);
+}
+
+export async function findSubmissionByPublicId(db: Db, publicId: string): Promise<SubmissionRow | null> {
+  const r = await submissions(db).where('s.public_id', publicId).first();
+  return r ? toRow(r) : null;
+}
+
+export async function findSubmissionById(db: Db, id: number): Promise<SubmissionRow | null> {
+  const r = await submissions(db).where('s.id', id).first();
+  return r ? toRow(r) : null;
+}
+
+export async function findSubmissionByTrackingNumber(db: Db, trackingNumber: string): Promise<SubmissionRow | null> {
+  const r = await submissions(db).where('s.tracking_number', trackingNumber).first();
+  return r ? toRow(r) : null;
+}
+
+export async function findSubmissionByApplication(db: Db, applicationId: number): Promise<SubmissionRow | null> {
+  const r = await submissions(db).where('s.application_id', applicationId).first();
+  return r ? toRow(r) : null;
+}
+
+export async function listAwaiting(db: Db, agencyIds: number[]): Promise<SubmissionRow[]> {
+  if (!agencyIds.length) return [];
+  return (await submissions(db).whereIn('s.agency_id', agencyIds).where('s.state', 'awaiting_confirmation').orderBy('s.submitted_at')).map(toRow);
+}
+
+/** One more wrong code; the count after it. */
+export async function addCodeAttempt(db: Db, id: number): Promise<void> {
+  await db('online_submissions').where({ id }).increment('code_attempts', 1);
+}
+
+/** pending_email → awaiting_confirmation, once (false when another request did it first). */
+export async function markEmailConfirmed(trx: Knex.Transaction, id: number, s: { trackingNumber: string; accessHash: string; now: string }): Promise<boolean> {
+  const n = await trx('online_submissions').where({ id, state: 'pending_email' })
+    .update({ state: 'awaiting_confirmation', tracking_number: s.trackingNumber, access_hash: s.accessHash, submitted_at: s.now });
+  return n === 1;
+}
+
+export async function markRegistered(trx: Knex.Transaction, id: number, s: { applicationId: number; date: string; by: number }): Promise<boolean> {
+  const n = await trx('online_submissions').where({ id, state: 'awaiting_confirmation' })
+    .update({ state: 'registered', application_id: s.applicationId, confirmed_date: s.date, confirmed_by: s.by });
+  return n === 1;
+}
+
+export async function markReturned(trx: Knex.Transaction, id: number, s: { reason: string; date: string; by: number }): Promise<boolean> {
+  const n = await trx('online_submissions').where({ id, state: 'awaiting_confirmation' })
+    .update({ state: 'returned', return_reason: s.reason, confirmed_date: s.date, confirmed_by: s.by });
+  return n === 1;
+}
+
+// --- abuse counters -----------------------------------------------------------------------------
+
+/**
+ * Counts one hit of `key` in the current window and answers the count: an upsert, so instances
+ * sharing the database share the count (SQLite ≥ 3.24 and PostgreSQL both take ON CONFLICT).
+ */
+export async function hitCounter(db: Db, key: string, windowStart: number): Promise<number> {
+  await db('public_rate_limits').insert({ key, window_start: windowStart, count: 1 })
+    .onConflict(['key', 'window_start']).merge({ count: db.raw('public_rate_limits.count + 1') });
+  const r = await db('public_rate_limits').where({ key, window_start: windowStart }).first('count');
+  return Number(r?.count ?? 0);
+}
+
+export async function readCounter(db: Db, key: string, windowStart: number): Promise<number> {
+  const r = await db('public_rate_limits').where({ key, window_start: windowStart }).first('count');
+  return Number(r?.count ?? 0);
+}
+
+// --- mail outbox ----------------------------------------------------------------------------------
+
+export interface MailRow { id: number; recipient: string; subject: string; body: string; attempts: number }
+
+export async function enqueueMail(db: Db, m: { submissionId: number | null; recipient: string; subject: string; body: string; kind: string; now: string }): Promise<number> {
+  const [row] = await db('public_mails').insert({
+    submission_id: m.submissionId, recipient: m.recipient, subject: m.subject, body: m.body, kind: m.kind, created_at: m.now, attempts: 0,
+  }).returning('id');
+  return insertedId(row);
+}
+
+export async function unsentMails(db: Db, maxAttempts: number, limit = 50): Promise<MailRow[]> {
+  const rows = await db('public_mails').whereNull('sent_at').where('attempts', '<', maxAttempts).orderBy('id').limit(limit);
+  return rows.map((r) => ({ id: Number(r.id), recipient: String(r.recipient), subject: String(r.subject), body: String(r.body), attempts: Number(r.attempts) }));
+}
+
+/** Claims one mail for sending (another instance may be at it too): true for the one that won. */
+export async function claimMail(db: Db, id: number, attempts: number): Promise<boolean> {
+  return (await db('public_mails').where({ id, attempts }).whereNull('sent_at').update({ attempts: attempts + 1 })) === 1;
+}
+
+export async function markMailSent(db: Db, id: number, now: string): Promise<void> {
+  await db('public_mails').where({ id }).update({ sent_at: now, last_error: null });
+}
+
+export async function markMailFailed(db: Db, id: number, error: string): Promise<void> {
+  await db('public_mails').where({ id }).update({ last_error: error.slice(0, 1000) });
+}
