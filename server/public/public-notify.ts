@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { AppContext } from '../context.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { enqueueMail, findSubmissionByApplication } from './public-store.js';
+import { trackLink } from './public-token.js';
 
 /** The events an applicant hears of, and what the mail says (no staff names, no internal notes). */
 const TOLD: Record<string, { subject: string; text: string }> = {
@@ -17,9 +18,6 @@ const TOLD: Record<string, { subject: string; text: string }> = {
   TRANSFER: { subject: '您的政府信息公开申请已转办', text: '行政机关已向您发出转办告知书，请在查询页面查看。' },
 };
 
-export function trackLink(ctx: AppContext, trackingNumber: string): string {
-  return `${ctx.config.mail.publicBaseUrl}/track?number=${encodeURIComponent(trackingNumber)}`;
-}
 
 export async function notifyApplicantOfEvent(trx: Knex.Transaction, ctx: AppContext, applicationId: number, type: string, date: string): Promise<void> {
   const told = TOLD[type];
@@ -29,6 +27,6 @@ export async function notifyApplicantOfEvent(trx: Knex.Transaction, ctx: AppCont
   await enqueueMail(trx, {
     submissionId: s.id, recipient: s.email, kind: `event.${type}`, now: new Date().toISOString(), subject: told.subject,
     body: [`${s.applicant.name}：`, '', `您向${s.agencyName}提交的政府信息公开申请（查询号 ${s.trackingNumber}）有新的进展（${formatChineseDate(date)}）：`, told.text, '',
-      `查询办理进度：${trackLink(ctx, s.trackingNumber)}`, '（请使用提交申请时获得的查询码。本邮件由系统自动发送，请勿回复。）'].join('\n'),
+      `查询办理进度：${trackLink(ctx, s.trackingNumber)}`, '（本邮件由系统自动发送，请勿回复。）'].join('\n'),
   });
 }

@@ -10,14 +10,15 @@ import { audit } from '../audit.js';
 import { DomainError, invalid, notFound } from '../errors.js';
 import { visibleAgencyIds } from '../policy.js';
 import { validateIntake, type Applicant, type RequestDetails } from '../cases/intake.js';
-import { checkUploads, storeUploadedContent, type UploadedFile } from '../cases/attachment-files.js';
+import { checkUploads, saveAttachments, storeUploadedContent, type UploadedFile } from '../cases/attachment-files.js';
 import { applyEventInTransaction, registerApplication } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
 import { systemUser } from '../consultations/consultation-service.js';
 import { loadCalendar } from '../calendar-store.js';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { sendPendingMail, mailEnabled } from './public-mail.js';
-import { trackLink } from './public-notify.js';
+import { trackLink } from './public-token.js';
+export { readTrackingToken, trackingToken } from './public-token.js';
 import {
   addCodeAttempt, countSubmissionFiles, enqueueMail, findSubmissionById, findSubmissionByPublicId, findSubmissionByTrackingNumber, hitCounter,
   insertSubmission, insertSubmissionFile, listAwaiting, markEmailConfirmed, markRegistered, markReturned, readCounter, submissionFiles, type SubmissionRow,
@@ -285,24 +286,6 @@ export async function openTracking(ctx: AppContext, trackingNumber: string, acce
   return s.trackingNumber!;
 }
 
-const TOKEN_HOURS = 2;
-
-/** A signed, expiring token naming one tracking number: the tracking page's cookie and the API's bearer. */
-export function trackingToken(ctx: AppContext, trackingNumber: string, hours = TOKEN_HOURS): string {
-  const exp = Math.floor(Date.now() / 1000) + hours * 3600;
-  const body = `${trackingNumber}.${exp}`;
-  return `${body}.${hmac(ctx, 'track-token', body)}`;
-}
-
-export function readTrackingToken(ctx: AppContext, token: string | undefined | null): string | null {
-  if (!token) return null;
-  const m = /^([A-Z0-9]{1,40})\.(\d{1,12})\.([0-9a-f]{64})$/.exec(token);
-  if (!m) return null;
-  if (!sameHex(hmac(ctx, 'track-token', `${m[1]}.${m[2]}`), m[3]!)) return null;
-  if (Number(m[2]) < Date.now() / 1000) return null;
-  return m[1]!;
-}
-
 export async function loadTracked(ctx: AppContext, trackingNumber: string | null): Promise<SubmissionRow> {
   const s = trackingNumber ? await findSubmissionByTrackingNumber(ctx.db, trackingNumber) : null;
   if (!s) throw new DomainError('unauthorized', 'unauthorized', '请输入查询号和查询码');
@@ -325,4 +308,24 @@ export async function withdrawTracked(ctx: AppContext, trackingNumber: string | 
     throw e;
   }
   await sendPendingMail(ctx);
+}
+
+/**
+ * Art. 30: the applicant uploads the correction material while the case awaits it. The files join the
+ * case's materials; the caseworker reads them and records CORRECTION_RECEIVED (the clock restarts from
+ * that date), since only a person can judge the correction complete.
+ */
+export async function uploadCorrection(ctx: AppContext, trackingNumber: string | null, files: UploadedFile[], ip: string | null): Promise<number> {
+  const s = await loadTracked(ctx, trackingNumber);
+  if (files.length === 0) throw invalid({ attachments: '请选择补正材料文件' });
+  checkUploads(files);
+  const row = s.applicationId ? await findApplication(ctx.db, s.applicationId) : null;
+  if (!row || row.state !== 'awaiting_correction') throw new DomainError('conflict', 'conflict', '该申请现在不需要补正');
+  const platform = await systemUser(ctx);
+  const now = new Date().toISOString();
+  await ctx.db.transaction(async (trx) => {
+    await saveAttachments(trx, { applicationId: row.id, files, origin: 'filed', uploadedBy: platform.id, now });
+    await audit(trx, { actor: platform, action: 'online_submission.correction_uploaded', entity: 'application', entityId: row.id, detail: { trackingNumber: s.trackingNumber, files: files.length }, ip });
+  });
+  return files.length;
 }

@@ -21,12 +21,13 @@ import { exchangeAdminRoutes } from './exchange-admin-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { conferenceRoutes } from './conference-routes.js';
 import { contactRoutes } from './contact-routes.js';
+import { publicRoutes } from './public-routes.js';
 
 const declared: RouteDef[] = [
   ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...contactRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
-  ...conferenceRoutes,
+  ...conferenceRoutes, ...publicRoutes,
 ];
 
 let openApi: Record<string, unknown> | null = null;
