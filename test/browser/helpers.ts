@@ -66,7 +66,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * DATA_DIR and SQLite in it (always SQLite: the demo data needs an empty database), and waits
  * until GET /api/health answers 200.
  */
-export async function startServer(opts: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dd-browser-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -77,6 +77,7 @@ export async function startServer(opts: { timeoutMs?: number } = {}): Promise<Ru
     PORT: String(port),
     BCRYPT_ROUNDS: '4',
     NODE_ENV: 'test',
+    ...opts.env,
   };
   delete env.TEST_DATABASE_URL;
   delete env.SESSION_SECRET;
@@ -181,13 +182,13 @@ export interface DemoBrowser {
  * Registers the suite's hooks: the real server on a fresh demo database and Debian's Chromium
  * before the suite, everything closed after it. Call it at the top of a `describe`.
  */
-export function useDemoBrowser(): DemoBrowser {
+export function useDemoBrowser(opts: { env?: () => Record<string, string> } = {}): DemoBrowser {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const contexts: { close(): Promise<void> }[] = [];
   before(async function () {
     this.timeout(90_000);
-    server = await startServer();
+    server = await startServer({ env: opts.env?.() });
     browser = await launchBrowser();
   });
   after(async () => {
