@@ -94,7 +94,6 @@ export interface SubmissionStarted {
  * until the applicant types the code mailed to the address. Nothing reaches the agency yet.
  */
 export async function startSubmission(ctx: AppContext, input: PublicApplicationInput, files: UploadedFile[], ip: string | null): Promise<SubmissionStarted> {
-  if (!mailEnabled(ctx)) throw new DomainError('unavailable', 'mail_unavailable', '网上申请暂不可用（未配置邮件服务），请以当面、邮寄或传真方式申请');
   const today = ctx.clock.today();
   const email = typeof input.email === 'string' ? input.email.trim() : '';
   const fields: Record<string, string> = {};
@@ -107,6 +106,8 @@ export async function startSubmission(ctx: AppContext, input: PublicApplicationI
   delete fields['applicant.email'];
   if (Object.keys(fields).length) throw invalid(fields);
   checkUploads(files);
+  // Checked after the form, so a person sees what to correct first.
+  if (!mailEnabled(ctx)) throw new DomainError('unavailable', 'mail_unavailable', '网上申请暂不可用（未配置邮件服务），请以当面、邮寄或传真方式申请');
   const expires = new Date(Date.now() + CODE_MINUTES * 60_000).toISOString();
   // A bot filled the hidden field: it is answered like anyone, and nothing is kept or sent.
   if (input.website) return { submissionId: randomBytes(18).toString('base64url'), email, codeExpiresAt: expires };

@@ -157,6 +157,7 @@ describe('application machine', () => {
       for (const [type, roles] of Object.entries(EVENT_ROLES)) {
         if (type === 'REOPEN') assert.deepEqual(roles, ['legal', 'exchange'], 'legal staff, or the reconsideration body\'s system recording a decision (issue 14)');
         else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
+        else if (type === 'WITHDRAW') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records a withdrawal the applicant made online (issue 16)');
         else assert.ok(roles.length > 0 && roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'), `${type}: ${roles.join(', ')}`);
       }
     });
@@ -218,7 +219,8 @@ describe('application machine', () => {
       const s = accept(consulting(), deemed('c2', SYSTEM, '2024-09-26'));
       assert.equal(contextOf(s).consultations[1]?.opinion, 'deemed_consent');
       assert.equal(contextOf(s).consultations[1]?.repliedDate, '2024-09-26');
-      assert.deepEqual(allowedEvents(consulting(), SYSTEM, due, '2024-09-26'), ['RECORD_OPINION'], 'the platform does nothing else');
+      // Besides, only the withdrawal an applicant makes on the tracking page (issue 16).
+      assert.deepEqual(allowedEvents(consulting(), SYSTEM, due, '2024-09-26'), ['RECORD_OPINION', 'WITHDRAW'], 'the platform does nothing else');
     });
 
     it('recording an opinion closes that consultation only', () => {
