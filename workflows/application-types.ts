@@ -382,7 +382,8 @@ export const EVENT_ROLES: Record<ApplicationEventType, readonly ActorRole[]> = {
   // The head of the disclosure office may send a reviewed reply back instead of signing it.
   RETURN_FROM_SIGNOFF: ['approver'],
   ISSUE_REPLY: ['approver'],
-  RECORD_DELIVERY: ['caseworker'],
+  // Issue 16: also the platform, when the applicant downloads the reply from the tracking page (送达 online).
+  RECORD_DELIVERY: ['caseworker', SYSTEM_ROLE],
   // Issue 16: an applicant who applied online withdraws on the tracking page; the platform records it.
   WITHDRAW: ['caseworker', SYSTEM_ROLE],
   REPLY_ON_THE_SPOT: ['caseworker'],

@@ -184,10 +184,11 @@ export const publicRoutes: RouteDef[] = [
     },
   }),
   route({
-    method: 'get', path: '/track/documents/:id', permission: 'public', params: submissionId, query: noQuery, summary: '下载文书',
-    handler: async ({ ctx, req, params, res }) => {
+    // POST: the first download records the document received (送达), and a GET never writes.
+    method: 'post', path: '/track/documents/:id', permission: 'public', params: submissionId, body: noBody, summary: '下载文书（首次下载即记录送达）',
+    handler: async ({ ctx, req, params, ip, res }) => {
       const s = await loadTracked(ctx, trackedNumber(ctx, req));
-      const { pdf, filename } = await trackedDocumentPdf(ctx, s, params.id);
+      const { pdf, filename } = await trackedDocumentPdf(ctx, s, params.id, ip);
       sendFile(res, { filename, mime: 'application/pdf', bytes: pdf }, 'attachment');
     },
   }),

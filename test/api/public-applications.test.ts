@@ -156,12 +156,15 @@ describe('applying and following a case online (issue 16)', () => {
     const page = await agent.get('/track');
     assert.equal((await agent.post('/track').type('form').send({ _csrf: csrfOf(page.text), trackingNumber, accessCode })).status, 303);
     const own = tracked.body.documents[0];
-    const pdf = await agent.get(own.download).buffer(true).parse(binary);
+    const csrf = csrfOf((await agent.get('/track/case')).text);
+    const pdf = await agent.post(own.download).type('form').send({ _csrf: csrf }).buffer(true).parse(binary);
     assert.equal(pdf.status, 200);
     assert.equal((pdf.body as Buffer).subarray(0, 5).toString('latin1'), '%PDF-');
-    assert.equal((await agent.get(`/track/documents/${otherDoc}`)).status, 404);
-    // Without the cookie, nothing.
-    assert.equal((await request(env.app).get(own.download)).status, 303);
+    assert.equal((await agent.post(`/track/documents/${otherDoc}`).type('form').send({ _csrf: csrf })).status, 404);
+    // Without the tracking cookie, nothing.
+    const stranger = request.agent(env.app);
+    const strangerCsrf = csrfOf((await stranger.get('/track')).text);
+    assert.equal((await stranger.post(own.download).type('form').send({ _csrf: strangerCsrf })).status, 303);
   });
 
   it('the applicant withdraws: WITHDRAW is recorded on the case through the machine, by the platform', async () => {
@@ -176,6 +179,36 @@ describe('applying and following a case online (issue 16)', () => {
     assert.equal(last.type, 'WITHDRAW');
     assert.equal(last.actor_role, 'system');
     assert.equal((await request(env.app).post('/api/public/track/withdraw').send({ trackingNumber, accessCode })).status, 409, 'once');
+  });
+
+  it('the reply is mailed about, and downloading it from the tracking page records it received online (送达): the case closes', async () => {
+    const { trackingNumber, accessCode } = await applyOnline('reply@example.cn');
+    const appId = (await request(env.app).post(`/api/online-submissions/${await submissionIdOf(trackingNumber)}/confirm`).set(auth('cw'))).body.id;
+    const send = (who: string, body: Record<string, unknown>) => request(env.app).post(`/api/applications/${appId}/events`).set(auth(who)).send(body);
+    assert.equal((await send('cw', { type: 'DRAFT_REPLY', date: '2026-11-20', decision: 'disclose', disclosure: { mode: 'provided', items: [{ title: '建设工程规划许可证' }], delivery: 'online' } })).status, 200);
+    assert.equal((await send('cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-20' })).status, 200);
+    assert.equal((await send('rev', { type: 'APPROVE_REVIEW', date: '2026-11-20' })).status, 200);
+    const issued = await send('appr', { type: 'ISSUE_REPLY', date: '2026-11-20' });
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    await smtp.waitFor('reply@example.cn', /已答复/);
+    const tracked = await track(trackingNumber, accessCode);
+    assert.equal(tracked.body.stage.label, '已答复');
+    const reply = tracked.body.documents.find((d: { title: string }) => /答复书/.test(d.title));
+    assert.ok(reply, JSON.stringify(tracked.body.documents));
+    const agent = request.agent(env.app);
+    const trackCsrf = csrfOf((await agent.get('/track')).text);
+    assert.equal((await agent.post('/track').type('form').send({ _csrf: trackCsrf, trackingNumber, accessCode })).status, 303);
+    const csrf = csrfOf((await agent.get('/track/case')).text);
+    assert.equal((await agent.post(reply.download).type('form').send({ _csrf: csrf })).status, 200);
+    const view = await request(env.app).get(`/api/applications/${appId}`).set(auth('cw'));
+    assert.equal(view.body.state, 'closed');
+    const last = await env.db('application_events').where({ application_id: appId }).orderBy('seq', 'desc').first();
+    assert.equal(last.type, 'RECORD_DELIVERY');
+    assert.equal(last.actor_role, 'system');
+    assert.match(String(last.payload), /online/);
+    // A second download changes nothing.
+    assert.equal((await agent.post(reply.download).type('form').send({ _csrf: csrf })).status, 200);
+    assert.equal((await track(trackingNumber, accessCode)).body.stage.label, '已办结');
   });
 
   it('the caseworker may send a submission back at once: nothing registered, the applicant is told why', async () => {

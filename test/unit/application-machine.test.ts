@@ -158,6 +158,7 @@ describe('application machine', () => {
         if (type === 'REOPEN') assert.deepEqual(roles, ['legal', 'exchange'], 'legal staff, or the reconsideration body\'s system recording a decision (issue 14)');
         else if (type === 'RECORD_OPINION') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records deemed consent');
         else if (type === 'WITHDRAW') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records a withdrawal the applicant made online (issue 16)');
+        else if (type === 'RECORD_DELIVERY') assert.deepEqual(roles, ['caseworker', 'system'], 'the platform records the reply received when the applicant downloads it (issue 16)');
         else assert.ok(roles.length > 0 && roles.every((r) => r === 'caseworker' || r === 'reviewer' || r === 'approver'), `${type}: ${roles.join(', ')}`);
       }
     });
