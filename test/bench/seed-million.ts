@@ -18,6 +18,9 @@ import { WorkCalendar } from '../../workflows/calendar.js';
 import { addDays } from '../../workflows/dates.js';
 import { chainHash, GENESIS } from '../../db/history-hash.js';
 
+/** The seeded users' password (a throw-away benchmark database). */
+export const BENCH_PASSWORD = 'bench-pass-123';
+
 export interface SeedOptions {
   n: number;
   start: string; // first received date
@@ -261,11 +264,11 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
   const agencyIds = new Map<string, number>((await db('agencies').select('id', 'code')).map((r: { id: number; code: string }) => [r.code, Number(r.id)]));
   for (const code of codes) {
     for (const role of ['caseworker', 'reviewer', 'approver'] as const) {
-      await addUser(db, { username: `${role}-${code}`.toLowerCase(), role, agencyCode: code, password: 'bench-pass-123', displayName: `${role} ${code}` }, null, 4, { seeded: true });
+      await addUser(db, { username: `${role}-${code}`.toLowerCase(), role, agencyCode: code, password: BENCH_PASSWORD, displayName: `${role} ${code}` }, null, 4, { seeded: true });
     }
   }
-  await addUser(db, { username: 'mgr', role: 'manager', agencyCode: 'DJQ', password: 'bench-pass-123', displayName: '政务公开办' }, null, 4, { seeded: true });
-  await addUser(db, { username: 'legal', role: 'legal', agencyCode: 'DJQ', password: 'bench-pass-123', displayName: '法制' }, null, 4, { seeded: true });
+  await addUser(db, { username: 'mgr', role: 'manager', agencyCode: 'DJQ', password: BENCH_PASSWORD, displayName: '政务公开办' }, null, 4, { seeded: true });
+  await addUser(db, { username: 'legal', role: 'legal', agencyCode: 'DJQ', password: BENCH_PASSWORD, displayName: '法制' }, null, 4, { seeded: true });
   const userIds = new Map<string, number>((await db('users').select('id', 'username')).map((r: { id: number; username: string }) => [r.username, Number(r.id)]));
   const actor = (role: string, code: string) => userIds.get(`${role}-${code}`.toLowerCase())!;
   const legalId = userIds.get('legal')!;
