@@ -10,6 +10,7 @@ import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { scheduleWebhookDelivery } from './exchange/webhook-worker.js';
 import type { AppContext } from './context.js';
+import { refreshStaleDeadlines } from './cases/application-service.js';
 
 /**
  * Art. 34: deemed consent is recorded without anyone clicking. Every instance sweeps on start and
@@ -18,10 +19,12 @@ import type { AppContext } from './context.js';
 function scheduleDeemedConsents(ctx: AppContext): void {
   const minutes = Number(process.env.CONSULTATION_SWEEP_MINUTES ?? 10);
   if (!(minutes > 0)) return;
+  // Issue 15: GET never writes, so the same schedule brings the cached due dates of stopped clocks
+  // (open consultations, unpaid fees), which move every working day, up to date for list filters.
   const run = () => sweepDeemedConsents(ctx).then(
     (r) => r.deemed && console.log(`deemed consent recorded for ${r.deemed} consultation(s) (逾期视为同意)`),
     (e) => console.error('deemed-consent sweep failed:', e),
-  );
+  ).then(() => refreshStaleDeadlines(ctx)).catch((e) => console.error('deadline refresh failed:', e));
   void run();
   setInterval(run, minutes * 60_000).unref();
 }

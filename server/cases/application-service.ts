@@ -148,7 +148,7 @@ export async function registerApplication(
   if (outside) throw invalid({ receivedDate: outside });
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
-  const calendar = await loadCalendar(ctx.db);
+  const calendar = await loadCalendar(ctx.db, { fresh: true });
   const canSign = await hasSigningKey(ctx.config, agency.code);
   await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
@@ -240,8 +240,10 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     const one = await findAgencyByCode(ctx.db, q.agency);
     agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
   }
+  // GET never writes (issue 15): a stopped clock's cached due date is refreshed by the case's own
+  // writes, calendar changes and the instances' schedule (refreshStaleDeadlines); what the list shows
+  // is computed from the history below.
   const calendar = await loadCalendar(ctx.db);
-  await refreshStaleDeadlines(ctx, calendar, agencyIds);
   const { total, rows } = await listRows(ctx.db, {
     agencyIds,
     state: q.state,
@@ -298,7 +300,7 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
   if (req.body.type === 'REOPEN') {
     throw new DomainError('conflict', 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
   }
-  const calendar = await loadCalendar(ctx.db);
+  const calendar = await loadCalendar(ctx.db, { fresh: true });
   checkUploads(req.files ?? []);
   try {
     await ctx.db.transaction(async (trx) => applyEventInTransaction(trx, ctx, user, id, req, calendar));
@@ -441,15 +443,20 @@ async function rebuildCache(ctx: AppContext, rows: ApplicationRow[], calendar: W
   }
 }
 
-/** Rows whose stopped clock moved replyDue since they were cached (few: open consultations, unpaid fees). */
-export async function refreshStaleDeadlines(ctx: AppContext, calendar: WorkCalendar, agencyIds?: number[]): Promise<void> {
+/**
+ * Rows whose stopped clock moved replyDue since they were cached (few: open consultations, unpaid
+ * fees). Run by every server instance's schedule (server-runner), never by a GET: a day's move of
+ * such a case's due date reaches the list filters and the dashboard at the next sweep.
+ */
+export async function refreshStaleDeadlines(ctx: AppContext, calendarIn?: WorkCalendar, agencyIds?: number[]): Promise<number> {
   const stale = await findStaleCacheRows(ctx.db, ctx.clock.today(), agencyIds);
-  if (stale.length) await rebuildCache(ctx, stale, calendar);
+  if (stale.length) await rebuildCache(ctx, stale, calendarIn ?? (await loadCalendar(ctx.db, { fresh: true })));
+  return stale.length;
 }
 
 /** After a calendar change every open case's deadlines are recomputed at once. */
 export async function rebuildOpenDeadlines(ctx: AppContext): Promise<number> {
   const rows = await findOpenRows(ctx.db);
-  await rebuildCache(ctx, rows, await loadCalendar(ctx.db));
+  await rebuildCache(ctx, rows, await loadCalendar(ctx.db, { fresh: true }));
   return rows.length;
 }

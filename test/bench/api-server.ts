@@ -22,7 +22,7 @@ import { residentId } from '../helpers/test-app.js';
 
 const url = process.env.BENCH_ROLE_URL!;
 const dataDir = process.env.BENCH_ROLE_DIR!;
-const schema = process.env.BENCH_ROLE_SCHEMA;
+const schema = process.env.BENCH_ROLE_SCHEMA ?? 'dd_bench_api';
 const N = process.env.BENCH_N ? Number(process.env.BENCH_N) : 0;
 const started = performance.now();
 
