@@ -19,7 +19,7 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
+  listEventsFor, findStaleCacheRows, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
@@ -28,13 +28,13 @@ export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
-import { listAttachments } from './attachment-store.js';
+import { listAttachments, type AttachmentRow } from './attachment-store.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
-import { listDocuments } from '../documents/document-store.js';
-import { deliveriesOf, unissuedNotices } from '../documents/delivery-store.js';
+import { listDocumentsWithDeliveries } from '../documents/document-store.js';
+import { unissuedNotices, unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
@@ -72,7 +72,10 @@ function workingDaysTaken(row: ApplicationRow, calendar: WorkCalendar): number |
 
 export async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
-  const row = await findApplication(db, id);
+  return assertVisible(ctx, user, await findApplication(db, id), db);
+}
+
+async function assertVisible<T extends ApplicationRow | null>(ctx: AppContext, user: User, row: T, db: Knex | Knex.Transaction = ctx.db): Promise<NonNullable<T>> {
   // Another agency's case is indistinguishable from a missing one (no information leak).
   if (!row || !(await visibleAgencyIds(ctx, user, db)).includes(row.agencyId)) throw notFound('未找到该申请');
   return row;
@@ -86,25 +89,33 @@ export async function loadVisibleByCaseNumber(ctx: AppContext, user: User, caseN
 }
 
 export async function getApplicationView(ctx: AppContext, user: User, id: number): Promise<ApplicationView> {
-  const row = await loadVisible(ctx, user, id);
-  return buildView(ctx, user, row);
+  if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
+  const found = await findApplicationWithAttachments(ctx.db, id);
+  const row = await assertVisible(ctx, user, found?.row ?? null);
+  return buildView(ctx, user, row, undefined, found!.attachments);
 }
 
-async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
-  const [events, attachments, calendar, documents, delivered] = await Promise.all([
+async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, attachmentsIn?: AttachmentRow[]): Promise<ApplicationView> {
+  // Issue 15: a bounded number of queries whatever the case's history — what every case has at once,
+  // what only some cases have (a transfer, a consultation through the inbox) only when they have it.
+  const [events, attachments, calendar, { documents, deliveries: delivered }] = await Promise.all([
     listEvents(ctx.db, row.id),
-    listAttachments(ctx.db, row.id),
+    attachmentsIn ?? listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
-    listDocuments(ctx.db, row.id),
-    deliveriesOf(ctx.db, row.id),
+    listDocumentsWithDeliveries(ctx.db, row.id),
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
   const snapshot = restore(row);
   const clockOf = new Map(deadlines.consultations.map((c) => [c.id, c]));
   const awaiting = new Set(deadlines.notices.filter((n) => n.awaitingDelivery && n.consultationId).map((n) => n.consultationId));
-  const [inbox, from, to] = await Promise.all([requestsOfApplication(ctx.db, row.id, today), transferredFrom(ctx.db, row), transferredTo(ctx.db, row)]);
-  const consultations = contextOf(snapshot).consultations.map((c) => {
+  const consulted = contextOf(snapshot).consultations;
+  const [inbox, from, to] = await Promise.all([
+    consulted.some((c) => c.kind === 'agency') ? requestsOfApplication(ctx.db, row.id, today) : new Map<string, never>(),
+    row.transferredFromId !== null ? transferredFrom(ctx.db, row) : null,
+    events.some((e) => e.type === 'TRANSFER') ? transferredTo(ctx.db, row) : null,
+  ]);
+  const consultations = consulted.map((c) => {
     const item = inbox.get(c.id);
     return {
       ...c, opinionDue: clockOf.get(c.id)?.opinionDue ?? null,
@@ -121,7 +132,7 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     // REOPEN only ever comes from an appeal decision (appeal-service), never from the case page.
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
-    unissuedNotices: unissuedNoticeViews((await unissuedNotices(ctx.db, [row.id])).get(row.id) ?? [], events),
+    unissuedNotices: unissuedNoticeViews(unissuedNoticesOf(documents), events),
     // Issue 13: full ID and phone numbers only for the caseworkers handling the case (its agency's);
     // reviewers, approvers, managers and legal staff see them masked like everyone else.
     full: mayReadFullPersonalData(user, row.agencyId),

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { insertedId, whereContains } from '../../db/dialect.js';
+import { insertedId, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
+import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
 import { appendToCaseChain } from '../history/history-store.js';
 import type { Applicant, RequestDetails } from './intake.js';
 
@@ -26,6 +27,8 @@ export interface ApplicationRow {
   createdBy: number;
   createdAt: string;
   updatedAt: string;
+  /** The case this one was transferred from (转办), if any. */
+  transferredFromId: number | null;
 }
 
 export interface EventRow {
@@ -63,6 +66,7 @@ function toApplication(r: any): ApplicationRow {
     createdBy: Number(r.created_by),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    transferredFromId: r.transferred_from_id === null || r.transferred_from_id === undefined ? null : Number(r.transferred_from_id),
   };
 }
 
@@ -75,6 +79,13 @@ function baseQuery(db: Db) {
 export async function findApplication(db: Db, id: number): Promise<ApplicationRow | null> {
   const r = await baseQuery(db).where('ap.id', id).first();
   return r ? toApplication(r) : null;
+}
+
+/** The case with its attachments' records (no bytes) in one query: the case page (issue 15). */
+export async function findApplicationWithAttachments(db: Db, id: number): Promise<{ row: ApplicationRow; attachments: AttachmentRow[] } | null> {
+  const r = await baseQuery(db).select({ attachments_json: jsonRowsOf(db, 'attachments', ATTACHMENT_COLUMNS, 'application_id', 'ap.id') }).where('ap.id', id).first();
+  if (!r) return null;
+  return { row: toApplication(r), attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment) };
 }
 
 /** Deadlines cached for queries: derived from history + calendar, never the only truth. */
