@@ -4,6 +4,7 @@
 //   npm run bench:api                                  # SQLite, the demo data
 //   BENCH_DATABASE_URL=postgres://u:p@host:port/db npm run bench:api   # PostgreSQL (a schema of its own)
 //   BENCH_N=100000 npm run bench:api                   # a seeded database of N applications (seed-million.ts)
+//   BENCH_ONLY=case,inbox (routes to run; bare always), BENCH_CPU_PROF=DIR (the server's CPU profile)
 //   BENCH_SECONDS=10 (each run), BENCH_CONNECTIONS=10, BENCH_KEEP=1, BENCH_DIR=…, BENCH_PG_SCHEMA=dd_bench_api
 //
 // The server runs in a child process (the app and the bare route side by side, on the database's
@@ -57,7 +58,7 @@ async function drive(label: string, opts: autocannon.Options): Promise<Run> {
 async function benchOne(dbLabel: string, env: Record<string, string>): Promise<{ db: string; runs: Run[]; ready: Ready }> {
   console.log(`\n== ${dbLabel}${N ? `, ${N.toLocaleString('en')} seeded applications` : ', demo data'}`);
   const child: ChildProcess = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Ready>((ok, ko) => {
     child.once('message', (m) => ok(m as Ready));
@@ -72,11 +73,13 @@ async function benchOne(dbLabel: string, env: Record<string, string>): Promise<{
   await warm(`http://127.0.0.1:${ready.barePort}/bare`);
   await warm(`${app}/api/applications/${ready.caseId}`);
   await warm(`${app}/api/applications`);
+  const only = process.env.BENCH_ONLY?.split(',');
+  const want = (label: string) => !only || label === 'bare' || only.includes(label);
   runs.push(await drive('bare', { url: `http://127.0.0.1:${ready.barePort}/bare` }));
-  runs.push(await drive('case', { url: `${app}/api/applications/${ready.caseId}`, headers }));
-  runs.push(await drive('inbox', { url: `${app}/api/applications`, headers }));
-  if (ready.searchText) runs.push(await drive('search', { url: `${app}/api/applications?text=${encodeURIComponent(ready.searchText)}`, headers }));
-  runs.push(await drive('registration', { url: `${app}/api/applications`, method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: ready.registration }));
+  if (want('case')) runs.push(await drive('case', { url: `${app}/api/applications/${ready.caseId}`, headers }));
+  if (want('inbox')) runs.push(await drive('inbox', { url: `${app}/api/applications`, headers }));
+  if (ready.searchText && want('search')) runs.push(await drive('search', { url: `${app}/api/applications?text=${encodeURIComponent(ready.searchText)}`, headers }));
+  if (want('registration')) runs.push(await drive('registration', { url: `${app}/api/applications`, method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: ready.registration }));
   child.kill('SIGTERM');
   await new Promise((ok) => child.once('exit', ok));
   return { db: dbLabel, runs, ready };
