@@ -302,18 +302,20 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
   const countRow = await q.clone().clearSelect().count<{ n: number | string }[]>({ n: 'ap.id' }).first();
   const dir = f.dir === 'desc' ? 'desc' : 'asc';
-  q.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
-  if (f.sort === 'received') q.orderBy('ap.received_date', dir);
-  else if (f.sort === 'case') q.orderBy('ap.case_number', dir);
-  else if (f.sort === 'state' && f.stateOrder?.length) {
-    q.orderByRaw(`CASE ap.state ${f.stateOrder.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE ${f.stateOrder.length} END ${dir}`, [...f.stateOrder]);
-  }
-  // Then by urgency (the reply due date), whatever the column.
-  const rows = await q
-    .orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc')
-    .orderBy('ap.id', 'asc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
+  const order = (qb: Knex.QueryBuilder) => {
+    qb.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
+    if (f.sort === 'received') qb.orderBy('ap.received_date', dir);
+    else if (f.sort === 'case') qb.orderBy('ap.case_number', dir);
+    else if (f.sort === 'state' && f.stateOrder?.length) {
+      qb.orderByRaw(`CASE ap.state ${f.stateOrder.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE ${f.stateOrder.length} END ${dir}`, [...f.stateOrder]);
+    }
+    // Then by urgency (the reply due date), whatever the column.
+    return qb.orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc').orderBy('ap.id', 'asc');
+  };
+  // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
+  // then only those cases are read — not every case of the agencies sorted whole.
+  const page = order(q.clone().clearSelect().select('ap.id')).limit(f.pageSize).offset((f.page - 1) * f.pageSize);
+  const rows = await order(baseQuery(db).whereIn('ap.id', db.select('id').from(page.as('page'))));
   return { total: Number(countRow?.n ?? 0), rows: rows.map(toApplication) };
 }
 

@@ -331,7 +331,7 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
       const ag = pickAgency();
       const id = ++appId;
       const year = Number(received.slice(0, 4));
-      const seqKey = `${ag.code}-${year}`;
+      const seqKey = `case:${ag.id}:${year}`; // the counter registration allocates case numbers from
       const caseSeq = (seqs.get(seqKey) ?? 0) + 1;
       seqs.set(seqKey, caseSeq);
       const category = pickWeighted(rand, CATEGORIES);
@@ -524,6 +524,9 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
   await writer.commit();
   await writer.close();
   opts.onProgress?.(made, opts.n);
+  // The case-number counters, as the registrations left them: the next registration goes on from there.
+  const counters = [...seqs].map(([key, last]) => ({ key, last }));
+  for (let i = 0; i < counters.length; i += 200) await db('counters').insert(counters.slice(i, i + 200));
   if (db.client.config.client === 'pg') {
     for (const t of ['applications', 'application_events', 'appeals']) {
       await db.raw(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT MAX(id) FROM ${t}), 1))`);
