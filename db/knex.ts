@@ -1,8 +1,9 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { createRequire } from 'node:module';
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CODE_ROOT, RUNNING_FROM_SOURCE } from '../server/paths.js';
 
 export type Db = Knex | Knex.Transaction;
@@ -14,11 +15,7 @@ export function isPostgresUrl(url: string): boolean {
 
 /** One place for the SQLite/PostgreSQL differences in connection set-up (stack-notes: knex). */
 export function knexConfig(databaseUrl: string): Knex.Config {
-  const migrations: Knex.MigratorConfig = {
-    directory: join(CODE_ROOT, 'db', 'migrations'),
-    loadExtensions: RUNNING_FROM_SOURCE ? ['.ts'] : ['.js'],
-    tableName: 'knex_migrations',
-  };
+  const migrations: Knex.MigratorConfig = { migrationSource: new MigrationSource(), tableName: MIGRATIONS_TABLE };
   if (isPostgresUrl(databaseUrl)) {
     return { client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 }, migrations };
   }
@@ -110,6 +107,49 @@ class SqliteClient extends KnexSqlite {
   }
 }
 
+const MIGRATIONS_TABLE = 'knex_migrations';
+const MIGRATIONS_DIR = join(CODE_ROOT, 'db', 'migrations');
+const MIGRATION_FILE = RUNNING_FROM_SOURCE ? /^(\d{14}_[\w-]+)\.ts$/ : /^(\d{14}_[\w-]+)\.js$/;
+/** `20261122000001_foundation.ts` or `.js` (as knex's own loader recorded them) → `20261122000001_foundation`. */
+export const migrationName = (file: string) => file.replace(/\.(ts|js|mjs|cjs)$/, '');
+
+interface MigrationFile { name: string; file: string }
+
+/**
+ * Issue 15: migrations are recorded by name, without the file's extension, so a database made by the
+ * source (`npm run dev`, tsx: `.ts`) opens under the build (`npm start`: `.js`) and back. knex's own
+ * loader recorded the file name, extension included; `migrateLatest` renames such rows first.
+ */
+class MigrationSource implements Knex.MigrationSource<MigrationFile> {
+  async getMigrations(): Promise<MigrationFile[]> {
+    return readdirSync(MIGRATIONS_DIR)
+      .map((file) => MIGRATION_FILE.exec(file))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ name: m[1]!, file: m[0] }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+  getMigrationName(m: MigrationFile): string {
+    return m.name;
+  }
+  async getMigration(m: MigrationFile): Promise<Knex.Migration> {
+    return import(pathToFileURL(join(MIGRATIONS_DIR, m.file)).href) as Promise<Knex.Migration>;
+  }
+}
+
+/** Rows knex recorded with the file's extension (before issue 15), renamed to the bare name. */
+async function stripRecordedExtensions(db: Knex): Promise<number> {
+  if (!(await db.schema.hasTable(MIGRATIONS_TABLE))) return 0;
+  const rows: { id: number; name: string }[] = await db(MIGRATIONS_TABLE).select('id', 'name');
+  let renamed = 0;
+  for (const row of rows) {
+    const bare = migrationName(row.name);
+    if (bare === row.name) continue;
+    await db(MIGRATIONS_TABLE).where({ id: row.id }).update({ name: bare });
+    renamed++;
+  }
+  return renamed;
+}
+
 export function createDb(databaseUrl: string): Knex {
   return knexFactory(knexConfig(databaseUrl));
 }
@@ -136,6 +176,7 @@ function createPrivately(file: string): void {
  * database (20261122000010: attachments); without it they read DATA_DIR from the environment.
  */
 export async function migrateLatest(db: Knex, opts: { dataDir?: string } = {}): Promise<[number, string[]]> {
+  await stripRecordedExtensions(db);
   return (opts.dataDir ? db.withUserParams({ ...db.userParams, dataDir: opts.dataDir }) : db).migrate.latest();
 }
 
@@ -143,8 +184,10 @@ export async function migrateLatest(db: Knex, opts: { dataDir?: string } = {}): 
 export async function pendingMigrations(db: Knex): Promise<string[]> {
   // Never migrated: say so without creating knex's bookkeeping tables (a restricted role could not).
   if (!(await db.schema.hasTable('knex_migrations'))) return ['all of them (the database was never migrated)'];
-  const [, pending] = (await db.migrate.list()) as [unknown, { file: string }[]];
-  return pending.map((m) => m.file);
+  // Compared by bare name, without knex's check: rows recorded with an extension still count as run
+  // (the owner's next `migrate` renames them; a restricted role may not).
+  const done = new Set((await db(MIGRATIONS_TABLE).pluck('name')).map((n: string) => migrationName(n)));
+  return (await new MigrationSource().getMigrations()).map((m) => m.name).filter((n) => !done.has(n));
 }
 
 export function isPostgres(db: Db): boolean {

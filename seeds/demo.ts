@@ -19,8 +19,12 @@ import { loadDemoPassages } from './demo-passages.js';
 import { DEMO_PASSWORD } from '../server/auth/password-policy.js';
 import { DomainError } from '../server/errors.js';
 import { listDocuments } from '../server/documents/document-store.js';
+import { recordContact } from '../server/cases/contact-service.js';
+import { addDataFiles, listDataFiles } from '../server/cases/data-file-service.js';
+import type { DataForm } from '../workflows/glossary.js';
 import { issueDocument } from '../server/documents/document-actions.js';
 import { recordDelivery } from '../server/documents/delivery-service.js';
+import { conclude, convene, giveOpinion, signOff } from '../server/conferences/conference-service.js';
 
 export { DEMO_PASSWORD };
 
@@ -91,6 +95,8 @@ interface DemoCase {
   receivedDaysAgo: number; // working days before today
   description: string;
   documentTitle?: string;
+  /** Issue 14: a request for data (数据形态政府信息). */
+  dataForm?: DataForm;
   steps: Step[];
 }
 
@@ -103,6 +109,21 @@ function workingDaysAgo(cal: WorkCalendar, today: string, n: number): string {
   }
   return d;
 }
+
+/** The demo's data file: quoted fields, one with a line break inside, as agencies' exports have them. */
+export const DEMO_PERMIT_CSV =
+  '许可证号,街镇,项目名称,用地性质,核发日期\r\n' +
+  '建字第310115202500101号,花木街道,"东江大道改建工程（浦建路—杨高南路）",道路与交通设施用地,2025-02-14\r\n' +
+  '建字第310115202500117号,川沙新镇,川沙路以东地块住宅项目,居住用地,2025-03-03\r\n' +
+  '建字第310115202500136号,张江镇,"张江科学城""创新楼""二期",科研用地,2025-04-21\r\n' +
+  '建字第310115202500158号,御桥街道,"御桥商住项目\n（一期）",商住混合用地,2025-06-09\r\n' +
+  '建字第310115202500173号,花木街道,花木社区文化活动中心改建,公共服务设施用地,2025-08-18\r\n' +
+  '建字第310115202500190号,川沙新镇,川沙公共停车场,道路与交通设施用地,2025-10-27\r\n';
+
+const isDataFileDraft = (payload: Record<string, unknown> | undefined): boolean => {
+  const d = payload?.disclosure as { items?: { dataFile?: unknown }[] } | undefined;
+  return Boolean(d?.items?.some((i) => i.dataFile));
+};
 
 export function demoCases(): DemoCase[] {
   const zhang = person('张建国', '19650312', '201', '13812345678', '东江区浦明路88弄5号');
@@ -117,7 +138,14 @@ export function demoCases(): DemoCase[] {
     { agencyUser: 'caseworker', applicant: zhang, channel: 'in_person', receivedDaysAgo: 2,
       description: '申请公开东江区川沙路以东、华夏东路以北地块控制性详细规划局部调整的批复文件及附图。', documentTitle: '关于东江区某地块控详规划局部调整的批复', steps: [] },
     { agencyUser: 'caseworker', applicant: li, channel: 'mail', receivedDaysAgo: 18,
-      description: '申请公开本人位于东方路1200号房屋所在地块的国有土地上房屋征收决定及征收补偿方案。', steps: [] },
+      description: '申请公开本人位于东方路1200号房屋所在地块的国有土地上房屋征收决定及征收补偿方案。',
+      // Issue 14: contacts with the applicant (沟通记录), not steps of the case.
+      steps: [
+        ['CONTACT', 15, { time: '10:20', channel: 'phone', counterpart: '申请人本人', outcome: 'clarified',
+          summary: '电话联系申请人，确认所需信息为东方路1200号所在地块的房屋征收决定及补偿方案，不包括其他地块；申请人表示同意。' }],
+        ['CONTACT', 9, { channel: 'visit', counterpart: '申请人本人', outcome: 'explained',
+          summary: '申请人来访询问办理进度，已说明答复期限和征收补偿方案中涉及他人个人信息部分的处理方式，申请人表示理解。' }],
+      ] },
     { agencyUser: 'caseworker', applicant: wang, channel: 'online', receivedDaysAgo: 23,
       description: '申请公开东江区杨高南路拓宽工程建设用地规划许可证及其申请材料。', steps: [] },
     { agencyUser: 'caseworker', applicant: chen, channel: 'online', receivedDaysAgo: 6,
@@ -175,9 +203,16 @@ export function demoCases(): DemoCase[] {
         ['APPROVE_REVIEW', 23, {}, 'reviewer2'],
         ['ISSUE_REPLY', 22, {}, 'approver2'],
         ['RECORD_DELIVERY', 20, { method: 'email' }],
+        ['CONTACT', 18, { channel: 'phone', counterpart: '申请人本人', outcome: 'dissatisfied',
+          summary: '申请人来电，认为清单未包含审批材料；已解释所申请的为项目清单，审批材料可另行申请。申请人仍不满意，表示将提起诉讼。' }],
       ] },
     { agencyUser: 'caseworker2', applicant: person('吴建华', '19780720', '715', '13698765432', '东江区龙阳路300号'), channel: 'mail', receivedDaysAgo: 15,
-      description: '申请公开龙阳路地铁站周边交通组织优化方案。', steps: [['WITHDRAW', 9]] },
+      description: '申请公开龙阳路地铁站周边交通组织优化方案。',
+      steps: [
+        ['CONTACT', 11, { channel: 'phone', counterpart: '申请人本人', outcome: 'withdrew',
+          summary: '电话告知该方案已在区政府网站公布，申请人表示已查到，不再需要，同意撤回申请并寄送书面撤回申请。' }],
+        ['WITHDRAW', 9],
+      ] },
     { agencyUser: 'caseworker2', applicant: person('徐文', '19900909', '806', '13011112222', '东江区博山路8号'), channel: 'in_person', receivedDaysAgo: 5,
       description: '申请查阅东江区建设和交通委员会2025年政府信息公开工作年度报告。', steps: [['REPLY_ON_THE_SPOT', 5, { decision: 'disclose', disclosure: { mode: 'published', url: 'https://www.dongjiang.gov.cn/zwgk/ndbg/2025/jsjt.html', section: '政府信息公开年度报告' } }]] },
     { agencyUser: 'caseworker2', applicant: organisation('东江区绿色家园环保促进会', 'social_welfare', '51310115MJ4567890'), channel: 'online', receivedDaysAgo: 19,
@@ -201,6 +236,19 @@ export function demoCases(): DemoCase[] {
     { agencyUser: 'caseworker', applicant: person('孙丽', '19890506', '427', '13566667777', '东江区浦电路77号'), channel: 'mail', receivedDaysAgo: 5,
       description: '申请公开东江区2025年公共停车场建设项目的竣工验收备案材料。',
       steps: [['TRANSFER', 3, { agencyCode: 'DJQ-JSJT', reason: '建设工程竣工验收备案由区建设和交通委办理并保存，本机关不掌握该信息。' }, 'approver']] },
+    // Issue 14: a request for data, answered with a CSV file listed with its rows and SHA-256.
+    { agencyUser: 'caseworker', applicant: institute, channel: 'online', receivedDaysAgo: 20, dataForm: 'statistics',
+      description: '申请获取东江区2025年建设工程规划许可证核发情况的统计数据（按街镇、用地性质分列）。',
+      steps: [
+        ['CONTACT', 17, { channel: 'email', counterpart: '研究院联系人', outcome: 'narrowed',
+          summary: '电子邮件沟通：本机关可提供已有的核发台账数据，不另行加工统计；申请人同意以台账数据（CSV）为准。' }],
+        ['DATA_FILE', 12, { title: '2025年建设工程规划许可证核发台账', filename: '2025年建设工程规划许可证核发台账.csv', csv: DEMO_PERMIT_CSV }],
+        ['DRAFT_REPLY', 12, { decision: 'disclose', disclosure: { mode: 'provided', items: [{ dataFile: '2025年建设工程规划许可证核发台账.csv' }], delivery: 'email' } }],
+        ['SUBMIT_FOR_REVIEW', 11],
+        ['APPROVE_REVIEW', 10, {}, 'reviewer'],
+        ['ISSUE_REPLY', 9, {}, 'approver'],
+        ['RECORD_DELIVERY', 8, { method: 'email' }],
+      ] },
     { agencyUser: 'caseworker3', applicant: person('林涛', '19670828', '088', '13122223333', '东江区世纪大道1号'), channel: 'mail', receivedDaysAgo: 45,
       description: '申请公开2019年东江区某宗地出让时的全部内部讨论记录。',
       steps: [
@@ -221,7 +269,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
   for (const a of DEMO_AGENCIES) {
     const agency = await addAgency(db, { ...a, parentCode: a.parent }, null);
     // Demo agencies sign with self-signed certificates (disclosure-desk agency cert).
-    await makeSelfSignedKey(config, agency);
+    await makeSelfSignedKey(db, config, agency);
   }
   for (const u of DEMO_USERS) {
     await addUser(db, { username: u.username, displayName: u.name, role: u.role, agencyCode: u.agency, password: DEMO_PASSWORD }, null, config.bcryptRounds, { seeded: true });
@@ -253,7 +301,7 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     if (step === -1) {
       const view = await registerApplication(
         { ...ctx, clock: { now: () => clock.now(), today: () => date } }, caseworker,
-        { applicant: c.applicant, channel: c.channel, receivedDate: date, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper' } },
+        { applicant: c.applicant, channel: c.channel, receivedDate: date, request: { description: c.description, documentTitle: c.documentTitle ?? null, documentNumber: null, purpose: null, delivery: 'paper', dataForm: c.dataForm ?? null } },
         [], null,
       );
       ids[caseIndex] = view.id;
@@ -262,6 +310,22 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     const id = ids[caseIndex]!;
     const [type, , payload, by] = c.steps[step]!;
     const actor = by ? await userOf(by) : caseworker;
+    if (type === 'CONTACT') {
+      await recordContact({ ...ctx, clock: { now: () => clock.now(), today: () => date } }, actor, id, { date, ...payload }, [], null);
+      continue;
+    }
+    if (type === 'DATA_FILE') {
+      await addDataFiles(ctx, actor, id, [{ originalname: String(payload!.filename), mimetype: 'text/csv', buffer: Buffer.from(String(payload!.csv), 'utf8') }], String(payload!.title), null);
+      continue;
+    }
+    if (type === 'DRAFT_REPLY' && isDataFileDraft(payload)) {
+      // A data file named by its file name in the demo: its id once uploaded.
+      const files = await listDataFiles(db, id);
+      const items = (payload!.disclosure as { items: { dataFile?: string }[] }).items
+        .map((i) => (i.dataFile ? { dataFileId: files.find((f) => f.filename === i.dataFile)!.id } : i));
+      await applyApplicationEvent(ctx, actor, id, { body: { type, date, ...payload, disclosure: { ...(payload!.disclosure as object), items } }, ip: null });
+      continue;
+    }
     if (type === 'ISSUE' || type === 'DELIVER') {
       const docs = await listDocuments(db, id);
       const doc = docs.filter((d) => d.kind === payload?.kind && (type === 'ISSUE' ? d.status === 'draft' : d.status === 'issued')).at(-1)!;
@@ -271,6 +335,8 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     }
     await applyApplicationEvent(ctx, actor, id, { body: { type, date, ...payload }, ip: null });
   }
+  await demoConferences(ctx, ids, userOf, (n) => workingDaysAgo(calendar, today, n));
+
   // Issue 7: the district office's reply-wording library, two of the drafts above drawing on it.
   await loadDemoPassages(db, config, ctx, DEMO_PASSWORD);
 
@@ -289,4 +355,36 @@ export async function loadDemoData(db: Knex, config: Config, clock: Clock = syst
     // Received 13 days ago: the 15-day answer period (行政诉讼法 Art. 67) ends within days, so it shows as an alert.
     receivedDate: addDays(today, -13), filedDate: addDays(today, -16), claims: '判令被告公开全部加装电梯项目的审批材料。',
   }, null);
+}
+
+/**
+ * Issue 14: two complex applications studied jointly (会商研判). 李秀英's expropriation request: legal
+ * staff, the reviewer and the construction commission gave opinions, the conclusion is signed off and
+ * can be quoted in the reply. 王志强's road-widening permit: convened by the head of the office, the
+ * commission's opinion still awaited (caseworker2's queue).
+ */
+async function demoConferences(ctx: AppContext, ids: number[], userOf: (name: string) => Promise<User>, daysAgo: (n: number) => string): Promise<void> {
+  const on = (n: number): AppContext => ({ ...ctx, clock: { now: () => ctx.clock.now(), today: () => daysAgo(n) } });
+  const [caseworker, reviewer, approver, legal, caseworker2] = await Promise.all(['caseworker', 'reviewer', 'approver', 'legal', 'caseworker2'].map(userOf));
+  const expropriation = await convene(on(6), caseworker!, ids[1]!, {
+    complexReason: '征收补偿方案涉及被征收人个人信息，且部分内容由区建设和交通委共同制作，公开范围存在争议。',
+    topic: '房屋征收补偿方案及补偿名单能否公开',
+    questions: ['征收决定和补偿方案是否属于应当主动公开的信息？', '补偿名单中的个人信息能否区分处理后公开？', '由区建设和交通委共同制作的部分是否需要征求其意见？'],
+    participantUsers: ['legal', 'reviewer', 'approver'], participantAgencies: ['DJQ-JSJT'],
+  }, null);
+  await giveOpinion(on(5), legal!, expropriation.id, { opinion: '征收决定和补偿方案属于《政府信息公开条例》第二十条规定应主动公开的信息，可告知获取途径；补偿名单涉及被征收人姓名、房屋面积和补偿金额，属于个人信息，建议区分处理后部分公开。' }, null);
+  await giveOpinion(on(5), caseworker2!, expropriation.id, { opinion: '补偿方案附件中的安置房源表由我委制作，同意公开；不涉及我委的其他意见。' }, null);
+  await giveOpinion(on(4), reviewer!, expropriation.id, { opinion: '经审查，申请信息不涉及国家秘密；补偿名单中其他被征收人的信息应当隐去。' }, null);
+  await conclude(on(3), caseworker!, expropriation.id, {
+    conclusion: '经会商研判，房屋征收决定及征收补偿方案属于应当主动公开的政府信息，予以公开；补偿名单中其他被征收人的姓名、房屋面积和补偿金额属于个人信息，公开会对其合法权益造成损害，依据《中华人民共和国政府信息公开条例》第十五条、第三十七条的规定，区分处理后对申请人本人的补偿信息予以提供。',
+  }, null);
+  await signOff(on(2), approver!, expropriation.id, null);
+
+  const widening = await convene(on(3), approver!, ids[2]!, {
+    complexReason: '申请人同时就同一工程提起多件申请，且已表示可能申请行政复议。',
+    topic: '杨高南路拓宽工程用地规划许可申请材料的公开范围',
+    questions: ['建设单位提交的申请材料是否属于本机关获取的政府信息？', '其中的施工方案是否由区建设和交通委制作？'],
+    participantUsers: ['legal'], participantAgencies: ['DJQ-JSJT'],
+  }, null);
+  await giveOpinion(on(1), legal!, widening.id, { opinion: '建设单位提交的申请材料属于本机关在履行职责过程中获取的信息，应当依法答复；涉及商业秘密的部分应当征求建设单位意见。' }, null);
 }

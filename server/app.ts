@@ -9,9 +9,12 @@ import { statusOf, toDomainError } from './http/error-mapping.js';
 import { TEMPLATES_DIR } from './paths.js';
 import { viewHelpers } from './routes/view-helpers.js';
 import { inboxBadge } from './routes/consultation-badge.js';
-import { HEALTH_ROUTE, ROUTES } from './routes/index.js';
+import { HEALTH_ROUTE, METRICS_ROUTE, ROUTES } from './routes/index.js';
+import { metricsOf, requestMetrics } from './metrics.js';
 import { mountRoutes } from './http/route.js';
 import { passwordChangeGate } from './auth/password-change-gate.js';
+import { loggerOf } from './log.js';
+import { requestLogging } from './http/request-log.js';
 
 /** Builds the app without listening: tests drive it through supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -22,6 +25,10 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('view engine', 'ejs');
   Object.assign(app.locals, viewHelpers);
 
+  // First: every later line and answer, refusals included, carries the request's id.
+  app.use(requestLogging(loggerOf(ctx)));
+  const metrics = metricsOf(ctx);
+  if (metrics) app.use(requestMetrics(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -35,7 +42,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
   const health = express.Router();
-  mountRoutes(health, ctx, [HEALTH_ROUTE]);
+  mountRoutes(health, ctx, [HEALTH_ROUTE, METRICS_ROUTE]);
   app.use(health);
 
   app.use(identify(ctx));
@@ -51,16 +58,17 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(inboxBadge(ctx));
 
   const declared = express.Router();
-  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE));
+  mountRoutes(declared, ctx, ROUTES.filter((r) => r !== HEALTH_ROUTE && r !== METRICS_ROUTE));
   app.use(declared);
 
   app.use((req, _res, next) => next(new DomainError('not_found', 'not_found', '页面或接口不存在')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const httpErr = toDomainError(err);
     const status = statusOf(httpErr);
-    if (status >= 500) console.error(`[${new Date().toISOString()}] ${req.method} ${req.path}:`, err);
+    // A fault is logged once, on the request's own line (request-log.ts), with its stack.
+    if (status >= 500) res.err = err instanceof Error ? err : new Error(String(err));
     if (req.path.startsWith('/api/') || req.get('accept')?.includes('application/json') && !req.accepts('html')) {
-      res.status(status).json(httpErr.toJSON());
+      res.status(status).json({ ...httpErr.toJSON(), requestId: req.id });
       return;
     }
     if (status === 401) {
@@ -71,9 +79,9 @@ export function createApp(ctx: AppContext): express.Express {
     res.locals.path ??= req.path;
     res.locals.today ??= ctx.clock.today();
     res.locals.csrfToken ??= req.csrfToken ?? '';
-    res.status(status).render('error', { title: '出错了', error: httpErr }, (renderErr, html) => {
+    res.status(status).render('error', { title: '出错了', error: httpErr, requestId: status >= 500 ? String(req.id) : null }, (renderErr, html) => {
       if (renderErr) {
-        console.error('error page failed to render:', renderErr);
+        req.log.error({ err: renderErr }, 'error page failed to render');
         res.type('text/plain; charset=utf-8').send(httpErr.message);
       } else res.send(html);
     });

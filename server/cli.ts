@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The admin command line (exact; other tools depend on it — issue 2):
-//   disclosure-desk migrate | serve | agency add … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | audit verify
+//   disclosure-desk migrate | serve | agency add … | agency cert … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | backup | restore | audit verify
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Knex } from 'knex';
 import { loadConfig, ConfigError, requireSessionSecret, type Config } from './config.js';
@@ -14,12 +15,14 @@ import { ROLES } from '../workflows/roles.js';
 import { isIsoDate } from '../workflows/dates.js';
 import { calendarYear, setCalendarDay, unsetCalendarDay } from './admin/calendar-service.js';
 import { findAgencyByCode } from './admin/agency-store.js';
-import { makeSelfSignedKey } from './documents/agency-keys.js';
+import { importAgencyCertificate, makeSelfSignedKey, refuseOverImported } from './documents/agency-keys.js';
 import { audit } from './audit.js';
 import { systemClock } from './time.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { addClient, listApiClients, revokeClient } from './auth/client-service.js';
 import { deliverDueWebhooks } from './exchange/webhook-worker.js';
+import { createLogger } from './log.js';
+import { BackupError, backupDatabase, restoreDatabase } from './backup.js';
 
 const USAGE = `用法 / usage: disclosure-desk <command> [options]
 
@@ -31,6 +34,12 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   agency add --code CODE --name NAME [--parent CODE] [--prefix 文号前缀] [--seal-purpose TEXT]
              [--reconsideration-body NAME] [--court NAME] [--address TEXT] [--phone TEXT] [--payment TEXT]
   agency cert --code CODE                   make a self-signed signing certificate (demos, tests)
+  agency cert --code CODE --import FILE.p12 [--password PW]
+                                            import the certificate the agency's CA issued, with its key
+                                            and chain (PKCS#12); the file's password from --password or
+                                            CERT_PASSWORD. Refused: a wrong password, an expired
+                                            certificate, one not matching the key, a chain that does not
+                                            link. Kept in the database encrypted with KEY_PASSPHRASE
   user add --username U --role ROLE --agency CODE [--name DISPLAY_NAME] --password-stdin [--no-expire]
         ROLE: ${ROLES.join(' | ')}
         the password must be at least 10 characters and hard to guess; it is an initial password
@@ -51,12 +60,20 @@ const USAGE = `用法 / usage: disclosure-desk <command> [options]
   client revoke --id CLIENT_ID              its tokens stop working at once
   webhooks deliver                          deliver the webhooks due now, once (the server does it every
                                             WEBHOOK_DELIVERY_SECONDS, default 10)
+  backup FILE                               write a backup of the database to FILE (new, 0600): SQLite an
+                                            online copy (VACUUM INTO), PostgreSQL pg_dump's custom format;
+                                            the servers may keep running
+  restore FILE [--force]                    restore FILE into the database (DATABASE_URL): refused unless it
+                                            is empty, or --force replaces its contents; stop the servers
+                                            first, then \`migrate\` (or serve) brings it to this version
   audit verify [--anchor ID:HASH]…          walk the hash chains of the history (application and appeal
                                             events, audit log): exit 0 when intact, 1 naming the first
                                             break; --anchor: an audit_log row's hash noted earlier
                                             outside the database (read only; never migrates)
 
-Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
+Environment: DATABASE_URL (sqlite:PATH | postgres://…), PORT, HOST, DATA_DIR, SESSION_SECRET, NODE_ENV, MIGRATE_ON_START,
+             LOG_LEVEL, METRICS, METRICS_TOKEN, SHUTDOWN_TIMEOUT_SECONDS,
+             KEY_PASSPHRASE, KEY_PASSPHRASE_<CODE>, TSA_URL, TSA_TIMEOUT_SECONDS, CERT_PASSWORD,
              WEBHOOK_DELIVERY_SECONDS, WEBHOOK_ALLOW_PRIVATE, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS`;
 
 class UsageError extends Error {}
@@ -125,30 +142,67 @@ export async function main(argv: string[]): Promise<number> {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');
       }
-      await serve(db, config);
+      const logger = createLogger(config.logLevel);
+      const server = await serve(db, config, { logger });
       const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-      console.log(`Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
-      const stop = async () => {
-        await db.destroy();
-        process.exit(0);
+      logger.info({ host: config.host, port: config.port, database: config.databaseUrl.split(':')[0] }, `Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);
+      // Graceful shutdown (issue 15): the first SIGTERM/SIGINT finishes what is under way and exits 0;
+      // a second one does not wait.
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without waiting');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, `${signal} received`);
+        server.shutdown().then(
+          () => process.exit(0),
+          (e) => {
+            logger.error({ err: e }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
       };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
       return -1; // keep running
     }
     case 'agency': {
       if (sub === 'cert') {
-        const { values, positionals } = parse(rest, { code: { type: 'string' } });
+        const { values, positionals } = parse(rest, { code: { type: 'string' }, import: { type: 'string' }, password: { type: 'string' } });
         if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
         required(values, 'code');
-        const path = await withDb(config, async (db) => {
+        if (values.password !== undefined && values.import === undefined) throw new UsageError('--password goes with --import');
+        const file = values.import as string | undefined;
+        const bytes = file === undefined ? null : await readFile(file).catch((e: Error) => {
+          throw new CliError(`cannot read ${file}: ${e.message} (无法读取证书文件)`);
+        });
+        const password = (values.password as string | undefined) ?? process.env.CERT_PASSWORD ?? '';
+        const info = await withDb(config, async (db) => {
           const agency = await findAgencyByCode(db, values.code as string);
           if (!agency) throw new CliError(`agency ${values.code} does not exist (机关代码 ${values.code} 不存在)`);
-          const p = await makeSelfSignedKey(config, agency);
-          await audit(db, { actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
-          return p;
+          return db.transaction(async (trx) => {
+            if (!bytes) {
+              await refuseOverImported(trx, agency);
+              const made = await makeSelfSignedKey(trx, config, agency);
+              await audit(trx, { actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id, detail: { code: agency.code, selfSigned: true } });
+              return made;
+            }
+            const { info: imported, warnings } = await importAgencyCertificate(trx, config, agency, bytes, password);
+            for (const w of warnings) console.warn(`warning: ${w}`);
+            await audit(trx, {
+              actor: null, action: 'agency.cert', entity: 'agency', entityId: agency.id,
+              detail: { code: agency.code, selfSigned: imported.selfSigned, subject: imported.subject, issuer: imported.issuer, serial: imported.serial, fingerprint: imported.fingerprint, notAfter: imported.notAfter },
+            });
+            return imported;
+          });
         });
-        console.log(`self-signed signing certificate for ${values.code} written to ${path} (passphrase from KEY_PASSPHRASE)`);
+        console.log(
+          bytes
+            ? `certificate of ${info.subject} issued by ${info.issuer} (valid until ${info.notAfter.slice(0, 10)}, ${info.chainLength} certificate(s) in its chain) imported for ${values.code}, kept in the database encrypted with KEY_PASSPHRASE (证书已导入)`
+            : `self-signed signing certificate for ${values.code} kept in the database, encrypted with KEY_PASSPHRASE (自签名证书已生成)`,
+        );
         return 0;
       }
       if (sub !== 'add') throw new UsageError('expected: agency add | agency cert');
@@ -273,6 +327,21 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`webhooks delivered: ${r.delivered}; to retry: ${r.retried}; failed: ${r.failed}; cancelled: ${r.cancelled}`);
       return 0;
     }
+    case 'backup': {
+      const { positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), {});
+      if (positionals.length !== 1) throw new UsageError('expected: backup FILE');
+      // As it is: no migration first (a backup is taken before an upgrade).
+      const r = await guarded(() => backupDatabase(config.databaseUrl, positionals[0]!));
+      console.log(`backup written: ${r.file} (${r.bytes} bytes, ${r.kind === 'sqlite' ? 'SQLite database' : 'pg_dump custom format'})`);
+      return 0;
+    }
+    case 'restore': {
+      const { values, positionals } = parse([sub, ...rest].filter((x): x is string => x !== undefined), { force: { type: 'boolean' } });
+      if (positionals.length !== 1) throw new UsageError('expected: restore FILE [--force]');
+      const r = await guarded(() => restoreDatabase(config.databaseUrl, positionals[0]!, { force: Boolean(values.force) }));
+      console.log(`restored ${r.tables} tables from ${positionals[0]}; \`disclosure-desk migrate\` (or serve) brings the schema to this version (数据已恢复)`);
+      return 0;
+    }
     case 'audit': {
       if (sub !== 'verify') throw new UsageError('expected: audit verify [--anchor ID:HASH]');
       const { values, positionals } = parse(rest, { anchor: { type: 'string', multiple: true } });
@@ -295,6 +364,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class CliError extends Error {}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof BackupError) throw new CliError(e.message);
+    throw e;
+  }
+}
 
 function parseAnchor(text: string): ExternalAnchor {
   const m = /^(\d+):([0-9a-f]{64})$/i.exec(text.trim());

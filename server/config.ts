@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE, secureDataDir } from './data-dir.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export interface Config {
   databaseUrl: string;
@@ -41,6 +42,22 @@ export interface Config {
   migrateOnStart: boolean;
   /** Webhooks of the data exchange (issue 14): how the outbox is delivered. */
   webhooks: WebhookSettings;
+  /**
+   * RFC 3161 time-stamp authority (TSA_URL; TSA_TIMEOUT_SECONDS, default 10): when set, every
+   * signature carries its time-stamp (PAdES B-T), so it stays verifiable after the certificate expires.
+   */
+  tsa: { url: string; timeoutMs: number } | null;
+  /** LOG_LEVEL (default info): fatal | error | warn | info | debug | trace | silent. */
+  logLevel: LogLevel;
+  /** Prometheus metrics at /metrics (issue 15). */
+  metrics: MetricsSettings;
+}
+
+export interface MetricsSettings {
+  /** METRICS=1 serves /metrics; off by default. */
+  enabled: boolean;
+  /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>` (401 without it). */
+  token: string;
 }
 
 export interface WebhookSettings {
@@ -97,7 +114,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const migrateOnStart = !['0', 'false', 'no', 'off'].includes((env.MIGRATE_ON_START ?? '1').trim().toLowerCase());
   const webhooks = loadWebhookSettings(env);
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks };
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL 应为 ${LOG_LEVELS.join('、')} 之一：${env.LOG_LEVEL}`);
+  const metricsToken = env.METRICS_TOKEN?.trim() ?? '';
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN 至少 16 个字符');
+  const tsa = loadTsa(env);
+  const metrics = { enabled: ['1', 'true', 'yes', 'on'].includes((env.METRICS ?? '').trim().toLowerCase()), token: metricsToken };
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, metrics };
+}
+
+function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {
+  const url = env.TSA_URL?.trim();
+  if (!url) return null;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`TSA_URL 应为 http(s) 地址：${url}`);
+  const seconds = env.TSA_TIMEOUT_SECONDS?.trim() ? Number(env.TSA_TIMEOUT_SECONDS) : 10;
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 120) throw new ConfigError(`TSA_TIMEOUT_SECONDS 应为 1 到 120 之间的数：${env.TSA_TIMEOUT_SECONDS}`);
+  return { url, timeoutMs: seconds * 1000 };
 }
 
 function loadWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {

@@ -103,3 +103,32 @@ export const issueVerb = (kind: string): '签发' | '发出' => (kind === 'reply
 export const DOCUMENT_STATUSES = { draft: '草稿', issued: '已发出', superseded: '已被更正', discarded: '已作废' } as const;
 export const documentStatusLabel = (kind: string, status: string): string =>
   status === 'issued' ? `已${issueVerb(kind)}` : isKey(DOCUMENT_STATUSES, status) ? DOCUMENT_STATUSES[status] : status;
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: contacts with the applicant (沟通记录) and data-form requests (数据形态政府信息).
+
+/** 沟通方式: how the agency reached the applicant (or the applicant the agency). */
+export const CONTACT_CHANNELS = { phone: '电话', visit: '当面', email: '电子邮件', sms: '短信', letter: '信函' } as const;
+export type ContactChannel = keyof typeof CONTACT_CHANNELS;
+
+/**
+ * 沟通结果. `withdrew` records what the applicant said; it does not withdraw the application: that
+ * takes the applicant's written withdrawal and the WITHDRAW step (申请人撤回) on the case.
+ */
+export const CONTACT_OUTCOMES = {
+  clarified: '已澄清诉求',
+  narrowed: '缩小申请范围',
+  explained: '已解释说明',
+  withdrew: '申请人撤回',
+  dissatisfied: '申请人不满意',
+  other: '其他',
+} as const;
+export type ContactOutcome = keyof typeof CONTACT_OUTCOMES;
+
+/** 数据形态: what kind of data a request asks for (null: an ordinary request for documents). */
+export const DATA_FORMS = { dataset: '数据集', statistics: '统计数据', extract: '数据库信息提取', other: '其他数据形态' } as const;
+export type DataForm = keyof typeof DATA_FORMS;
+
+/** Formats of the data files a reply can provide. */
+export const DATA_FILE_FORMATS = { csv: 'CSV', xlsx: 'Excel（XLSX）' } as const;
+export type DataFileFormat = keyof typeof DATA_FILE_FORMATS;

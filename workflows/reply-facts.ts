@@ -20,6 +20,20 @@ import { DELIVERY_METHODS, type DeliveryMethod } from './glossary.js';
 export interface ProvidedItem {
   title: string;
   pages: number | null;
+  /**
+   * Issue 14, data-form information: a data file of the case provided as this item, as the server
+   * found it when the reply was drafted (`dataFileId` in the event): its rows and SHA-256 are printed.
+   */
+  dataFile?: DataFileRef;
+}
+/** A data file (CSV, XLSX) as a reply lists it: counted by the desk, not typed. */
+export interface DataFileRef {
+  id: number;
+  filename: string;
+  format: string;
+  rows: number;
+  columns: number;
+  sha256: string;
 }
 /** Art. 36(一): already published; Art. 36(二): provided with the reply, or later (另行提供) by a date. */
 export type Disclosure =
@@ -380,8 +394,17 @@ export function replyFactsProblem(ctx: ReplyFactsContext, decision: unknown, pay
 // What the draft keeps
 
 const trimmed = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+const dataFileRef = (v: unknown): DataFileRef | null =>
+  isObj(v) && typeof v.id === 'number' && typeof v.sha256 === 'string'
+    ? { id: v.id, filename: str(v.filename), format: str(v.format), rows: Number(v.rows), columns: Number(v.columns), sha256: v.sha256 }
+    : null;
 const items = (v: unknown): ProvidedItem[] =>
-  Array.isArray(v) ? v.filter(isObj).map((i) => ({ title: str(i.title), pages: typeof i.pages === 'number' ? i.pages : null })) : [];
+  Array.isArray(v)
+    ? v.filter(isObj).map((i) => {
+      const dataFile = dataFileRef(i.dataFile);
+      return { title: str(i.title), pages: typeof i.pages === 'number' ? i.pages : null, ...(dataFile ? { dataFile } : {}) };
+    })
+    : [];
 const contact = (v: unknown): AgencyContact | null => (isObj(v) ? { name: str(v.name), contact: str(v.contact) } : null);
 const law = (v: unknown): LawCitation | null => (isObj(v) ? { name: lawName(str(v.name)), article: str(v.article) } : null);
 /** A law's name as printed inside 《》: brackets typed around it dropped. */

@@ -102,6 +102,8 @@ export const DOCUMENT_STATUS = DOCUMENT_STATUSES;
 /** What the date of each event is (never 生效日期): one definition, beside the event types. */
 export { EVENT_DATE_LABELS } from './application-types.js';
 import { EVENT_DATE_LABELS } from './application-types.js';
+import { CONFERENCE_ACTIONS, CONFERENCE_CLOCK_NOTE, CONFERENCE_STATUSES } from './conference-rules.js';
+export { CONFERENCE_ACTIONS, CONFERENCE_CLOCK_NOTE, CONFERENCE_STATUSES };
 
 /**
  * How far a deadline is, as a person says it (issue 13: "已超期 3 个工作日", never "-3").
@@ -141,4 +143,7 @@ export const TERMS = {
   APPEAL_OUTCOMES,
   APPEAL_EVENT_LABELS,
   APPEAL_ANSWER_TERMS,
+  CONFERENCE_STATUSES,
+  CONFERENCE_ACTIONS,
+  CONFERENCE_CLOCK_NOTE,
 } as const;

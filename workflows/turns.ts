@@ -42,6 +42,10 @@ export const QUEUE_STEPS = {
   appeal_answer: '提交答复和证据',
   appeal_decision: '跟进审理，记录决定',
   appeal_close: '结案',
+  // 会商研判 (issue 14): an invited person's or agency's opinion, the convener's conclusion, the head's sign-off
+  conference_opinion: '提出会商意见',
+  conference_conclude: '记录研判意见',
+  conference_sign: '签批研判意见',
 } as const;
 export type QueueStep = keyof typeof QUEUE_STEPS;
 export const QUEUE_STEP_CODES = Object.keys(QUEUE_STEPS) as QueueStep[];
@@ -69,10 +73,18 @@ export const QUEUE_ACTIONS = {
   ANSWER: 'POST /api/consultations/{id}/answer',
   ISSUE_DOCUMENT: 'POST /api/documents/{document.id}/issue',
   RECORD_DOCUMENT_DELIVERY: 'POST /api/documents/{document.id}/delivered',
+  GIVE_OPINION: 'POST /api/conferences/{id}/opinions',
+  CONCLUDE: 'POST /api/conferences/{id}/conclusion',
+  SIGN_OFF: 'POST /api/conferences/{id}/signoff',
 } as const;
 export type QueueAction = keyof typeof QUEUE_ACTIONS;
 
-export type QueueKind = 'application' | 'consultation' | 'appeal';
+/**
+ * Issue 13 fixed the first three kinds; issue 14 extends the contract with `conference` (会商研判):
+ * `id` is the conference's, `applicationId` the case it is about. Clients that know only the first
+ * three may skip items of other kinds.
+ */
+export type QueueKind = 'application' | 'consultation' | 'appeal' | 'conference';
 
 /** One line of a person's queue (GET /api/queue): the names of the contract are fixed (issue 13). */
 export interface QueueItem {

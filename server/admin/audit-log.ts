@@ -7,7 +7,7 @@ import { APPLICATION_EVENT_TYPES, APPLICATION_STATES, EVENT_LABELS, OPINIONS } f
 import { APPEAL_EVENT_TYPES, APPEAL_KINDS, appealEventLabel, appealStateLabel } from '../../workflows/appeal.machine.js';
 import { DOCUMENT_KINDS, issueVerb } from '../../workflows/terms.js';
 import { ROLE_LABELS } from '../../workflows/roles.js';
-import { deliveryMethodLabel } from '../../workflows/glossary.js';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES, DATA_FORMS, deliveryMethodLabel } from '../../workflows/glossary.js';
 import { formatChineseDate, isIsoDate } from '../../workflows/dates.js';
 import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
 
@@ -33,6 +33,7 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     label: '申请办理',
     actions: {
       'application.register': '登记申请', 'application.transfer_in': '接收转办的申请', 'application.attach': '上传申请附件', 'applicant.check': '查询申请人的其他申请',
+      'application.contact': '记录与申请人沟通', 'application.data_files': '上传数据文件', 'application.data_form': '标注数据形态申请',
       ...Object.fromEntries(APPLICATION_EVENT_TYPES.map((t) => [`application.event.${t}`, EVENT_LABELS[t]])),
       [`application.event.${NOTICE_ISSUED}`]: '记录通知发出', [`application.event.${NOTICE_DELIVERED}`]: '记录通知送达',
     },
@@ -42,6 +43,13 @@ export const AUDIT_ACTION_GROUPS: { label: string; actions: Record<string, strin
     actions: { 'document.issue': '发出（签发）文书', 'document.edit': '修改文书草稿', 'document.supersede': '制作更正文书', 'document.deliver': '记录文书送达' },
   },
   { label: '征询件', actions: { 'consultation.answer': '答复征询件' } },
+  {
+    label: '会商研判',
+    actions: {
+      'application.mark_complex': '标记复杂疑难申请', 'conference.convene': '组织会商', 'conference.opinion': '提出会商意见',
+      'conference.conclude': '记录研判意见', 'conference.signoff': '签批研判意见',
+    },
+  },
   {
     label: '复议诉讼',
     actions: {
@@ -164,12 +172,20 @@ export function sentenceOf(r: AuditRow, n: Names): string {
     case 'application.register': return `登记${onCase}${Number(d.attachments) ? `，附件 ${s(d.attachments)} 个` : ''}`;
     case 'application.transfer_in': return `接收转办的申请，登记为 ${caseNo}${d.from ? `（原申请 ${s(d.from)}）` : ''}`;
     case 'application.attach': return `为${onCase}上传附件 ${s(d.files)} 个`;
+    case 'application.contact': return `记录与申请人沟通（${onCase}，${(CONTACT_CHANNELS as Record<string, string>)[s(d.channel)] ?? '—'}，${(CONTACT_OUTCOMES as Record<string, string>)[s(d.outcome)] ?? '—'}${Number(d.files) ? `，文件 ${s(d.files)} 个` : ''}）`;
+    case 'application.data_files': return `为${onCase}上传数据文件 ${Array.isArray(d.files) ? d.files.length : 0} 个`;
+    case 'application.data_form': return d.to ? `将${onCase}标注为数据形态申请（${(DATA_FORMS as Record<string, string>)[s(d.to)] ?? '—'}）` : `取消${onCase}的数据形态申请标注`;
     case 'applicant.check': return `查询申请人的其他申请（找到 ${s(d.found)} 件）`;
     case 'document.issue': return `${issueVerb(s(d.kind))}${docName(s(d.kind))}（${onCase}）`;
     case 'document.edit': return `修改${(DOCUMENT_KINDS as Record<string, string>)[s(d.kind)] ?? '文书'}草稿的正文（${onCase}）`;
     case 'document.supersede': return `为${docName(doc?.kind ?? '')}制作更正文书${d.reason ? `，理由：${s(d.reason)}` : ''}`;
     case 'document.deliver': return `记录${docName(s(d.kind))}于${day(d.date)}送达（${deliveryMethodLabel(s(d.method))}${d.trackingNumber ? `，邮件单号 ${s(d.trackingNumber)}` : ''}）`;
     case 'consultation.answer': return `答复征询件（${onCase}）：${(OPINIONS as Record<string, string>)[s(d.opinion)] ?? '—'}${Number(d.files) ? `，附件 ${s(d.files)} 个` : ''}`;
+    case 'application.mark_complex': return `将${onCase}标记为复杂疑难申请`;
+    case 'conference.convene': return `就${onCase}组织会商（邀请 ${s(d.participants)} 个参加方）`;
+    case 'conference.opinion': return `在${onCase}的会商中提出${d.for && d.for !== 'self' ? `${n.agencyByCode.get(s(d.for)) ?? '本机关'}的` : ''}意见`;
+    case 'conference.conclude': return `${d.revised ? '修改' : '记录'}${onCase}会商的研判意见`;
+    case 'conference.signoff': return `签批${onCase}会商的研判意见`;
     case 'appeal.register': return `登记${(APPEAL_KINDS as Record<string, string>)[s(d.kind)] ?? '复议诉讼'}案件 ${s(d.externalCaseNumber)}（${onCase}）`;
     case 'appeal.note': return `保存${appealName}的案例`;
     case 'passage.create': return `编写答复口径${passage}，第 1 版待审批`;

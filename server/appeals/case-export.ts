@@ -8,6 +8,7 @@ import { appealsForApplication } from './appeal-service.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
 import { beijingDate, formatChineseDate } from '../../workflows/dates.js';
 import { listAttachments } from '../cases/attachment-store.js';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from '../../workflows/glossary.js';
 
 /** Who the file is for: the desk's own staff (issue 5), or a connected system (issue 14). */
 export interface ExportOptions {
@@ -47,6 +48,20 @@ export async function exportApplication(ctx: AppContext, user: User, application
     applicant,
     request: app.request,
     events: app.history,
+    // Issue 14: contacts with the applicant (not steps of the case, so not among the events), with
+    // the SHA-256 of their content (as audited) and of each file.
+    contacts: app.contacts.map((c) => ({
+      id: c.id, date: c.date, time: c.time, channel: c.channel, staff: c.staff, counterpart: c.counterpart, summary: c.summary, outcome: c.outcome,
+      contentSha256: c.contentSha256, recordedAt: c.recordedAt,
+      files: c.files.map((f) => ({
+        filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256,
+        ...(opts.attachments ? { url: `/api/applications/${applicationId}/contacts/${c.id}/files/${f.id}` } : {}),
+      })),
+    })),
+    dataFiles: app.dataFiles.map((f) => ({
+      id: f.id, title: f.title, filename: f.filename, format: f.format, rows: f.rows, columns: f.columns, size: f.size, sha256: f.sha256,
+      ...(opts.attachments ? { url: `/api/applications/${applicationId}/data-files/${f.id}` } : {}),
+    })),
     documents: docs.map((d) => ({
       id: d.id, kind: d.kind, title: d.title, number: d.number, issuedDate: d.issuedDate, status: d.status, sha256: d.sha256,
       supersedes: d.supersedesId, url: opts.documentUrl(d.id),
@@ -82,6 +97,15 @@ export async function evidenceListPdf(ctx: AppContext, user: User, applicationId
   for (const a of attachments) {
     items.push({ name: `申请材料（${a.filename}）`, number: '—', date: formatChineseDate(beijingDate(a.createdAt)), sha: a.sha256.slice(0, 16), purpose: '证明申请人提出申请的内容' });
   }
+  // Issue 14: each contact with the applicant, and each of its files, in the order they happened.
+  const contactEvidence: typeof items = [];
+  for (const c of app.contacts) {
+    const how = `${CONTACT_CHANNELS[c.channel] ?? c.channel}沟通记录（${CONTACT_OUTCOMES[c.outcome] ?? c.outcome}）`;
+    contactEvidence.push({ name: how, number: '—', date: formatChineseDate(c.date), sha: c.contentSha256.slice(0, 16), purpose: '证明已就申请事项主动与申请人沟通及沟通的内容、结果' });
+    for (const f of c.files) {
+      contactEvidence.push({ name: `沟通记录附件（${f.filename}）`, number: '—', date: formatChineseDate(c.date), sha: f.sha256.slice(0, 16), purpose: '证明沟通的内容' });
+    }
+  }
   for (const d of docs) {
     items.push({
       name: d.status === 'superseded' ? `${d.title}（已更正）` : d.title,
@@ -91,6 +115,7 @@ export async function evidenceListPdf(ctx: AppContext, user: User, applicationId
       purpose: purpose[d.kind] ?? DOCUMENT_KIND_LABELS[d.kind as DocumentKind] ?? d.kind,
     });
   }
+  items.push(...contactEvidence);
   const pdf = await renderReportPdf({
     title: '证据清单',
     subtitle: `${app.caseNumber} · ${app.agency.name}`,

@@ -19,7 +19,7 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
-  listEventsFor, findStaleCacheRows, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
+  listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
@@ -29,6 +29,9 @@ export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments, type AttachmentRow } from './attachment-store.js';
+import { listContacts } from './contact-store.js';
+import { listDataFiles } from './data-file-store.js';
+import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
@@ -44,6 +47,9 @@ import { findApplicantKey } from '../applicants/applicant-store.js';
 import { requestsOfApplication } from '../consultations/consultation-store.js';
 import { recordPassageUse } from '../passages/passage-service.js';
 import { feeForNotice } from '../fees/fee-notice.js';
+import { conferencesOfApplication, findComplexMark } from '../conferences/conference-store.js';
+import { toConferenceView } from '../conferences/conference-view.js';
+import { mayConvene } from '../../workflows/conference-rules.js';
 
 /** Art. 35: the period to state the reasons when the caseworker sets none. */
 export const DEFAULT_REASONS_WORKING_DAYS = 15;
@@ -92,17 +98,25 @@ export async function getApplicationView(ctx: AppContext, user: User, id: number
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
   const found = await findApplicationWithAttachments(ctx.db, id);
   const row = await assertVisible(ctx, user, found?.row ?? null);
-  return buildView(ctx, user, row, undefined, found!.attachments);
+  return buildView(ctx, user, row, undefined, found!.attachments, found!.extras);
 }
 
-async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, attachmentsIn?: AttachmentRow[]): Promise<ApplicationView> {
+async function buildView(
+  ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, attachmentsIn?: AttachmentRow[], extras?: CaseExtras,
+): Promise<ApplicationView> {
   // Issue 15: a bounded number of queries whatever the case's history — what every case has at once,
-  // what only some cases have (a transfer, a consultation through the inbox) only when they have it.
-  const [events, attachments, calendar, { documents, deliveries: delivered }] = await Promise.all([
+  // what only some cases have (a transfer, a consultation through the inbox, contacts, data files, a
+  // complex mark, conferences: counted in the case's own query) only when they have it.
+  const has = (n: number | undefined) => n === undefined || n > 0;
+  const [events, attachments, calendar, { documents, deliveries: delivered }, contacts, dataFiles, complex, conferenceRows] = await Promise.all([
     listEvents(ctx.db, row.id),
     attachmentsIn ?? listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
     listDocumentsWithDeliveries(ctx.db, row.id),
+    has(extras?.contacts) ? listContacts(ctx.db, row.id) : [],
+    has(extras?.dataFiles) ? listDataFiles(ctx.db, row.id) : [],
+    has(extras?.complexMarks) ? findComplexMark(ctx.db, row.id) : null,
+    has(extras?.conferences) ? conferencesOfApplication(ctx.db, row.id) : [],
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
@@ -138,7 +152,13 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     full: mayReadFullPersonalData(user, row.agencyId),
     workingDaysTaken: workingDaysTaken(row, calendar),
     reply: replyRecordView(contextOf(snapshot), events),
+    contacts,
+    dataFiles,
   });
+  // Issue 14: the complex mark and the case conferences, as this person may act on them.
+  view.complex = complex;
+  view.conferences = conferenceRows.map((c) => toConferenceView(c, user, true));
+  view.mayConvene = mayConvene(user, { agencyId: row.agencyId, open: !CLOSED_STATES.includes(row.state) }).ok;
   if (from || to) {
     const history = from ? toApplicationView(row, deadlines, { events: from.history, full: false }).history : [];
     view.transfer = { from: from ? { id: from.id, caseNumber: from.caseNumber, agencyName: from.agencyName, date: from.date, history } : null, to };
@@ -160,7 +180,7 @@ export async function registerApplication(
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
   const calendar = await loadCalendar(ctx.db, { fresh: true });
-  const canSign = await hasSigningKey(ctx.config, agency.code);
+  const canSign = await hasSigningKey(ctx.db, agency.id);
   await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
@@ -380,6 +400,8 @@ export async function applyEventInTransaction(
     const key = await findApplicantKey(trx, row.id);
     payload.monthCount = await countApplicationsInMonth(trx, key ? [key] : [], date.slice(0, 7));
   }
+  // Issue 14: data files provided with the reply are recorded as the desk counted them (422 if not the case's).
+  if (type === 'DRAFT_REPLY' || type === 'REPLY_ON_THE_SPOT') await resolveDataFileItems(trx, id, payload);
   // Facts as of the event's effective date: the guards judge the event on that day.
   const facts = factsFrom(deadlinesFor(row, events, calendar, date));
   const snapshot = restore(row);

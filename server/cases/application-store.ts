@@ -58,7 +58,8 @@ function toApplication(r: any): ApplicationRow {
     channel: r.channel,
     receivedDate: r.received_date,
     applicant: JSON.parse(r.applicant),
-    request: JSON.parse(r.request),
+    // Issue 14: the data-form mark lives in its own column (the dashboard counts by it).
+    request: { ...JSON.parse(r.request), dataForm: r.data_form ?? null },
     decision: r.decision,
     concludedDate: r.concluded_date ?? null,
     replyDue: r.reply_due,
@@ -82,10 +83,21 @@ export async function findApplication(db: Db, id: number): Promise<ApplicationRo
 }
 
 /** The case with its attachments' records (no bytes) in one query: the case page (issue 15). */
-export async function findApplicationWithAttachments(db: Db, id: number): Promise<{ row: ApplicationRow; attachments: AttachmentRow[] } | null> {
-  const r = await baseQuery(db).select({ attachments_json: jsonRowsOf(db, 'attachments', ATTACHMENT_COLUMNS, 'application_id', 'ap.id') }).where('ap.id', id).first();
+/** What only some cases have (issue 14's contacts, data files, complex mark, conferences): counted in the case's own query. */
+export interface CaseExtras { contacts: number; dataFiles: number; complexMarks: number; conferences: number }
+
+export async function findApplicationWithAttachments(db: Db, id: number): Promise<{ row: ApplicationRow; attachments: AttachmentRow[]; extras: CaseExtras } | null> {
+  const count = (table: string) => db.raw(`(SELECT count(*) FROM ${table} x WHERE x.application_id = ap.id)`);
+  const r = await baseQuery(db).select({
+    attachments_json: jsonRowsOf(db, 'attachments', ATTACHMENT_COLUMNS, 'application_id', 'ap.id'),
+    n_contacts: count('applicant_contacts'), n_data_files: count('data_files'), n_complex_marks: count('complex_marks'), n_conferences: count('conferences'),
+  }).where('ap.id', id).first();
   if (!r) return null;
-  return { row: toApplication(r), attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment) };
+  return {
+    row: toApplication(r),
+    attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment),
+    extras: { contacts: Number(r.n_contacts), dataFiles: Number(r.n_data_files), complexMarks: Number(r.n_complex_marks), conferences: Number(r.n_conferences) },
+  };
 }
 
 /** Deadlines cached for queries: derived from history + calendar, never the only truth. */
@@ -145,7 +157,8 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
       applicant_name: a.applicant.name,
       applicant_key: a.applicantKey,
       applicant: JSON.stringify(a.applicant),
-      request: JSON.stringify(a.request),
+      request: JSON.stringify((({ dataForm: _, ...rest }) => rest)(a.request)),
+      data_form: a.request.dataForm ?? null,
       description: a.request.description,
       decision: null,
       ...cacheColumns(a.cache),
@@ -155,6 +168,11 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
     })
     .returning('id');
   return insertedId(row);
+}
+
+/** Issue 14: marks (or unmarks) a request as asking for data; no step of the case, so no version. */
+export async function updateDataForm(trx: Knex.Transaction, id: number, dataForm: string | null): Promise<void> {
+  await trx('applications').where({ id }).update({ data_form: dataForm });
 }
 
 /**

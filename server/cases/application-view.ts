@@ -11,6 +11,8 @@ import type { UnissuedNotice } from '../documents/delivery-store.js';
 import { EVENT_LABELS, type ApplicationContext } from '../../workflows/application.machine.js';
 import { SIGNOFF_RETURN_TARGETS } from '../../workflows/application-types.js';
 import type { ReplyDetails } from '../../workflows/reply-facts.js';
+import type { ContactRow } from './contact-store.js';
+import type { DataFileRow } from './data-file-store.js';
 
 /**
  * A notice its event drafted that is still not issued: the event is recorded, so the clock already
@@ -94,6 +96,8 @@ export function replyRecordView(context: ApplicationContext, events: readonly Ev
   };
 }
 
+import type { ConferenceView } from '../conferences/conference-view.js';
+
 export interface ApplicationView {
   id: number;
   caseNumber: string;
@@ -123,8 +127,16 @@ export interface ApplicationView {
   unissuedNotices: UnissuedNoticeView[];
   /** Issue 13: the current reply draft and its review (null before a draft, and in lists). */
   reply: ReplyRecordView | null;
+  /** Issue 14: contacts with the applicant (沟通记录), in the order they happened; not steps of the case. */
+  contacts: ContactRow[];
+  /** Issue 14: data files (CSV, XLSX) a reply can provide, with the rows the desk counted and their SHA-256. */
+  dataFiles: DataFileRow[];
   /** 转办 (issue 7): where this case came from (with that case's history) or went to. */
   transfer?: { from: { id: number; caseNumber: string; agencyName: string; date: string; history: ApplicationView['history'] } | null; to: { id: number; caseNumber: string; agencyName: string; date: string } | null };
+  /** 复杂疑难 and its conferences (会商研判, issue 14): on the case's own page and API only, not in lists. */
+  complex?: { reason: string; markedBy: string; markedDate: string } | null;
+  conferences?: ConferenceView[];
+  mayConvene?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -135,6 +147,7 @@ export function toApplicationView(
   extra: {
     events?: EventRow[]; attachments?: AttachmentRow[]; allowedEvents?: string[]; consultations?: unknown[]; documents?: DocumentView[];
     unissuedNotices?: UnissuedNoticeView[]; full: boolean; reply?: ReplyRecordView | null;
+    contacts?: ContactRow[]; dataFiles?: DataFileRow[];
     /** Working days from receipt to conclusion (the calendar's count), when known. */
     workingDaysTaken?: number | null;
   },
@@ -176,6 +189,8 @@ export function toApplicationView(
       : null,
     unissuedNotices: extra.unissuedNotices ?? [],
     reply: extra.reply ?? null,
+    contacts: extra.contacts ?? [],
+    dataFiles: extra.dataFiles ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -69,6 +69,13 @@ export async function saveAttachments(
   return ids;
 }
 
+/** One uploaded file's bytes stored (shared by identical files) in the caller's transaction; its name, type, size and hash. */
+export async function storeUploadedContent(trx: Knex.Transaction, f: UploadedFile, now: string): Promise<{ filename: string; mime: string; size: number; sha256: string }> {
+  const sha256 = createHash('sha256').update(f.buffer).digest('hex');
+  await putContent(trx, { sha256, bytes: f.buffer, now });
+  return { filename: f.originalname.slice(0, 255) || 'attachment', mime: detectMime(f.buffer), size: f.buffer.length, sha256 };
+}
+
 export interface AttachmentDownload {
   filename: string;
   mime: string;

@@ -26,8 +26,10 @@ const passageRefs = z.union([z.array(passageRef).max(30), text(400)]).optional()
 /** An optional fact: absent (or null) means not given, and stays out of the history (no null written for it). */
 const fact = (max: number) => z.union([text(max), z.null()]).optional();
 const item = z.strictObject({
-  title: text(200).describe('name of the document or information provided'),
+  title: text(200).optional().describe('name of the document or information provided (required; for a data file, its title when left out)'),
   pages: intField(1, 1_000_000).optional().describe('number of pages'),
+  dataFileId: intField(1, 2 ** 31 - 1).optional()
+    .describe('issue 14: a data file of the case (POST /api/applications/{id}/data-files) provided as this item; its row count and SHA-256 are recorded and printed. Only with the reply (disclosure.mode provided, or partial\'s provided)'),
 });
 const items = z.array(item).max(50);
 const delivery = enumOf(Object.keys(DELIVERY_METHODS), `提供方式应为：${Object.values(DELIVERY_METHODS).join('、')}`)

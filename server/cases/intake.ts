@@ -3,8 +3,8 @@ import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { invalid } from '../errors.js';
 import { optionalText } from '../http/schemas.js';
 import {
-  CHANNELS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, isKey,
-  type Channel, type DeliveryMethod, type IdType, type OrganisationCategory,
+  CHANNELS, DATA_FORMS, DELIVERY_METHODS, ID_TYPES, ORGANISATION_CATEGORIES, isKey,
+  type Channel, type DataForm, type DeliveryMethod, type IdType, type OrganisationCategory,
 } from '../../workflows/glossary.js';
 import { isValidCreditCode, isValidPostcode, isValidResidentId, isValidMobileOrPhone } from '../../workflows/identifiers.js';
 
@@ -39,6 +39,8 @@ export interface RequestDetails {
   documentNumber: string | null;
   purpose: string | null;
   delivery: DeliveryMethod;
+  /** Issue 14: the request asks for data (数据形态政府信息), and which kind; null: it does not. */
+  dataForm?: DataForm | null;
 }
 
 export interface Intake {
@@ -147,6 +149,12 @@ export function validateIntake(body: unknown, today: string): { ok: true; value:
     else fields['request.delivery'] = '获取信息的方式应为纸质、电子邮件、当面领取或网上获取';
   }
 
+  let dataForm: DataForm | null = null;
+  if (r.dataForm !== undefined && r.dataForm !== null && r.dataForm !== '') {
+    if (isKey(DATA_FORMS, r.dataForm)) dataForm = r.dataForm;
+    else fields['request.dataForm'] = `数据形态应为：${Object.values(DATA_FORMS).join('、')}，或不选`;
+  }
+
   if (Object.keys(fields).length > 0 || !applicant || !description) return { ok: false, fields };
   return {
     ok: true,
@@ -154,7 +162,7 @@ export function validateIntake(body: unknown, today: string): { ok: true; value:
       applicant,
       channel: channel as Channel,
       receivedDate: receivedDate as string,
-      request: { description, documentTitle, documentNumber, purpose, delivery },
+      request: { description, documentTitle, documentNumber, purpose, delivery, dataForm },
     },
   };
 }
@@ -192,6 +200,7 @@ export const intakeShape = z.strictObject({
       documentNumber: field(100),
       purpose: field(1000),
       delivery: field(40),
+      dataForm: field(20),
     })
     .optional(),
 });

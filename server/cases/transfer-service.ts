@@ -54,7 +54,7 @@ export async function receiveTransfer(
     actorId: user.id, actorRole: user.role, recordedAt: now,
   });
   const row = (await findApplication(trx, id))!;
-  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(ctx.config, target.code), ip);
+  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(trx, target.id), ip);
   await recordChange(trx, { type: 'application.registered', applicationId: id, agencyId: target.id, caseNumber, data: { receivedDate: date, channel: source.channel, transferredFrom: source.caseNumber } });
   await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip });
   return { transferredToId: id, transferredToCaseNumber: caseNumber };

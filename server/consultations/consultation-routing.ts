@@ -65,7 +65,7 @@ export async function sendToInbox(
 ): Promise<void> {
   const consultationId = String(payload.consultationId);
   let letter = (await listDocuments(trx, row.id)).find((d) => d.kind === 'consultation_letter' && d.consultationId === consultationId && d.status === 'draft');
-  if (letter && (await hasSigningKey(ctx.config, requesting.code))) {
+  if (letter && (await hasSigningKey(trx, requesting.id))) {
     letter = await issueInTransaction(trx, ctx, requesting, letter, user, date, ip);
     deadlines = await recordNoticeDelivery(trx, ctx, user, letter, PLATFORM_DELIVERY(date), ip);
   }

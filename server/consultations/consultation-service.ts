@@ -11,6 +11,7 @@ import { applyEventInTransaction } from '../cases/application-service.js';
 import { findApplication } from '../cases/application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from '../cases/attachment-files.js';
 import { documentPdfFor } from '../documents/document-actions.js';
+import { loggerOf } from '../log.js';
 import {
   countOpenInbox, findRequest, listRequests, requestAttachments, type ConsultationRequestView, type Box, type RequestAttachment,
 } from './consultation-store.js';
@@ -192,7 +193,7 @@ export async function sweepDeemedConsents(ctx: AppContext): Promise<SweepResult>
       if (e instanceof DomainError && e.kind === 'conflict' && e.code === 'not_allowed') {
         await ctx.db('consultation_requests').where({ id: item.id, status: 'open' }).update({ status: 'closed' });
       } else if (!(e instanceof DomainError) && !isUniqueViolation(e)) {
-        console.error(`deemed consent for consultation request ${item.id} failed:`, e);
+        loggerOf(ctx).error({ job: 'deemed-consent', consultationRequestId: item.id, err: e }, `deemed consent for consultation request ${item.id} failed`);
       }
     }
   }

@@ -252,7 +252,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       // sealed in the same transaction, not as a draft nobody will issue.
       if (e.type === 'REPLY_ON_THE_SPOT') {
         const reply = (await findDocument(trx, id))!;
-        if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(reply, e.agency, e.date)) {
+        if ((await hasSigningKey(trx, e.agency.id)) && printable(reply, e.agency, e.date)) {
           await issueInTransaction(trx, ctx, e.agency, reply, user, e.date, e.ip);
         }
       }
@@ -292,7 +292,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
       const id = await insertGenerated(trx, e, user, 'reply', 'unavailable.not_held', data, { eventSeq: e.seq });
       const notice = (await findDocument(trx, id))!;
       // As the receipt: a notice that would print a blank stays a draft; the transfer stands.
-      if ((await hasSigningKey(ctx.config, e.agency.code)) && printable(notice, e.agency, e.date)) {
+      if ((await hasSigningKey(trx, e.agency.id)) && printable(notice, e.agency, e.date)) {
         await issueInTransaction(trx, ctx, e.agency, notice, user, e.date, e.ip);
       }
       return;
@@ -389,8 +389,8 @@ export async function issueInTransaction(
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   // Before the number is allocated (nextCounter below): a refused document takes no number.
   refuseUnprintable(missingGlyphs(doc, agency, issuedDate, false), '签发');
-  const signer = await signerFor(ctx.config, agency);
-  const seal = await sealFor(ctx.config, agency);
+  const signer = await signerFor(trx, ctx.config, agency);
+  const seal = await sealFor(trx, agency);
   const kind = doc.kind as DocumentKind;
   const family = DOCUMENT_FAMILIES[kind];
   const year = yearOf(issuedDate);

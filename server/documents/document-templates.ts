@@ -102,6 +102,8 @@ export interface PrintedNotice {
 export interface PrintedItem {
   title: string;
   pages: number | null;
+  /** Issue 14: a data file provided as this item (its rows and SHA-256 are printed). */
+  dataFile?: { filename: string; format: string; rows: number; columns: number; sha256: string };
 }
 /**
  * The facts of a reply (workflows/reply-facts.ts) as the templates print them: dates formatted, the

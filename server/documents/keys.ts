@@ -25,6 +25,11 @@ export interface AgencyP12Options {
  * provider, unlike RC2-40).
  */
 export function generateAgencyP12(opts: AgencyP12Options): Buffer {
+  return generateAgencyKey(opts).p12;
+}
+
+/** generateAgencyP12, also returning the certificate (DER) so its facts are read without decrypting. */
+export function generateAgencyKey(opts: AgencyP12Options): { p12: Buffer; certificate: Buffer } {
   const { agencyName, agencyCode, passphrase } = opts;
   if (!agencyName.trim()) throw new Error('agencyName is required for the agency certificate');
   const years = opts.years ?? 5;
@@ -74,5 +79,8 @@ export function generateAgencyP12(opts: AgencyP12Options): Buffer {
     friendlyName: agencyName,
     generateLocalKeyId: true,
   });
-  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+  return {
+    p12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
+    certificate: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary'),
+  };
 }

@@ -5,6 +5,7 @@
 // where things are; painting it is then mechanical (paint.ts, seal.ts).
 import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
 import { SignPdf } from '@signpdf/signpdf';
+import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import type { DocumentContent, SealSpec } from './document-content.js';
 import {
   BLOCK_BOTTOM,
@@ -386,6 +387,7 @@ export async function renderDocumentPdf(content: DocumentContent, opts: RenderOp
       signingTime,
       signatureLength: typeof requested === 'number' ? requested : DEFAULT_SIGNATURE_LENGTH,
       appName: 'DisclosureDesk', // a PDF name: no spaces
+      subFilter: SUBFILTER_ETSI_CADES_DETACHED, // PAdES baseline (ETSI EN 319 142-1)
     });
   }
   const pdf = await writer.finish();

@@ -7,6 +7,8 @@
 // whether the certificate is trusted (issued by a licensed CA, not revoked) is a separate question
 // this function does not answer.
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { tstInfoOf } from './timestamp.js';
+import { DerError, raw, childrenOf, content, expect, oidOf, readDer, stringOf, timeOf, type Der } from './der.js';
 
 export interface SignatureVerification {
   /** A signature dictionary (/ByteRange with /Contents) was found. */
@@ -17,8 +19,10 @@ export interface SignatureVerification {
   coversWholeDocument: boolean;
   /** Common name of the signing certificate's subject. */
   signerName: string | null;
-  /** The signingTime signed attribute, ISO 8601. */
+  /** The signingTime signed attribute, or (PAdES, which leaves it out) the signature dictionary's /M; ISO 8601. */
   signingTime: string | null;
+  /** genTime of the signature's RFC 3161 time-stamp, when it carries one for this signature value. */
+  timestampTime: string | null;
   /** SHA-256 of the signing certificate, 'AB:CD:…' as OpenSSL and node:crypto print it. */
   certificateFingerprint: string | null;
   /** Why the signature is not valid (or a note), in English. */
@@ -30,6 +34,7 @@ const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
   commonName: '2.5.4.3',
   rsassaPss: '1.2.840.113549.1.1.10',
 };
@@ -42,98 +47,8 @@ const HASHES: Record<string, string> = {
   '1.2.156.10197.1.401': 'sm3',
 };
 
-class VerifyError extends Error {}
 
-// ---- a minimal DER reader: exact byte slices, no re-encoding ----
-
-interface Der {
-  /** First identifier octet (class, constructed bit, low tag number). */
-  tag: number;
-  start: number;
-  contentStart: number;
-  end: number;
-}
-
-function readDer(buf: Buffer, pos: number, limit: number): Der {
-  if (pos + 2 > limit) throw new VerifyError('truncated ASN.1');
-  const tag = buf[pos]!;
-  if ((tag & 0x1f) === 0x1f) throw new VerifyError('unsupported ASN.1 high tag number');
-  let len = buf[pos + 1]!;
-  let p = pos + 2;
-  if (len === 0x80) throw new VerifyError('indefinite-length (BER) encoding is not supported');
-  if (len > 0x80) {
-    const n = len & 0x7f;
-    if (n > 4 || p + n > limit) throw new VerifyError('bad ASN.1 length');
-    len = 0;
-    for (let k = 0; k < n; k++) len = len * 256 + buf[p + k]!;
-    p += n;
-  }
-  if (p + len > limit) throw new VerifyError('ASN.1 element runs past its container');
-  return { tag, start: pos, contentStart: p, end: p + len };
-}
-
-function childrenOf(buf: Buffer, node: Der): Der[] {
-  if ((node.tag & 0x20) === 0) throw new VerifyError('expected a constructed ASN.1 element');
-  const out: Der[] = [];
-  let p = node.contentStart;
-  while (p < node.end) {
-    const child = readDer(buf, p, node.end);
-    out.push(child);
-    p = child.end;
-  }
-  return out;
-}
-
-function expect(node: Der | undefined, tag: number, what: string): Der {
-  if (!node || node.tag !== tag) throw new VerifyError(`malformed PKCS#7: expected ${what}`);
-  return node;
-}
-
-function content(buf: Buffer, node: Der): Buffer {
-  return buf.subarray(node.contentStart, node.end);
-}
-
-function oidOf(buf: Buffer, node: Der): string {
-  const bytes = content(buf, expect(node, 0x06, 'an OID'));
-  const parts: number[] = [];
-  let value = 0;
-  for (const b of bytes) {
-    value = value * 128 + (b & 0x7f);
-    if ((b & 0x80) === 0) {
-      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else parts.push(value);
-      value = 0;
-    }
-  }
-  return parts.join('.');
-}
-
-function timeOf(buf: Buffer, node: Der): string {
-  const s = content(buf, node).toString('latin1');
-  let m: RegExpExecArray | null;
-  if (node.tag === 0x17 && (m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s))) {
-    const yy = Number(m[1]);
-    const year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280 §4.1.2.5.1
-    return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
-  }
-  if (node.tag === 0x18 && (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s))) {
-    return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
-  }
-  throw new VerifyError('malformed signingTime');
-}
-
-function stringOf(buf: Buffer, node: Der): string {
-  const bytes = content(buf, node);
-  if (node.tag === 0x1e) {
-    // BMPString: UTF-16BE
-    const swapped = Buffer.from(bytes);
-    swapped.swap16();
-    return swapped.toString('utf16le');
-  }
-  return bytes.toString(node.tag === 0x0c ? 'utf8' : 'latin1');
-}
-
-// ---- certificates ----
+class VerifyError extends DerError {}
 
 interface CertInfo {
   der: Buffer;
@@ -202,6 +117,7 @@ export function verifySignedPdf(pdf: Buffer): SignatureVerification {
     coversWholeDocument: false,
     signerName: null,
     signingTime: null,
+    timestampTime: null,
     certificateFingerprint: null,
   };
   try {
@@ -249,6 +165,12 @@ export function verifySignedPdf(pdf: Buffer): SignatureVerification {
     const sigAlgOid = oidOf(contents, childrenOf(contents, sigAlg)[0]!);
     if (sigAlgOid === OID.rsassaPss) throw new VerifyError('RSASSA-PSS signatures are not supported');
     const signature = content(contents, expect(si[k], 0x04, 'signature'));
+    result.signingTime = claimedTime(pdf, located);
+    const token = timestampTokenOf(contents, si[k + 1]);
+    if (token) {
+      const info = tstInfoOf(token);
+      if (info.imprint.equals(createHash('sha256').update(signature).digest())) result.timestampTime = info.time;
+    }
 
     const [a, b, c, d] = byteRange;
     const digest = createHash(hash).update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
@@ -291,9 +213,45 @@ export function verifySignedPdf(pdf: Buffer): SignatureVerification {
     fillSigner(result, candidates[0]!);
     return { ...result, reason: 'the signature does not match the signed attributes and certificate' };
   } catch (err) {
-    const message = err instanceof VerifyError ? err.message : `unreadable signature: ${err instanceof Error ? err.message : String(err)}`;
+    const message = err instanceof DerError ? err.message : `unreadable signature: ${err instanceof Error ? err.message : String(err)}`;
     return { ...result, valid: false, reason: message };
   }
+}
+
+/** The signature-time-stamp token among the unsigned attributes ([1] after the signature), if any. */
+function timestampTokenOf(contents: Buffer, unsigned: Der | undefined): Buffer | null {
+  if (unsigned?.tag !== 0xa1) return null;
+  for (const attr of childrenOf(contents, unsigned)) {
+    const [type, values] = childrenOf(contents, attr);
+    if (type && values && oidOf(contents, type) === OID.signatureTimeStampToken) {
+      const token = childrenOf(contents, values)[0];
+      if (token) return raw(contents, token);
+    }
+  }
+  return null;
+}
+
+/** The RFC 3161 token of the last signature of `pdf` (tests hand it to `openssl ts -verify`). */
+export function signatureTimestamp(pdf: Buffer): { token: Buffer; signature: Buffer } | null {
+  const located = locateSignature(pdf);
+  if (!located) return null;
+  const { contents } = located;
+  const sd = childrenOf(contents, childrenOf(contents, childrenOf(contents, readDer(contents, 0, contents.length))[1]!)[0]!);
+  const si = childrenOf(contents, childrenOf(contents, sd[sd.length - 1]!)[0]!);
+  const at = si.findIndex((n) => n.tag === 0x04);
+  const token = timestampTokenOf(contents, si[at + 1]);
+  return token ? { token: Buffer.from(token), signature: Buffer.from(content(contents, si[at]!)) } : null;
+}
+
+/** PAdES: the claimed signing time is the signature dictionary's /M (D:YYYYMMDDHHmmSS and a zone). */
+function claimedTime(pdf: Buffer, located: Located): string | null {
+  const [a, b, c] = located.byteRange;
+  const around = pdf.subarray(Math.max(0, pdf.lastIndexOf('/Type /Sig', a + b)), Math.min(pdf.length, c + 4096)).toString('latin1');
+  const m = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'?\d{2}'?)?/.exec(around);
+  if (!m) return null;
+  const zone = !m[7] || m[7] === 'Z' ? 'Z' : `${m[7].slice(0, 3)}:${m[7].replace(/'/g, '').slice(3, 5)}`;
+  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
 function fillSigner(result: SignatureVerification, cert: CertInfo): void {

@@ -60,6 +60,18 @@ export const EXCHANGE_SCHEMA = {
     events: { type: 'array', items: ref('Event'), description: 'the case\'s history, oldest first' },
     documents: { type: 'array', items: ref('Document'), description: 'issued (and superseded) documents; drafts are not part of the file' },
     appeals: { type: 'array', items: ref('Appeal') },
+    contacts: {
+      type: 'array', description: 'contacts with the applicant (沟通记录), oldest first: not steps of the case',
+      items: {
+        type: 'object', required: ['date', 'channel', 'staff', 'summary', 'outcome', 'contentSha256'],
+        properties: {
+          id: { type: 'integer' }, date, time: nullableText, channel: { enum: ['phone', 'visit', 'email', 'sms', 'letter'] }, staff: text,
+          counterpart: nullableText, summary: text, outcome: { enum: ['clarified', 'narrowed', 'explained', 'withdrew', 'dissatisfied', 'other'] },
+          contentSha256: sha256, recordedAt: dateTime,
+          files: { type: 'array', items: { type: 'object', required: ['filename', 'sha256'], properties: { filename: text, mime: text, size: { type: 'integer' }, sha256 } } },
+        },
+      },
+    },
   },
   $defs: {
     NaturalPerson: {

@@ -79,6 +79,8 @@ export async function caseFile(ctx: AppContext, client: ClientAuth, caseNumber: 
     request: file.request,
     events: file.events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload, by: { name: e.actor.name, role: e.actor.role }, recordedAt: e.recordedAt })),
     documents: file.documents.map(({ url, ...d }) => ({ ...d, pdf: url })),
+    // Issue 14: contacts with the applicant (files by name and SHA-256; their bytes stay with the staff).
+    contacts: file.contacts,
     appeals,
   };
 }

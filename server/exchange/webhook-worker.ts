@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
+import { loggerOf } from '../log.js';
 import { openSecret } from './secret-box.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { guardedLookup, isPrivateAddress } from './url-guard.js';
@@ -131,29 +132,33 @@ export async function deliverDueWebhooks(ctx: AppContext, opts: { now?: Date; wo
 
 /**
  * Each server instance delivers every WEBHOOK_DELIVERY_SECONDS (0: never); runs never overlap. Returns
- * the way to stop it (the server stops it when it closes).
+ * the way to stop it (the server stops it when it closes), which resolves once a run under way has
+ * finished (graceful shutdown waits for it before closing the database).
  */
-export function scheduleWebhookDelivery(ctx: AppContext): () => void {
+export function scheduleWebhookDelivery(ctx: AppContext): () => Promise<void> {
   const seconds = ctx.config.webhooks.intervalSeconds;
-  if (!(seconds > 0)) return () => undefined;
-  let running = false;
+  if (!(seconds > 0)) return async () => undefined;
+  const log = loggerOf(ctx);
+  let running: Promise<void> | null = null;
   let stopped = false;
-  const tick = async () => {
+  const tick = () => {
     if (running || stopped) return;
-    running = true;
-    try {
-      const r = await deliverDueWebhooks(ctx);
-      if (r.delivered + r.retried + r.failed) console.log(`webhooks: ${r.delivered} delivered, ${r.retried} to retry, ${r.failed} failed`);
-    } catch (e) {
-      if (!stopped) console.error('webhook delivery failed:', e);
-    } finally {
-      running = false;
-    }
+    running = (async () => {
+      try {
+        const r = await deliverDueWebhooks(ctx);
+        if (r.delivered + r.retried + r.failed) log.info({ job: 'webhooks', ...r }, `webhooks: ${r.delivered} delivered, ${r.retried} to retry, ${r.failed} failed`);
+      } catch (e) {
+        if (!stopped) log.error({ job: 'webhooks', err: e }, 'webhook delivery failed');
+      } finally {
+        running = null;
+      }
+    })();
   };
-  void tick();
+  tick();
   const timer = setInterval(tick, seconds * 1000).unref();
-  return () => {
+  return async () => {
     stopped = true;
     clearInterval(timer);
+    await running;
   };
 }

@@ -33,16 +33,17 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
     description: 'one step waiting for the caller (issue 13): a case is in the queue of the role whose turn it is, never where the caller cannot act',
     required: ['kind', 'id', 'caseNumber', 'step', 'dueDate', 'workingDaysLeft', 'overdue', 'allowedEvents'],
     properties: {
-      kind: { enum: ['application', 'consultation', 'appeal'] },
-      id: { type: 'integer', description: 'the application\'s, the consultation letter\'s (征询件) or the appeal\'s id, as kind says' },
-      applicationId: { type: 'integer', description: 'consultation and appeal: the application it is about' },
+      kind: { enum: ['application', 'consultation', 'appeal', 'conference'], description: 'issue 13 fixed application, consultation and appeal; issue 14 extends it with conference (会商研判): clients that know only the first three may skip other kinds' },
+      id: { type: 'integer', description: 'the application\'s, the consultation letter\'s (征询件), the appeal\'s or the conference\'s id, as kind says' },
+      applicationId: { type: 'integer', description: 'consultation, appeal and conference: the application it is about' },
       caseNumber: { type: 'string', description: 'the application\'s case number (an appeal\'s own number at the court or reconsideration body is externalCaseNumber)' },
       step: {
         enum: Object.keys(QUEUE_STEPS),
         description: 'what waits for the caller, a stable code (stepLabel is its Chinese name). ' + Object.entries(QUEUE_STEPS).map(([code, label]) => `${code}: ${label}`).join('; ') + '. ' +
           'Caseworker: handle (processing), submit_for_review (drafted), revise (returned by the review), record_delivery (the reply is issued, its delivery not recorded), issue_notice (a notice its event drafted is not issued), record_notice_delivery (a notice issued, its receipt not recorded: the other side\'s period runs from it, §2.8), correction_lapsed / fee_lapsed (the applicant\'s period ran out), answer_consultation (a letter in the agency\'s inbox, Art. 34). ' +
           'Reviewer: review (in confidentiality review). Approver: sign (a reply awaits sign-off: ISSUE_REPLY, or through the document for a reply that closed a case or corrects an issued one), approve_extension (an extension request, Art. 33). ' +
-          'Legal: appeal_answer (the answer and evidence are due), appeal_decision (answered: follow the hearing, record the decision), appeal_close (decided: close, once the appeal window is over). Managers have no steps; the administrator gets 403.',
+          'Legal: appeal_answer (the answer and evidence are due), appeal_decision (answered: follow the hearing, record the decision), appeal_close (decided: close, once the appeal window is over). ' +
+          'Conferences (kind conference, issue 14): conference_opinion (an invited person, or a caseworker of an invited agency, gives the written opinion), conference_conclude (the convener, once every participant answered), conference_sign (the approver signs the conclusion off); dated by the case\'s reply due, which a conference does not stop. Managers have no steps; the administrator gets 403.',
       },
       stepLabel: { type: 'string' },
       dueDate: { oneOf: [date, { type: 'null' }], description: 'the date by which the caller must act: the reply due (every step of an application up to its reply), the correction notice due (Art. 30), the end of the applicant\'s correction or payment period (lapses), the day a closing reply should have left, the opinion due of a letter, the answer due, the decision expected, the end of the appeal window; null when none binds the step' },
@@ -63,6 +64,37 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       document: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' } }, description: 'the document the step is about (issue_notice, record_notice_delivery, sign through the document)' },
       url: { type: 'string', description: 'the JSON resource' },
       page: { type: 'string', description: 'the page where the step is taken' },
+    },
+  },
+  Conference: {
+    type: 'object',
+    description: 'a case conference (会商研判, issue 14) on a complex application; it does not stop the reply clock (clockNote)',
+    properties: {
+      id: { type: 'integer' }, applicationId: { type: 'integer' }, caseNumber: { type: 'string' }, request: { type: 'string' },
+      agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+      replyDue: { oneOf: [date, { type: 'null' }], description: 'the application\'s reply due, unchanged by the conference' },
+      topic: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } },
+      status: { enum: ['open', 'concluded', 'signed_off'], description: 'open: opinions are taken; concluded: the conclusion awaits sign-off (may be revised); signed_off: immutable' },
+      statusLabel: { type: 'string' },
+      convenedBy: { type: 'object' }, convenedDate: date, convenedAt: { type: 'string' },
+      participants: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' }, kind: { enum: ['user', 'agency'] }, name: { type: 'string' }, role: { type: ['string', 'null'] }, roleLabel: { type: 'string' },
+            agency: { type: 'object' }, answered: { type: 'boolean' }, opinion: { type: ['string', 'null'] }, opinionBy: { type: ['object', 'null'] },
+            opinionDate: { oneOf: [date, { type: 'null' }] }, opinionAt: { type: ['string', 'null'] },
+          },
+        },
+      },
+      conclusion: { type: ['string', 'null'], description: '研判意见' }, concludedBy: { type: ['object', 'null'] }, concludedDate: { oneOf: [date, { type: 'null' }] }, concludedAt: { type: ['string', 'null'] },
+      signedOff: { type: 'boolean' }, signedOffBy: { type: ['object', 'null'] }, signedOffDate: { oneOf: [date, { type: 'null' }] }, signedOffAt: { type: ['string', 'null'] },
+      clockNote: { type: 'string', description: '会商不停止答复期限计算' },
+      actions: { type: 'array', items: { enum: ['GIVE_OPINION', 'CONCLUDE', 'SIGN_OFF'] }, description: 'what the caller may do now' },
+      invitedAs: { enum: ['self', 'agency', null], description: 'the invitation the caller answers: their own, their agency\'s (caseworkers of an invited agency), or none' },
+      caseReadable: { type: 'boolean', description: 'the caller sees the case itself; an invited agency sees only the conference' },
+      url: { type: 'string' }, page: { type: 'string' },
     },
   },
   ExportJob: {
@@ -133,6 +165,7 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       message: { type: 'string', description: 'Chinese message for the user' },
       fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'per-field messages (422)' },
       allowedEvents: { type: 'array', items: { type: 'string' } },
+      requestId: { type: 'string', description: 'the request\'s id, as in the X-Request-Id header and on every log line of the request (quote it when reporting a fault)' },
     },
   },
   NaturalPerson: {
@@ -211,6 +244,9 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
       request: { type: 'object' }, decision: { enum: [...DECISION_CODES, null] }, decisionLabel: { type: ['string', 'null'] },
       deadlines: ref('Deadlines'), overdue: { type: 'boolean' }, dueSoon: { type: 'boolean' },
       consultations: { type: 'array', items: { type: 'object' } },
+      complex: { oneOf: [{ type: 'null' }, { type: 'object', properties: { reason: { type: 'string' }, markedBy: { type: 'string' }, markedDate: date } }], description: '复杂疑难 (issue 14): the mark and its reason, or null' },
+      conferences: { type: 'array', items: ref('Conference'), description: 'the case conferences (会商研判, issue 14), oldest first' },
+      mayConvene: { type: 'boolean', description: 'the caller may convene a conference (and mark the case complex) now' },
       attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, filename: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, origin: { type: 'string', enum: ['filed', 'event', 'answer'], description: 'filed: the application and scans added to it; event: came with an event (a paper opinion); answer: another agency’s answer' } } } },
       history: { type: 'array', items: { type: 'object' }, description: 'the case\'s events, with NOTICE_ISSUED and NOTICE_DELIVERED: a notice\'s issue and a document\'s receipt (§2.8)' },
       allowedEvents: { type: 'array', items: { enum: APPLICATION_EVENT_TYPES } },
@@ -223,6 +259,21 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
         properties: { date, how: { type: ['string', 'null'] }, workingDays: { type: ['integer', 'null'] } },
       },
       documents: { type: 'array', items: ref('Document') },
+      contacts: {
+        type: 'array', description: 'issue 14: contacts with the applicant (沟通记录), oldest first; not steps of the case (state, version and clock unchanged)',
+        items: {
+          type: 'object', properties: {
+            id: { type: 'integer' }, date, time: { type: ['string', 'null'] }, channel: { enum: ['phone', 'visit', 'email', 'sms', 'letter'] },
+            staff: { type: 'string' }, counterpart: { type: ['string', 'null'] }, summary: { type: 'string' },
+            outcome: { enum: ['clarified', 'narrowed', 'explained', 'withdrew', 'dissatisfied', 'other'] }, contentSha256: { type: 'string' },
+            recordedBy: { type: 'object' }, recordedAt: { type: 'string' }, files: { type: 'array', items: { type: 'object' } },
+          },
+        },
+      },
+      dataFiles: {
+        type: 'array', description: 'issue 14: data files (CSV, XLSX) a reply can provide: rows (header not counted), columns and SHA-256 as the desk counted them',
+        items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, filename: { type: 'string' }, format: { enum: ['csv', 'xlsx'] }, size: { type: 'integer' }, rows: { type: 'integer' }, columns: { type: 'integer' }, sha256: { type: 'string' } } },
+      },
       reply: {
         type: ['object', 'null'],
         description: 'the current reply draft and its review (issue 13): decision, reasons and facts; the reviewer\'s approval with its opinion (审查意见) and checklist, the returns with their opinions, and the returns before signing (签发前退回); null before a draft and in lists',

@@ -257,6 +257,11 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: readonly Ro
         next();
       });
     }
+    // The declared path names the request in logs and metrics (not the URL, which holds ids).
+    chain.unshift((_req, res, next) => {
+      res.locals.route = def.path;
+      next();
+    });
     router[def.method](def.path, ...chain, async (req: Request, res: Response) => {
       const viewer = req.user ?? null;
       const files = def.files ? uploadedFiles(req) : [];

@@ -8,6 +8,7 @@ import { appealQueue } from '../appeals/appeal-service.js';
 import { loadCalendar } from '../calendar-store.js';
 import { applicationQueue } from '../cases/case-queue.js';
 import { consultationQueue } from '../consultations/consultation-service.js';
+import { conferenceQueue } from '../conferences/conference-service.js';
 import type { AppContext } from '../context.js';
 import { forbidden } from '../errors.js';
 import { mayReadCases, visibleAgencyIds } from '../policy.js';
@@ -25,6 +26,7 @@ export async function queueFor(ctx: AppContext, user: User, order: { sort?: Queu
     await applicationQueue(ctx, user, calendar),
     await consultationQueue(ctx, user, calendar),
     await appealQueue(ctx, user, calendar),
+    await conferenceQueue(ctx, user, calendar),
   ];
   return { items: sortQueue(parts.flat(), order.sort, order.dir) };
 }

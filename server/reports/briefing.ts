@@ -6,6 +6,7 @@ import { invalid, notFound } from '../errors.js';
 import { isIsoDate, formatChineseDate, reportYearProblem, yearOf } from '../../workflows/dates.js';
 import { APPEAL_KINDS, APPEAL_OUTCOMES } from '../appeals/appeal-service.js';
 import { renderReportPdf, type ReportDocument } from './report-pdf.js';
+import { conferenceStats, type ConferenceStats } from './conference-stats.js';
 
 export interface BriefingPeriod { from: string; to: string; label: string }
 
@@ -49,7 +50,17 @@ export interface Briefing {
   correctionRate: number | null; // corrected / decided
   corrections: { caseNumber: string; agency: string; kind: string; body: string; decisionType: string; date: string; summary: string }[];
   agencies: { agency: string; received: number; corrected: number }[];
+  /** Issue 14: conferences (会商研判) in the period and how conferenced cases fared on appeal. */
+  conferences: ConferenceStats;
+  /**
+   * Issue 14: applications answered in the period (reply issued or processing concluded, lapses and
+   * transfers included) split by whether the applicant was contacted (沟通记录) on or before that day,
+   * and how many of each were appealed (行政复议 or 行政诉讼, whenever filed).
+   */
+  contacts: { replied: number; withContact: ContactGroup; withoutContact: ContactGroup };
 }
+
+export interface ContactGroup { cases: number; appealed: number; appealRate: number | null }
 
 /** 通报: counted in SQL over the appeals of the agency scope (issue 5). */
 export async function buildBriefing(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<Briefing> {
@@ -80,6 +91,24 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
     .select(db.raw('SUM(CASE WHEN ap.received_date BETWEEN ? AND ? THEN 1 ELSE 0 END) AS received', [period.from, period.to]))
     .select(db.raw("SUM(CASE WHEN ap.outcome = 'corrected' AND ap.decision_date BETWEEN ? AND ? THEN 1 ELSE 0 END) AS corrected", [period.from, period.to]));
 
+  // Issue 14: contact before the reply vs none, and the appeal rate of each (counted in SQL).
+  const contacted = db('applicant_contacts as c').whereRaw('c.application_id = app.id').whereRaw('c.date <= app.concluded_date').select(db.raw('1'));
+  const appealed = db('appeals as a2').whereRaw('a2.application_id = app.id').select(db.raw('1'));
+  const contactRows: { contacted: number | string; appealed: number | string; n: number | string }[] = await db('applications as app')
+    .whereIn('app.agency_id', scope).whereBetween('app.concluded_date', [period.from, period.to])
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS contacted', [contacted]))
+    .select(db.raw('CASE WHEN EXISTS ? THEN 1 ELSE 0 END AS appealed', [appealed]))
+    .count({ n: '*' })
+    .groupByRaw('1, 2');
+  const group = (c: number): ContactGroup => {
+    const rows = contactRows.filter((r) => Number(r.contacted) === c);
+    const cases = rows.reduce((t, r) => t + Number(r.n), 0);
+    const hit = rows.filter((r) => Number(r.appealed) === 1).reduce((t, r) => t + Number(r.n), 0);
+    return { cases, appealed: hit, appealRate: cases ? hit / cases : null };
+  };
+  const withContact = group(1);
+  const withoutContact = group(0);
+
   const byKind: Record<string, number> = { reconsideration: 0, litigation: 0 };
   const bodies = new Map<string, number>();
   for (const r of receivedRows) {
@@ -105,10 +134,18 @@ export async function buildBriefing(ctx: AppContext, user: User, q: Record<strin
       summary: String(JSON.parse(r.snapshot)?.context?.decision?.summary ?? ''),
     })),
     agencies: perAgency.map((r) => ({ agency: r.agency, received: Number(r.received), corrected: Number(r.corrected) })).sort((a, b) => b.corrected - a.corrected || b.received - a.received),
+    conferences: await conferenceStats(db, scope, period),
+    contacts: { replied: withContact.cases + withoutContact.cases, withContact, withoutContact },
   };
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+/** The conferences of the period in one sentence (the briefing's page and PDF). */
+export function conferenceSentence(b: Pick<Briefing, 'period' | 'conferences'>): string {
+  const c = b.conferences;
+  return `${b.period.label}组织会商研判${c.convened}次，签批研判意见${c.signedOff}件。本期办结的申请中，经会商研判的${c.conferenced.concluded}件，被申请复议或起诉${c.conferenced.appealed}件、被纠错${c.conferenced.corrected}件（${pct(c.conferenced.correctionRate)}）；未经会商的${c.others.concluded}件，被申请复议或起诉${c.others.appealed}件、被纠错${c.others.corrected}件（${pct(c.others.correctionRate)}）。`;
+}
 
 export function briefingDocument(b: Briefing, agencyName: string, today: string): ReportDocument {
   const scope = b.agency?.name ?? agencyName;
@@ -146,8 +183,35 @@ export function briefingDocument(b: Briefing, agencyName: string, today: string)
         heading: '四、涉及机关',
         table: { columns: ['机关', '新收案件', '被纠错'], rows: b.agencies.length ? b.agencies.map((a) => [a.agency, String(a.received), String(a.corrected)]) : [['—', '0', '0']] },
       },
+      {
+        heading: '五、复杂疑难申请会商研判',
+        paragraphs: [conferenceSentence(b)],
+        table: {
+          columns: ['', '办结申请', '被申请复议或起诉', '被纠错', '纠错比例'],
+          rows: ([['经会商研判', b.conferences.conferenced], ['未经会商', b.conferences.others]] as const).map(([label, o]) => [label, String(o.concluded), String(o.appealed), String(o.corrected), pct(o.correctionRate)]),
+        },
+      },
+      {
+        heading: '六、答复前与申请人沟通情况',
+        paragraphs: [contactSentence(b, scope)],
+        table: {
+          columns: ['', '办结件数', '其中被申请复议或起诉', '复议诉讼率'],
+          rows: [
+            ['答复前与申请人沟通', String(b.contacts.withContact.cases), String(b.contacts.withContact.appealed), pct(b.contacts.withContact.appealRate)],
+            ['未经沟通', String(b.contacts.withoutContact.cases), String(b.contacts.withoutContact.appealed), pct(b.contacts.withoutContact.appealRate)],
+          ],
+        },
+      },
     ],
   };
+}
+
+/** The contacts paragraph of the briefing: how many answered cases had a contact first, and the appeal rates. */
+export function contactSentence(b: Briefing, scope: string): string {
+  const c = b.contacts;
+  return `${b.period.label}，${scope}办结政府信息公开申请${c.replied}件，其中答复前与申请人沟通的${c.withContact.cases}件，` +
+    `被申请行政复议或提起行政诉讼${c.withContact.appealed}件（${pct(c.withContact.appealRate)}）；未经沟通的${c.withoutContact.cases}件，` +
+    `被申请行政复议或提起行政诉讼${c.withoutContact.appealed}件（${pct(c.withoutContact.appealRate)}）。`;
 }
 
 export async function briefingPdf(ctx: AppContext, user: User, q: Record<string, unknown>): Promise<{ pdf: Buffer; filename: string; briefing: Briefing }> {

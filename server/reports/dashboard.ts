@@ -10,7 +10,9 @@ import { APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { DECISIONS, LAPSE_DECISIONS, type DecisionGroup } from '../../workflows/decisions.js';
 import { addDays, isIsoDate, REGULATION_IN_FORCE } from '../../workflows/dates.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
+import { DATA_FORMS, type DataForm } from '../../workflows/glossary.js';
 import { DECISION_GROUP_LABELS } from '../../workflows/decisions.js';
+import { conferenceStats, type ConferenceStats } from './conference-stats.js';
 
 // The managers' dashboard (issue 6): deadlines now, and how replies went over a period, for an agency
 // and every agency below it. Everything is counted by the database (GROUP BY); JavaScript only ever
@@ -84,6 +86,19 @@ export interface Dashboard {
     byDecision: { code: string; label: string; group: DecisionGroup; count: number }[];
   };
   appeals: { reconsideration: AppealStats; litigation: AppealStats; total: AppealStats };
+  /** Issue 14: conferences convened in the period, and appeal outcomes of conferenced cases against the others. */
+  conferences: ConferenceStats;
+  /**
+   * Issue 14, data-form requests (数据形态政府信息): received in the period by kind, and those
+   * concluded in the period by decision group, so the office can study them.
+   */
+  dataForm: {
+    received: number;
+    byForm: { form: DataForm; label: string; count: number }[];
+    concluded: number;
+    byGroup: { group: DecisionGroup; label: string; count: number }[];
+    open: number;
+  };
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -272,6 +287,24 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     group, label: DECISION_GROUP_LABELS[group], count: byDecision.filter((d) => d.group === group).reduce((s, d) => s + d.count, 0),
   }));
 
+  // ---- Data-form requests (issue 14) -----------------------------------------------------------
+  const dataApps = () => apps().whereNotNull('data_form');
+  const formRows: { data_form: string; n: number | string }[] = await dataApps()
+    .whereBetween('received_date', [period.from, period.to]).groupBy('data_form').select('data_form').count({ n: '*' });
+  const dataDecisionRows: { decision: string | null; n: number | string }[] = await dataApps()
+    .whereBetween('concluded_date', [period.from, period.to]).groupBy('decision').select('decision').count({ n: '*' });
+  const dataOpen = await dataApps().whereIn('state', OPEN_STATES).count({ n: '*' }).first();
+  const groupOf = new Map(DECISIONS.map((d) => [d.code as string, d.group as DecisionGroup]));
+  const dataByGroup = (Object.keys(DECISION_GROUP_LABELS) as DecisionGroup[]).map((group) => ({
+    group, label: DECISION_GROUP_LABELS[group],
+    count: dataDecisionRows.filter((r) => r.decision !== null && groupOf.get(r.decision) === group).reduce((t, r) => t + n(r.n), 0),
+  }));
+  const byForm = (Object.keys(DATA_FORMS) as DataForm[]).map((form) => ({ form, label: DATA_FORMS[form], count: n(formRows.find((r) => r.data_form === form)?.n) }));
+  const dataForm = {
+    received: byForm.reduce((t, f) => t + f.count, 0), byForm,
+    concluded: dataDecisionRows.reduce((t, r) => t + n(r.n), 0), byGroup: dataByGroup, open: n(dataOpen?.n),
+  };
+
   // ---- Reconsideration and litigation outcomes -------------------------------------------------
   const appealRows: { kind: string; outcome: string; n: number | string }[] = await db('appeals').whereIn('agency_id', scope)
     .whereNotNull('outcome').whereBetween('decision_date', [period.from, period.to])
@@ -303,5 +336,7 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     replies: { total: repliesTotal, onTime: onTimeTotal, onTimeRate: rate(onTimeTotal, repliesTotal), medianWorkingDays: median(allDays), byMonth },
     decisions: { total: byDecision.reduce((s, d) => s + d.count, 0), byGroup, byDecision },
     appeals,
+    conferences: await conferenceStats(db, scope, period),
+    dataForm,
   };
 }

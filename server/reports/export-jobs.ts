@@ -6,6 +6,7 @@ import { DomainError, invalid, notFound } from '../errors.js';
 import { reportScope, type ReportScope } from './annual-report.js';
 import { csvSink, ledgerSize, writeLedger, xlsxSink } from './annual-ledger.js';
 import { BEIJING_TIME, beijingTime } from '../../workflows/dates.js';
+import { loggerOf } from '../log.js';
 
 // Long exports run as jobs (issue 6: "long exports show progress"). The job row is the truth any
 // instance can read: status, lines done of total, then the file. The work runs on the instance that
@@ -164,7 +165,7 @@ async function runJob(ctx: AppContext, id: number, scope: ReportScope, format: E
     const file = await sink.finish();
     await touch({ status: 'done', file, size: file.length, finished_at: new Date().toISOString() });
   } catch (e) {
-    console.error(`export job ${id} failed:`, e);
+    loggerOf(ctx).error({ job: 'export', exportJobId: id, err: e }, `export job ${id} failed`);
     await touch({ status: 'failed', message: '导出失败，请稍后重试；如仍失败请联系系统管理员', finished_at: new Date().toISOString() }).catch(() => undefined);
   }
 }

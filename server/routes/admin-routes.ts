@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { findAgencyById, listAgencies } from '../admin/agency-store.js';
 import { listUsers } from '../admin/user-store.js';
 import { addAgency, addUser, changeUserActive, editAgencyDetails, resetPassword } from '../admin/admin-service.js';
-import { hasSigningKey, makeAgencyCert, setAgencySeal } from '../documents/agency-keys.js';
+import { agencyKeyStatus, makeAgencyCert, setAgencySeal } from '../documents/agency-keys.js';
 import { listAudit } from '../audit.js';
 import { AUDIT_ACTION_GROUPS, auditEntries, auditUsers } from '../admin/audit-log.js';
 import { ROLES } from '../../workflows/roles.js';
@@ -52,7 +52,7 @@ async function agencyPage(ctx: AppContext, id: number, extra: Record<string, unk
   const agency = await findAgencyById(ctx.db, id);
   if (!agency) throw notFound('未找到该机关');
   return {
-    title: `机关设置 · ${agency.name}`, agency, hasKey: await hasSigningKey(ctx.config, agency.code), fields: {}, error: null, flash: null,
+    title: `机关设置 · ${agency.name}`, agency, keyStatus: await agencyKeyStatus(ctx.db, agency.id), fields: {}, error: null, flash: null,
     DECISIONS, reconsiderationFirst: agency.reconsiderationFirst ?? DEFAULT_RECONSIDERATION_FIRST, ...extra,
   };
 }
@@ -174,6 +174,9 @@ export const adminRoutes: RouteDef[] = [
   }),
   route({
     method: 'post', path: '/admin/agencies/:id/cert', permission: ADMIN, params: byId, body: noBody, summary: '生成自签名证书',
+    onRefusal: async (c, e) => {
+      c.res.status(statusOf(e)).render('admin-agency', await agencyPage(c.ctx, Number(c.params.id), { error: e.message }));
+    },
     handler: async ({ ctx, user, params, ip, res }) => {
       const agency = await makeAgencyCert(ctx, params.id, user, ip);
       res.redirect(303, doneUrl(`/admin/agencies/${agency.id}`, '已生成自签名证书'));

@@ -1,7 +1,7 @@
 // Applications: registration, the case, its events and attachments — the JSON API and the pages.
 import { z } from 'zod';
 import { ifMatchOf, pageEventBody, refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
-import { flag, idParam, intField, isoDate, noBody, noQuery, text } from '../http/schemas.js';
+import { flag, idParam, intField, isoDate, list, noBody, noQuery, text } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { badRequest, DomainError, invalid } from '../errors.js';
 import { intakeShape, nestFormFields, validateIntake, type Intake } from '../cases/intake.js';
@@ -11,11 +11,13 @@ import {
 } from '../cases/application-service.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
 import { passagesFromForm } from '../passages/passage-service.js';
+import { quoteConclusions } from '../conferences/conference-service.js';
 import { renderApplicationPage } from './case-page.js';
 import { replyEventFromForm } from './reply-form.js';
 import { confirmField, requireSignoffConfirmation } from './signoff-form.js';
 import { sendFile } from './responses.js';
 import { statusOf } from '../http/error-mapping.js';
+import { WITHDRAW_HINT } from '../cases/contact-service.js';
 
 const ATTACHMENTS = { field: 'attachments', maxCount: MAX_ATTACHMENTS, maxBytes: MAX_ATTACHMENT_BYTES };
 const caseId = z.strictObject({ id: idParam });
@@ -166,15 +168,19 @@ export const applicationRoutes: RouteDef[] = [
     },
   }),
   route({
-    method: 'get', path: '/applications/:id', permission: 'staff', params: caseId, query: z.strictObject({ registered: z.string().max(10).optional() }),
+    method: 'get', path: '/applications/:id', permission: 'staff', params: caseId,
+    query: z.strictObject({ registered: z.string().max(10).optional(), contact: z.enum(['saved', 'withdrew']).optional() }),
     summary: '案件详情',
-    handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, { flash: query.registered ? '申请已登记' : null }),
+    handler: ({ ctx, user, params, query, res }) => renderApplicationPage(ctx, res, user, params.id, {
+      flash: query.registered ? '申请已登记' : query.contact === 'withdrew' ? `沟通记录已保存。${WITHDRAW_HINT}` : query.contact ? '沟通记录已保存' : null,
+    }),
   }),
   route({
     method: 'post', path: '/applications/:id/events', permission: 'staff', params: caseId, files: ATTACHMENTS,
     // Issue 12: a reply form's per-decision fieldsets become the event's facts (reply-form.ts).
     // Issue 13: signing the reply (ISSUE_REPLY) from the page asks once for confirmation (signoff-form.ts).
-    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField })),
+    // Issue 14: a reply draft may quote signed-off conference conclusions (quoteConference, page only).
+    body: z.preprocess((v) => replyEventFromForm((v ?? {}) as Record<string, unknown>), pageEventBody(applicationEventSchema, { confirm: confirmField, quoteConference: list(intField(1, 2 ** 31 - 1), 20).optional() })),
     summary: '办理操作（表单）',
     onRefusal: refusedOnCase((c) => c.form.type),
     handler: async ({ ctx, user, params, body, files, ip, res }) => {
@@ -182,6 +188,7 @@ export const applicationRoutes: RouteDef[] = [
       requireSignoffConfirmation(event.type === 'ISSUE_REPLY', body.confirm);
       // Issue 7: passages chosen without JS have their wording appended to the reasons.
       if (event.type === 'DRAFT_REPLY') await passagesFromForm(ctx, event);
+      if (event.type === 'DRAFT_REPLY' && body.quoteConference?.length) await quoteConclusions(ctx, user, params.id, event, body.quoteConference);
       await applyApplicationEvent(ctx, user, params.id, { body: event, ifMatch: body.version, ip, files });
       res.redirect(303, `/applications/${params.id}`);
     },

@@ -13,6 +13,8 @@ import { replyFormDefaults } from './reply-form.js';
 import { signoffView } from './signoff-view.js';
 import { CONSULTATION_KINDS, EVENT_DATE_LABELS, FEE_BASES, REVIEW_CHECKLIST, SIGNOFF_RETURN_TARGETS } from '../../workflows/application-types.js';
 import { issueVerb } from '../../workflows/glossary.js';
+import { inviteesFor } from '../conferences/conference-service.js';
+import { conferenceTimeline } from '../conferences/conference-view.js';
 
 /** The case page, shared by every action that answers with it (success or refusal). */
 export async function renderApplicationPage(
@@ -21,7 +23,7 @@ export async function renderApplicationPage(
   user: User,
   id: number,
   opts: {
-    status?: number; flash?: string | null; eventError?: { type: unknown; message: string; fields?: Record<string, string> } | null;
+    status?: number; flash?: string | null; eventError?: { type: unknown; message: string; fields?: Record<string, string>; conferenceId?: number } | null;
     /** The fields of a refused event form, shown again as typed. */
     eventForm?: Record<string, unknown> | null;
     documentError?: { id: number; message: string; action?: string; form?: Record<string, unknown> } | null;
@@ -44,7 +46,11 @@ export async function renderApplicationPage(
   const replying = app.allowedEvents.includes('DRAFT_REPLY') || app.allowedEvents.includes('REPLY_ON_THE_SPOT');
   const refusedReply = opts.eventForm && (opts.eventError?.type === 'DRAFT_REPLY' || opts.eventError?.type === 'REPLY_ON_THE_SPOT');
   const replyForm = !replying ? {} : refusedReply ? opts.eventForm! : replyFormDefaults(app, related);
+  // Issue 14: who may be invited to a conference, and the conferences' steps for the timeline.
+  const invitees = app.mayConvene && own ? await inviteesFor(ctx, own.id) : [];
+  const conferenceEntries = (app.conferences ?? []).flatMap(conferenceTimeline);
   res.status(opts.status ?? 200).render('application', {
+    invitees, conferenceEntries,
     title: `${app.caseNumber} 案件详情`, app, appeals, DECISIONS, otherAgencies, related, replyPassages, feeQuote, replyForm,
     // Issue 13: the review and sign-off view; every label read from the glossary tables, no code shown.
     signoff, REVIEW_CHECKLIST, SIGNOFF_RETURN_TARGETS, EVENT_DATE_LABELS, CONSULTATION_KINDS, FEE_BASES, issueVerb,

@@ -6,6 +6,7 @@ import { applicationRoutes } from './application-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { readiness } from '../health.js';
+import { scrape } from '../metrics.js';
 import { documentRoutes } from './document-routes.js';
 import { consultationRoutes } from './consultation-routes.js';
 import { exportRoutes } from './export-routes.js';
@@ -18,11 +19,14 @@ import { accountRoutes } from './account-routes.js';
 import { exchangeRoutes } from './exchange-routes.js';
 import { exchangeAdminRoutes } from './exchange-admin-routes.js';
 import { queueRoutes } from './queue-routes.js';
+import { conferenceRoutes } from './conference-routes.js';
+import { contactRoutes } from './contact-routes.js';
 
 const declared: RouteDef[] = [
-  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...adminRoutes,
+  ...authRoutes, ...accountRoutes, ...queueRoutes, ...applicationRoutes, ...contactRoutes, ...adminRoutes,
   ...documentRoutes, ...consultationRoutes, ...exportRoutes, ...feeRoutes, ...applicantRoutes,
   ...appealRoutes, ...reportRoutes, ...passageRoutes, ...exchangeRoutes, ...exchangeAdminRoutes,
+  ...conferenceRoutes,
 ];
 
 let openApi: Record<string, unknown> | null = null;
@@ -42,6 +46,21 @@ export const HEALTH_ROUTE = route({
   },
 });
 
+/**
+ * Prometheus (issue 15, METRICS=1): mounted before anyone is identified, like readiness — a scraper
+ * carries no session, and its bearer token is METRICS_TOKEN, not a person's. Not part of the API.
+ */
+export const METRICS_ROUTE = route({
+  method: 'get', path: '/metrics', permission: 'public', query: noQuery,
+  summary: 'Prometheus metrics (METRICS=1; with METRICS_TOKEN, Authorization: Bearer <token>)',
+  handler: async ({ ctx, req, res }) => {
+    const { status, contentType, body } = await scrape(ctx, req.get('authorization'));
+    // A scraper is no person: a refused token is a plain 401, not the login page.
+    if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+    res.status(status).set('Cache-Control', 'no-store').type(contentType).send(body);
+  },
+});
+
 export const ROUTES: readonly RouteDef[] = [
   route({
     method: 'get', path: '/api/openapi.json', permission: 'public', query: noQuery,
@@ -50,5 +69,6 @@ export const ROUTES: readonly RouteDef[] = [
     handler: () => (openApi ??= openApiDocument(ROUTES)),
   }),
   HEALTH_ROUTE,
+  METRICS_ROUTE,
   ...declared,
 ];

@@ -29,6 +29,9 @@ export function parseItemLines(text: string): { title: string; pages?: number }[
     });
 }
 
+/** Ticked data files (their ids) → items naming them; the server fills in the rest. */
+const dataFileItems = (ids: string[]): { dataFileId: string }[] => ids.map((x) => x.trim()).filter(Boolean).map((dataFileId) => ({ dataFileId }));
+
 export function itemLines(items: readonly { title: string; pages?: number | null }[] | undefined): string {
   return (items ?? []).map((i) => (i.pages ? `${i.title}｜${i.pages}` : i.title)).join('\n');
 }
@@ -64,7 +67,8 @@ export function replyEventFromForm(form: Form): Form {
       const url = take('disclosure.url');
       const section = take('disclosure.section');
       const publishedDate = take('disclosure.publishedDate');
-      const items = parseItemLines(take('disclosure.items'));
+      // Issue 14: data files ticked are provided items (their titles, rows and hashes come from the desk).
+      const items = [...parseItemLines(take('disclosure.items')), ...dataFileItems(takeAll('dataFiles'))];
       const delivery = take('disclosure.delivery');
       const availableDate = take('disclosure.availableDate');
       if (mode === 'published') out.disclosure = compact({ mode, url, section, publishedDate });
@@ -74,7 +78,7 @@ export function replyEventFromForm(form: Form): Form {
       break;
     }
     case 'partial': {
-      const items = parseItemLines(take('provided'));
+      const items = [...parseItemLines(take('provided')), ...dataFileItems(takeAll('dataFiles'))];
       if (items.length) out.provided = items;
       const grounds = takeAll('withheld.ground');
       const parts = takeAll('withheld.part');
@@ -166,7 +170,9 @@ export function replyEventFromForm(form: Form): Form {
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : null);
 const rows = (v: unknown): Loose[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Loose => x !== null) : []);
-const itemsOf = (v: unknown) => rows(v).map((i) => ({ title: String(i.title ?? ''), pages: typeof i.pages === 'number' ? i.pages : Number(i.pages) || null }));
+// Items that are data files are ticked boxes, not lines (issue 14).
+const itemsOf = (v: unknown) => rows(v).filter((i) => !obj(i.dataFile)).map((i) => ({ title: String(i.title ?? ''), pages: typeof i.pages === 'number' ? i.pages : Number(i.pages) || null }));
+const dataFileIdsOf = (v: unknown): string[] => rows(v).map((i) => obj(i.dataFile)?.id).filter((id) => typeof id === 'number').map(String);
 
 /**
  * The form values of a reply's facts (the inverse of replyEventFromForm), for the decision given.
@@ -189,11 +195,15 @@ export function replyFormValues(decision: string, facts: Loose): Values {
       set('disclosure.publishedDate', d.publishedDate);
     } else {
       set('disclosure.items', itemLines(itemsOf(d.items)));
+      if (dataFileIdsOf(d.items).length) v[`${decision}/dataFiles`] = dataFileIdsOf(d.items);
       set('disclosure.delivery', d.delivery);
       if (d.mode === 'later') set('disclosure.availableDate', d.availableDate);
     }
   }
-  if (Array.isArray(facts.provided)) set('provided', itemLines(itemsOf(facts.provided)));
+  if (Array.isArray(facts.provided)) {
+    set('provided', itemLines(itemsOf(facts.provided)));
+    if (dataFileIdsOf(facts.provided).length) v[`${decision}/dataFiles`] = dataFileIdsOf(facts.provided);
+  }
   const withheld = rows(facts.withheld);
   if (withheld.length) {
     const s = (x: unknown) => (typeof x === 'string' ? x : '');

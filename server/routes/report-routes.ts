@@ -19,7 +19,7 @@ import {
 } from '../reports/annual-export.js';
 import { buildDashboard, DUE_SOON_WORKING_DAYS, LIST_LIMIT } from '../reports/dashboard.js';
 import { dashboardCharts } from '../reports/charts.js';
-import { buildBriefing, briefingPdf } from '../reports/briefing.js';
+import { buildBriefing, briefingPdf, conferenceSentence } from '../reports/briefing.js';
 import { buildCompendium } from '../reports/compendium.js';
 import { listAppealViews } from '../appeals/appeal-service.js';
 import { appealIds } from '../appeals/appeal-schemas.js';
@@ -265,7 +265,7 @@ export const reportRoutes: RouteDef[] = [
   route({
     method: 'get', path: '/api/reports/dashboard', permission: MANAGER, query: dashboardQuery,
     summary: 'managers\' dashboard: open applications by agency and state, due-soon (≤3 working days) and overdue lists (cached replyDue, no reply yet, 50 each), on-time rate and median working days to reply by month, decision mix, reconsideration/litigation correction rate',
-    description: 'Scope: the agency (default the manager\'s own) and every agency below it. Period (default the last 12 months): from&to, or month/quarter/year. Replies of a month are applications concluded (reply issued or processing stopped) in it, lapses excluded; on time = concluded on or before the cached replyDue; working days to reply = working days in (received, concluded] by the working calendar. Also the page GET /dashboard with server-rendered SVG charts.',
+    description: 'Scope: the agency (default the manager\'s own) and every agency below it. Period (default the last 12 months): from&to, or month/quarter/year. Replies of a month are applications concluded (reply issued or processing stopped) in it, lapses excluded; on time = concluded on or before the cached replyDue; working days to reply = working days in (received, concluded] by the working calendar. conferences (issue 14): conferences convened and signed off in the period and the appeal outcomes of conferenced cases against the others. dataForm (issue 14): data-form requests received in the period by kind, concluded in it by decision group, and open now. Also the page GET /dashboard with server-rendered SVG charts.',
     responses: {
       200: { description: '{asOf, period, agency, open: {total, overdue, states, byState, byAgency[]}, dueSoon: {total, until, items[]}, overdue: {total, items[]}, replies: {total, onTime, onTimeRate, medianWorkingDays, byMonth[]}, decisions: {total, byGroup[], byDecision[]}, appeals: {reconsideration, litigation, total}}' },
       404: { description: 'no such agency, or not one the caller may see' },
@@ -286,7 +286,7 @@ export const reportRoutes: RouteDef[] = [
     method: 'get', path: '/api/reports/briefing', permission: REPORT_READERS, query: briefingQuery,
     summary: '通报 for a period (month=YYYY-MM | quarter=YYYY-Qn | year=YYYY | from&to) and agency scope (manager or legal); format=pdf for the PDF',
     responses: {
-      200: { description: 'the briefing {period, agency, received, decided, pendingAtEnd, correctionRate, corrections[], agencies[]}; with format=pdf the PDF (application/pdf)' },
+      200: { description: 'the briefing {period, agency, received, decided, pendingAtEnd, correctionRate, corrections[], agencies[], contacts: {replied, withContact, withoutContact} (issue 14: cases answered in the period with a contact on or before the reply, or none, each {cases, appealed, appealRate})}; with format=pdf the PDF (application/pdf)' },
       404: { description: 'no such agency, or not one the caller may see' },
     },
     handler: async ({ ctx, user, query, res }) => {
@@ -306,7 +306,7 @@ export const reportRoutes: RouteDef[] = [
       }
       const briefing = await buildBriefing(ctx, user, q);
       const pdfUrl = `/reports/briefing?${qs({ ...q, format: 'pdf' })}`;
-      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, agencies: await agencyChoices(ctx, user), ...APPEAL_HELPERS });
+      res.render('briefing', { title: '复议诉讼通报', briefing, query: q, pdfUrl, agencies: await agencyChoices(ctx, user), conferenceSentence, ...APPEAL_HELPERS });
     },
   }),
 

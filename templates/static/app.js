@@ -311,3 +311,26 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   }));
 });
+
+// Conference conclusions (会商研判, issue 14): insert a signed-off conclusion at the cursor in 理由与依据.
+// Without this block the ticked conclusions are appended by the server on save.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('[data-conference-quotes] .conference-quote').forEach((quote) => {
+    const form = quote.closest('form');
+    const reasons = form && form.querySelector('textarea[name="reasons"]');
+    const button = quote.querySelector('[data-quote-insert]');
+    const text = quote.querySelector('[data-quote-text]');
+    const check = quote.querySelector('[data-quote-check]');
+    if (!reasons || !button || !text) return;
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      const start = typeof reasons.selectionStart === 'number' ? reasons.selectionStart : reasons.value.length;
+      const end = typeof reasons.selectionEnd === 'number' ? reasons.selectionEnd : start;
+      reasons.setRangeText(text.textContent.trim(), start, end, 'end');
+      reasons.focus();
+      // Inserted once: the server would not append it again anyway, the box says so.
+      if (check) check.checked = false;
+      button.textContent = '已插入（可再次插入）';
+    });
+  });
+});

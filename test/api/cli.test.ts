@@ -121,10 +121,12 @@ describe('the disclosure-desk command line', function () {
     assert.match(common.err, /密码强度不足：这是常用密码/);
   });
 
-  it('agency cert makes a PKCS#12 signing key without asking anything', () => {
+  it('agency cert makes a PKCS#12 signing key without asking anything, kept in the database', async () => {
     const r = cli(['agency', 'cert', '--code', 'GHZY']);
     assert.equal(r.code, 0, r.err);
-    const p12 = readFileSync(join(dir, 'keys', 'GHZY.p12'));
+    const row = await db('agency_keys').join('agencies', 'agencies.id', 'agency_keys.agency_id').where('agencies.code', 'GHZY').first('p12', 'self_signed');
+    assert.ok(row.self_signed);
+    const p12 = Buffer.from(row.p12);
     assert.ok(p12.length > 1000);
     // Readable with the configured passphrase (kept in DATA_DIR outside production), not another.
     const pass = readFileSync(join(dir, '.key-passphrase'), 'utf8').trim();

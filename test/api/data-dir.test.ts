@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,12 +45,12 @@ describe('DATA_DIR is the desk’s alone (hardening finding 16)', function () {
     try {
       await migrateLatest(db, { dataDir: dir });
       const agency = await addAgency(db, { code: 'TEST', name: '测试机关' }, null);
-      await makeSelfSignedKey(config, agency);
-      await storeSealPng(config, RGBA_PNG);
+      await makeSelfSignedKey(db, config, agency); // in the database since issue 15
+      await storeSealPng(db, RGBA_PNG);
       await db('calendar_overrides').insert({ date: '2026-12-31', kind: 'holiday', created_at: new Date().toISOString() }); // the WAL has something in it
       const entries = walk(dir);
       const names = entries.map(([p]) => p.slice(dir.length + 1));
-      for (const expected of ['.session-secret', '.key-passphrase', 'disclosure-desk.sqlite', 'disclosure-desk.sqlite-wal', 'keys', 'keys/TEST.p12', 'seals']) {
+      for (const expected of ['.session-secret', '.key-passphrase', 'disclosure-desk.sqlite', 'disclosure-desk.sqlite-wal']) {
         assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
       }
       for (const [path, mode, isDir] of entries) assert.equal(mode.toString(8), isDir ? '700' : '600', path);
@@ -82,5 +83,25 @@ describe('DATA_DIR is the desk’s alone (hardening finding 16)', function () {
     assert.equal(modeOf(elsewhere).toString(8), '600');
     secureDataDir(dir, (m) => warnings.push(m));
     assert.equal(warnings.length, 1, 'nothing more to say the second time');
+  });
+
+  it('seal pictures of an older version move from DATA_DIR/seals into the database (issue 15); an altered one is left out', async () => {
+    const dir = join(root, 'data');
+    mkdirSync(join(dir, 'seals'), { recursive: true });
+    const sha = createHash('sha256').update(RGBA_PNG).digest('hex');
+    writeFileSync(join(dir, 'seals', `${sha}.png`), RGBA_PNG);
+    writeFileSync(join(dir, 'seals', `${'0'.repeat(64)}.png`), RGBA_PNG);
+    const db = createDb(`sqlite:${join(dir, 'db.sqlite')}`);
+    const log = console.log;
+    console.log = () => {};
+    try {
+      await migrateLatest(db, { dataDir: dir });
+      const rows = await db('seal_images').select('sha256', 'png');
+      assert.deepEqual(rows.map((r: { sha256: string }) => r.sha256), [sha]);
+      assert.ok(Buffer.from(rows[0].png).equals(RGBA_PNG));
+    } finally {
+      console.log = log;
+      await db.destroy();
+    }
   });
 });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { renameSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { applicationBody, createTestEnv, csrfOf, loginAgent, type TestEnv } from '../helpers/test-app.js';
 import { replyFacts } from '../helpers/replies.js';
@@ -212,13 +210,14 @@ describe('periods that run from receipt, and the one place deliveries are record
 
   it('a letter into another agency’s inbox that had to wait as a draft is delivered when it is issued, and the inbox takes its due date', async () => {
     const id = await register();
-    const key = join(env.dataDir, 'keys', 'GHZY.p12');
-    renameSync(key, key + '.away');
+    const ghzy = await env.db('agencies').where({ code: 'GHZY' }).first('id');
+    const key = await env.db('agency_keys').where({ agency_id: ghzy.id }).first();
+    await env.db('agency_keys').where({ agency_id: ghzy.id }).delete();
     try {
       const sent = await send(id, 'cw', { type: 'START_CONSULTATION', date: '2026-11-04', kind: 'agency', agencyCode: 'JSJT', ground: 'joint' });
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
     } finally {
-      renameSync(key + '.away', key);
+      await env.db('agency_keys').insert(key);
     }
     const letter = await draftOf(id, 'consultation_letter');
     assert.ok(letter, 'no key: the letter waits as a draft');

@@ -7,7 +7,7 @@ import { DEMO_SECOND_MANAGER } from '../../seeds/demo-passages.js';
 import { DECISION_CODES } from '../../workflows/decisions.js';
 import { APPLICATION_EVENT_TYPES, APPLICATION_STATES } from '../../workflows/application.machine.js';
 import { APPEAL_EVENT_TYPES, APPEAL_STATES } from '../../workflows/appeal.machine.js';
-import { CHANNELS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS } from '../../workflows/glossary.js';
+import { CHANNELS, CONTACT_CHANNELS, CONTACT_OUTCOMES, DATA_FILE_FORMATS, DATA_FORMS, DELIVERY_METHODS, DOCUMENT_DELIVERY_METHODS } from '../../workflows/glossary.js';
 import { DOCUMENT_KINDS } from '../../workflows/terms.js';
 import { listTemplates } from '../../server/documents/document-templates.js';
 import { NOTICE_DELIVERED, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
@@ -94,6 +94,29 @@ describe('demo data (issue 13)', function () {
         for (let i = 1; i < events.length; i++) assert.ok(events[i]!.date >= events[i - 1]!.date && events[i]!.date <= today);
       }
     });
+    it('two complex applications were studied jointly: one conclusion signed off, one conference awaiting the commission (issue 14)', async () => {
+      const rows = await env.db('conferences').orderBy('id');
+      assert.deepEqual(rows.map((r: { status: string }) => r.status), ['signed_off', 'open']);
+      for (const r of rows) {
+        const app = await env.db('applications').where({ id: r.application_id }).first();
+        assert.ok(r.convened_date >= app.received_date && (!r.signed_off_date || r.signed_off_date >= r.concluded_date), 'in date order');
+      }
+      const agent = await loginAgent(env.app, 'caseworker2', DEMO_PASSWORD);
+      assert.match((await agent.get('/')).text, /提出会商意见/);
+    });
+
+    it('contacts with the applicant fall between receipt and today; a data-form request is answered with a CSV listed by rows and hash (issue 14)', async () => {
+      const contacts = await env.db('applicant_contacts as c').join('applications as a', 'a.id', 'c.application_id').select('c.date', 'c.outcome', 'a.received_date', 'a.case_number', 'a.state');
+      assert.ok(contacts.length >= 4);
+      for (const c of contacts) assert.ok(c.date >= c.received_date && c.date <= today, `${c.case_number}: contact ${c.date}`);
+      assert.ok(contacts.some((c) => c.outcome === 'withdrew' && c.state === 'closed'), 'a withdrawal announced by phone, then recorded');
+      const data = await env.db('applications').whereNotNull('data_form').select('id', 'state');
+      assert.equal(data.length, 1);
+      const files = await env.db('data_files').where({ application_id: data[0].id });
+      assert.deepEqual(files.map((f) => [f.format, Number(f.rows), Number(f.columns)]), [['csv', 6, 5]]);
+      const reply = await env.db('documents').where({ application_id: data[0].id, kind: 'reply', status: 'issued' }).first('body');
+      assert.ok(reply.body.includes('共6行数据') && reply.body.includes(files[0].sha256), reply.body);
+    });
   });
 
   describe('pages show no raw code', () => {
@@ -108,6 +131,8 @@ describe('demo data (issue 13)', function () {
       ...listTemplates().map((t) => t.name),
       'upheld', 'corrected', 'reconsideration', 'litigation', 'first_instance', 'second_instance',
       'third_party', 'deemed_consent', 'per_page', 'per_application', 'natural_person', 'organisation',
+      // Issue 14: contacts with the applicant and data-form requests.
+      ...Object.keys(CONTACT_CHANNELS), ...Object.keys(CONTACT_OUTCOMES), ...Object.keys(DATA_FORMS), ...Object.keys(DATA_FILE_FORMATS),
     ];
     // A code standing alone: not part of a word, an address, a file name or a URL (an e-mail address
     // containing "mail" is the applicant's, not a code).

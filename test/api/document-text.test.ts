@@ -16,6 +16,7 @@ import { setFallbackFontFile, fallbackFontFile, textWidth } from '../../server/d
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 import { isDomainError } from '../../server/errors.js';
 import { serve } from '../../server/server-runner.js';
+import { createLogger } from '../../server/log.js';
 import request from 'supertest';
 
 // Findings 14 and 15 through the use cases that issue documents (registration, issuing a notice,
@@ -180,19 +181,18 @@ describe('documents: applicant text quoted, every character printed (findings 14
   it('the desk starts without the fallback font, and says what to install', async () => {
     setFallbackFontFile(null);
     const warnings: string[] = [];
-    const warn = console.warn;
     const sweep = process.env.CONSULTATION_SWEEP_MINUTES;
-    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
     process.env.CONSULTATION_SWEEP_MINUTES = '0';
     try {
-      const server = await serve(env.db, { ...env.ctx.config, port: 0 });
+      // The server's log lines (JSON, server/log.ts), read here instead of stdout.
+      const logger = createLogger('warn', { write: (line: string) => void warnings.push(line) });
+      const server = await serve(env.db, { ...env.ctx.config, port: 0 }, { logger });
       try {
         assert.equal((await request(server).get('/api/health')).status, 200);
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
     } finally {
-      console.warn = warn;
       if (sweep === undefined) delete process.env.CONSULTATION_SWEEP_MINUTES;
       else process.env.CONSULTATION_SWEEP_MINUTES = sweep;
       setFallbackFontFile(undefined);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { applicationBody, binary, createTestEnv, type TestEnv } from '../helpers/test-app.js';
@@ -171,15 +171,16 @@ describe('documents: numbered, sealed, signed PDFs (issue 4)', function () {
     await send(app.id, 'cw', { type: 'DRAFT_REPLY', date: '2026-11-10', decision: 'disclose', ...replyFacts('disclose') });
     await send(app.id, 'cw', { type: 'SUBMIT_FOR_REVIEW', date: '2026-11-10' });
     await send(app.id, 'rev', { type: 'APPROVE_REVIEW', date: '2026-11-10' });
-    const key = join(env.dataDir, 'keys', 'GHZY.p12');
+    const ghzy = await env.db('agencies').where({ code: 'GHZY' }).first('id');
+    const key = await env.db('agency_keys').where({ agency_id: ghzy.id }).first();
     const counterBefore = await env.db('counters').where('key', 'like', 'doc:%').select();
-    renameSync(key, key + '.away');
+    await env.db('agency_keys').where({ agency_id: ghzy.id }).delete();
     try {
       const refused = await send(app.id, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-11' });
       assert.equal(refused.status, 409);
       assert.match(refused.body.message, /签章证书/);
     } finally {
-      renameSync(key + '.away', key);
+      await env.db('agency_keys').insert(key);
     }
     const after = await request(env.app).get(`/api/applications/${app.id}`).set(auth('cw'));
     assert.equal(after.body.state, 'approved');

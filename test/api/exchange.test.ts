@@ -251,7 +251,7 @@ describe('the data exchange (issue 14)', function () {
       assert.ok(!res.body.allowedEvents.includes('SUBMIT_ANSWER'), 'the answer is the legal staff\'s');
       const answer = await pushEvent(planning, appealId, 'ev-answer', { type: 'SUBMIT_ANSWER', date: '2026-09-29' });
       assert.equal(answer.status, 403, JSON.stringify(answer.body));
-      assert.match(answer.body.message, /^对接系统无权执行“提交答复和证据”/);
+      assert.match(answer.body.message, /^对接系统无权执行“提交答复书（答辩状）和证据”/);
     });
 
     it('a retry with the same key and body returns the first answer and creates nothing', async () => {

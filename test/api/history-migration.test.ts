@@ -3,7 +3,7 @@ import request from 'supertest';
 import { verifyHistory } from '../../server/history/history-verify.js';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
 
-const CHAIN_MIGRATION = '20261215000001_history_chains.ts';
+const CHAIN_MIGRATION = '20261215000001_history_chains';
 
 describe('the migration that chains the history written before it', function () {
   this.timeout(60_000);

@@ -264,7 +264,8 @@ describe('the queue: each person’s cases whose next step is theirs (issue 13)'
       for (const item of await queue(who)) {
         for (const key of ['kind', 'id', 'caseNumber', 'step', 'dueDate', 'workingDaysLeft', 'overdue', 'allowedEvents']) assert.ok(key in item, `${who}: ${key}`);
         assert.deepEqual(Object.keys(item).filter((k) => !(k in schema.properties)), [], 'every field is documented');
-        assert.ok(['application', 'consultation', 'appeal'].includes(item.kind));
+        // Issue 14 extends issue 13's three kinds with conference (会商研判).
+        assert.ok(['application', 'consultation', 'appeal', 'conference'].includes(item.kind));
         assert.ok(Number.isInteger(item.id));
         assert.ok(QUEUE_STEP_CODES.includes(item.step as never));
         assert.match(item.stepLabel, /^[\u4e00-\u9fff，、（）]+$/, 'the step in Chinese');
@@ -280,6 +281,9 @@ describe('the queue: each person’s cases whose next step is theirs (issue 13)'
           assert.deepEqual(machine, view.allowedEvents, `${who}: ${item.caseNumber}`);
         } else if (item.kind === 'appeal') {
           assert.deepEqual(machine, (await request(env.app).get(item.url).set(auth(who))).body.allowedEvents);
+        } else if (item.kind === 'conference') {
+          const actions = (await request(env.app).get(item.url).set(auth(who))).body.actions as string[];
+          assert.ok(item.allowedEvents.every((e) => actions.includes(e)), `${who}: ${item.caseNumber}`);
         } else {
           assert.equal((await request(env.app).get(item.url).set(auth(who))).body.mayAnswer, true);
         }

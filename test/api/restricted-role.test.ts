@@ -74,10 +74,10 @@ if (url && isPostgresUrl(url)) {
       appUrl.username = role;
       appUrl.password = password;
       dir = mkdtempSync(join(tmpdir(), 'dd-role-'));
-      const config = { ...loadConfig({ DATA_DIR: dir, DATABASE_URL: appUrl.toString(), MIGRATE_ON_START: '0' }), bcryptRounds: 4 };
+      const config = { ...loadConfig({ DATA_DIR: dir, DATABASE_URL: appUrl.toString(), MIGRATE_ON_START: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }), bcryptRounds: 4 };
       appDb = createDb(config.databaseUrl);
       await prepareSchema(appDb, config); // checks, does not migrate: the role could not
-      await makeSelfSignedKey(config, (await findAgencyByCode(owner, 'GHZY'))!);
+      await makeSelfSignedKey(appDb, config, (await findAgencyByCode(owner, 'GHZY'))!);
       app = createApp({ db: appDb, config, clock: fixedClock('2026-11-20') });
     });
     after(async () => {

@@ -63,7 +63,7 @@ if (N) {
     },
   });
   await db.raw(isPostgresUrl(url) ? 'VACUUM ANALYZE' : 'ANALYZE');
-  await makeSelfSignedKey(config, (await findAgencyByCode(db, seed.sampleAgencyCode))!);
+  await makeSelfSignedKey(db, config, (await findAgencyByCode(db, seed.sampleAgencyCode))!);
   username = `caseworker-${seed.sampleAgencyCode}`.toLowerCase();
   password = BENCH_PASSWORD;
   searchText = '征收补偿';

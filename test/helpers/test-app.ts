@@ -49,14 +49,15 @@ export interface TestEnv {
 export async function createTestEnv(opts: { today?: string; seed?: boolean; keys?: boolean } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dd-test-'));
   const databaseUrl = testDatabaseUrl(dataDir);
-  const config = { ...loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }), bcryptRounds: 4 };
+  // Request lines stay out of the test report (LOG_LEVEL=info shows them).
+  const config = { ...loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }), bcryptRounds: 4 };
   const db = createDb(databaseUrl);
   await freshDatabase(db);
   const ctx: AppContext = { db, config, clock: opts.today ? fixedClock(opts.today) : systemClock };
   if (opts.seed !== false) {
     await seedBase(db);
     if (opts.keys !== false) {
-      for (const code of ['DJQ', 'GHZY', 'JSJT']) await makeSelfSignedKey(config, (await findAgencyByCode(db, code))!);
+      for (const code of ['DJQ', 'GHZY', 'JSJT']) await makeSelfSignedKey(db, config, (await findAgencyByCode(db, code))!);
     }
   }
   const app = createApp(ctx);
