@@ -35,3 +35,22 @@ export async function nextCounter(trx: Knex.Transaction, key: string): Promise<n
 export function skipLockedRows(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
   return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
 }
+
+/**
+ * A correlated subquery giving, as one JSON array column, the rows of `table` whose `foreignKey`
+ * equals `outer` (a column of the outer query), each an object of `columns`, ordered by id — so a
+ * row and its few children come back in one query (issue 15). Read it with parseJsonColumn. Only
+ * for columns of plain text and numbers (json_object / json_build_object keep them as they are).
+ */
+export function jsonRowsOf(db: Db, table: string, columns: readonly string[], foreignKey: string, outer: string): Knex.Raw {
+  const pairs = columns.map((c) => `'${c}', x.${c}`).join(', ');
+  if (isPostgres(db)) {
+    return db.raw(`(SELECT COALESCE(json_agg(json_build_object(${pairs}) ORDER BY x.id), '[]'::json) FROM ${table} x WHERE x.${foreignKey} = ${outer})`);
+  }
+  return db.raw(`(SELECT json_group_array(json_object(${pairs})) FROM (SELECT * FROM ${table} WHERE ${foreignKey} = ${outer} ORDER BY id) x)`);
+}
+
+/** A JSON column as read back: PostgreSQL's driver parses json, SQLite's hands over the text. */
+export function parseJsonColumn<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,5 +1,6 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
+import { createRequire } from 'node:module';
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,11 +22,16 @@ export function knexConfig(databaseUrl: string): Knex.Config {
   const file = resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
   createPrivately(file);
   return {
-    client: 'sqlite3',
+    client: SqliteClient as unknown as typeof Knex.Client,
     connection: { filename: file },
     useNullAsDefault: true,
     migrations,
+    // Issue 15: several connections, so that reads run side by side (WAL lets readers go on while one
+    // connection writes) instead of queueing for the one connection knex gives SQLite by default.
+    // Writers take turns: every transaction begins IMMEDIATE (below), and the busy timeout waits.
     pool: {
+      min: 1,
+      max: SQLITE_POOL_SIZE,
       afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
         // Busy timeout for several processes, WAL for concurrent readers, FKs on (off by default in SQLite).
         conn.run('PRAGMA busy_timeout = 10000', (e1) => {
@@ -38,6 +44,67 @@ export function knexConfig(databaseUrl: string): Knex.Config {
       },
     },
   };
+}
+
+/** SQLite connections per process: reads run in parallel on libuv's threads (4 by default). */
+export const SQLITE_POOL_SIZE = 4;
+
+/*
+ * knex's SQLite transactions begin DEFERRED: a transaction that reads, then writes, while another
+ * connection has written since its read began fails with SQLITE_BUSY at once, whatever the busy
+ * timeout (stack-notes). With more than one connection that happens within one process too, so every
+ * transaction here begins IMMEDIATE: it takes the write lock first (waiting for it under the busy
+ * timeout), and what it reads stays true until it commits.
+ */
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const KnexSqlite = require('knex/lib/dialects/sqlite3/index.js') as any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const KnexSqliteTransaction = require('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as any;
+/**
+ * One writing transaction per database file at a time in this process, queued here before it takes a
+ * connection: a writer waiting in SQLite's busy handler blocks one of libuv's few threads, and enough
+ * of them would starve the transaction holding the lock of the thread it needs to commit. Other
+ * processes still wait under the busy timeout.
+ */
+const writerQueues = new Map<string, Promise<void>>();
+async function writeTurn(file: string): Promise<() => void> {
+  const before = writerQueues.get(file) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((ok) => (release = ok));
+  const tail = before.then(() => mine);
+  writerQueues.set(file, tail);
+  await before;
+  return () => {
+    release();
+    if (writerQueues.get(file) === tail) writerQueues.delete(file);
+  };
+}
+
+class ImmediateTransaction extends KnexSqliteTransaction {
+  begin(conn: unknown) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (this as any).query(conn, 'BEGIN IMMEDIATE;');
+  }
+  async acquireConnection(config: unknown, cb: unknown) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const self = this as any;
+    // A nested transaction (a savepoint), or one knex runs on a connection it already holds (its SQLite
+    // schema changes inside a migration's transaction), goes on that connection's turn.
+    if (self.outerTx || (config as { connection?: unknown } | undefined)?.connection) return super.acquireConnection(config, cb);
+    const done = await writeTurn(String(self.client.connectionSettings?.filename));
+    try {
+      return await super.acquireConnection(config, cb);
+    } finally {
+      done();
+    }
+  }
+}
+class SqliteClient extends KnexSqlite {
+  transaction(container: unknown, config: unknown, outerTx: unknown) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return new (ImmediateTransaction as any)(this, container, config, outerTx);
+  }
 }
 
 const MIGRATIONS_TABLE = 'knex_migrations';

@@ -11,6 +11,7 @@ import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { scheduleWebhookDelivery } from './exchange/webhook-worker.js';
 import type { AppContext } from './context.js';
+import { refreshStaleDeadlines } from './cases/application-service.js';
 import { createLogger, loggerOf, type Logger } from './log.js';
 import { settleExportJobs } from './reports/export-jobs.js';
 
@@ -22,6 +23,8 @@ import { settleExportJobs } from './reports/export-jobs.js';
 function scheduleDeemedConsents(ctx: AppContext): () => Promise<void> {
   const minutes = Number(process.env.CONSULTATION_SWEEP_MINUTES ?? 10);
   if (!(minutes > 0)) return async () => undefined;
+  // Issue 15: GET never writes, so the same schedule brings the cached due dates of stopped clocks
+  // (open consultations, unpaid fees), which move every working day, up to date for list filters.
   const log = loggerOf(ctx);
   let running: Promise<unknown> | null = null;
   const run = () => {
@@ -29,7 +32,7 @@ function scheduleDeemedConsents(ctx: AppContext): () => Promise<void> {
     running = sweepDeemedConsents(ctx).then(
       (r) => r.deemed && log.info({ job: 'deemed-consent', ...r }, `deemed consent recorded for ${r.deemed} consultation(s) (逾期视为同意)`),
       (e) => log.error({ job: 'deemed-consent', err: e }, 'deemed-consent sweep failed'),
-    ).finally(() => {
+    ).then(() => refreshStaleDeadlines(ctx)).catch((e) => log.error({ job: 'deadline-refresh', err: e }, 'deadline refresh failed')).finally(() => {
       running = null;
     });
   };

@@ -89,7 +89,33 @@ function assertSpan(from: string, to: string, what: string): void {
   if (span > MAX_SPAN_DAYS) throw new OutOfRangeError(`${what}: ${from}–${to} spans ${span} days, more than ${MAX_SPAN_DAYS}`);
 }
 
+/** Memo of the day after / before a date (dates are facts; bounded, cleared when large). */
+const dayAfter = new Map<string, string>();
+const dayBefore = new Map<string, string>();
+const MEMO_LIMIT = 200_000;
+function stepDay(d: string, step: 1 | -1): string {
+  const memo = step > 0 ? dayAfter : dayBefore;
+  let next = memo.get(d);
+  if (next === undefined) {
+    next = addDays(d, step);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(d, next);
+  }
+  return next;
+}
+function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 export class WorkCalendar {
+  // Issue 15: an instance is immutable (its overrides are fixed when built) and servers now hold one
+  // until the calendar changes, so what it has counted is remembered: lists count the same spans on
+  // every view, and an old open case counts years of days.
+  readonly #working = new Map<string, boolean>();
+  readonly #between = new Map<string, number>();
+  readonly #added = new Map<string, string>();
   readonly #overrides = new Map<string, CalendarOverride>();
   readonly #overrideYears = new Set<number>();
 
@@ -107,7 +133,8 @@ export class WorkCalendar {
 
   /** Override (admin) > official State Council data > statutory holiday (years without data) > weekend rule. */
   isWorkingDay(date: string): boolean {
-    return this.dayInfo(date).working;
+    const known = this.#working.get(date);
+    return known ?? remember(this.#working, date, this.dayInfo(date).working);
   }
 
   /**
@@ -162,16 +189,19 @@ export class WorkCalendar {
     assertDate(date, 'addWorkingDays');
     assertInteger(n, 'addWorkingDays');
     if (Math.abs(n) > MAX_SPAN_DAYS) throw new OutOfRangeError(`addWorkingDays: ${n} working days is more than ${MAX_SPAN_DAYS} days`);
+    const key = `${date}|${n}`;
+    const known = this.#added.get(key);
+    if (known !== undefined) return known;
     const step = n < 0 ? -1 : 1;
     let remaining = Math.abs(n);
     let d = date;
     for (let walked = 0; remaining > 0; walked++) {
       // Only a run of admin holidays decades long could get here: the span is capped all the same.
       if (walked >= MAX_SPAN_DAYS) throw new OutOfRangeError(`addWorkingDays: no ${n} working days within ${MAX_SPAN_DAYS} days of ${date}`);
-      d = addDays(d, step);
+      d = stepDay(d, step);
       if (this.isWorkingDay(d)) remaining--;
     }
-    return d;
+    return remember(this.#added, key, d);
   }
 
   /** Number of working days in the half-open interval (from, to]; 0 when to <= from. */
@@ -179,12 +209,15 @@ export class WorkCalendar {
     assertDate(from, 'workingDaysBetween');
     assertDate(to, 'workingDaysBetween');
     if (compareDates(to, from) <= 0) return 0;
+    const key = `${from}|${to}`;
+    const known = this.#between.get(key);
+    if (known !== undefined) return known;
     assertSpan(from, to, 'workingDaysBetween');
     let count = 0;
-    for (let d = addDays(from, 1); compareDates(d, to) <= 0; d = addDays(d, 1)) {
+    for (let d = stepDay(from, 1); d <= to; d = stepDay(d, 1)) {
       if (this.isWorkingDay(d)) count++;
     }
-    return count;
+    return remember(this.#between, key, count);
   }
 
   /** The working days in the half-open interval (from, to], in order; none when to <= from. */

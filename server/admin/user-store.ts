@@ -24,11 +24,14 @@ export interface UserWithHash extends User {
 function userQuery(db: Db) {
   return db('users as u')
     .join('agencies as a', 'a.id', 'u.agency_id')
-    .select('u.*', 'a.code as agency_code', 'a.name as agency_name');
+    .select(USER_COLUMNS);
 }
 
+/** The columns toUser reads, from `users as u` joined with `agencies as a` (the session lookup joins them too). */
+export const USER_COLUMNS = ['u.*', 'a.code as agency_code', 'a.name as agency_name'];
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function toUser(r: any): UserWithHash {
+export function toUser(r: any): UserWithHash {
   return {
     id: Number(r.id),
     username: r.username,

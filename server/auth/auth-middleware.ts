@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.js';
-import { findUserById, withoutHash, type User } from '../admin/user-store.js';
+import { withoutHash, type User } from '../admin/user-store.js';
 import { DomainError, unauthorized } from '../errors.js';
-import { findSession } from './session-store.js';
+import { findSessionUser } from './session-store.js';
 import { CLIENT_TOKEN_PREFIX, clientOfToken, type ClientAuth } from './client-service.js';
 
 export const SESSION_COOKIE = 'dd_session';
@@ -55,10 +55,10 @@ export function identify(ctx: AppContext) {
       secret = req.cookies?.[SESSION_COOKIE];
     }
     if (secret) {
-      const session = await findSession(ctx.db, ctx.config.sessionSecret, secret, kind);
-      if (session) {
-        const user = await findUserById(ctx.db, session.userId);
-        if (user?.active) {
+      const found = await findSessionUser(ctx.db, ctx.config.sessionSecret, secret, kind);
+      if (found) {
+        const { session, user } = found;
+        if (user.active) {
           req.user = withoutHash(user);
           req.authKind = kind;
           req.sessionToken = secret;

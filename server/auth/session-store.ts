@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
+import { toUser, USER_COLUMNS, type UserWithHash } from '../admin/user-store.js';
 
 export type SessionKind = 'cookie' | 'token';
 export const SESSION_HOURS = 12;
@@ -38,6 +39,27 @@ export async function findSession(db: Db, key: string, secret: string, kind: Ses
     return null;
   }
   return { userId: Number(row.user_id), kind: row.kind, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+}
+
+/**
+ * The session and its user in one query (issue 15: every authenticated request starts here). An
+ * expired session is deleted and answers null, as in findSession.
+ */
+export async function findSessionUser(db: Db, key: string, secret: string, kind: SessionKind): Promise<{ session: Session; user: UserWithHash } | null> {
+  const row = await db('sessions as s')
+    .join('users as u', 'u.id', 's.user_id')
+    .join('agencies as a', 'a.id', 'u.agency_id')
+    .where({ 's.id_hash': hashId(key, secret), 's.kind': kind })
+    .first([...USER_COLUMNS, 's.id_hash as session_id_hash', 's.kind as session_kind', 's.csrf_token as session_csrf_token', 's.expires_at as session_expires_at']);
+  if (!row) return null;
+  if (row.session_expires_at <= new Date().toISOString()) {
+    await db('sessions').where({ id_hash: row.session_id_hash }).del();
+    return null;
+  }
+  return {
+    session: { userId: Number(row.id), kind: row.session_kind, csrfToken: row.session_csrf_token, expiresAt: row.session_expires_at },
+    user: toUser(row),
+  };
 }
 
 /** True when there was such a session. */

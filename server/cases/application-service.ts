@@ -19,7 +19,7 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
-  listEventsFor, findStaleCacheRows, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
+  listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
 import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
@@ -28,7 +28,7 @@ export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
-import { listAttachments } from './attachment-store.js';
+import { listAttachments, type AttachmentRow } from './attachment-store.js';
 import { listContacts } from './contact-store.js';
 import { listDataFiles } from './data-file-store.js';
 import { resolveDataFileItems } from './data-file-items.js';
@@ -36,8 +36,8 @@ import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
-import { listDocuments } from '../documents/document-store.js';
-import { deliveriesOf, unissuedNotices } from '../documents/delivery-store.js';
+import { listDocumentsWithDeliveries } from '../documents/document-store.js';
+import { unissuedNotices, unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
@@ -80,7 +80,10 @@ function workingDaysTaken(row: ApplicationRow, calendar: WorkCalendar): number |
 
 export async function loadVisible(ctx: AppContext, user: User, id: number, db: Knex | Knex.Transaction = ctx.db): Promise<ApplicationRow> {
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
-  const row = await findApplication(db, id);
+  return assertVisible(ctx, user, await findApplication(db, id), db);
+}
+
+async function assertVisible<T extends ApplicationRow | null>(ctx: AppContext, user: User, row: T, db: Knex | Knex.Transaction = ctx.db): Promise<NonNullable<T>> {
   // Another agency's case is indistinguishable from a missing one (no information leak).
   if (!row || !(await visibleAgencyIds(ctx, user, db)).includes(row.agencyId)) throw notFound('未找到该申请');
   return row;
@@ -94,27 +97,41 @@ export async function loadVisibleByCaseNumber(ctx: AppContext, user: User, caseN
 }
 
 export async function getApplicationView(ctx: AppContext, user: User, id: number): Promise<ApplicationView> {
-  const row = await loadVisible(ctx, user, id);
-  return buildView(ctx, user, row);
+  if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
+  const found = await findApplicationWithAttachments(ctx.db, id);
+  const row = await assertVisible(ctx, user, found?.row ?? null);
+  return buildView(ctx, user, row, undefined, found!.attachments, found!.extras);
 }
 
-async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar): Promise<ApplicationView> {
-  const [events, attachments, calendar, documents, delivered, contacts, dataFiles] = await Promise.all([
+async function buildView(
+  ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, attachmentsIn?: AttachmentRow[], extras?: CaseExtras,
+): Promise<ApplicationView> {
+  // Issue 15: a bounded number of queries whatever the case's history — what every case has at once,
+  // what only some cases have (a transfer, a consultation through the inbox, contacts, data files, a
+  // complex mark, conferences: counted in the case's own query) only when they have it.
+  const has = (n: number | undefined) => n === undefined || n > 0;
+  const [events, attachments, calendar, { documents, deliveries: delivered }, contacts, dataFiles, complex, conferenceRows] = await Promise.all([
     listEvents(ctx.db, row.id),
-    listAttachments(ctx.db, row.id),
+    attachmentsIn ?? listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
-    listDocuments(ctx.db, row.id),
-    deliveriesOf(ctx.db, row.id),
-    listContacts(ctx.db, row.id),
-    listDataFiles(ctx.db, row.id),
+    listDocumentsWithDeliveries(ctx.db, row.id),
+    has(extras?.contacts) ? listContacts(ctx.db, row.id) : [],
+    has(extras?.dataFiles) ? listDataFiles(ctx.db, row.id) : [],
+    has(extras?.complexMarks) ? findComplexMark(ctx.db, row.id) : null,
+    has(extras?.conferences) ? conferencesOfApplication(ctx.db, row.id) : [],
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
   const snapshot = restore(row);
   const clockOf = new Map(deadlines.consultations.map((c) => [c.id, c]));
   const awaiting = new Set(deadlines.notices.filter((n) => n.awaitingDelivery && n.consultationId).map((n) => n.consultationId));
-  const [inbox, from, to] = await Promise.all([requestsOfApplication(ctx.db, row.id, today), transferredFrom(ctx.db, row), transferredTo(ctx.db, row)]);
-  const consultations = contextOf(snapshot).consultations.map((c) => {
+  const consulted = contextOf(snapshot).consultations;
+  const [inbox, from, to] = await Promise.all([
+    consulted.some((c) => c.kind === 'agency') ? requestsOfApplication(ctx.db, row.id, today) : new Map<string, never>(),
+    row.transferredFromId !== null ? transferredFrom(ctx.db, row) : null,
+    events.some((e) => e.type === 'TRANSFER') ? transferredTo(ctx.db, row) : null,
+  ]);
+  const consultations = consulted.map((c) => {
     const item = inbox.get(c.id);
     return {
       ...c, opinionDue: clockOf.get(c.id)?.opinionDue ?? null,
@@ -131,7 +148,7 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     // REOPEN only ever comes from an appeal decision (appeal-service), never from the case page.
     allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
-    unissuedNotices: unissuedNoticeViews((await unissuedNotices(ctx.db, [row.id])).get(row.id) ?? [], events),
+    unissuedNotices: unissuedNoticeViews(unissuedNoticesOf(documents), events),
     // Issue 13: full ID and phone numbers only for the caseworkers handling the case (its agency's);
     // reviewers, approvers, managers and legal staff see them masked like everyone else.
     full: mayReadFullPersonalData(user, row.agencyId),
@@ -141,7 +158,6 @@ async function buildView(ctx: AppContext, user: User, row: ApplicationRow, calen
     dataFiles,
   });
   // Issue 14: the complex mark and the case conferences, as this person may act on them.
-  const [complex, conferenceRows] = await Promise.all([findComplexMark(ctx.db, row.id), conferencesOfApplication(ctx.db, row.id)]);
   view.complex = complex;
   view.conferences = conferenceRows.map((c) => toConferenceView(c, user, true));
   view.mayConvene = mayConvene(user, { agencyId: row.agencyId, open: !CLOSED_STATES.includes(row.state) }).ok;
@@ -167,7 +183,7 @@ export async function registerApplication(
   if (outside) throw invalid({ receivedDate: outside });
   const agency = await findAgencyById(ctx.db, user.agencyId);
   if (!agency) throw notFound('所属机关不存在');
-  const calendar = await loadCalendar(ctx.db);
+  const calendar = await loadCalendar(ctx.db, { fresh: true });
   const canSign = await hasSigningKey(ctx.db, agency.id);
   await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
@@ -260,8 +276,10 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     const one = await findAgencyByCode(ctx.db, q.agency);
     agencyIds = one && agencyIds.includes(one.id) ? [one.id] : [];
   }
+  // GET never writes (issue 15): a stopped clock's cached due date is refreshed by the case's own
+  // writes, calendar changes and the instances' schedule (refreshStaleDeadlines); what the list shows
+  // is computed from the history below.
   const calendar = await loadCalendar(ctx.db);
-  await refreshStaleDeadlines(ctx, calendar, agencyIds);
   const { total, rows } = await listRows(ctx.db, {
     agencyIds,
     state: q.state,
@@ -318,7 +336,7 @@ export async function applyApplicationEvent(ctx: AppContext, user: User, id: num
   if (req.body.type === 'REOPEN') {
     throw new DomainError('conflict', 'not_allowed', '重新办理只能由复议、诉讼案件中“责令重新答复”的决定触发（在复议诉讼案件中记录决定）', undefined, { allowedEvents: [] });
   }
-  const calendar = await loadCalendar(ctx.db);
+  const calendar = await loadCalendar(ctx.db, { fresh: true });
   checkUploads(req.files ?? []);
   try {
     await ctx.db.transaction(async (trx) => applyEventInTransaction(trx, ctx, user, id, req, calendar));
@@ -467,15 +485,20 @@ async function rebuildCache(ctx: AppContext, rows: ApplicationRow[], calendar: W
   }
 }
 
-/** Rows whose stopped clock moved replyDue since they were cached (few: open consultations, unpaid fees). */
-export async function refreshStaleDeadlines(ctx: AppContext, calendar: WorkCalendar, agencyIds?: number[]): Promise<void> {
+/**
+ * Rows whose stopped clock moved replyDue since they were cached (few: open consultations, unpaid
+ * fees). Run by every server instance's schedule (server-runner), never by a GET: a day's move of
+ * such a case's due date reaches the list filters and the dashboard at the next sweep.
+ */
+export async function refreshStaleDeadlines(ctx: AppContext, calendarIn?: WorkCalendar, agencyIds?: number[]): Promise<number> {
   const stale = await findStaleCacheRows(ctx.db, ctx.clock.today(), agencyIds);
-  if (stale.length) await rebuildCache(ctx, stale, calendar);
+  if (stale.length) await rebuildCache(ctx, stale, calendarIn ?? (await loadCalendar(ctx.db, { fresh: true })));
+  return stale.length;
 }
 
 /** After a calendar change every open case's deadlines are recomputed at once. */
 export async function rebuildOpenDeadlines(ctx: AppContext): Promise<number> {
   const rows = await findOpenRows(ctx.db);
-  await rebuildCache(ctx, rows, await loadCalendar(ctx.db));
+  await rebuildCache(ctx, rows, await loadCalendar(ctx.db, { fresh: true }));
   return rows.length;
 }

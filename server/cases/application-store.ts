@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { insertedId, whereContains } from '../../db/dialect.js';
+import { insertedId, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
+import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
 import { appendToCaseChain } from '../history/history-store.js';
 import type { Applicant, RequestDetails } from './intake.js';
 
@@ -26,6 +27,8 @@ export interface ApplicationRow {
   createdBy: number;
   createdAt: string;
   updatedAt: string;
+  /** The case this one was transferred from (转办), if any. */
+  transferredFromId: number | null;
 }
 
 export interface EventRow {
@@ -64,6 +67,7 @@ function toApplication(r: any): ApplicationRow {
     createdBy: Number(r.created_by),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    transferredFromId: r.transferred_from_id === null || r.transferred_from_id === undefined ? null : Number(r.transferred_from_id),
   };
 }
 
@@ -76,6 +80,24 @@ function baseQuery(db: Db) {
 export async function findApplication(db: Db, id: number): Promise<ApplicationRow | null> {
   const r = await baseQuery(db).where('ap.id', id).first();
   return r ? toApplication(r) : null;
+}
+
+/** The case with its attachments' records (no bytes) in one query: the case page (issue 15). */
+/** What only some cases have (issue 14's contacts, data files, complex mark, conferences): counted in the case's own query. */
+export interface CaseExtras { contacts: number; dataFiles: number; complexMarks: number; conferences: number }
+
+export async function findApplicationWithAttachments(db: Db, id: number): Promise<{ row: ApplicationRow; attachments: AttachmentRow[]; extras: CaseExtras } | null> {
+  const count = (table: string) => db.raw(`(SELECT count(*) FROM ${table} x WHERE x.application_id = ap.id)`);
+  const r = await baseQuery(db).select({
+    attachments_json: jsonRowsOf(db, 'attachments', ATTACHMENT_COLUMNS, 'application_id', 'ap.id'),
+    n_contacts: count('applicant_contacts'), n_data_files: count('data_files'), n_complex_marks: count('complex_marks'), n_conferences: count('conferences'),
+  }).where('ap.id', id).first();
+  if (!r) return null;
+  return {
+    row: toApplication(r),
+    attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment),
+    extras: { contacts: Number(r.n_contacts), dataFiles: Number(r.n_data_files), complexMarks: Number(r.n_complex_marks), conferences: Number(r.n_conferences) },
+  };
 }
 
 /** Deadlines cached for queries: derived from history + calendar, never the only truth. */
@@ -298,18 +320,20 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
   const countRow = await q.clone().clearSelect().count<{ n: number | string }[]>({ n: 'ap.id' }).first();
   const dir = f.dir === 'desc' ? 'desc' : 'asc';
-  q.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
-  if (f.sort === 'received') q.orderBy('ap.received_date', dir);
-  else if (f.sort === 'case') q.orderBy('ap.case_number', dir);
-  else if (f.sort === 'state' && f.stateOrder?.length) {
-    q.orderByRaw(`CASE ap.state ${f.stateOrder.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE ${f.stateOrder.length} END ${dir}`, [...f.stateOrder]);
-  }
-  // Then by urgency (the reply due date), whatever the column.
-  const rows = await q
-    .orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc')
-    .orderBy('ap.id', 'asc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
+  const order = (qb: Knex.QueryBuilder) => {
+    qb.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
+    if (f.sort === 'received') qb.orderBy('ap.received_date', dir);
+    else if (f.sort === 'case') qb.orderBy('ap.case_number', dir);
+    else if (f.sort === 'state' && f.stateOrder?.length) {
+      qb.orderByRaw(`CASE ap.state ${f.stateOrder.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE ${f.stateOrder.length} END ${dir}`, [...f.stateOrder]);
+    }
+    // Then by urgency (the reply due date), whatever the column.
+    return qb.orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc').orderBy('ap.id', 'asc');
+  };
+  // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
+  // then only those cases are read — not every case of the agencies sorted whole.
+  const page = order(q.clone().clearSelect().select('ap.id')).limit(f.pageSize).offset((f.page - 1) * f.pageSize);
+  const rows = await order(baseQuery(db).whereIn('ap.id', db.select('id').from(page.as('page'))));
   return { total: Number(countRow?.n ?? 0), rows: rows.map(toApplication) };
 }
 

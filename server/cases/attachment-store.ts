@@ -25,10 +25,10 @@ export interface AttachmentContent {
 }
 
 // Every column but the bytes (they live in attachment_contents, read only for a download).
-const COLUMNS = ['id', 'application_id', 'filename', 'mime', 'size', 'sha256', 'origin', 'consultation_request_id', 'created_at'];
+export const ATTACHMENT_COLUMNS = ['id', 'application_id', 'filename', 'mime', 'size', 'sha256', 'origin', 'consultation_request_id', 'created_at'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function toAttachment(r: any): AttachmentRow {
+export function toAttachment(r: any): AttachmentRow {
   return {
     id: Number(r.id),
     applicationId: Number(r.application_id),
@@ -80,7 +80,7 @@ export async function insertAttachment(
 }
 
 export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {
-  return (await db('attachments').where({ application_id: applicationId }).orderBy('id').select(COLUMNS)).map(toAttachment);
+  return (await db('attachments').where({ application_id: applicationId }).orderBy('id').select(ATTACHMENT_COLUMNS)).map(toAttachment);
 }
 
 /** One attachment of a case with its bytes; null when the case has no such attachment. */

@@ -19,7 +19,7 @@ export interface DeliveryRow {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const toDelivery = (r: any): DeliveryRow => ({
+export const toDelivery = (r: any): DeliveryRow => ({
   documentId: Number(r.document_id),
   applicationId: Number(r.application_id),
   date: r.date,
@@ -70,6 +70,14 @@ export interface UnissuedNotice { documentId: number; kind: string; title: strin
  * case. Replies (issued through sign-off) and corrections of issued documents (the original went
  * out) are not counted.
  */
+/** The same, from a case's documents already loaded (listDocuments): no query. */
+export function unissuedNoticesOf(documents: readonly { id: number; status: string; kind: string; title: string; eventSeq: number | null; supersedesId: number | null }[]): UnissuedNotice[] {
+  return documents
+    .filter((d) => d.status === 'draft' && d.kind !== 'reply' && d.eventSeq !== null && d.supersedesId === null)
+    .sort((a, b) => a.id - b.id)
+    .map((d) => ({ documentId: d.id, kind: d.kind, title: d.title, eventSeq: d.eventSeq! }));
+}
+
 export async function unissuedNotices(db: Db, applicationIds: number[]): Promise<Map<number, UnissuedNotice[]>> {
   const out = new Map<number, UnissuedNotice[]>();
   if (applicationIds.length === 0) return out;

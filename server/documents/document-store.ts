@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
+import { toDelivery, type DeliveryRow } from './delivery-store.js';
 
 export type DocumentStatus = 'draft' | 'issued' | 'superseded' | 'discarded';
 
@@ -80,6 +81,30 @@ export async function findDocument(db: Db, id: number): Promise<DocumentRow | nu
 
 export async function listDocuments(db: Db, applicationId: number): Promise<DocumentRow[]> {
   return (await db('documents').where({ application_id: applicationId }).whereNot('status', 'discarded').orderBy('id').select(COLUMNS)).map(toDocument);
+}
+
+const DELIVERY_FIELDS = ['document_id', 'application_id', 'date', 'method', 'tracking_number', 'signed_by', 'note', 'event_seq', 'recorded_by', 'recorded_at'];
+
+/**
+ * A case's documents (as listDocuments) with each one's delivery (送达, as deliveriesOf), in one query:
+ * the case page reads both on every view (issue 15).
+ */
+export async function listDocumentsWithDeliveries(db: Db, applicationId: number): Promise<{ documents: DocumentRow[]; deliveries: Map<number, DeliveryRow> }> {
+  const rows = await db('documents as doc')
+    .leftJoin('document_deliveries as d', 'd.document_id', 'doc.id')
+    .leftJoin('users as u', 'u.id', 'd.recorded_by')
+    .where('doc.application_id', applicationId)
+    .whereNot('doc.status', 'discarded')
+    .orderBy('doc.id')
+    .select([...COLUMNS.map((c) => `doc.${c}`), ...DELIVERY_FIELDS.map((c) => `d.${c} as dl_${c}`), 'u.display_name as dl_recorded_by_name']);
+  const deliveries = new Map<number, DeliveryRow>();
+  for (const r of rows) {
+    if (r.dl_document_id === null || r.dl_document_id === undefined) continue;
+    const d: Record<string, unknown> = { recorded_by_name: r.dl_recorded_by_name };
+    for (const c of DELIVERY_FIELDS) d[c] = r[`dl_${c}`];
+    deliveries.set(Number(r.id), toDelivery(d));
+  }
+  return { documents: rows.map(toDocument), deliveries };
 }
 
 export async function findDocumentsBySha256(db: Db, sha256: string): Promise<DocumentRow[]> {

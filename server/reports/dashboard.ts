@@ -3,7 +3,6 @@ import { agencyScopeIds, findAgencyByCode } from '../admin/agency-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import type { AppContext } from '../context.js';
 import { loadCalendar } from '../calendar-store.js';
-import { refreshStaleDeadlines } from '../cases/application-service.js';
 import { CLOSED_STATES } from '../cases/application-store.js';
 import { DomainError, invalid, notFound } from '../errors.js';
 import { assertReportPeriod, parsePeriod, type BriefingPeriod } from './briefing.js';
@@ -185,9 +184,9 @@ export async function buildDashboard(ctx: AppContext, user: User, q: Record<stri
     (await db('agencies').whereIn('id', scope).select('id', 'code', 'name')).map((r: { id: number; code: string; name: string }) => [Number(r.id), { code: r.code, name: r.name }]),
   );
 
+  // Stopped clocks move reply_due every working day: those (few) caches are brought up to date by the
+  // instances' schedule, never by this GET (issue 15).
   const calendar = await loadCalendar(db);
-  // Stopped clocks move reply_due every working day: bring those (few) caches up to date first.
-  await refreshStaleDeadlines(ctx, calendar, scope);
   const apps = () => db('applications').whereIn('agency_id', scope);
 
   // ---- Open applications by agency and state ---------------------------------------------------

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
 import { replyFacts } from '../helpers/replies.js';
 import { fixedClock } from '../../server/time.js';
+import { refreshStaleDeadlines } from '../../server/cases/application-service.js';
 
 describe('the event API of an application', () => {
   let env: TestEnv;
@@ -108,7 +109,7 @@ describe('the event API of an application', () => {
     assert.ok(rows.every((r) => r.username && r.entity_id));
   });
 
-  it('an open consultation keeps moving the cached replyDue used by the overdue filter', async () => {
+  it('an open consultation keeps moving the cached replyDue used by the overdue filter (the schedule refreshes it)', async () => {
     env.ctx.clock = fixedClock('2026-11-02');
     const app = await register('2026-10-09');
     const lateOne = await register('2026-09-01'); // no stop: overdue by 2026-11-16
@@ -118,6 +119,8 @@ describe('the event API of an application', () => {
     // Ten working days later, the third party still silent: those days are not counted (Art. 32).
     env.ctx.clock = fixedClock('2026-11-16');
     try {
+      // GET never writes (issue 15): each instance's schedule brings the stopped clock's cache up to date.
+      assert.ok((await refreshStaleDeadlines(env.ctx)) >= 1);
       const list = await request(env.app).get('/api/applications?pageSize=200').set('Authorization', `Bearer ${tokens.cw}`);
       const item = list.body.items.find((a: { id: number }) => a.id === app.id);
       assert.ok(item.deadlines.replyDue > dueThen, `${item.deadlines.replyDue} > ${dueThen}`);

@@ -11,12 +11,29 @@
 // backlog never finished. Refusals are sometimes taken to reconsideration and then to court. Dates
 // use the real working calendar; histories are cut at `today`, so recent cases are open in the state
 // their last event left them. Deterministic (seeded PRNG).
+//
+// What is stored is what the use cases would store (issue 15): each history is judged event by event
+// by the real application machine (workflows/application.machine.ts), whose persisted snapshot, state
+// and decision are written, at the current machine version; event payloads are the ones the event API
+// takes (a reply's facts included), so the desk serves and goes on with every seeded case. A decision
+// the machine refuses for the case as it stands (one needing a consultation or a correction it did not
+// have) falls back to disclosure. Not seeded: the documents (receipts, notices, reply PDFs).
 
 import type { Knex } from 'knex';
 import { addAgency, addUser } from '../../server/admin/admin-service.js';
 import { WorkCalendar } from '../../workflows/calendar.js';
 import { addDays } from '../../workflows/dates.js';
 import { chainHash, GENESIS } from '../../db/history-hash.js';
+import { APPLICATION_MACHINE_VERSION, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent } from '../../workflows/application.machine.js';
+import type { Facts } from '../../workflows/application-types.js';
+import { replyFacts } from '../helpers/replies.js';
+import { applicantKey } from '../../server/cases/application-service.js';
+import type { Applicant, RequestDetails } from '../../server/cases/intake.js';
+import type { OrganisationCategory } from '../../workflows/glossary.js';
+import { creditCodeCheckChar, residentIdCheckChar } from '../../workflows/identifiers.js';
+
+/** The seeded users' password (a throw-away benchmark database). */
+export const BENCH_PASSWORD = 'bench-pass-123';
 
 export interface SeedOptions {
   n: number;
@@ -261,11 +278,11 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
   const agencyIds = new Map<string, number>((await db('agencies').select('id', 'code')).map((r: { id: number; code: string }) => [r.code, Number(r.id)]));
   for (const code of codes) {
     for (const role of ['caseworker', 'reviewer', 'approver'] as const) {
-      await addUser(db, { username: `${role}-${code}`.toLowerCase(), role, agencyCode: code, password: 'bench-pass-123', displayName: `${role} ${code}` }, null, 4, { seeded: true });
+      await addUser(db, { username: `${role}-${code}`.toLowerCase(), role, agencyCode: code, password: BENCH_PASSWORD, displayName: `${role} ${code}` }, null, 4, { seeded: true });
     }
   }
-  await addUser(db, { username: 'mgr', role: 'manager', agencyCode: 'DJQ', password: 'bench-pass-123', displayName: '政务公开办' }, null, 4, { seeded: true });
-  await addUser(db, { username: 'legal', role: 'legal', agencyCode: 'DJQ', password: 'bench-pass-123', displayName: '法制' }, null, 4, { seeded: true });
+  await addUser(db, { username: 'mgr', role: 'manager', agencyCode: 'DJQ', password: BENCH_PASSWORD, displayName: '政务公开办' }, null, 4, { seeded: true });
+  await addUser(db, { username: 'legal', role: 'legal', agencyCode: 'DJQ', password: BENCH_PASSWORD, displayName: '法制' }, null, 4, { seeded: true });
   const userIds = new Map<string, number>((await db('users').select('id', 'username')).map((r: { id: number; username: string }) => [r.username, Number(r.id)]));
   const actor = (role: string, code: string) => userIds.get(`${role}-${code}`.toLowerCase())!;
   const legalId = userIds.get('legal')!;
@@ -287,6 +304,7 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
 
   // Calendar over the whole span (and far enough past today for deadlines).
   const days = new DayTable(addDays(opts.start, -1), addDays(opts.today, 400), new WorkCalendar());
+  dayDates = days.dates;
   const startIdx = days.index.get(opts.start)!;
   const todayIdx = days.index.get(opts.today)!;
   // Applications per day: working days 1, other days 0.15, +12% a year.
@@ -313,7 +331,7 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
       const ag = pickAgency();
       const id = ++appId;
       const year = Number(received.slice(0, 4));
-      const seqKey = `${ag.code}-${year}`;
+      const seqKey = `case:${ag.id}:${year}`; // the counter registration allocates case numbers from
       const caseSeq = (seqs.get(seqKey) ?? 0) + 1;
       seqs.set(seqKey, caseSeq);
       const category = pickWeighted(rand, CATEGORIES);
@@ -321,13 +339,16 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
 
       // ---- The history, in effective-date order (day indexes) -----------------------------------
       const ev: [string, number, string, number][] = []; // type, day, payload, actor
-      ev.push(['REGISTER', recIdx, '{}', ag.cw]);
+      ev.push(['REGISTER', recIdx, `{"channel":"${channel}","attachments":0}`, ag.cw]);
       let clockStart = recIdx; // the reply period runs from here (restarted by a correction)
       let stopped = 0; // working days the clock stood still (opinions, fees)
       let extension = 0; // working days added by an approved extension
       let concluded: number | null = null;
       let decision: string | null = null;
       let lastOpenStop: 'consultation' | 'fee' | null = null;
+      let correctionDueIdx: number | null = null;
+      let feeDueIdx: number | null = null;
+      const opinionDue: Record<string, string> = {};
       const path = rand();
       const stuck = rand() < 0.004; // a small backlog never finished
       if (path < 0.03) {
@@ -336,7 +357,7 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
         ev.push(['WITHDRAW', d, '{}', ag.cw]);
         concluded = d; decision = 'other.other';
       } else if (path < 0.05) {
-        ev.push(['REPLY_ON_THE_SPOT', recIdx, '{"decision":"disclose"}', ag.cw]);
+        ev.push(['REPLY_ON_THE_SPOT', recIdx, draftPayload('disclose', received), ag.cw]);
         concluded = recIdx; decision = 'disclose';
       } else {
         let t = recIdx;
@@ -344,6 +365,7 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
           const asked = days.addWorking(recIdx, R(1, 6));
           const period = rand() < 0.7 ? 10 : 15;
           ev.push(['REQUEST_CORRECTION', asked, `{"items":["请写明所需信息的名称、文号"],"periodWorkingDays":${period}}`, ag.cw]);
+          correctionDueIdx = days.addWorking(asked, period);
           if (rand() < 0.75) {
             const got = days.addWorking(asked, R(1, period));
             ev.push(['CORRECTION_RECEIVED', got, '{}', ag.cw]);
@@ -357,15 +379,17 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
         if (concluded === null && rand() < 0.06) {
           const sent = days.addWorking(t, R(2, 8));
           const third = rand() < 0.8;
+          opinionDue[`c${ev.length + 1}`] = days.dates[days.addWorking(sent, 15)]!;
           ev.push(['START_CONSULTATION', sent, `{"kind":"${third ? 'third_party' : 'agency'}","party":"${third ? '某置业有限公司' : '东江区住房保障局'}","consultationId":"c${ev.length + 1}"}`, ag.cw]);
           const wait = R(3, 15);
           const replied = days.addWorking(sent, wait);
-          ev.push(['RECORD_OPINION', replied, `{"consultationId":"c${ev.length}","opinion":"${rand() < 0.6 ? 'object' : 'consent'}"}`, ag.cw]);
+          ev.push(['RECORD_OPINION', replied, rand() < 0.6 ? `{"consultationId":"c${ev.length}","opinion":"object","reasons":"涉及商业秘密"}` : `{"consultationId":"c${ev.length}","opinion":"consent"}`, ag.cw]);
           stopped += wait; t = replied; lastOpenStop = 'consultation';
         }
         if (concluded === null && rand() < 0.01) {
           const notice = days.addWorking(t, R(3, 10));
           ev.push(['ISSUE_FEE_NOTICE', notice, '{"basis":"per_page","pages":260,"amount":110}', ag.cw]);
+          feeDueIdx = days.addWorking(notice, 20);
           const wait = R(3, 20);
           if (rand() < 0.8) {
             ev.push(['RECORD_PAYMENT', days.addWorking(notice, wait), '{}', ag.cw]);
@@ -391,11 +415,11 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
           const issueDay = Math.max(days.addWorking(clockStart, take + stopped), days.addWorking(t, 1));
           const draftDay = Math.max(days.workdays[Math.max(days.cum[issueDay]! - 1 - R(0, 2), 0)]!, t);
           const chosen = pickWeighted(rand, DECISIONS);
-          ev.push(['DRAFT_REPLY', draftDay, `{"decision":"${chosen}","reasons":"经审查，根据条例有关规定"}`, ag.cw]);
+          ev.push(['DRAFT_REPLY', draftDay, draftPayload(chosen, days.dates[draftDay]!), ag.cw]);
           ev.push(['SUBMIT_FOR_REVIEW', draftDay, '{}', ag.cw]);
           if (rand() < 0.1) {
             ev.push(['RETURN_FOR_REVISION', draftDay, '{"reason":"理由不充分"}', ag.rev]);
-            ev.push(['DRAFT_REPLY', draftDay, `{"decision":"${chosen}","reasons":"经审查，根据条例有关规定"}`, ag.cw]);
+            ev.push(['DRAFT_REPLY', draftDay, draftPayload(chosen, days.dates[draftDay]!), ag.cw]);
             ev.push(['SUBMIT_FOR_REVIEW', draftDay, '{}', ag.cw]);
           }
           ev.push(['APPROVE_REVIEW', issueDay, '{"checklist":["已审查"]}', ag.rev]);
@@ -411,33 +435,48 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
       const kept = ev.slice(0, keep);
       const concludingTypes = new Set(['ISSUE_REPLY', 'REPLY_ON_THE_SPOT', 'CORRECTION_LAPSED', 'FEE_LAPSED', 'WITHDRAW']);
       const concludedKept = kept.find(([type]) => concludingTypes.has(type));
-      if (!concludedKept) { concluded = null; decision = null; }
       const last = kept[kept.length - 1]!;
-      const state = stateAfter(last[0], kept);
       const baseDue = days.addWorking(clockStart, 20 + stopped + extension);
       const replyDue = days.dates[baseDue]!;
+      // The machine judges the history as the event API would have, and writes the snapshot.
+      const judged = judgeHistory(kept, {
+        replyDue,
+        correctionDue: correctionDueIdx === null ? null : days.dates[correctionDueIdx]!,
+        feePaymentDue: feeDueIdx === null ? null : days.dates[feeDueIdx]!,
+        consultationOpinionDue: opinionDue,
+        awaitingDelivery: [],
+      }, ag);
+      const state = judged.state;
+      decision = concludedKept ? judged.decision : null;
+      if (!concludedKept) concluded = null;
       // A consultation or fee notice still open at today stops the clock: the cache is "as of today".
       const clockStopped = !concludedKept && (last[0] === 'START_CONSULTATION' || last[0] === 'ISSUE_FEE_NOTICE') && lastOpenStop !== null;
 
       const receivedIso = `${received}T02:${String(R(0, 59)).padStart(2, '0')}:00.000Z`;
-      const name = category === 'natural_person' ? `${SURNAMES[R(0, SURNAMES.length - 1)]}某某` : `某${category === 'commercial' ? '置业有限公司' : category === 'legal_services' ? '律师事务所' : '研究院'}`;
+      // The applicant as registration stores it (intake.ts), one of ~400,000 people and organisations.
+      const who = R(0, 400_000);
+      const person = category === 'natural_person';
+      const name = person ? `${SURNAMES[who % SURNAMES.length]}某某` : `某${category === 'commercial' ? '置业有限公司' : category === 'legal_services' ? '律师事务所' : '研究院'}${who}`;
+      const applicant: Applicant = person
+        ? { kind: 'natural_person', name, idType: 'resident_id', idNumber: residentIdOf(who), phone: '13812345678', address: `东江区某路${who % 999 + 1}号`, postcode: null, email: null }
+        : { kind: 'organisation', name, category: category as OrganisationCategory, creditCode: creditCodeOf(who), legalRepresentative: null, contactPerson: '张某', phone: '0760-22223333', address: `东江区某路${who % 999 + 1}号`, email: null };
       const subject = SUBJECTS[R(0, SUBJECTS.length - 1)]!;
       const description = `申请公开${subject}（${received.slice(0, 4)}年）。`;
+      const requestDetails: RequestDetails = { description, documentTitle: null, documentNumber: null, purpose: null, delivery: channel === 'online' ? 'email' : 'paper' };
       const dec = decision;
       await writer.push(APPLICATIONS, [
         id, ag.id, `${ag.code}-${year}-${String(caseSeq).padStart(4, '0')}`, year, caseSeq, state, kept.length,
-        2, `{"value":"${state}","context":{"decision":${dec ? `"${dec}"` : 'null'},"consultations":[],"extension":null,"fee":null,"reopenings":[]}}`, channel, received,
-        category === 'natural_person' ? 'natural_person' : 'organisation', category,
-        name, (R(0, 400_000)).toString(16).padStart(64, '0'),
-        `{"kind":"${category === 'natural_person' ? 'natural_person' : 'organisation'}","name":"${name}","phone":"138****5678","address":"东江区某路${R(1, 999)}号"}`,
-        `{"description":"${description}","delivery":"${channel === 'online' ? 'email' : 'paper'}"}`, description, dec,
+        APPLICATION_MACHINE_VERSION, judged.snapshot, channel, received,
+        applicant.kind, category,
+        name, applicantKey(applicant), JSON.stringify(applicant), JSON.stringify(requestDetails), description, dec,
         replyDue, days.dates[days.addWorking(recIdx, 7)]!, clockStopped, clockStopped ? opts.today : null, ag.cw,
         receivedIso, `${days.dates[last[1]]!}T08:00:00.000Z`, concludedKept ? days.dates[concludedKept[1]]! : null,
       ]);
       // Each case's history is its own hash chain (db/history-hash.ts), computed as the app would.
       let prevHash = GENESIS;
       for (let s = 0; s < kept.length; s++) {
-        const [type, day, payload, actorId] = kept[s]!;
+        const [type, day, , actorId] = kept[s]!;
+        const payload = judged.payloads[s]!;
         const role = actorId === ag.appr ? 'approver' : actorId === ag.rev ? 'reviewer' : 'caseworker';
         const event = { application_id: id, seq: s + 1, type, effective_date: days.dates[day]!, payload, actor_id: actorId, actor_role: role, recorded_at: `${days.dates[day]!}T03:00:00.000Z` };
         const hash = chainHash('application_events', prevHash, event);
@@ -485,6 +524,9 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
   await writer.commit();
   await writer.close();
   opts.onProgress?.(made, opts.n);
+  // The case-number counters, as the registrations left them: the next registration goes on from there.
+  const counters = [...seqs].map(([key, last]) => ({ key, last }));
+  for (let i = 0; i < counters.length; i += 200) await db('counters').insert(counters.slice(i, i + 200));
   if (db.client.config.client === 'pg') {
     for (const t of ['applications', 'application_events', 'appeals']) {
       await db.raw(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT MAX(id) FROM ${t}), 1))`);
@@ -505,16 +547,45 @@ export async function seedBenchData(db: Knex, opts: SeedOptions): Promise<SeedRe
   }
 }
 
-/** The application state the last kept event leaves (the machine's states, without running it). */
-function stateAfter(type: string, events: readonly [string, number, string, number][]): string {
-  switch (type) {
-    case 'REQUEST_CORRECTION': return 'awaiting_correction';
-    case 'DRAFT_REPLY': return 'drafted';
-    case 'SUBMIT_FOR_REVIEW': return 'in_review';
-    case 'RETURN_FOR_REVISION': return 'drafted';
-    case 'APPROVE_REVIEW': return 'approved';
-    case 'ISSUE_REPLY': return 'issued';
-    case 'RECORD_DELIVERY': case 'WITHDRAW': case 'REPLY_ON_THE_SPOT': case 'CORRECTION_LAPSED': case 'FEE_LAPSED': return 'closed';
-    default: return events.length ? 'processing' : 'processing';
-  }
+/** A valid 居民身份证号码 and 统一社会信用代码, one per seeded applicant number. */
+const residentIdOf = (n: number) => { const first = `310115198${String(n % 10)}0${String(1 + (n % 9))}1${String(n).padStart(6, '0').slice(-6)}`.slice(0, 17); return first + residentIdCheckChar(first); };
+const creditCodeOf = (n: number) => { const first = `91310115MA1${String(n).padStart(6, '0')}`.slice(0, 17); return first + creditCodeCheckChar(first); };
+
+const DRAFT_REASONS = '经审查，根据条例有关规定';
+
+/** A DRAFT_REPLY / REPLY_ON_THE_SPOT payload as the event API takes it: the decision with its facts. */
+function draftPayload(decision: string, date: string): string {
+  return JSON.stringify({ decision, reasons: DRAFT_REASONS, ...replyFacts(decision, date) });
 }
+
+type SeedEvent = [string, number, string, number];
+const ROLE_OF = (actorId: number, ag: { rev: number; appr: number }) => (actorId === ag.appr ? 'approver' : actorId === ag.rev ? 'reviewer' : 'caseworker');
+
+/**
+ * The history judged by the application machine from a new application's snapshot, as the use case
+ * would (the registration is no machine event). A draft whose decision the machine refuses for this
+ * case falls back to disclosure; any other refusal is a bug of the seeder and stops it.
+ */
+function judgeHistory(events: readonly SeedEvent[], facts: Facts, ag: { rev: number; appr: number }): { snapshot: string; state: string; decision: string | null; payloads: string[] } {
+  let snapshot = initialApplicationSnapshot();
+  const payloads: string[] = [];
+  let fallback: string | null = null;
+  for (const [type, day, payload, actorId] of events) {
+    if (type === 'REGISTER') { payloads.push(payload); continue; }
+    const date = dayDates[day]!;
+    const event = (body: string) => ({ ...JSON.parse(body), type, date, actor: { id: actorId, role: ROLE_OF(actorId, ag) }, facts }) as unknown as ApplicationEvent;
+    let body = type === 'DRAFT_REPLY' && fallback ? fallback : payload;
+    let verdict = judgeEvent(snapshot, event(body));
+    if (!verdict.ok && (type === 'DRAFT_REPLY' || type === 'REPLY_ON_THE_SPOT')) {
+      body = fallback = draftPayload('disclose', date);
+      verdict = judgeEvent(snapshot, event(body));
+    }
+    if (!verdict.ok) throw new Error(`seeder: the machine refuses ${type} on ${date} (${verdict.code}: ${verdict.message}) after ${events.slice(0, payloads.length).map((e) => e[0]).join(', ')}`);
+    snapshot = verdict.snapshot;
+    payloads.push(body);
+  }
+  return { snapshot: JSON.stringify(snapshot), state: stateOf(snapshot), decision: snapshot.context.decision ?? null, payloads };
+}
+
+/** The benchmark's day table's dates (set by seedBenchData before judging). */
+let dayDates: string[] = [];
