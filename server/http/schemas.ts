@@ -2,6 +2,7 @@
 // with unknown keys refused and messages a caseworker understands.
 import { z } from 'zod';
 import { REGULATION_IN_FORCE } from '../../workflows/dates.js';
+import { badRequest } from '../errors.js';
 
 /** Messages for zod's own checks, in plain Chinese (a schema's own message wins over these). */
 function chineseMessage(issue: z.core.$ZodRawIssue): string | undefined {
@@ -129,3 +130,18 @@ export function withoutEmpty(fields: Record<string, unknown>): Record<string, un
  */
 export const factDate = (label = '日期') =>
   isoDate.refine((d) => d >= REGULATION_IN_FORCE, { message: `${label}不能早于2008年5月1日（《政府信息公开条例》施行之日）` });
+
+/**
+ * A body taken as JSON, or as multipart with the JSON in one field `data` beside the files (API
+ * registration, contacts, public applications). Any other multipart body is parsed by `shape` as it is.
+ */
+export const jsonOrDataField = <T extends z.ZodType>(shape: T) => z.preprocess((v) => {
+  if (!v || typeof v !== 'object' || !('data' in v)) return v;
+  const { data, ...rest } = v as Record<string, unknown>;
+  if (Object.keys(rest).length || typeof data !== 'string') return v;
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw badRequest('字段 data 不是有效的 JSON');
+  }
+}, shape);

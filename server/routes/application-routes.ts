@@ -1,7 +1,7 @@
 // Applications: registration, the case, its events and attachments — the JSON API and the pages.
 import { z } from 'zod';
 import { ifMatchOf, pageEventBody, refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
-import { flag, idParam, intField, isoDate, list, noBody, noQuery, text } from '../http/schemas.js';
+import { flag, idParam, intField, isoDate, list, noBody, noQuery, text, jsonOrDataField } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { badRequest, DomainError, invalid } from '../errors.js';
 import { intakeShape, nestFormFields, validateIntake, type Intake } from '../cases/intake.js';
@@ -61,16 +61,7 @@ function intakeOrRefuse(body: unknown, today: string): Intake {
 }
 
 /** The API takes JSON, or multipart with the JSON in a field `data` beside the files. */
-const registrationBody = z.preprocess((v) => {
-  if (!v || typeof v !== 'object' || !('data' in v)) return v;
-  const { data, ...rest } = v as Record<string, unknown>;
-  if (Object.keys(rest).length || typeof data !== 'string') return v;
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw badRequest('字段 data 不是有效的 JSON');
-  }
-}, intakeShape);
+const registrationBody = jsonOrDataField(intakeShape);
 
 const refusedOnCase = (eventType: (c: RefusedCall) => unknown) => async (c: RefusedCall, e: DomainError) => {
   if (e.kind === 'forbidden' && !c.user) throw e;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { refusalText, route, type RefusedCall, type RouteDef } from '../http/route.js';
 import { badRequest, type DomainError } from '../errors.js';
-import { idParam, noQuery, optionalText } from '../http/schemas.js';
+import { idParam, noQuery, optionalText, jsonOrDataField } from '../http/schemas.js';
 import { ref } from '../http/openapi-components.js';
 import { statusOf } from '../http/error-mapping.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
@@ -31,16 +31,7 @@ const contactShape = z.strictObject({
   outcome: optionalText(20).describe('沟通结果: clarified 已澄清诉求, narrowed 缩小申请范围, explained 已解释说明, withdrew 申请人撤回 (does not withdraw the application), dissatisfied 申请人不满意, other 其他'),
 });
 /** JSON; or multipart with the fields as they are, or the JSON in a field `data`, and files in `files`. */
-const contactBody = z.preprocess((v) => {
-  if (!v || typeof v !== 'object' || !('data' in v)) return v;
-  const { data, ...rest } = v as Record<string, unknown>;
-  if (Object.keys(rest).length || typeof data !== 'string') return v;
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw badRequest('字段 data 不是有效的 JSON');
-  }
-}, contactShape);
+const contactBody = jsonOrDataField(contactShape);
 
 const dataFormBody = z.strictObject({ dataForm: optionalText(20).describe('dataset 数据集, statistics 统计数据, extract 数据库信息提取, other 其他数据形态; null or "" for none') });
 const dataFileBody = z.strictObject({ title: optionalText(300).describe('the name the reply gives it (one file only; default: the file name)') });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Response } from 'express';
 import { route, refusalText, type RefusedCall, type RouteDef } from '../http/route.js';
-import { idParam, noBody, noQuery, optionalText, text } from '../http/schemas.js';
+import { idParam, noBody, noQuery, optionalText, text, jsonOrDataField } from '../http/schemas.js';
 import { badRequest, type DomainError } from '../errors.js';
 import { intakeShape, nestFormFields } from '../cases/intake.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../cases/attachment-files.js';
@@ -30,16 +30,7 @@ const publicShape = z.strictObject({
 });
 
 /** JSON, or multipart with the JSON in a field `data` beside the files (as staff registration). */
-const apiBody = z.preprocess((v) => {
-  if (!v || typeof v !== 'object' || !('data' in v)) return v;
-  const { data, ...rest } = v as Record<string, unknown>;
-  if (Object.keys(rest).length || typeof data !== 'string') return v;
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw badRequest('字段 data 不是有效的 JSON');
-  }
-}, publicShape);
+const apiBody = jsonOrDataField(publicShape);
 
 const formBody = z.preprocess((v) => nestFormFields((v ?? {}) as Record<string, unknown>), publicShape);
 const codeBody = z.strictObject({ code: text(20) });
