@@ -3,7 +3,8 @@ import type { Db } from '../../db/knex.js';
 import { insertedId } from '../../db/dialect.js';
 
 /** Where an attachment came from: the case's own materials, a file sent with an event, an agency's answer. */
-export type AttachmentOrigin = 'filed' | 'event' | 'answer';
+/** filed with the application; came with an event; a consulted party's answer; correction material the applicant uploaded online (issue 16). */
+export type AttachmentOrigin = 'filed' | 'event' | 'answer' | 'correction';
 
 export interface AttachmentRow {
   id: number;

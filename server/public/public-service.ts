@@ -325,7 +325,7 @@ export async function uploadCorrection(ctx: AppContext, trackingNumber: string |
   const platform = await systemUser(ctx);
   const now = new Date().toISOString();
   await ctx.db.transaction(async (trx) => {
-    await saveAttachments(trx, { applicationId: row.id, files, origin: 'filed', uploadedBy: platform.id, now });
+    await saveAttachments(trx, { applicationId: row.id, files, origin: 'correction', uploadedBy: platform.id, now });
     await audit(trx, { actor: platform, action: 'online_submission.correction_uploaded', entity: 'application', entityId: row.id, detail: { trackingNumber: s.trackingNumber, files: files.length }, ip });
   });
   return files.length;

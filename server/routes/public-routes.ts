@@ -61,6 +61,8 @@ async function renderTrackForm(res: Response, opts: { status?: number; number?: 
 const refusedTrackForm = (c: RefusedCall, e: DomainError) => renderTrackForm(c.res, { status: statusOf(e), number: typeof c.form.trackingNumber === 'string' ? c.form.trackingNumber.slice(0, 40) : '', error: e.message });
 
 async function renderTrackCase(ctx: AppContext, res: Response, number: string | null, flash: string | null = null, error: string | null = null, status = 200) {
+  // No tracking session (none, expired, forged): the applicant's form again, never the staff login.
+  if (!number) return renderTrackForm(res, { status: 401, error: '查询已失效，请重新输入查询号和查询码' });
   const s = await loadTracked(ctx, number);
   res.status(status).render('track-case', { title: '申请办理进度', view: await trackingView(ctx, s), flash, error });
 }
@@ -93,6 +95,18 @@ export const publicRoutes: RouteDef[] = [
       const number = await openTracking(ctx, body.trackingNumber, body.accessCode, ip);
       await withdrawTracked(ctx, number, ip);
       return trackingView(ctx, await loadTracked(ctx, number));
+    },
+  }),
+
+  route({
+    method: 'post', path: '/api/public/track/correction', permission: 'public', files: ATTACHMENTS, body: trackBody, tags: ['public'],
+    summary: 'the applicant uploads correction material (multipart: trackingNumber, accessCode, attachments) while the case awaits it (Art. 30)',
+    description: 'The files join the case as attachments of origin `correction`; nothing changes state: the caseworker reads them and records CORRECTION_RECEIVED. 404 for a wrong code, 409 when no correction is awaited.',
+    responses: { 200: { description: 'the tracking view and {uploaded}' } },
+    handler: async ({ ctx, body, files, ip }) => {
+      const number = await openTracking(ctx, body.trackingNumber, body.accessCode, ip);
+      const uploaded = await uploadCorrection(ctx, number, files, ip);
+      return { ...(await trackingView(ctx, await loadTracked(ctx, number))), uploaded };
     },
   }),
 
