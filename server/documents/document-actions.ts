@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sendPendingMail } from '../public/public-mail.js';
 import { dateWindowProblem, isIsoDate } from '../../workflows/dates.js';
 import { audit } from '../audit.js';
 import { findAgencyById } from '../admin/agency-store.js';
@@ -131,6 +132,8 @@ export async function issueDocument(ctx: AppContext, user: User, id: number, dat
     if (out.kind === 'consultation_letter') await platformLetterIssued(trx, ctx, user, out, when, ip);
     return out;
   });
+  // Mail told of by the issue (a notice to an applicant who applied online) goes once committed.
+  void sendPendingMail(ctx).catch(() => undefined);
   return toDocumentView(issued, row.state, await findDelivery(ctx.db, issued.id));
 }
 

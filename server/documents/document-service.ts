@@ -30,6 +30,7 @@ import { recordChange } from '../change-feed.js';
 import { deliveryWritten } from './deliveries.js';
 import { findDelivery } from './delivery-store.js';
 import { isPeriodNoticeKind, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
+import { notifyApplicantOfNotice } from '../public/public-notify.js';
 
 /** Document families: the middle part of a number, 东规资公复〔2026〕12号 (domain.md §7). */
 export const DOCUMENT_FAMILIES: Record<DocumentKind, string> = {
@@ -429,6 +430,9 @@ export async function issueInTransaction(
       type: NOTICE_ISSUED, date: issuedDate, payload: { documentId: doc.id, kind, eventSeq: doc.eventSeq, number },
     }, ip);
   }
+  // Issue 16: an applicant who applied online hears of a notice when it is issued (the outbox row
+  // commits with the issue; the caller sends once committed).
+  await notifyApplicantOfNotice(trx, ctx, doc.applicationId, kind, issuedDate);
   return (await findDocument(trx, doc.id))!;
 }
 

@@ -6,11 +6,12 @@ import { formatChineseDate } from '../../workflows/dates.js';
 import { enqueueMail, findSubmissionByApplication } from './public-store.js';
 import { trackLink } from './public-token.js';
 
-/** The events an applicant hears of, and what the mail says (no staff names, no internal notes). */
+/**
+ * The events an applicant hears of, and what the mail says (no staff names, no internal notes). The
+ * events that only draft a notice to the applicant (补正, 延期, 收费) are told when the notice is
+ * issued, not when the event is recorded: see NOTICE_TOLD.
+ */
 const TOLD: Record<string, { subject: string; text: string }> = {
-  REQUEST_CORRECTION: { subject: '请补正您的政府信息公开申请', text: '行政机关已向您发出补正申请告知书，请查看告知书并在规定期限内补正。您可以在查询页面上传补正材料。' },
-  APPROVE_EXTENSION: { subject: '您的政府信息公开申请已延期答复', text: '行政机关已决定延长答复期限，并向您发出延期答复告知书。' },
-  ISSUE_FEE_NOTICE: { subject: '您的政府信息公开申请需缴纳信息处理费', text: '行政机关已向您发出收费通知书，请按通知书所列方式在规定期限内缴费。缴费期间不计算在答复期限内。' },
   ISSUE_REPLY: { subject: '您的政府信息公开申请已答复', text: '行政机关已对您的申请作出答复。请在查询页面下载答复书（含电子签章），答复书中载明了救济途径。' },
   REPLY_ON_THE_SPOT: { subject: '您的政府信息公开申请已答复', text: '行政机关已对您的申请当场作出答复。请在查询页面下载答复书（含电子签章）。' },
   WITHDRAW: { subject: '您的政府信息公开申请已撤回', text: '您的申请已撤回，行政机关不再处理。' },
@@ -18,15 +19,30 @@ const TOLD: Record<string, { subject: string; text: string }> = {
   TRANSFER: { subject: '您的政府信息公开申请已转办', text: '行政机关已向您发出转办告知书，请在查询页面查看。' },
 };
 
+/** Notices to the applicant drafted by an event and issued later by the caseworker: told on issue. */
+const NOTICE_TOLD: Record<string, { subject: string; text: string }> = {
+  correction_notice: { subject: '请补正您的政府信息公开申请', text: '行政机关已向您发出补正申请告知书，请在查询页面查看告知书，并在规定期限内补正。您可以在查询页面上传补正材料。' },
+  extension_notice: { subject: '您的政府信息公开申请已延期答复', text: '行政机关已决定延长答复期限，并向您发出延期答复告知书，请在查询页面查看。' },
+  fee_notice: { subject: '您的政府信息公开申请需缴纳信息处理费', text: '行政机关已向您发出收费通知书，请在查询页面查看，并按通知书所列方式在规定期限内缴费。缴费期间不计算在答复期限内。' },
+};
 
-export async function notifyApplicantOfEvent(trx: Knex.Transaction, ctx: AppContext, applicationId: number, type: string, date: string): Promise<void> {
-  const told = TOLD[type];
-  if (!told) return;
+async function tell(trx: Knex.Transaction, ctx: AppContext, applicationId: number, kind: string, told: { subject: string; text: string }, date: string): Promise<void> {
   const s = await findSubmissionByApplication(trx, applicationId);
   if (!s || !s.trackingNumber) return;
   await enqueueMail(trx, {
-    submissionId: s.id, recipient: s.email, kind: `event.${type}`, now: new Date().toISOString(), subject: told.subject,
+    submissionId: s.id, recipient: s.email, kind, now: new Date().toISOString(), subject: told.subject,
     body: [`${s.applicant.name}：`, '', `您向${s.agencyName}提交的政府信息公开申请（查询号 ${s.trackingNumber}）有新的进展（${formatChineseDate(date)}）：`, told.text, '',
       `查询办理进度：${trackLink(ctx, s.trackingNumber)}`, '（本邮件由系统自动发送，请勿回复。）'].join('\n'),
   });
+}
+
+/** Called in the transaction that issues a document: a notice to an applicant who applied online is mailed about once issued. */
+export async function notifyApplicantOfNotice(trx: Knex.Transaction, ctx: AppContext, applicationId: number, documentKind: string, issuedDate: string): Promise<void> {
+  const told = NOTICE_TOLD[documentKind];
+  if (told) await tell(trx, ctx, applicationId, `notice.${documentKind}`, told, issuedDate);
+}
+
+export async function notifyApplicantOfEvent(trx: Knex.Transaction, ctx: AppContext, applicationId: number, type: string, date: string): Promise<void> {
+  const told = TOLD[type];
+  if (told) await tell(trx, ctx, applicationId, `event.${type}`, told, date);
 }

@@ -140,6 +140,9 @@ describe('applying and following a case online (issue 16)', () => {
     const note = await request(env.app).post(`/api/applications/${appId}/events`).set(auth('cw'))
       .send({ type: 'REQUEST_CORRECTION', date: '2026-11-20', items: ['请写明地块名称'], periodWorkingDays: 10 });
     assert.equal(note.status, 200, JSON.stringify(note.body));
+    // The mail goes when the notice is issued (test/api/public-correction.test.ts).
+    const notice = (await request(env.app).get(`/api/applications/${appId}/documents`).set(auth('cw'))).body.items.find((d: { kind: string }) => d.kind === 'correction_notice');
+    assert.equal((await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: '2026-11-20' })).status, 200);
     const told = await smtp.waitFor('access.rules@example.cn', /补正/);
     assert.match(told.text, /补正申请告知书/);
     const tracked = await track(trackingNumber, accessCode);

@@ -17,12 +17,8 @@ describe('correction material uploaded by the applicant online (issue 16)', () =
   let accessCode = '';
   let appId = 0;
 
-  before(async () => {
-    smtp = await startSmtp();
-    env = await createTestEnv({ today: '2026-11-20' });
-    env.ctx.config.mail = { smtpUrl: smtp.url, from: 'gongkai@djq.example.gov.cn', publicBaseUrl: 'https://gk.djq.example.gov.cn' };
-    for (const u of ['cw', 'cw2']) tokens[u] = await env.token(u);
-    const email = 'correction@example.cn';
+  /** Applies online, confirms the emailed code; the caseworker registers it. */
+  async function applyAndRegister(email: string) {
     const started = await request(env.app).post('/api/public/applications').send({
       agency: 'GHZY', email,
       applicant: { kind: 'natural_person', name: '李秀英', idType: 'resident_id', idNumber: residentId('31011519780405202'), phone: '13912345678', address: '东江区锦绣路1号' },
@@ -32,15 +28,18 @@ describe('correction material uploaded by the applicant online (issue 16)', () =
     const mail = await smtp.waitFor(email, /验证码/);
     const done = await request(env.app).post(`/api/public/applications/${started.body.submissionId}/confirm`).send({ code: /(\d{6})/.exec(mail.subject)![1] });
     assert.equal(done.status, 201);
-    ({ trackingNumber, accessCode } = done.body);
-    const id = Number((await env.db('online_submissions').where({ tracking_number: trackingNumber }).first('id')).id);
-    appId = (await request(env.app).post(`/api/online-submissions/${id}/confirm`).set(auth('cw'))).body.id;
-    const asked = await request(env.app).post(`/api/applications/${appId}/events`).set(auth('cw'))
-      .send({ type: 'REQUEST_CORRECTION', date: '2026-11-20', items: ['请写明地块名称'], periodWorkingDays: 10 });
-    assert.equal(asked.status, 200, JSON.stringify(asked.body));
-    const notice = (await request(env.app).get(`/api/applications/${appId}/documents`).set(auth('cw'))).body.items.find((d: { kind: string }) => d.kind === 'correction_notice');
-    const issued = await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: '2026-11-20' });
-    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    const id = Number((await env.db('online_submissions').where({ tracking_number: done.body.trackingNumber }).first('id')).id);
+    const registered = await request(env.app).post(`/api/online-submissions/${id}/confirm`).set(auth('cw'));
+    assert.equal(registered.status, 201);
+    return { trackingNumber: done.body.trackingNumber as string, accessCode: done.body.accessCode as string, appId: registered.body.id as number };
+  }
+
+  before(async () => {
+    smtp = await startSmtp();
+    env = await createTestEnv({ today: '2026-11-20' });
+    env.ctx.config.mail = { smtpUrl: smtp.url, from: 'gongkai@djq.example.gov.cn', publicBaseUrl: 'https://gk.djq.example.gov.cn' };
+    for (const u of ['cw', 'cw2']) tokens[u] = await env.token(u);
+    ({ trackingNumber, accessCode, appId } = await applyAndRegister('correction@example.cn'));
   });
   after(async () => {
     await env.close();
@@ -49,6 +48,30 @@ describe('correction material uploaded by the applicant online (issue 16)', () =
 
   const eventCount = async () => Number((await env.db('application_events').where({ application_id: appId }).count({ n: '*' }).first())!.n);
   const caseView = async () => (await request(env.app).get(`/api/applications/${appId}`).set(auth('cw'))).body;
+
+  /** Issues the case's draft notice of `kind` (as the caseworker does from the case page). */
+  async function issueNotice(id: number, kind: string) {
+    const notice = (await request(env.app).get(`/api/applications/${id}/documents`).set(auth('cw'))).body.items.find((d: { kind: string; status: string }) => d.kind === kind && d.status === 'draft');
+    assert.ok(notice, `a draft ${kind}`);
+    const issued = await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: '2026-11-20' });
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+  const mailsTo = (to: string, subject: RegExp) => smtp.mails.filter((m) => m.to === to && subject.test(m.subject)).length;
+
+  it('the correction mail goes when the notice is issued, not when REQUEST_CORRECTION drafts it', async () => {
+    const asked = await request(env.app).post(`/api/applications/${appId}/events`).set(auth('cw'))
+      .send({ type: 'REQUEST_CORRECTION', date: '2026-11-20', items: ['请写明地块名称'], periodWorkingDays: 10 });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    await settle();
+    assert.equal(mailsTo('correction@example.cn', /补正/), 0, 'a draft notice is not news to the applicant');
+    assert.equal(Number((await env.db('public_mails').where({ kind: 'event.REQUEST_CORRECTION' }).count({ n: '*' }).first())!.n), 0);
+    await issueNotice(appId, 'correction_notice');
+    const told = await smtp.waitFor('correction@example.cn', /请补正/);
+    assert.match(told.text, /补正申请告知书/);
+    assert.match(told.text, /2026年11月20日/);
+    assert.match(told.text, /\/track\?t=/);
+  });
 
   async function trackAgent() {
     const agent = request.agent(env.app);
@@ -125,5 +148,17 @@ describe('correction material uploaded by the applicant online (issue 16)', () =
       .attach('attachments', PDF, { filename: '再补.pdf', contentType: 'application/pdf' });
     assert.equal(late.status, 409);
     assert.match(late.body.message, /不需要补正/);
+  });
+
+  it('the fee mail goes when the fee notice is issued, not when ISSUE_FEE_NOTICE drafts it', async () => {
+    const fee = await applyAndRegister('fee@example.cn');
+    const drafted = await request(env.app).post(`/api/applications/${fee.appId}/events`).set(auth('cw')).send({ type: 'ISSUE_FEE_NOTICE', date: '2026-11-20', basis: 'per_page', pages: 45 });
+    assert.equal(drafted.status, 200, JSON.stringify(drafted.body));
+    await settle();
+    assert.equal(mailsTo('fee@example.cn', /信息处理费/), 0, 'a draft notice is not news to the applicant');
+    await issueNotice(fee.appId, 'fee_notice');
+    const told = await smtp.waitFor('fee@example.cn', /信息处理费/);
+    assert.match(told.text, /收费通知书/);
+    assert.match(told.text, new RegExp(fee.trackingNumber));
   });
 });
