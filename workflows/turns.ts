@@ -46,6 +46,8 @@ export const QUEUE_STEPS = {
   conference_opinion: '提出会商意见',
   conference_conclude: '记录研判意见',
   conference_sign: '签批研判意见',
+  // 网上申请 (issue 16): an online submission waiting for the agency's caseworker to confirm it (待确认)
+  confirm_submission: '确认网上申请',
 } as const;
 export type QueueStep = keyof typeof QUEUE_STEPS;
 export const QUEUE_STEP_CODES = Object.keys(QUEUE_STEPS) as QueueStep[];
@@ -76,15 +78,20 @@ export const QUEUE_ACTIONS = {
   GIVE_OPINION: 'POST /api/conferences/{id}/opinions',
   CONCLUDE: 'POST /api/conferences/{id}/conclusion',
   SIGN_OFF: 'POST /api/conferences/{id}/signoff',
+  CONFIRM_SUBMISSION: 'POST /api/online-submissions/{id}/confirm',
+  RETURN_SUBMISSION: 'POST /api/online-submissions/{id}/return',
 } as const;
 export type QueueAction = keyof typeof QUEUE_ACTIONS;
 
 /**
  * Issue 13 fixed the first three kinds; issue 14 extends the contract with `conference` (会商研判):
- * `id` is the conference's, `applicationId` the case it is about. Clients that know only the first
- * three may skip items of other kinds.
+ * `id` is the conference's, `applicationId` the case it is about. Issue 16 extends it with
+ * `submission` (网上申请待确认): `id` is the online submission's, `caseNumber` its tracking number
+ * (查询号; no case number until it is confirmed), no due date (the reply clock starts on
+ * confirmation, Art. 31(三)), no `applicationId`. Clients that know only the first three may skip
+ * items of other kinds.
  */
-export type QueueKind = 'application' | 'consultation' | 'appeal' | 'conference';
+export type QueueKind = 'application' | 'consultation' | 'appeal' | 'conference' | 'submission';
 
 /** One line of a person's queue (GET /api/queue): the names of the contract are fixed (issue 13). */
 export interface QueueItem {

@@ -33,7 +33,7 @@ export const RESPONSE_COMPONENTS: Record<string, Record<string, unknown>> = {
     description: 'one step waiting for the caller (issue 13): a case is in the queue of the role whose turn it is, never where the caller cannot act',
     required: ['kind', 'id', 'caseNumber', 'step', 'dueDate', 'workingDaysLeft', 'overdue', 'allowedEvents'],
     properties: {
-      kind: { enum: ['application', 'consultation', 'appeal', 'conference'], description: 'issue 13 fixed application, consultation and appeal; issue 14 extends it with conference (会商研判): clients that know only the first three may skip other kinds' },
+      kind: { enum: ['application', 'consultation', 'appeal', 'conference', 'submission'], description: 'issue 13 fixed application, consultation and appeal; issue 14 extends it with conference (会商研判), issue 16 with submission (网上申请待确认: id is the online submission, caseNumber its tracking number, no due date): clients that know only the first three may skip other kinds' },
       id: { type: 'integer', description: 'the application\'s, the consultation letter\'s (征询件), the appeal\'s or the conference\'s id, as kind says' },
       applicationId: { type: 'integer', description: 'consultation, appeal and conference: the application it is about' },
       caseNumber: { type: 'string', description: 'the application\'s case number (an appeal\'s own number at the court or reconsideration body is externalCaseNumber)' },

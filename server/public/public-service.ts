@@ -16,6 +16,7 @@ import { findApplication } from '../cases/application-store.js';
 import { systemUser } from '../consultations/consultation-service.js';
 import { loadCalendar } from '../calendar-store.js';
 import { formatChineseDate } from '../../workflows/dates.js';
+import { QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { sendPendingMail, mailEnabled } from './public-mail.js';
 import { trackLink } from './public-token.js';
 export { readTrackingToken, trackingToken } from './public-token.js';
@@ -212,6 +213,22 @@ async function toSubmissionView(ctx: AppContext, s: SubmissionRow): Promise<Subm
 export async function listAwaitingSubmissions(ctx: AppContext, user: User): Promise<SubmissionView[]> {
   const rows = await listAwaiting(ctx.db, await visibleAgencyIds(ctx, user));
   return Promise.all(rows.map((s) => toSubmissionView(ctx, s)));
+}
+
+/**
+ * Issue 16: the online submissions waiting for the caller to confirm them, as queue items (kind
+ * `submission`): only the caseworkers of the agency applied to can confirm, so only they see them.
+ * No due date: the reply clock starts on confirmation (Art. 31(三)); oldest first within the kind.
+ */
+export async function submissionQueue(ctx: AppContext, user: User): Promise<QueueItem[]> {
+  if (user.role !== 'caseworker' || user.agencyId === null) return [];
+  const rows = await listAwaiting(ctx.db, [user.agencyId]);
+  return rows.map((s) => ({
+    kind: 'submission' as const, id: s.id, caseNumber: s.trackingNumber ?? '', step: 'confirm_submission' as const, stepLabel: QUEUE_STEPS.confirm_submission,
+    dueDate: null, dueLabel: null, workingDaysLeft: null, overdue: false, dueSoon: false, provisional: false,
+    allowedEvents: ['CONFIRM_SUBMISSION', 'RETURN_SUBMISSION'], agency: { code: user.agencyCode, name: s.agencyName },
+    summary: s.request.description, applicantName: s.applicant.name, url: '/api/online-submissions', page: `/online-submissions#submission-${s.id}`,
+  }));
 }
 
 async function loadOwnSubmission(ctx: AppContext, user: User, id: number): Promise<SubmissionRow> {

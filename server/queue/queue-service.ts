@@ -10,6 +10,7 @@ import { applicationQueue } from '../cases/case-queue.js';
 import { consultationQueue } from '../consultations/consultation-service.js';
 import { conferenceQueue } from '../conferences/conference-service.js';
 import type { AppContext } from '../context.js';
+import { submissionQueue } from '../public/public-service.js';
 import { forbidden } from '../errors.js';
 import { mayReadCases, visibleAgencyIds } from '../policy.js';
 import { listAgencies } from '../admin/agency-store.js';
@@ -27,6 +28,7 @@ export async function queueFor(ctx: AppContext, user: User, order: { sort?: Queu
     await consultationQueue(ctx, user, calendar),
     await appealQueue(ctx, user, calendar),
     await conferenceQueue(ctx, user, calendar),
+    await submissionQueue(ctx, user),
   ];
   return { items: sortQueue(parts.flat(), order.sort, order.dir) };
 }

@@ -162,3 +162,57 @@ describe('correction material uploaded by the applicant online (issue 16)', () =
     assert.match(told.text, new RegExp(fee.trackingNumber));
   });
 });
+
+/** Issue 16: the 待确认 online submissions are in the agency caseworkers' queue (kind submission). */
+describe('online submissions in the 工作台 queue (issue 16)', () => {
+  let env: TestEnv;
+  let smtp: TestSmtp;
+  const tokens: Record<string, string> = {};
+  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+
+  before(async () => {
+    smtp = await startSmtp();
+    env = await createTestEnv({ today: '2026-11-20' });
+    env.ctx.config.mail = { smtpUrl: smtp.url, from: 'gongkai@djq.example.gov.cn', publicBaseUrl: 'https://gk.djq.example.gov.cn' };
+    for (const u of ['cw', 'cw2', 'rev', 'appr']) tokens[u] = await env.token(u);
+  });
+  after(async () => {
+    await env.close();
+    await smtp.close();
+  });
+
+  it('a submission waiting for confirmation is in its agency caseworkers\' queue and on the home page, and leaves it once confirmed', async () => {
+    const email = 'queue@example.cn';
+    const started = await request(env.app).post('/api/public/applications').send({
+      agency: 'GHZY', email,
+      applicant: { kind: 'natural_person', name: '孙某某', idType: 'resident_id', idNumber: residentId('31011519780405202') },
+      request: { description: '申请公开锦绣路拓宽工程的立项批复。', delivery: 'email' },
+    });
+    const mail = await smtp.waitFor(email, /验证码/);
+    const done = await request(env.app).post(`/api/public/applications/${started.body.submissionId}/confirm`).send({ code: /(\d{6})/.exec(mail.subject)![1] });
+    assert.equal(done.status, 201);
+    const queue = await request(env.app).get('/api/queue').set(auth('cw'));
+    assert.equal(queue.status, 200);
+    const item = queue.body.items.find((i: { kind: string }) => i.kind === 'submission');
+    assert.ok(item, JSON.stringify(queue.body.items));
+    assert.equal(item.caseNumber, done.body.trackingNumber);
+    assert.equal(item.step, 'confirm_submission');
+    assert.equal(item.stepLabel, '确认网上申请');
+    assert.equal(item.dueDate, null, 'no clock runs before confirmation (Art. 31(三))');
+    assert.equal(item.applicantName, '孙某某');
+    assert.deepEqual(item.allowedEvents, ['CONFIRM_SUBMISSION', 'RETURN_SUBMISSION']);
+    assert.equal(item.page, `/online-submissions#submission-${item.id}`);
+    // Not for another agency's caseworker, nor for the reviewer or approver (they cannot confirm).
+    for (const who of ['cw2', 'rev', 'appr']) {
+      assert.ok(!(await request(env.app).get('/api/queue').set(auth(who))).body.items.some((i: { kind: string }) => i.kind === 'submission'), who);
+    }
+    // The home page (工作台) lists it, in Chinese, linking to the 待确认 page.
+    const home = (await (await loginAgent(env.app, 'cw')).get('/')).text;
+    assert.match(home, new RegExp(`data-kind="submission"[^>]*>\\s*<td class="col-case"><a href="/online-submissions#submission-${item.id}">${done.body.trackingNumber}</a>`));
+    assert.match(home, /确认网上申请/);
+    assert.match(home, /网上申请（查询号）/);
+    // Confirmed: it leaves the queue as a submission.
+    assert.equal((await request(env.app).post(`/api/online-submissions/${item.id}/confirm`).set(auth('cw'))).status, 201);
+    assert.ok(!(await request(env.app).get('/api/queue').set(auth('cw'))).body.items.some((i: { kind: string }) => i.kind === 'submission'));
+  });
+});
