@@ -31,15 +31,7 @@ export { listContacts };
 /** Who records contacts: the people handling the case in its agency. */
 export const CONTACT_ROLES = ['caseworker', 'approver'] as const;
 
-export interface ContactInput {
-  date: string;
-  time: string | null;
-  channel: ContactChannel;
-  staff: string;
-  counterpart: string | null;
-  summary: string;
-  outcome: ContactOutcome;
-}
+export type ContactInput = Pick<ContactRow, 'date' | 'time' | 'channel' | 'staff' | 'counterpart' | 'summary' | 'outcome'>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
