@@ -22,7 +22,7 @@ import {
   listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
-import { cacheFrom, deadlinesFor, factsFrom, restore } from './case-clock.js';
+import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, restore, restoreForReading } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
@@ -122,7 +122,7 @@ async function buildView(
   ]);
   const today = ctx.clock.today();
   const deadlines = deadlinesFor(row, events, calendar, today);
-  const snapshot = restore(row);
+  const snapshot = restoreForReading(row);
   const clockOf = new Map(deadlines.consultations.map((c) => [c.id, c]));
   const awaiting = new Set(deadlines.notices.filter((n) => n.awaitingDelivery && n.consultationId).map((n) => n.consultationId));
   const consulted = contextOf(snapshot).consultations;
@@ -146,7 +146,7 @@ async function buildView(
     attachments,
     consultations,
     // REOPEN only ever comes from an appeal decision (appeal-service), never from the case page.
-    allowedEvents: allowedEvents(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
+    allowedEvents: allowedEventsFor(snapshot, { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN'),
     documents: documents.map((d) => toDocumentView(d, row.state, delivered.get(d.id))),
     unissuedNotices: unissuedNoticeViews(unissuedNoticesOf(documents), events),
     // Issue 13: full ID and phone numbers only for the caseworkers handling the case (its agency's);

@@ -41,11 +41,20 @@ export interface EventRow {
   actorRole: string;
   actorName: string;
   recordedAt: string;
+  /** The row's link in the case's hash chain (history-store): it fixes this event and every one before it. */
+  hash?: string;
+}
+
+const SNAPSHOT_TEXT = Symbol('snapshot text');
+
+/** The snapshot as stored (its JSON text), when the row was read with it and not changed since. */
+export function snapshotTextOf(row: ApplicationRow): string | undefined {
+  return (row as unknown as Record<symbol, { text?: string } | undefined>)[SNAPSHOT_TEXT]?.text;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toApplication(r: any): ApplicationRow {
-  return {
+  const row = {
     id: Number(r.id),
     agencyId: Number(r.agency_id),
     agencyCode: r.agency_code,
@@ -54,7 +63,7 @@ function toApplication(r: any): ApplicationRow {
     state: r.state,
     version: Number(r.version),
     machineVersion: Number(r.machine_version),
-    snapshot: JSON.parse(r.snapshot),
+    snapshot: undefined as unknown,
     channel: r.channel,
     receivedDate: r.received_date,
     applicant: JSON.parse(r.applicant),
@@ -69,6 +78,25 @@ function toApplication(r: any): ApplicationRow {
     updatedAt: r.updated_at,
     transferredFromId: r.transferred_from_id === null || r.transferred_from_id === undefined ? null : Number(r.transferred_from_id),
   };
+  // Issue 15: the stored snapshot is the largest column and most reads (lists, queues) never look at
+  // it: parsed on first use, then held like any other field.
+  const text: string | undefined = r.snapshot;
+  let parsed: unknown;
+  const stored: { text?: string } = { text };
+  Object.defineProperty(row, SNAPSHOT_TEXT, { value: stored, enumerable: false });
+  Object.defineProperty(row, 'snapshot', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (parsed === undefined && text === undefined) throw new Error('the snapshot was not read with this case (a list row)');
+      return (parsed ??= JSON.parse(text!));
+    },
+    set: (v: unknown) => {
+      parsed = v;
+      stored.text = undefined;
+    },
+  });
+  return row;
 }
 
 function baseQuery(db: Db) {
@@ -76,6 +104,13 @@ function baseQuery(db: Db) {
     .join('agencies as ag', 'ag.id', 'ap.agency_id')
     .select('ap.*', 'ag.code as agency_code', 'ag.name as agency_name');
 }
+
+/** What a list row shows: every column toApplication reads but the machine snapshot (issue 15). */
+const LIST_COLUMNS = [
+  'id', 'agency_id', 'case_number', 'state', 'version', 'machine_version', 'channel', 'received_date', 'applicant', 'request',
+  'data_form', 'decision', 'concluded_date', 'reply_due', 'correction_notice_due', 'created_by', 'created_at', 'updated_at',
+  'transferred_from_id',
+].map((c) => `ap.${c}`);
 
 export async function findApplication(db: Db, id: number): Promise<ApplicationRow | null> {
   const r = await baseQuery(db).where('ap.id', id).first();
@@ -281,6 +316,7 @@ function toEvent(r: any): EventRow {
     actorRole: r.actor_role,
     actorName: r.actor_name,
     recordedAt: r.recorded_at,
+    hash: typeof r.hash === 'string' && r.hash ? r.hash : undefined,
   };
 }
 
@@ -333,7 +369,11 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
   // then only those cases are read — not every case of the agencies sorted whole.
   const page = order(q.clone().clearSelect().select('ap.id')).limit(f.pageSize).offset((f.page - 1) * f.pageSize);
-  const rows = await order(baseQuery(db).whereIn('ap.id', db.select('id').from(page.as('page'))));
+  const rows = await order(
+    db('applications as ap').join('agencies as ag', 'ag.id', 'ap.agency_id')
+      .select(...LIST_COLUMNS, 'ag.code as agency_code', 'ag.name as agency_name')
+      .whereIn('ap.id', db.select('id').from(page.as('page'))),
+  );
   return { total: Number(countRow?.n ?? 0), rows: rows.map(toApplication) };
 }
 

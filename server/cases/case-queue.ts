@@ -14,7 +14,7 @@ import { visibleAgencyIds } from '../policy.js';
 import { DOCUMENT_KIND_LABELS, type DocumentKind } from '../documents/document-templates.js';
 import { unissuedNotices, unsignedReplies, type UnissuedNotice } from '../documents/delivery-store.js';
 import { CLOSED_STATES, findRowsInStates, listEventsFor, type ApplicationRow } from './application-store.js';
-import { deadlinesFor, factsFrom, restore } from './case-clock.js';
+import { allowedEventsFor, deadlinesFor, factsFrom, restoreForReading } from './case-clock.js';
 
 /** The notice each period runs from (§2.8), to name a notice whose receipt is still to be recorded. */
 const NOTICE_OF_PERIOD: Record<NoticeDeadline['period'], DocumentKind> = {
@@ -45,7 +45,7 @@ export async function applicationQueue(ctx: AppContext, user: User, calendar: Wo
     const deadlines = deadlinesFor(row, events, calendar, today);
     const open = !CLOSED_STATES.includes(row.state);
     // REOPEN only ever comes from an appeal decision, never from a queue.
-    const allowed = open ? allowedEvents(restore(row), { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN') : [];
+    const allowed = open ? allowedEventsFor(restoreForReading(row), { id: user.id, role: user.role }, factsFrom(deadlines), today).filter((t) => t !== 'REOPEN') : [];
     const notices = drafts.get(row.id) ?? [];
     const turn = applicationTurn({
       role: user.role,
