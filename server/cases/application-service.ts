@@ -22,7 +22,7 @@ import {
   listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
-import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, restore, restoreForReading } from './case-clock.js';
+import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, rememberedDeadlines, restore, restoreForReading } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
@@ -280,7 +280,7 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
   // writes, calendar changes and the instances' schedule (refreshStaleDeadlines); what the list shows
   // is computed from the history below.
   const calendar = await loadCalendar(ctx.db);
-  const { total, rows } = await listRows(ctx.db, {
+  const { total, rows, historyKeys } = await listRows(ctx.db, {
     agencyIds,
     state: q.state,
     text: q.text,
@@ -293,12 +293,15 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     page,
     pageSize,
   });
-  const histories = await listEventsFor(ctx.db, rows.map((r) => r.id));
   const drafts = await unissuedNotices(ctx.db, rows.map((r) => r.id));
-  // Lists filter and sort on the cached due dates; what they show comes from the clock itself.
+  // Lists filter and sort on the cached due dates; what they show comes from the clock itself. A
+  // history is read only when the clock's memo does not hold it, or a draft notice names its events.
+  const remembered = new Map(rows.map((row) => [row.id, rememberedDeadlines(row, historyKeys.get(row.id)!, calendar, today)]));
+  const histories = await listEventsFor(ctx.db, rows.filter((r) => !remembered.get(r.id) || drafts.has(r.id)).map((r) => r.id));
   const items = rows.map((row) => {
     const events = histories.get(row.id) ?? [];
-    return toApplicationView(row, deadlinesFor(row, events, calendar, today), { full: false, unissuedNotices: unissuedNoticeViews(drafts.get(row.id) ?? [], events) });
+    const deadlines = histories.has(row.id) ? deadlinesFor(row, events, calendar, today) : remembered.get(row.id)!;
+    return toApplicationView(row, deadlines, { full: false, unissuedNotices: unissuedNoticeViews(drafts.get(row.id) ?? [], events) });
   });
   return { total, page, pageSize, items };
 }

@@ -341,7 +341,10 @@ export type ListSort = (typeof LIST_SORTS)[number];
 
 export const CLOSED_STATES = ['closed'];
 
-export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[] }> {
+/** A history as the clock's memo knows it: its number of events and its last event's hash-chain link. */
+export interface HistoryKey { count: number; lastHash: string | null }
+
+export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey> }> {
   const q = baseQuery(db).whereIn('ap.agency_id', f.agencyIds);
   if (f.state?.length) q.whereIn('ap.state', f.state);
   if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
@@ -372,9 +375,19 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   const rows = await order(
     db('applications as ap').join('agencies as ag', 'ag.id', 'ap.agency_id')
       .select(...LIST_COLUMNS, 'ag.code as agency_code', 'ag.name as agency_name')
+      // What fixes each case's history (its length and last hash-chain link): the clock's memo answers
+      // from it, and the histories are read only for the cases it does not hold (issue 15).
+      .select({
+        event_count: db.raw('(SELECT count(*) FROM application_events e WHERE e.application_id = ap.id)'),
+        last_event_hash: db.raw('(SELECT e.hash FROM application_events e WHERE e.application_id = ap.id ORDER BY e.seq DESC LIMIT 1)'),
+      })
       .whereIn('ap.id', db.select('id').from(page.as('page'))),
   );
-  return { total: Number(countRow?.n ?? 0), rows: rows.map(toApplication) };
+  return {
+    total: Number(countRow?.n ?? 0),
+    rows: rows.map(toApplication),
+    historyKeys: new Map<number, HistoryKey>(rows.map((r: { id: number | string; event_count: number | string; last_event_hash: string | null }) => [Number(r.id), { count: Number(r.event_count), lastHash: r.last_event_hash ?? null }])),
+  };
 }
 
 export async function countByState(db: Db, agencyIds: number[]): Promise<Record<string, number>> {

@@ -6,7 +6,7 @@ import {
 } from '../../workflows/application.machine.js';
 import { computeDeadlines, type ClockEvent, type Deadlines } from '../../workflows/clock.js';
 import type { WorkCalendar } from '../../workflows/calendar.js';
-import { CLOSED_STATES, snapshotTextOf, type ApplicationRow, type CachedDeadlines, type EventRow } from './application-store.js';
+import { CLOSED_STATES, snapshotTextOf, type ApplicationRow, type CachedDeadlines, type EventRow, type HistoryKey } from './application-store.js';
 
 export const toClockEvents = (events: EventRow[]): ClockEvent[] =>
   events.map((e) => ({ seq: e.seq, type: e.type, date: e.date, payload: e.payload }));
@@ -22,10 +22,17 @@ export const toClockEvents = (events: EventRow[]): ClockEvent[] =>
 const MEMO_SIZE = 20_000;
 const memo = new WeakMap<WorkCalendar, Map<string, Deadlines>>();
 
-function memoKey(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, events: EventRow[], closed: boolean, today: string): string | null {
-  const last = events.at(-1);
-  if (last && !last.hash) return null;
-  return `${row.receivedDate}|${closed ? 1 : 0}|${today}|${events.length}|${last?.hash ?? ''}`;
+function memoKey(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, history: HistoryKey, closed: boolean, today: string): string | null {
+  if (history.count > 0 && !history.lastHash) return null;
+  return `${row.receivedDate}|${closed ? 1 : 0}|${today}|${history.count}|${history.lastHash ?? ''}`;
+}
+
+const historyKeyOf = (events: EventRow[]): HistoryKey => ({ count: events.length, lastHash: events.at(-1)?.hash ?? null });
+
+/** The clock the memo holds for a history known by its key alone, without reading it; else undefined. */
+export function rememberedDeadlines(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, history: HistoryKey, calendar: WorkCalendar, today: string): Deadlines | undefined {
+  const key = memoKey(row, history, CLOSED_STATES.includes(row.state), today);
+  return key === null ? undefined : memo.get(calendar)?.get(key);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -38,7 +45,7 @@ function deepFreeze<T>(value: T): T {
 
 export function deadlinesFor(row: Pick<ApplicationRow, 'receivedDate' | 'state'>, events: EventRow[], calendar: WorkCalendar, today: string): Deadlines {
   const closed = CLOSED_STATES.includes(row.state);
-  const key = memoKey(row, events, closed, today);
+  const key = memoKey(row, historyKeyOf(events), closed, today);
   let held = memo.get(calendar);
   const hit = key === null ? undefined : held?.get(key);
   if (hit) return hit;
