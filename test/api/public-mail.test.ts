@@ -233,4 +233,24 @@ describe('mail to online applicants: delivery by email, retries, corrected docum
     assert.equal((await download(trackingNumber, accessCode, first.id)).status, 404);
     assert.equal((await download(trackingNumber, accessCode, correction.body.id)).status, 200);
   });
+
+  it('counting the email as delivery, a notice mailed with its PDF is recorded delivered (NOTICE_DELIVERED, 电子邮件送达) when the mail goes', async () => {
+    await setOnlineDelivery('email');
+    const email = 'notice.by.email@example.cn';
+    const { appId } = await registeredOnline(email);
+    assert.equal((await request(env.app).post(`/api/applications/${appId}/events`).set(auth('cw'))
+      .send({ type: 'REQUEST_CORRECTION', date: '2026-11-20', items: ['请写明地块名称'], periodWorkingDays: 10 })).status, 200);
+    const notice = (await request(env.app).get(`/api/applications/${appId}/documents`).set(auth('cw'))).body.items.find((d: { kind: string }) => d.kind === 'correction_notice');
+    assert.equal((await request(env.app).post(`/api/documents/${notice.id}/issue`).set(auth('cw')).send({ date: '2026-11-20' })).status, 200);
+    const mail = await smtp.waitFor(email, /请补正/);
+    assert.equal(mail.attachments.length, 1);
+    assert.match(mail.attachments[0]!.filename, /补正申请告知书/);
+    const [d] = await eventually('the notice delivered', () => deliveriesOf(appId), (rows) => rows.length === 1);
+    assert.equal(Number(d.document_id), notice.id);
+    assert.equal(d.method, 'email');
+    const entry = await env.db('application_events').where({ application_id: appId, type: 'NOTICE_DELIVERED' }).first();
+    assert.ok(entry, 'the history records the delivery, for the clock');
+    assert.equal(entry.actor_role, 'system');
+    assert.equal(await stateOf(appId), 'awaiting_correction', 'a notice moves no state');
+  });
 });
