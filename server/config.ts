@@ -54,9 +54,10 @@ export interface Config {
   /**
    * Issue 16: mail to applicants (SMTP_URL, e.g. smtp://user:pass@mail.example.gov.cn:587; MAIL_FROM,
    * the sender address; PUBLIC_BASE_URL, the address applicants reach the desk at, for links in mail).
-   * Without SMTP_URL the online application is closed (it needs the email code).
+   * Without SMTP_URL the online application is closed (it needs the email code). MAIL_RETRY_SECONDS
+   * (default 60; 0: never): how often each instance sends the mail that is due again after a failure.
    */
-  mail: { smtpUrl: string | null; from: string; publicBaseUrl: string };
+  mail: { smtpUrl: string | null; from: string; publicBaseUrl: string; retrySeconds?: number };
 }
 
 export interface MetricsSettings {
@@ -130,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || null,
     from: env.MAIL_FROM?.trim() || 'noreply@localhost',
     publicBaseUrl: (env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+    retrySeconds: numberSetting(env, 'MAIL_RETRY_SECONDS', 60, 0, 86_400),
   };
   return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, metrics, mail };
 }
@@ -143,14 +145,16 @@ function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {
   return { url, timeoutMs: seconds * 1000 };
 }
 
+function numberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} 应为 ${min} 到 ${max} 之间的数：${raw}`);
+  return n;
+}
+
 function loadWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
-  const number = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} 应为 ${min} 到 ${max} 之间的数：${raw}`);
-    return n;
-  };
+  const number = (name: string, fallback: number, min: number, max: number) => numberSetting(env, name, fallback, min, max);
   return {
     allowPrivate: ['1', 'true', 'yes', 'on'].includes((env.WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase()),
     intervalSeconds: number('WEBHOOK_DELIVERY_SECONDS', 10, 0, 86_400),

@@ -10,6 +10,7 @@ import { moveKeyFilesIntoDatabase } from './documents/agency-keys.js';
 import { DEFAULT_FALLBACK_FONT, fallbackFontName } from './documents/fonts.js';
 import { sweepDeemedConsents } from './consultations/consultation-service.js';
 import { scheduleWebhookDelivery } from './exchange/webhook-worker.js';
+import { scheduleMailRetry } from './public/public-mail.js';
 import type { AppContext } from './context.js';
 import { refreshStaleDeadlines } from './cases/application-service.js';
 import { createLogger, loggerOf, type Logger } from './log.js';
@@ -48,7 +49,7 @@ function scheduleDeemedConsents(ctx: AppContext): () => Promise<void> {
 export interface DeskServer extends Server {
   /**
    * Graceful shutdown (SIGTERM): stops accepting connections and the schedules (deemed consent,
-   * webhook delivery), lets the requests, the schedules' runs and the export jobs under way finish
+   * webhook delivery, mail retry), lets the requests, the schedules' runs and the export jobs under way finish
    * (at most `timeoutMs`, SHUTDOWN_TIMEOUT_SECONDS, default 25 s: then open connections are cut), then
    * closes the database pool. Resolves when all of it is done; calling it again returns the same promise.
    */
@@ -98,6 +99,8 @@ export async function serve(db: Knex, config: Config, opts: { logger?: Logger } 
   const stopSweeps = scheduleDeemedConsents(ctx);
   // Issue 14: the webhook outbox, every WEBHOOK_DELIVERY_SECONDS (several instances share it safely).
   const stopWebhooks = scheduleWebhookDelivery(ctx);
+  // Issue 16: mail to applicants that failed is sent again when due, every MAIL_RETRY_SECONDS.
+  const stopMail = scheduleMailRetry(ctx);
   // Fonts parsed once before the first request, not inside the first issuing transaction.
   await warmUpDocumentRenderer();
   if (!fallbackFontName()) {
@@ -111,7 +114,10 @@ export async function serve(db: Knex, config: Config, opts: { logger?: Logger } 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
-    s.on('close', () => void stopWebhooks());
+    s.on('close', () => {
+      void stopWebhooks();
+      void stopMail();
+    });
   });
   let closing: Promise<void> | null = null;
   // Answers given while shutting down close their connection: a keep-alive client reconnects elsewhere.
@@ -135,7 +141,7 @@ export async function serve(db: Knex, config: Config, opts: { logger?: Logger } 
       }, timeoutMs);
       let overdue: NodeJS.Timeout | undefined;
       try {
-        const finished = Promise.all([closed, stopSweeps(), stopWebhooks(), settleExportJobs(ctx)]).then(() => true);
+        const finished = Promise.all([closed, stopSweeps(), stopWebhooks(), stopMail(), settleExportJobs(ctx)]).then(() => true);
         // A job still running after the timeout is left to its heartbeat: it shows as failed, to be started again.
         const late = new Promise<false>((resolve) => (overdue = setTimeout(() => resolve(false), timeoutMs + 1000)));
         if (!(await Promise.race([finished, late]))) log.warn('shutdown timeout: jobs still running are abandoned (an export shows as failed and can be started again)');

@@ -44,6 +44,14 @@ export const DOCUMENT_DELIVERY_METHODS = {
 } as const;
 export type DocumentDeliveryMethod = keyof typeof DOCUMENT_DELIVERY_METHODS;
 
+/**
+ * Issue 16: what an agency counts as the delivery (送达) of a document to an applicant who applied
+ * online: the applicant's first download from the tracking page, or the sending of the mail that
+ * carries the signed document.
+ */
+export const ONLINE_DELIVERY_ON = { download: '申请人下载', email: '电子邮件发出' } as const;
+export type OnlineDeliveryOn = keyof typeof ONLINE_DELIVERY_ON;
+
 /** A method as recorded before it was a code (RECORD_DELIVERY took free text): its code when it names one. */
 export function deliveryMethodCode(v: string): string {
   const t = v.trim();

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
 import { ROLES, type Role } from '../../workflows/roles.js';
 import { DECISION_CODES, isDecisionCode } from '../../workflows/decisions.js';
+import { isKey, ONLINE_DELIVERY_ON } from '../../workflows/glossary.js';
 import { audit, type Actor } from '../audit.js';
 import { DomainError } from '../errors.js';
 import { hashPassword } from '../auth/password.js';
@@ -146,6 +147,7 @@ function agencyDetailProblems(d: AgencyDetails): Record<string, string> {
   if ((d.paymentDetails ?? '').length > 500) fields.paymentDetails = '缴费方式不超过 500 字';
   const unknown = (d.reconsiderationFirst ?? []).filter((c) => !isDecisionCode(c));
   if (unknown.length) fields.reconsiderationFirst = `不是答复类型：${unknown.join('、')}`;
+  if (d.onlineDeliveryOn !== undefined && !isKey(ONLINE_DELIVERY_ON, d.onlineDeliveryOn)) fields.onlineDeliveryOn = '请选择网上送达以何为准';
   return fields;
 }
 
@@ -155,6 +157,8 @@ function cleanDetails(d: AgencyDetails): AgencyDetails {
     docPrefix: t(d.docPrefix), sealPurpose: t(d.sealPurpose), reconsiderationBody: t(d.reconsiderationBody),
     court: t(d.court), address: t(d.address), phone: t(d.phone), paymentDetails: t(d.paymentDetails),
     // Issue 12: which replies say reconsideration comes first; undefined leaves it, null restores the default.
+    // Issue 16: undefined leaves it as it is.
+    ...(d.onlineDeliveryOn !== undefined ? { onlineDeliveryOn: d.onlineDeliveryOn } : {}),
     ...(d.reconsiderationFirst !== undefined ? { reconsiderationFirst: d.reconsiderationFirst && DECISION_CODES.filter((c) => d.reconsiderationFirst!.includes(c)) } : {}),
   };
 }

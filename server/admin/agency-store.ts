@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex.js';
+import { isKey, ONLINE_DELIVERY_ON, type OnlineDeliveryOn } from '../../workflows/glossary.js';
 
 export interface Agency {
   id: number;
@@ -20,6 +21,8 @@ export interface Agency {
    * null: the default (workflows/reply-facts.ts DEFAULT_RECONSIDERATION_FIRST).
    */
   reconsiderationFirst: string[] | null;
+  /** Issue 16: what counts as delivery (送达) to an applicant who applied online. */
+  onlineDeliveryOn: OnlineDeliveryOn;
 }
 
 export const DEFAULT_SEAL_PURPOSE = '政府信息公开专用章';
@@ -39,6 +42,7 @@ const toAgency = (r: any): Agency => ({
   phone: r.phone ?? null,
   paymentDetails: r.payment_details ?? null,
   reconsiderationFirst: codeList(r.reconsideration_first),
+  onlineDeliveryOn: isKey(ONLINE_DELIVERY_ON, r.online_delivery_on) ? r.online_delivery_on : 'download',
 });
 
 function codeList(v: unknown): string[] | null {
@@ -66,6 +70,7 @@ export interface AgencyDetails {
   paymentDetails?: string | null;
   /** null: back to the default. */
   reconsiderationFirst?: string[] | null;
+  onlineDeliveryOn?: OnlineDeliveryOn;
 }
 
 export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails & { sealPngSha256?: string | null }): Promise<void> {
@@ -78,6 +83,7 @@ export async function updateAgencyDetails(db: Db, id: number, d: AgencyDetails &
   if (d.address !== undefined) cols.address = d.address;
   if (d.phone !== undefined) cols.phone = d.phone;
   if (d.paymentDetails !== undefined) cols.payment_details = d.paymentDetails;
+  if (d.onlineDeliveryOn !== undefined) cols.online_delivery_on = d.onlineDeliveryOn;
   if (d.reconsiderationFirst !== undefined) cols.reconsideration_first = d.reconsiderationFirst === null ? null : JSON.stringify(d.reconsiderationFirst);
   if (Object.keys(cols).length) await db('agencies').where({ id }).update(cols);
 }

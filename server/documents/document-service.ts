@@ -432,7 +432,10 @@ export async function issueInTransaction(
   }
   // Issue 16: an applicant who applied online hears of a notice when it is issued (the outbox row
   // commits with the issue; the caller sends once committed).
-  await notifyApplicantOfNotice(trx, ctx, doc.applicationId, kind, issuedDate);
+  const superseded = doc.supersedesId ? await findDocument(trx, doc.supersedesId) : null;
+  await notifyApplicantOfNotice(trx, ctx, {
+    id: doc.id, applicationId: doc.applicationId, kind, title: doc.title, number, supersededNumber: superseded ? (superseded.number ?? '') : null,
+  }, issuedDate);
   return (await findDocument(trx, doc.id))!;
 }
 

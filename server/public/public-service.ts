@@ -22,10 +22,12 @@ import { trackLink } from './public-token.js';
 export { readTrackingToken, trackingToken } from './public-token.js';
 import {
   addCodeAttempt, countSubmissionFiles, enqueueMail, findSubmissionById, findSubmissionByPublicId, findSubmissionByTrackingNumber, hitCounter,
-  insertSubmission, insertSubmissionFile, listAwaiting, markEmailConfirmed, markRegistered, markReturned, readCounter, submissionFiles, type SubmissionRow,
+  insertSubmission, insertSubmissionFile, listAwaiting, markEmailConfirmed, markRegistered, markReturned, readCounter, replaceCode, submissionFiles, type SubmissionRow,
 } from './public-store.js';
 
 const CODE_MINUTES = 30;
+/** A new code at most once a minute. */
+export const RESEND_SECONDS = 60;
 export const MAX_CODE_ATTEMPTS = 5;
 /** Abuse limits (per hour): new submissions per address and per IP; tracking guesses per IP and per number (per 15 minutes). */
 export const LIMITS = {
@@ -127,14 +129,47 @@ export async function startSubmission(ctx: AppContext, input: PublicApplicationI
       const stored = await storeUploadedContent(trx, f, now);
       await insertSubmissionFile(trx, { submissionId: id, ...stored, now });
     }
-    await enqueueMail(trx, {
-      submissionId: id, recipient: email, kind: 'email_code', now, subject: `政府信息公开申请邮箱验证码：${code}`,
-      body: [`您正在向${agency.name}提交政府信息公开申请。`, '', `邮箱验证码：${code}`, '', `请在 ${CODE_MINUTES} 分钟内在申请页面输入该验证码，申请才会提交。`,
-        '如果不是您本人操作，请忽略本邮件。（本邮件由系统自动发送，请勿回复。）'].join('\n'),
-    });
+    await enqueueMail(trx, codeMail(id, email, agency.name, code, now));
   });
   await sendPendingMail(ctx);
   return { submissionId: publicId, email, codeExpiresAt: expires };
+}
+
+function codeMail(submissionId: number, email: string, agencyName: string, code: string, now: string, resent = false) {
+  return {
+    submissionId, recipient: email, kind: 'email_code', now, subject: `政府信息公开申请邮箱验证码：${code}`,
+    body: [`您正在向${agencyName}提交政府信息公开申请。`, '', `邮箱验证码：${code}`, '', `请在 ${CODE_MINUTES} 分钟内在申请页面输入该验证码，申请才会提交。`,
+      ...(resent ? ['此前发送的验证码已失效。'] : []), '如果不是您本人操作，请忽略本邮件。（本邮件由系统自动发送，请勿回复。）'].join('\n'),
+  };
+}
+
+/**
+ * The applicant asks for the code again (lost, expired): a new code is mailed and the one before stops
+ * working. Counted against the same limits as a submission (per address, per IP), at most one every
+ * RESEND_SECONDS; the wrong tries made so far still count (MAX_CODE_ATTEMPTS per submission).
+ */
+export async function resendCode(ctx: AppContext, publicId: string, ip: string | null): Promise<SubmissionStarted> {
+  const s = await findSubmissionByPublicId(ctx.db, publicId);
+  if (!s || s.state !== 'pending_email') throw notFound('该申请不存在或已经提交');
+  if (s.codeAttempts >= MAX_CODE_ATTEMPTS) throw throttled('验证码错误次数过多，该次提交已作废，请重新填写申请');
+  const sentAt = Date.parse(s.codeSentAt ?? s.createdAt);
+  const wait = Math.ceil((sentAt + RESEND_SECONDS * 1000 - Date.now()) / 1000);
+  const tooSoon = (seconds: number) => throttled(`验证码刚刚发出，请 ${Math.max(1, seconds)} 秒后再重新获取`);
+  if (wait > 0) throw tooSoon(wait);
+  await limit(ctx, `submit:ip:${ip ?? '-'}`, LIMITS.submitPerIp, '来自该网络地址的请求过于频繁，请稍后再试');
+  await limit(ctx, `submit:email:${s.email.toLowerCase()}`, LIMITS.submitPerEmail, '该电子邮箱获取验证码过于频繁，请一小时后再试');
+  const code = String(randomInt(10 ** 6)).padStart(6, '0');
+  const nowMs = Date.now();
+  const now = new Date(nowMs).toISOString();
+  const expires = new Date(nowMs + CODE_MINUTES * 60_000).toISOString();
+  await ctx.db.transaction(async (trx) => {
+    // Two resends racing: the one whose update finds the code older than a minute wins.
+    const replaced = await replaceCode(trx, s.id, { codeHash: hmac(ctx, 'code', `${publicId}:${code}`), codeExpiresAt: expires, now, sentBefore: new Date(nowMs - RESEND_SECONDS * 1000).toISOString() });
+    if (!replaced) throw tooSoon(RESEND_SECONDS);
+    await enqueueMail(trx, codeMail(s.id, s.email, s.agencyName, code, now, true));
+  });
+  await sendPendingMail(ctx);
+  return { submissionId: publicId, email: s.email, codeExpiresAt: expires };
 }
 
 export interface SubmissionConfirmed {

@@ -14,13 +14,10 @@ import type { SubmissionRow } from './public-store.js';
 import { DomainError, notFound } from '../errors.js';
 import { readPdf } from '../documents/document-store.js';
 import { findDelivery } from '../documents/delivery-store.js';
-import { recordNoticeDelivery } from '../documents/deliveries.js';
-import { applyEventInTransaction } from '../cases/application-service.js';
+import { APPLICANT_DOCUMENTS, recordApplicantDelivery } from './public-delivery.js';
 import { systemUser } from '../consultations/consultation-service.js';
 import { isUniqueViolation } from '../../db/knex.js';
 
-/** The documents addressed to the applicant. */
-const APPLICANT_DOCUMENTS = new Set(['reply', 'receipt', 'correction_notice', 'extension_notice', 'fee_notice', 'reasons_request', 'later_reply_notice']);
 
 export interface TrackedDocument { id: number; title: string; number: string; issuedDate: string; download: string }
 
@@ -107,9 +104,8 @@ export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<T
 
 /**
  * A document of the tracked case addressed to the applicant (any other: 404, as an unknown one). Its
- * first download is its receipt (送达, method online), recorded by the platform: for the reply awaiting
- * delivery through the machine's RECORD_DELIVERY (the case closes), for a notice as NOTICE_DELIVERED
- * (its period then runs from today, §2.8). A document already delivered another way stays as recorded.
+ * first download is its receipt (送达, method online), recorded by the platform (public-delivery.ts) —
+ * unless the agency counts the email as delivery and the mail has recorded it already.
  */
 export async function trackedDocumentPdf(ctx: AppContext, s: SubmissionRow, documentId: number, ip: string | null): Promise<{ pdf: Buffer; filename: string }> {
   if (!s.applicationId) throw notFound('未找到该文书');
@@ -119,20 +115,10 @@ export async function trackedDocumentPdf(ctx: AppContext, s: SubmissionRow, docu
   if (!pdf) throw new DomainError('gone', 'gone', '文书文件不存在');
   if (doc.kind !== 'receipt' && !(await findDelivery(ctx.db, doc.id))) {
     const platform = await systemUser(ctx);
-    const today = ctx.clock.today();
-    const details = { date: today, method: 'online' as const, trackingNumber: null, signedBy: null, note: '申请人在网上查询页面下载' };
     try {
-      await ctx.db.transaction(async (trx) => {
-        const row = (await findApplication(trx, doc.applicationId))!;
-        if (doc.kind === 'reply' && row.state === 'issued') {
-          const calendar = await loadCalendar(trx);
-          await applyEventInTransaction(trx, ctx, platform, row.id, { body: { type: 'RECORD_DELIVERY', ...details, documentId: doc.id }, ip }, calendar, { row });
-        } else {
-          await recordNoticeDelivery(trx, ctx, platform, doc, details, ip);
-        }
-      });
+      await ctx.db.transaction((trx) => recordApplicantDelivery(trx, ctx, platform, doc.id, { date: ctx.clock.today(), method: 'online', note: '申请人在网上查询页面下载' }, ip));
     } catch (e) {
-      // Recorded meanwhile (another download, the caseworker): the file is still the applicant's.
+      // Recorded meanwhile (another download, the caseworker, the mail): the file is still the applicant's.
       if (!isUniqueViolation(e) && !(e instanceof DomainError)) throw e;
     }
   }

@@ -18,6 +18,9 @@ import { ROLES } from '../../workflows/roles.js';
 import { calendarYear, setCalendarDay, setCalendarDays, unsetCalendarDay } from '../admin/calendar-service.js';
 import { daysInRange, parseCalendarDates } from '../../workflows/calendar-input.js';
 import { CASE_TERMS } from '../../workflows/terms.js';
+import { ONLINE_DELIVERY_ON, type OnlineDeliveryOn } from '../../workflows/glossary.js';
+
+const ONLINE_DELIVERY_CODES = Object.keys(ONLINE_DELIVERY_ON) as [OnlineDeliveryOn, ...OnlineDeliveryOn[]];
 import { invalid, notFound } from '../errors.js';
 
 const ADMIN = ['admin'] as const;
@@ -53,7 +56,7 @@ async function agencyPage(ctx: AppContext, id: number, extra: Record<string, unk
   if (!agency) throw notFound('未找到该机关');
   return {
     title: `机关设置 · ${agency.name}`, agency, keyStatus: await agencyKeyStatus(ctx.db, agency.id), fields: {}, error: null, flash: null,
-    DECISIONS, reconsiderationFirst: agency.reconsiderationFirst ?? DEFAULT_RECONSIDERATION_FIRST, ...extra,
+    DECISIONS, reconsiderationFirst: agency.reconsiderationFirst ?? DEFAULT_RECONSIDERATION_FIRST, ONLINE_DELIVERY_ON, ...extra,
   };
 }
 
@@ -159,6 +162,8 @@ export const adminRoutes: RouteDef[] = [
       // empty value so that none ticked means none; `reconsiderationFirstDefault` restores the default.
       reconsiderationFirst: list(z.union([z.enum(DECISION_CODES as [DecisionCode, ...DecisionCode[]]), z.literal('')]), DECISION_CODES.length + 1).optional(),
       reconsiderationFirstDefault: flag,
+      // Issue 16: what counts as delivery (送达) to an applicant who applied online.
+      onlineDeliveryOn: z.enum(ONLINE_DELIVERY_CODES, { message: '请选择网上送达以何为准' }).optional(),
     }),
     summary: '保存机关设置',
     onRefusal: async (c, e) => c.res.status(statusOf(e)).render('admin-agency', await agencyPage(c.ctx, Number(c.params.id), { fields: e.fields ?? {}, error: e.message })),
@@ -167,6 +172,7 @@ export const adminRoutes: RouteDef[] = [
       await editAgencyDetails(ctx.db, params.id, {
         docPrefix: f.docPrefix ?? undefined, sealPurpose: f.sealPurpose ?? undefined, reconsiderationBody: f.reconsiderationBody ?? undefined, court: f.court ?? undefined, address: f.address ?? undefined, phone: f.phone ?? undefined,
         paymentDetails: f.paymentDetails ?? undefined,
+        onlineDeliveryOn: f.onlineDeliveryOn,
         reconsiderationFirst: f.reconsiderationFirstDefault ? null : f.reconsiderationFirst?.filter((c): c is DecisionCode => c !== ''),
       }, user);
       res.redirect(303, doneUrl(`/admin/agencies/${params.id}`, '已保存'));

@@ -11,7 +11,7 @@ import { listAgencies } from '../admin/agency-store.js';
 import type { AppContext } from '../context.js';
 import { statusOf } from '../http/error-mapping.js';
 import {
-  confirmEmail, confirmSubmission, listAwaitingSubmissions, loadTracked, openTracking, readTrackingToken, returnSubmission, startSubmission,
+  confirmEmail, confirmSubmission, listAwaitingSubmissions, loadTracked, openTracking, readTrackingToken, resendCode, returnSubmission, startSubmission, RESEND_SECONDS,
   trackingToken, uploadCorrection, withdrawTracked, MAX_CODE_ATTEMPTS,
 } from '../public/public-service.js';
 import { trackedDocumentPdf, trackingView } from '../public/public-view.js';
@@ -83,6 +83,13 @@ export const publicRoutes: RouteDef[] = [
     handler: ({ ctx, params, body, ip }) => confirmEmail(ctx, params.submissionId, body.code, ip),
   }),
   route({
+    method: 'post', path: '/api/public/applications/:submissionId/resend', permission: 'public', params: submissionParam, body: noBody, status: 202, tags: ['public'],
+    summary: `mail a new code (the one before stops working): at most once every ${RESEND_SECONDS} s, within the per-address and per-IP limits (429)`,
+    description: 'For a submission still waiting for its code; the wrong tries made so far still count. Answers {submissionId, email, codeExpiresAt}.',
+    responses: { 202: { description: '{submissionId, email, codeExpiresAt}' } },
+    handler: ({ ctx, params, ip }) => resendCode(ctx, params.submissionId, ip),
+  }),
+  route({
     method: 'post', path: '/api/public/track', permission: 'public', body: trackBody, tags: ['public'],
     summary: 'the case as its applicant sees it (tracking number + access code); a wrong code is answered as an unknown number (404), guesses are throttled (429)',
     responses: { 200: { description: 'stage, receivedDate, replyDue, clockNotes, documents[]' } },
@@ -144,18 +151,28 @@ export const publicRoutes: RouteDef[] = [
     },
     handler: async ({ ctx, body, files, ip, res }) => {
       const started = await startSubmission(ctx, body, files, ip);
-      res.render('apply-code', { title: '验证电子邮箱', started, error: null });
+      res.render('apply-code', { title: '验证电子邮箱', started, error: null, flash: null });
     },
   }),
   route({
     method: 'post', path: '/apply/:submissionId/confirm', permission: 'public', params: submissionParam, body: codeBody, summary: '验证电子邮箱（表单）',
     onRefusal: (c, e) => {
-      c.res.status(statusOf(e)).render('apply-code', { title: '验证电子邮箱', started: { submissionId: String(c.params.submissionId ?? ''), email: '', codeExpiresAt: '' }, error: refusalText(e) });
+      c.res.status(statusOf(e)).render('apply-code', { title: '验证电子邮箱', started: { submissionId: String(c.params.submissionId ?? ''), email: '', codeExpiresAt: '' }, error: refusalText(e), flash: null });
     },
     handler: async ({ ctx, params, body, ip, res }) => {
       const done = await confirmEmail(ctx, params.submissionId, body.code, ip);
       // The access code is shown once: never cached, never in a URL.
       res.set('Cache-Control', 'no-store').render('apply-done', { title: '申请已提交', done });
+    },
+  }),
+  route({
+    method: 'post', path: '/apply/:submissionId/resend', permission: 'public', params: submissionParam, body: noBody, summary: '重新获取验证码（表单）',
+    onRefusal: (c, e) => {
+      c.res.status(statusOf(e)).render('apply-code', { title: '验证电子邮箱', started: { submissionId: String(c.params.submissionId ?? ''), email: '', codeExpiresAt: '' }, error: refusalText(e), flash: null });
+    },
+    handler: async ({ ctx, params, ip, res }) => {
+      const started = await resendCode(ctx, params.submissionId, ip);
+      res.render('apply-code', { title: '验证电子邮箱', started, error: null, flash: '新的验证码已发送，之前的验证码已失效' });
     },
   }),
   route({

@@ -38,9 +38,14 @@ describe('browser: applying online and tracking the case on a phone', function (
     await page.click('button[type="submit"]');
     await page.locator('h1', { hasText: '验证电子邮箱' }).waitFor();
     const mail = await smtp.waitFor('zhou@example.cn', /验证码/);
+    // Asking again at once is refused, saying how long to wait (a new code at most once a minute).
+    await page.click('button:has-text("重新获取验证码")');
+    await page.locator('.alert', { hasText: '秒后再重新获取' }).waitFor();
+    await page.goBack();
     await page.fill('#code', /(\d{6})/.exec(mail.subject)![1]!);
     await screenshot(page, 'public-code-phone');
-    await page.click('button[type="submit"]');
+    await noSideScroll(page);
+    await page.click('button:has-text("提交申请")');
     await page.locator('h1', { hasText: '申请已提交' }).waitFor();
     await screenshot(page, 'public-done-phone');
     await noSideScroll(page);
@@ -74,5 +79,22 @@ describe('browser: applying online and tracking the case on a phone', function (
     await page.click('button[type="submit"]');
     await page.locator('.alert', { hasText: '查询号或查询码不正确' }).waitFor();
     await screenshot(page, 'public-track-wrong-phone');
+  });
+
+  it('the administrator chooses what counts as delivery online, on a phone too', async () => {
+    const page = await demo.newPage(PHONE);
+    await login(page, demo.baseUrl, 'admin');
+    await page.goto(`${demo.baseUrl}/admin/agencies`);
+    const link = page.locator('a[href^="/admin/agencies/"]', { hasText: '东江区规划和自然资源局' }).first();
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    await page.locator('legend', { hasText: '网上送达以何为准' }).waitFor();
+    assert.ok(await page.isChecked('input[name="onlineDeliveryOn"][value="download"]'), 'the download by default');
+    await page.check('input[name="onlineDeliveryOn"][value="email"]');
+    await page.locator('legend', { hasText: '网上送达以何为准' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-agency-online-delivery-phone');
+    await noSideScroll(page);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("保存")')]);
+    await page.locator('.flash', { hasText: '已保存' }).waitFor();
+    assert.ok(await page.isChecked('input[name="onlineDeliveryOn"][value="email"]'));
   });
 });

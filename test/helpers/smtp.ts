@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 
-export interface ReceivedMail { to: string; from: string; subject: string; text: string }
+export interface ReceivedMail { to: string; from: string; subject: string; text: string; attachments: { filename: string; contentType: string; content: Buffer }[] }
 
 export interface TestSmtp {
   url: string;
@@ -26,6 +26,7 @@ export async function startSmtp(): Promise<TestSmtp> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           subject: m.subject ?? '',
           text: m.text ?? '',
+          attachments: m.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
         });
         callback();
       }, (e: Error) => callback(e));
