@@ -50,6 +50,18 @@ export function jsonRowsOf(db: Db, table: string, columns: readonly string[], fo
   return db.raw(`(SELECT json_group_array(json_object(${pairs})) FROM (SELECT * FROM ${table} WHERE ${foreignKey} = ${outer} ORDER BY id) x)`);
 }
 
+/**
+ * As jsonRowsOf, for rows a query of their own gives (a join, a filter): `from` is that query, whose
+ * WHERE names the outer query's column; `orderBy` a column of its result.
+ */
+export function jsonRowsFrom(db: Db, columns: readonly string[], from: string, orderBy: string): Knex.Raw {
+  const pairs = columns.map((c) => `'${c}', x.${c}`).join(', ');
+  if (isPostgres(db)) {
+    return db.raw(`(SELECT COALESCE(json_agg(json_build_object(${pairs}) ORDER BY x.${orderBy}), '[]'::json) FROM (${from}) x)`);
+  }
+  return db.raw(`(SELECT json_group_array(json_object(${pairs})) FROM (SELECT * FROM (${from}) ORDER BY ${orderBy}) x)`);
+}
+
 /** A JSON column as read back: PostgreSQL's driver parses json, SQLite's hands over the text. */
 export function parseJsonColumn<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;

@@ -19,7 +19,7 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
-  listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
+  listEventsFor, findStaleCacheRows, type CaseRead, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
 import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, rememberedDeadlines, restore, restoreForReading } from './case-clock.js';
@@ -28,7 +28,7 @@ export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
 import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
-import { listAttachments, type AttachmentRow } from './attachment-store.js';
+import { listAttachments } from './attachment-store.js';
 import { listContacts } from './contact-store.js';
 import { listDataFiles } from './data-file-store.js';
 import { resolveDataFileItems } from './data-file-items.js';
@@ -100,21 +100,22 @@ export async function getApplicationView(ctx: AppContext, user: User, id: number
   if (!Number.isInteger(id) || id <= 0) throw notFound('未找到该申请');
   const found = await findApplicationWithAttachments(ctx.db, id);
   const row = await assertVisible(ctx, user, found?.row ?? null);
-  return buildView(ctx, user, row, undefined, found!.attachments, found!.extras);
+  return buildView(ctx, user, row, undefined, found!);
 }
 
 async function buildView(
-  ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, attachmentsIn?: AttachmentRow[], extras?: CaseExtras,
+  ctx: AppContext, user: User, row: ApplicationRow, calendarIn?: WorkCalendar, read?: Omit<CaseRead, 'row'>,
 ): Promise<ApplicationView> {
+  const extras = read?.extras;
   // Issue 15: a bounded number of queries whatever the case's history — what every case has at once,
   // what only some cases have (a transfer, a consultation through the inbox, contacts, data files, a
   // complex mark, conferences: counted in the case's own query) only when they have it.
   const has = (n: number | undefined) => n === undefined || n > 0;
   const [events, attachments, calendar, { documents, deliveries: delivered }, contacts, dataFiles, complex, conferenceRows] = await Promise.all([
-    listEvents(ctx.db, row.id),
-    attachmentsIn ?? listAttachments(ctx.db, row.id),
+    read?.events ?? listEvents(ctx.db, row.id),
+    read?.attachments ?? listAttachments(ctx.db, row.id),
     calendarIn ?? loadCalendar(ctx.db),
-    listDocumentsWithDeliveries(ctx.db, row.id),
+    read?.documents ?? listDocumentsWithDeliveries(ctx.db, row.id),
     has(extras?.contacts) ? listContacts(ctx.db, row.id) : [],
     has(extras?.dataFiles) ? listDataFiles(ctx.db, row.id) : [],
     has(extras?.complexMarks) ? findComplexMark(ctx.db, row.id) : null,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { insertedId, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
+import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
 import { appendToCaseChain } from '../history/history-store.js';
 import type { Applicant, RequestDetails } from './intake.js';
@@ -121,19 +122,36 @@ export async function findApplication(db: Db, id: number): Promise<ApplicationRo
 /** What only some cases have (issue 14's contacts, data files, complex mark, conferences): counted in the case's own query. */
 export interface CaseExtras { contacts: number; dataFiles: number; complexMarks: number; conferences: number }
 
-export async function findApplicationWithAttachments(db: Db, id: number): Promise<{ row: ApplicationRow; attachments: AttachmentRow[]; extras: CaseExtras } | null> {
+export async function findApplicationWithAttachments(db: Db, id: number): Promise<CaseRead | null> {
   const count = (table: string) => db.raw(`(SELECT count(*) FROM ${table} x WHERE x.application_id = ap.id)`);
   const r = await baseQuery(db).select({
     attachments_json: jsonRowsOf(db, 'attachments', ATTACHMENT_COLUMNS, 'application_id', 'ap.id'),
+    // The history and the documents with their deliveries too: the case page is one query (issue 15).
+    events_json: jsonRowsFrom(db, EVENT_JSON_COLUMNS, `SELECT e.*, u.display_name AS actor_name FROM application_events e
+      JOIN users u ON u.id = e.actor_id WHERE e.application_id = ap.id`, 'seq'),
+    documents_json: documentsWithDeliveriesColumn(db),
     n_contacts: count('applicant_contacts'), n_data_files: count('data_files'), n_complex_marks: count('complex_marks'), n_conferences: count('conferences'),
   }).where('ap.id', id).first();
   if (!r) return null;
   return {
     row: toApplication(r),
     attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment),
+    events: parseJsonColumn<unknown[]>(r.events_json).map(toEvent),
+    documents: documentsWithDeliveries(parseJsonColumn<unknown[]>(r.documents_json)),
     extras: { contacts: Number(r.n_contacts), dataFiles: Number(r.n_data_files), complexMarks: Number(r.n_complex_marks), conferences: Number(r.n_conferences) },
   };
 }
+
+/** A case as its page reads it, in one query. */
+export interface CaseRead {
+  row: ApplicationRow;
+  attachments: AttachmentRow[];
+  events: EventRow[];
+  documents: DocumentsWithDeliveries;
+  extras: CaseExtras;
+}
+
+const EVENT_JSON_COLUMNS = ['id', 'application_id', 'seq', 'type', 'effective_date', 'payload', 'actor_id', 'actor_role', 'actor_name', 'recorded_at', 'hash'];
 
 /** Deadlines cached for queries: derived from history + calendar, never the only truth. */
 export interface CachedDeadlines {

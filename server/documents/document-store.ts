@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { insertedId } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom } from '../../db/dialect.js';
 import { toDelivery, type DeliveryRow } from './delivery-store.js';
 
 export type DocumentStatus = 'draft' | 'issued' | 'superseded' | 'discarded';
@@ -89,14 +89,34 @@ const DELIVERY_FIELDS = ['document_id', 'application_id', 'date', 'method', 'tra
  * A case's documents (as listDocuments) with each one's delivery (送达, as deliveriesOf), in one query:
  * the case page reads both on every view (issue 15).
  */
-export async function listDocumentsWithDeliveries(db: Db, applicationId: number): Promise<{ documents: DocumentRow[]; deliveries: Map<number, DeliveryRow> }> {
+export async function listDocumentsWithDeliveries(db: Db, applicationId: number): Promise<DocumentsWithDeliveries> {
   const rows = await db('documents as doc')
     .leftJoin('document_deliveries as d', 'd.document_id', 'doc.id')
     .leftJoin('users as u', 'u.id', 'd.recorded_by')
     .where('doc.application_id', applicationId)
     .whereNot('doc.status', 'discarded')
     .orderBy('doc.id')
-    .select([...COLUMNS.map((c) => `doc.${c}`), ...DELIVERY_FIELDS.map((c) => `d.${c} as dl_${c}`), 'u.display_name as dl_recorded_by_name']);
+    .select(WITH_DELIVERY_COLUMNS);
+  return documentsWithDeliveries(rows);
+}
+
+export interface DocumentsWithDeliveries { documents: DocumentRow[]; deliveries: Map<number, DeliveryRow> }
+
+const WITH_DELIVERY_COLUMNS = [...COLUMNS.map((c) => `doc.${c}`), ...DELIVERY_FIELDS.map((c) => `d.${c} as dl_${c}`), 'u.display_name as dl_recorded_by_name'];
+
+/**
+ * The same, as a JSON column of an outer query over applications (`ap`): the case page reads the case,
+ * its history and its documents in one query (issue 15). Read with documentsWithDeliveries.
+ */
+export function documentsWithDeliveriesColumn(db: Db): Knex.Raw {
+  const names = [...COLUMNS, ...DELIVERY_FIELDS.map((c) => `dl_${c}`), 'dl_recorded_by_name'];
+  return jsonRowsFrom(db, names, `SELECT ${WITH_DELIVERY_COLUMNS.join(', ')} FROM documents doc
+    LEFT JOIN document_deliveries d ON d.document_id = doc.id LEFT JOIN users u ON u.id = d.recorded_by
+    WHERE doc.application_id = ap.id AND doc.status <> 'discarded'`, 'id');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function documentsWithDeliveries(rows: any[]): DocumentsWithDeliveries {
   const deliveries = new Map<number, DeliveryRow>();
   for (const r of rows) {
     if (r.dl_document_id === null || r.dl_document_id === undefined) continue;
