@@ -81,6 +81,15 @@ describe('accounts and security', () => {
     assert.equal(page.status, 200);
     assert.ok(page.headers['content-security-policy']);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    // Worked out once (fixedHeaders), they are helmet's own: the same set on a page and on the API.
+    const api = await request(env.app).get('/api/nothing-here');
+    for (const h of ['content-security-policy', 'strict-transport-security', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy']) {
+      assert.ok(page.headers[h], h);
+      assert.equal(api.headers[h], page.headers[h], h);
+    }
+    assert.match(page.headers['content-security-policy']!, /script-src 'self'/);
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(api.headers['x-powered-by'], undefined);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
     assert.ok(csrf);
     const res = await agent.post('/login').type('form').send({ username: 'appr', password: PASSWORD, _csrf: csrf, next: '/' });
