@@ -37,7 +37,7 @@ import { replyRecordView, toApplicationView, unissuedNoticeViews, type Applicati
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
 import { hasSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
-import { unissuedNotices, unissuedNoticesOf } from '../documents/delivery-store.js';
+import { unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
@@ -281,7 +281,7 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
   // writes, calendar changes and the instances' schedule (refreshStaleDeadlines); what the list shows
   // is computed from the history below.
   const calendar = await loadCalendar(ctx.db);
-  const { total, rows, historyKeys } = await listRows(ctx.db, {
+  const { total, rows, historyKeys, unissued: drafts } = await listRows(ctx.db, {
     agencyIds,
     state: q.state,
     text: q.text,
@@ -294,7 +294,6 @@ export async function listApplicationViews(ctx: AppContext, user: User, q: ListQ
     page,
     pageSize,
   });
-  const drafts = await unissuedNotices(ctx.db, rows.map((r) => r.id));
   // Lists filter and sort on the cached due dates; what they show comes from the clock itself. A
   // history is read only when the clock's memo does not hold it, or a draft notice names its events.
   const remembered = new Map(rows.map((row) => [row.id, rememberedDeadlines(row, historyKeys.get(row.id)!, calendar, today)]));

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
 import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
+import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
 import { appendToCaseChain } from '../history/history-store.js';
 import type { Applicant, RequestDetails } from './intake.js';
@@ -362,7 +363,7 @@ export const CLOSED_STATES = ['closed'];
 /** A history as the clock's memo knows it: its number of events and its last event's hash-chain link. */
 export interface HistoryKey { count: number; lastHash: string | null }
 
-export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey> }> {
+export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey>; unissued: Map<number, UnissuedNotice[]> }> {
   const q = baseQuery(db).whereIn('ap.agency_id', f.agencyIds);
   if (f.state?.length) q.whereIn('ap.state', f.state);
   if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
@@ -398,12 +399,17 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
       .select({
         event_count: db.raw('(SELECT count(*) FROM application_events e WHERE e.application_id = ap.id)'),
         last_event_hash: db.raw('(SELECT e.hash FROM application_events e WHERE e.application_id = ap.id ORDER BY e.seq DESC LIMIT 1)'),
+        unissued_json: unissuedNoticesColumn(db),
       })
       .whereIn('ap.id', db.select('id').from(page.as('page'))),
   );
   return {
     total: Number(countRow?.n ?? 0),
     rows: rows.map(toApplication),
+    unissued: new Map<number, UnissuedNotice[]>(
+      rows.map((r: { id: number | string; unissued_json: unknown }): [number, UnissuedNotice[]] => [Number(r.id), unissuedNoticesOfColumn(r.unissued_json)])
+        .filter(([, list]: [number, UnissuedNotice[]]) => list.length > 0),
+    ),
     historyKeys: new Map<number, HistoryKey>(rows.map((r: { id: number | string; event_count: number | string; last_event_hash: string | null }) => [Number(r.id), { count: Number(r.event_count), lastHash: r.last_event_hash ?? null }])),
   };
 }

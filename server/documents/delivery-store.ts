@@ -1,5 +1,6 @@
 // The deliveries of issued documents (送达, domain.md §2.8): the working copy the case page and the
 // lists read. The record that counts is the case's history entry (`event_seq`), written in the same
+import { jsonRowsFrom, parseJsonColumn } from '../../db/dialect.js';
 // transaction.
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
@@ -76,6 +77,18 @@ export function unissuedNoticesOf(documents: readonly { id: number; status: stri
     .filter((d) => d.status === 'draft' && d.kind !== 'reply' && d.eventSeq !== null && d.supersedesId === null)
     .sort((a, b) => a.id - b.id)
     .map((d) => ({ documentId: d.id, kind: d.kind, title: d.title, eventSeq: d.eventSeq! }));
+}
+
+/** The same for each row of an outer query over applications (`ap`), as a JSON column (issue 15). */
+export function unissuedNoticesColumn(db: Db): Knex.Raw {
+  return jsonRowsFrom(db, ['id', 'kind', 'title', 'event_seq'], `SELECT id, kind, title, event_seq FROM documents
+    WHERE application_id = ap.id AND status = 'draft' AND kind <> 'reply' AND event_seq IS NOT NULL AND supersedes_id IS NULL`, 'id');
+}
+
+/** Read back unissuedNoticesColumn. */
+export function unissuedNoticesOfColumn(value: unknown): UnissuedNotice[] {
+  return parseJsonColumn<{ id: number; kind: string; title: string; event_seq: number }[]>(value)
+    .map((r) => ({ documentId: Number(r.id), kind: r.kind, title: r.title, eventSeq: Number(r.event_seq) }));
 }
 
 export async function unissuedNotices(db: Db, applicationIds: number[]): Promise<Map<number, UnissuedNotice[]>> {

@@ -10,7 +10,7 @@ import { setCalendarDay } from '../../server/admin/calendar-service.js';
 // the whole request, authentication included; the budgets do not grow with a case's history, the
 // number of cases or the page size. GET requests write nothing.
 const CASE_BUDGET = 2;
-const INBOX_BUDGET = 5;
+const INBOX_BUDGET = 4;
 const WRITES = /^\s*(insert|update|delete|replace|merge)\b/i;
 
 describe('requests cost a bounded number of queries, and GET writes nothing (issue 15)', function () {
@@ -75,7 +75,7 @@ describe('requests cost a bounded number of queries, and GET writes nothing (iss
     console.log(`      case GET: ${a.sql.length} queries (caseworker), ${m.sql.length} (manager)`);
   });
 
-  it(`an inbox page takes at most ${INBOX_BUDGET} queries, whatever the page size and the number of cases`, async () => {
+  it(`an inbox page takes at most ${INBOX_BUDGET} queries, (session, count, the page with its draft notices, the histories the clock does not hold), whatever the page size and the number of cases`, async () => {
     for (let i = 0; i < 6; i++) await register();
     const small = await get('/api/applications?pageSize=5');
     for (let i = 0; i < 6; i++) await register();
