@@ -75,7 +75,7 @@ describe('requests cost a bounded number of queries, and GET writes nothing (iss
     console.log(`      case GET: ${a.sql.length} queries (caseworker), ${m.sql.length} (manager)`);
   });
 
-  it(`an inbox page takes at most ${INBOX_BUDGET} queries, (session, count, the page with its draft notices, the histories the clock does not hold), whatever the page size and the number of cases`, async () => {
+  it(`an inbox page takes at most ${INBOX_BUDGET} queries (session, count, the page with its draft notices, the histories the clock does not hold), whatever the page size and the number of cases`, async () => {
     for (let i = 0; i < 6; i++) await register();
     const small = await get('/api/applications?pageSize=5');
     for (let i = 0; i < 6; i++) await register();
