@@ -114,7 +114,8 @@ export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<T
     receivedDate: row.receivedDate,
     replyDue: answered ? null : d.replyDue,
     replyPeriod: answered || !d.replyDue ? null : extended ? '自收到申请之日起 20 个工作日，已延长（条例第三十三条）' : '自收到申请之日起 20 个工作日（条例第三十三条）',
-    clockNotes: notes,
+    // Answered: no deadline runs, so nothing stops it.
+    clockNotes: answered ? [] : notes,
     clockStops: answered ? null : CLOCK_STOPS,
     remedy: reply ? remedyOf(reply.body) : null,
     documents: issued

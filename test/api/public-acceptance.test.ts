@@ -184,7 +184,7 @@ describe('issue 16 acceptance: applying, the staff view, tracking and what the a
     await send(appId, 'appr', { type: 'ISSUE_REPLY', date: '2026-11-20' });
     // Staff see it all (the strings are really in the case).
     const staffView = JSON.stringify((await api().get(`/api/applications/${appId}`).set(auth('cw'))).body);
-    for (const s of [secrets[1], secrets[6], '承办员欧阳青松']) assert.ok(staffView.includes(s), `staff view has ${s}`);
+    for (const s of [secrets[1]!, secrets[6]!, '承办员欧阳青松']) assert.ok(staffView.includes(s), `staff view has ${s}`);
 
     const { html, json } = await trackBoth(trackingNumber, accessCode);
     assert.equal(json.stage.label, '已答复');
@@ -216,6 +216,7 @@ describe('issue 16 acceptance: applying, the staff view, tracking and what the a
     assert.match(html, /申请行政复议/);
     assert.equal(json.replyDue, null, 'answered: no deadline');
     assert.equal(json.clockStops, null);
+    assert.deepEqual(json.clockNotes, [], 'no note about a clock that no longer runs');
   });
 
   it('a wrong code answers exactly as an unknown number (same status, same body), in the API and the form', async () => {
