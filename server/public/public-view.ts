@@ -113,7 +113,7 @@ export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<T
     caseNumber: row.caseNumber,
     receivedDate: row.receivedDate,
     replyDue: answered ? null : d.replyDue,
-    replyPeriod: answered || !d.replyDue ? null : extended ? '自收到申请之日起 20 个工作日，已延长（条例第三十三条）' : '自收到申请之日起 20 个工作日（条例第三十三条）',
+    replyPeriod: answered || !d.replyDue ? null : extended ? '自收到申请之日起 20 个工作日，已依条例第三十三条延长' : '自收到申请之日起 20 个工作日，条例第三十三条',
     // Answered: no deadline runs, so nothing stops it.
     clockNotes: answered ? [] : notes,
     clockStops: answered ? null : CLOCK_STOPS,

@@ -143,7 +143,7 @@ describe('issue 16 acceptance: applying, the staff view, tracking and what the a
     assert.match(told.text, /延期答复告知书/);
     assert.match(told.text, new RegExp(trackingNumber));
     const after = await trackBoth(trackingNumber, accessCode);
-    assert.match(after.json.replyPeriod, /已延长/);
+    assert.match(after.json.replyPeriod, /延长/);
     assert.ok(after.json.replyDue > json.replyDue, `${after.json.replyDue} after ${json.replyDue}`);
     assert.ok(after.json.clockNotes.some((n: string) => /已经延长/.test(n)));
     assert.ok(after.json.documents.some((d: { title: string }) => /延期/.test(d.title)), 'the extension notice is listed');
@@ -248,5 +248,17 @@ describe('issue 16 acceptance: applying, the staff view, tracking and what the a
     const r = await api().post('/api/public/track').send({ trackingNumber: 'W2026112000000001', accessCode: 'AAAA-BBBB-CCCC' });
     assert.equal(r.status, 429);
     assert.match(r.body.message, /频繁/);
+  });
+  it('limits submissions per IP across addresses (429 past twenty an hour), before anything is kept or mailed', async () => {
+    const body = (i: number) => ({
+      agency: 'GHZY', email: `ip${i}@example.cn`, applicant: { kind: 'natural_person', name: '李某', idType: 'resident_id', idNumber: ID }, request: { description: '申请公开某文件。' },
+    });
+    let status = 0;
+    let i = 0;
+    for (; i < 30 && status !== 429; i++) status = (await api().post('/api/public/applications').send(body(i))).status;
+    assert.equal(status, 429);
+    assert.ok(i <= 21, `refused by the ${i}th`);
+    const kept = Number((await env.db('online_submissions').where('email', `ip${i - 1}@example.cn`).count({ n: '*' }).first())!.n);
+    assert.equal(kept, 0, 'the refused one is not kept');
   });
 });
