@@ -144,6 +144,22 @@ export async function checkApplicant(ctx: AppContext, user: User, check: Applica
   return history;
 }
 
+/**
+ * Issue 16: an online application waiting for confirmation (待确认), judged as intake judges one about
+ * to be registered (checkApplicant): as if its agency registered it today, the day a confirmation
+ * would make the day received (Art. 31(三)). Shown beside it in the queue; a page view, not audited.
+ */
+export async function submissionHistory(
+  ctx: AppContext, user: User, s: { applicant: Applicant; agency: AgencyRef & { id: number }; request: RequestText | null },
+): Promise<ApplicantHistory> {
+  const key = applicantKey(s.applicant);
+  const rows = await listApplicantApplications(ctx.db, key, HISTORY_LIMIT + 1);
+  return buildHistory(ctx, user, key, rows, {
+    applicationId: null, agencyId: s.agency.id, agency: { code: s.agency.code, name: s.agency.name },
+    receivedDate: ctx.clock.today(), request: s.request, exclude: new Set(),
+  }, true);
+}
+
 async function buildHistory(
   ctx: AppContext, user: User, key: string, fetched: ApplicantApplicationRow[], s: Subject, prospective: boolean,
 ): Promise<ApplicantHistory> {

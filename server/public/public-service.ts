@@ -16,6 +16,7 @@ import { findApplication } from '../cases/application-store.js';
 import { systemUser } from '../consultations/consultation-service.js';
 import { loadCalendar } from '../calendar-store.js';
 import { formatChineseDate } from '../../workflows/dates.js';
+import { submissionHistory, type VolumeWarning } from '../applicants/applicant-service.js';
 import { QUEUE_STEPS, type QueueItem } from '../../workflows/turns.js';
 import { sendPendingMail, mailEnabled } from './public-mail.js';
 import { trackLink } from './public-token.js';
@@ -237,6 +238,17 @@ export interface SubmissionView {
   receivedDate: string | null;
 }
 
+/**
+ * A submission waiting for confirmation, with what intake shows staff before registering any
+ * application: the applicant's monthly volume across agencies counting this one (Art. 35) and likely
+ * repeats (Art. 36(六)), as if confirmed today.
+ */
+export interface AwaitingSubmissionView extends SubmissionView {
+  volume: { month: string; count: number; threshold: number; exceeded: boolean };
+  likelyRepeats: number;
+  warning: VolumeWarning | null;
+}
+
 async function toSubmissionView(ctx: AppContext, s: SubmissionRow): Promise<SubmissionView> {
   return {
     id: s.id, trackingNumber: s.trackingNumber ?? '', agency: s.agencyName, submittedAt: s.submittedAt ?? s.createdAt, state: s.state,
@@ -245,9 +257,18 @@ async function toSubmissionView(ctx: AppContext, s: SubmissionRow): Promise<Subm
   };
 }
 
-export async function listAwaitingSubmissions(ctx: AppContext, user: User): Promise<SubmissionView[]> {
+export async function listAwaitingSubmissions(ctx: AppContext, user: User): Promise<AwaitingSubmissionView[]> {
   const rows = await listAwaiting(ctx.db, await visibleAgencyIds(ctx, user));
-  return Promise.all(rows.map((s) => toSubmissionView(ctx, s)));
+  const out: AwaitingSubmissionView[] = [];
+  for (const s of rows) {
+    const h = await submissionHistory(ctx, user, { applicant: s.applicant, agency: { id: s.agencyId, code: s.agencyCode, name: s.agencyName }, request: s.request });
+    const c = h.volume.current;
+    out.push({
+      ...(await toSubmissionView(ctx, s)),
+      volume: { month: c.month, count: c.count, threshold: h.volume.threshold, exceeded: c.exceeded }, likelyRepeats: h.likelyRepeats, warning: h.warning,
+    });
+  }
+  return out;
 }
 
 /**

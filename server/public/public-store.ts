@@ -15,6 +15,7 @@ export interface SubmissionRow {
   id: number;
   publicId: string;
   agencyId: number;
+  agencyCode: string;
   agencyName: string;
   /** The agency's setting: what counts as delivery (送达) of a document to this applicant. */
   onlineDeliveryOn: OnlineDeliveryOn;
@@ -40,7 +41,7 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 function toRow(r: Record<string, unknown>): SubmissionRow {
   return {
-    id: Number(r.id), publicId: String(r.public_id), agencyId: Number(r.agency_id), agencyName: String(r.agency_name ?? ''),
+    id: Number(r.id), publicId: String(r.public_id), agencyId: Number(r.agency_id), agencyCode: String(r.agency_code ?? ''), agencyName: String(r.agency_name ?? ''),
     onlineDeliveryOn: isKey(ONLINE_DELIVERY_ON, r.online_delivery_on) ? r.online_delivery_on : 'download',
     state: r.state as SubmissionState, email: String(r.email), applicant: json(r.applicant), request: json(r.request),
     codeHash: String(r.code_hash), codeExpiresAt: String(r.code_expires_at), codeAttempts: Number(r.code_attempts), codeSentAt: (r.code_sent_at as string | null) ?? null,
@@ -51,7 +52,7 @@ function toRow(r: Record<string, unknown>): SubmissionRow {
 }
 
 const submissions = (db: Db) =>
-  db('online_submissions as s').join('agencies as a', 'a.id', 's.agency_id').select('s.*', 'a.name as agency_name', 'a.online_delivery_on');
+  db('online_submissions as s').join('agencies as a', 'a.id', 's.agency_id').select('s.*', 'a.name as agency_name', 'a.code as agency_code', 'a.online_delivery_on');
 
 export async function insertSubmission(trx: Knex.Transaction, s: {
   publicId: string; agencyId: number; email: string; applicant: Applicant; request: RequestDetails; codeHash: string; codeExpiresAt: string; ip: string | null; now: string;

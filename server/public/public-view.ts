@@ -30,13 +30,28 @@ export interface TrackingView {
   caseNumber: string | null;
   receivedDate: string | null;
   replyDue: string | null;
+  /** The period the due date counts, in plain words (20 working days, or as extended). */
+  replyPeriod: string | null;
   /** What stops or restarts the clock now, in plain words. */
   clockNotes: string[];
+  /** What stops the clock at all (Arts. 30, 33): shown while a reply is due. */
+  clockStops: string | null;
   documents: TrackedDocument[];
   returnReason: string | null;
   mayWithdraw: boolean;
   mayUploadCorrection: boolean;
+  /** The remedies (救济途径) as the reply in force states them: 复议 and 诉讼, with their periods. */
+  remedy: string | null;
   verifyUrl: string;
+}
+
+/** Arts. 30, 33: what the 20 working days do not count, in the applicant's words. */
+export const CLOCK_STOPS = '以下期间不计算在答复期限内：行政机关请您补正申请的，自收到补正材料之日起重新计算（条例第三十条）；征求第三方或者其他机关意见所需时间（条例第三十三条第二款）；收到收费通知至缴纳信息处理费的期间。行政机关确需延长答复期限的，最长延长 20 个工作日，并会告知您（条例第三十三条）。';
+
+/** The remedies paragraph of a reply's text (templates/documents/_remedies.ejs): as issued, never rewritten. */
+export function remedyOf(body: string): string | null {
+  const lines = body.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('如对本答复不服'));
+  return lines.length ? lines.join('\n') : null;
 }
 
 const STAGE_TEXT: Record<string, string> = {
@@ -57,8 +72,8 @@ const STAGE_LABEL: Record<string, string> = {
 export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<TrackingView> {
   const base = {
     trackingNumber: s.trackingNumber!, agency: s.agencyName, submittedAt: s.submittedAt ?? s.createdAt, caseNumber: null, receivedDate: null,
-    replyDue: null, clockNotes: [] as string[], documents: [] as TrackedDocument[], returnReason: null as string | null,
-    mayWithdraw: false, mayUploadCorrection: false, verifyUrl: '/verify',
+    replyDue: null, replyPeriod: null, clockNotes: [] as string[], clockStops: null, documents: [] as TrackedDocument[], returnReason: null as string | null,
+    mayWithdraw: false, mayUploadCorrection: false, remedy: null, verifyUrl: '/verify',
   };
   if (!s.applicationId) {
     if (s.state === 'returned') {
@@ -79,8 +94,13 @@ export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<T
   if (row.state === 'awaiting_correction') notes.push('补正期间答复期限暂停；行政机关收到补正材料之日起重新计算 20 个工作日（条例第三十条）。');
   if (context.consultations.some((c) => !c.opinion)) notes.push('行政机关正在征求意见，征求意见所需时间不计算在答复期限内（条例第三十二条、第三十四条）。');
   if (d.feePaymentDue && row.state !== 'closed') notes.push('收到收费通知至缴费期间不计算在答复期限内。');
-  if (events.some((e) => e.type === 'APPROVE_EXTENSION')) notes.push('答复期限已经延长（条例第三十三条）。');
+  const extended = events.some((e) => e.type === 'APPROVE_EXTENSION');
+  if (extended) notes.push('答复期限已经延长（条例第三十三条）。');
   if (d.provisional) notes.push('该期限所在年度的节假日安排尚未公布，期限为暂定。');
+  const answered = row.state === 'closed' || row.state === 'issued';
+  const issued = documents.filter((doc) => doc.status === 'issued' && APPLICANT_DOCUMENTS.has(doc.kind) && doc.number && doc.issuedDate);
+  // The reply in force: a corrected one supersedes the one before (no longer 'issued').
+  const reply = issued.filter((doc) => doc.kind === 'reply').at(-1);
   let label = STAGE_LABEL[row.state] ?? '办理中';
   let explanation = STAGE_TEXT[row.state] ?? '';
   if (row.state === 'closed' && context.closedReason) {
@@ -92,10 +112,13 @@ export async function trackingView(ctx: AppContext, s: SubmissionRow): Promise<T
     stage: { label, explanation },
     caseNumber: row.caseNumber,
     receivedDate: row.receivedDate,
-    replyDue: row.state === 'closed' || row.state === 'issued' ? null : d.replyDue,
-    clockNotes: notes,
-    documents: documents
-      .filter((doc) => doc.status === 'issued' && APPLICANT_DOCUMENTS.has(doc.kind) && doc.number && doc.issuedDate)
+    replyDue: answered ? null : d.replyDue,
+    replyPeriod: answered || !d.replyDue ? null : extended ? '自收到申请之日起 20 个工作日，已依条例第三十三条延长' : '自收到申请之日起 20 个工作日，条例第三十三条',
+    // Answered: no deadline runs, so nothing stops it.
+    clockNotes: answered ? [] : notes,
+    clockStops: answered ? null : CLOCK_STOPS,
+    remedy: reply ? remedyOf(reply.body) : null,
+    documents: issued
       .map((doc) => ({ id: doc.id, title: doc.title || DOCUMENT_KINDS[doc.kind as keyof typeof DOCUMENT_KINDS], number: doc.number!, issuedDate: doc.issuedDate!, download: `/track/documents/${doc.id}` })),
     mayWithdraw: !['issued', 'closed'].includes(row.state),
     mayUploadCorrection: row.state === 'awaiting_correction',

@@ -92,7 +92,7 @@ export const publicRoutes: RouteDef[] = [
   route({
     method: 'post', path: '/api/public/track', permission: 'public', body: trackBody, tags: ['public'],
     summary: 'the case as its applicant sees it (tracking number + access code); a wrong code is answered as an unknown number (404), guesses are throttled (429)',
-    responses: { 200: { description: 'stage, receivedDate, replyDue, clockNotes, documents[]' } },
+    responses: { 200: { description: 'stage, caseNumber, receivedDate, replyDue, replyPeriod, clockNotes (what stops the clock now), clockStops (what stops it at all, while a reply is due), documents[], remedy (the reply\'s 救济途径), mayWithdraw, mayUploadCorrection, verifyUrl' } },
     handler: async ({ ctx, body, ip }) => trackingView(ctx, await loadTracked(ctx, await openTracking(ctx, body.trackingNumber, body.accessCode, ip))),
   }),
   route({

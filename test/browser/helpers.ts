@@ -173,9 +173,10 @@ export interface DemoBrowser {
   readonly baseUrl: string;
   /**
    * A page in a fresh browser context (own cookies: one person), closed after the suite: a desktop
-   * (1280 × 900), or PHONE (a 390 px wide touch screen).
+   * (1280 × 900), or PHONE (a 390 px wide touch screen); `javaScript: false` for a browser with
+   * JavaScript turned off.
    */
-  newPage(viewport?: Viewport): Promise<Page>;
+  newPage(viewport?: Viewport, opts?: { javaScript?: boolean }): Promise<Page>;
 }
 
 /**
@@ -204,9 +205,11 @@ export function useDemoBrowser(opts: { env?: () => Record<string, string> } = {}
     get baseUrl() {
       return this.server.baseUrl;
     },
-    async newPage(viewport = DESKTOP) {
+    async newPage(viewport = DESKTOP, opts: { javaScript?: boolean } = {}) {
       const { width, height, isMobile = false, deviceScaleFactor = 1 } = viewport;
-      const context = await browser!.newContext({ viewport: { width, height }, isMobile, hasTouch: isMobile, deviceScaleFactor, locale: 'zh-CN' });
+      const context = await browser!.newContext({
+        viewport: { width, height }, isMobile, hasTouch: isMobile, deviceScaleFactor, locale: 'zh-CN', javaScriptEnabled: opts.javaScript ?? true,
+      });
       contexts.push(context);
       return context.newPage();
     },
