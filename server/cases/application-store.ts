@@ -87,7 +87,8 @@ function toApplication(r: any): ApplicationRow {
   const stored: { text?: string } = { text };
   Object.defineProperty(row, SNAPSHOT_TEXT, { value: stored, enumerable: false });
   Object.defineProperty(row, 'snapshot', {
-    enumerable: true,
+    // A list row has none: left out of copies ({ ...row }), an error only where it is read.
+    enumerable: text !== undefined,
     configurable: true,
     get: () => {
       if (parsed === undefined && text === undefined) throw new Error('the snapshot was not read with this case (a list row)');
