@@ -142,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
         await loadDemoData(db, config);
         console.log('demo data loaded (演示数据已加载；账号见 README)');
       }
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, undefined, { sync: config.logSync });
       const server = await serve(db, config, { logger });
       const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       logger.info({ host: config.host, port: config.port, database: config.databaseUrl.split(':')[0] }, `Disclosure Desk listening on http://${shown}:${config.port} (HOST ${config.host}; database: ${config.databaseUrl.split(':')[0]})`);

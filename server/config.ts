@@ -49,6 +49,8 @@ export interface Config {
   tsa: { url: string; timeoutMs: number } | null;
   /** LOG_LEVEL (default info): fatal | error | warn | info | debug | trace | silent. */
   logLevel: LogLevel;
+  /** LOG_SYNC=1: each log line written before the request goes on (default: written in the background, flushed at exit). */
+  logSync: boolean;
   /** Prometheus metrics at /metrics (issue 15). */
   metrics: MetricsSettings;
   /**
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhooks = loadWebhookSettings(env);
   const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL 应为 ${LOG_LEVELS.join('、')} 之一：${env.LOG_LEVEL}`);
+  const logSync = ['1', 'true', 'yes'].includes(env.LOG_SYNC?.trim().toLowerCase() ?? '');
   const metricsToken = env.METRICS_TOKEN?.trim() ?? '';
   if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN 至少 16 个字符');
   const tsa = loadTsa(env);
@@ -133,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     retrySeconds: numberSetting(env, 'MAIL_RETRY_SECONDS', 60, 0, 86_400),
   };
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, metrics, mail };
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, logSync, metrics, mail };
 }
 
 function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {

@@ -92,7 +92,7 @@ async function schemaToLatest(db: Knex, config: Config): Promise<void> {
 export async function serve(db: Knex, config: Config, opts: { logger?: Logger } = {}): Promise<DeskServer> {
   requireSessionSecret(config);
   await prepareSchema(db, config);
-  const ctx: AppContext = { db, config, clock: systemClock, logger: opts.logger ?? createLogger(config.logLevel) };
+  const ctx: AppContext = { db, config, clock: systemClock, logger: opts.logger ?? createLogger(config.logLevel, undefined, { sync: config.logSync }) };
   const log = loggerOf(ctx);
   const app = createApp(ctx);
   await purgeExpiredSessions(db);
