@@ -67,13 +67,15 @@ export function requestLogging(logger: Logger) {
       logged = true;
       res.removeListener('finish', onFinish);
       res.removeListener('close', onClose);
-      const err = res.err ?? (aborted ? new Error('the connection closed before the answer was sent') : undefined);
-      const level = levelOf(req, res, err);
+      const err = res.err;
+      // The caller hung up before the answer went out (a closed tab, a client's timeout): not a fault.
+      const level = aborted && !err && res.statusCode < 500 ? 'warn' : levelOf(req, res, err);
       if (!logger.isLevelEnabled(level)) return;
       const line: Record<string, unknown> = {
         requestId: id, method: req.method, path: pathOf(req), route: routeOf(res) ?? null, status: res.statusCode,
         responseTime: Math.round(performance.now() - started),
       };
+      if (aborted) line.aborted = true;
       if (err) line.err = err;
       logger[level](line, `${req.method} ${pathOf(req)} ${res.statusCode}`);
     };

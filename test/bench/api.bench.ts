@@ -5,7 +5,8 @@
 //   BENCH_DATABASE_URL=postgres://u:p@host:port/db npm run bench:api   # PostgreSQL (a schema of its own)
 //   BENCH_N=100000 npm run bench:api                   # a seeded database of N applications (seed-million.ts)
 //   BENCH_ONLY=case,inbox (routes to run; bare always), BENCH_CPU_PROF=DIR (the server's CPU profile)
-//   BENCH_SECONDS=10 (each run), BENCH_CONNECTIONS=10, BENCH_KEEP=1, BENCH_DIR=…, BENCH_PG_SCHEMA=dd_bench_api
+//   BENCH_SECONDS=10 (each run), BENCH_CONNECTIONS=10, BENCH_KEEP=1, BENCH_DIR=…, BENCH_PG_SCHEMA=dd_bench_api,
+//   BENCH_REUSE=1 (with BENCH_KEEP and BENCH_DIR: serve the database a previous run seeded with the same N)
 //
 // The server runs in a child process (the app and the bare route side by side, on the database's
 // usual pool); autocannon drives it from this process, one route after the other:
@@ -107,7 +108,7 @@ mkdirSync(dir, { recursive: true });
 try {
   if (!process.env.BENCH_SKIP_SQLITE) {
     const file = join(dir, `api-bench-${N || 'demo'}.sqlite`);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) rmSync(f);
+    if (!process.env.BENCH_REUSE) for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) rmSync(f);
     results.push(await benchOne('SQLite', { BENCH_ROLE_URL: `sqlite:${file}`, BENCH_ROLE_DIR: dir }));
     if (!process.env.BENCH_KEEP) for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) rmSync(f);
   }
