@@ -365,19 +365,27 @@ export const CLOSED_STATES = ['closed'];
 export interface HistoryKey { count: number; lastHash: string | null }
 
 export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey>; unissued: Map<number, UnissuedNotice[]> }> {
-  const q = baseQuery(db).whereIn('ap.agency_id', f.agencyIds);
-  if (f.state?.length) q.whereIn('ap.state', f.state);
-  if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
-  if (f.text) {
-    q.where((w) => {
-      whereContains(db, w, 'ap.description', f.text!);
-      w.orWhere((o) => whereContains(db, o, 'ap.applicant_name', f.text!));
-      w.orWhere((o) => whereContains(db, o, 'ap.case_number', f.text!));
-    });
-  }
-  if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
-  if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
-  const countRow = await q.clone().clearSelect().count<{ n: number | string }[]>({ n: 'ap.id' }).first();
+  // The filters name only the cases' own columns: counted and paged without the agencies' join.
+  const filtered = () => {
+    const q = db('applications as ap').whereIn('ap.agency_id', f.agencyIds);
+    if (f.state?.length) q.whereIn('ap.state', f.state);
+    if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
+    if (f.text) {
+      q.where((w) => {
+        whereContains(db, w, 'ap.description', f.text!);
+        w.orWhere((o) => whereContains(db, o, 'ap.applicant_name', f.text!));
+        w.orWhere((o) => whereContains(db, o, 'ap.case_number', f.text!));
+      });
+    }
+    if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
+    if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
+    return q;
+  };
+  const countRow = await filtered()
+    .select(db.raw('count(*) as n'), db.raw(`sum(CASE WHEN ap.state IN (${CLOSED_STATES.map(() => '?').join(', ')}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]))
+    .first() as { n: number | string; closed: number | string | null } | undefined;
+  const total = Number(countRow?.n ?? 0);
+  const closed = Number(countRow?.closed ?? 0);
   const dir = f.dir === 'desc' ? 'desc' : 'asc';
   const order = (qb: Knex.QueryBuilder) => {
     qb.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
@@ -390,8 +398,26 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     return qb.orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc').orderBy('ap.id', 'asc');
   };
   // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
-  // then only those cases are read — not every case of the agencies sorted whole.
-  const page = order(q.clone().clearSelect().select('ap.id')).limit(f.pageSize).offset((f.page - 1) * f.pageSize);
+  // then only those cases are read — not every case of the agencies sorted whole. In the default
+  // order (open cases first, each group by due date) the open and the closed cases are paged apart,
+  // the counts saying how many of each the page takes: the few open ones are sorted, the many closed
+  // ones are read in the list index's own order (agency, state, due date), as far as the page goes.
+  const offset = (f.page - 1) * f.pageSize;
+  let page: Knex.QueryBuilder | null;
+  if (!f.sort || f.sort === 'due') {
+    const open = total - closed;
+    const byDue = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc');
+    const openTake = Math.max(0, Math.min(f.pageSize, open - offset));
+    const closedTake = Math.min(f.pageSize - openTake, Math.max(0, total - Math.max(offset, open)));
+    const parts: Knex.QueryBuilder[] = [];
+    if (openTake > 0) parts.push(db.select('id').from(byDue(filtered().whereNotIn('ap.state', CLOSED_STATES)).limit(openTake).offset(offset).as('o')));
+    if (closedTake > 0) parts.push(db.select('id').from(byDue(filtered().whereIn('ap.state', CLOSED_STATES)).limit(closedTake).offset(Math.max(0, offset - open)).as('c')));
+    page = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+
+  } else {
+    page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
+  }
+  if (!page) return { total, rows: [], unissued: new Map(), historyKeys: new Map() };
   const rows = await order(
     db('applications as ap').join('agencies as ag', 'ag.id', 'ap.agency_id')
       .select(...LIST_COLUMNS, 'ag.code as agency_code', 'ag.name as agency_name')
@@ -402,10 +428,10 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
         last_event_hash: db.raw('(SELECT e.hash FROM application_events e WHERE e.application_id = ap.id ORDER BY e.seq DESC LIMIT 1)'),
         unissued_json: unissuedNoticesColumn(db),
       })
-      .whereIn('ap.id', db.select('id').from(page.as('page'))),
+      .whereIn('ap.id', page),
   );
   return {
-    total: Number(countRow?.n ?? 0),
+    total,
     rows: rows.map(toApplication),
     unissued: new Map<number, UnissuedNotice[]>(
       rows.map((r: { id: number | string; unissued_json: unknown }): [number, UnissuedNotice[]] => [Number(r.id), unissuedNoticesOfColumn(r.unissued_json)])

@@ -10,6 +10,8 @@ import { replyFacts } from '../helpers/replies.js';
 // Issue 15: the benchmark's seeded database is one the desk itself can open — every seeded case is
 // what the use cases would have stored (judged by the machine, at its current version), so it is
 // restored, served and taken further like any other.
+const db = (env: TestEnv) => env.db;
+
 describe('the benchmark seeder writes cases the desk can open and carry on (issue 15)', function () {
   this.timeout(300_000);
   let env: TestEnv;
@@ -33,6 +35,33 @@ describe('the benchmark seeder writes cases the desk can open and carry on (issu
       states.add(row.state);
     }
     assert.ok(states.size >= 3, `the sample spans states: ${[...states].join(', ')}`);
+  });
+
+  it('the inbox pages open cases first, then closed ones, each by due date, without gaps or repeats across pages', async () => {
+    const login = await request(env.app).post('/api/auth/token').send({ username: 'caseworker-d01', password: BENCH_PASSWORD });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const auth = { Authorization: `Bearer ${login.body.token}` };
+    const agency = (await env.db('agencies').where({ code: 'D01' }).first('id')).id;
+    for (const [dir, extra] of [['asc', ''], ['desc', ''], ['asc', '&text=%E5%BE%81%E6%94%B6'], ['asc', '&open=true']] as const) {
+      // What one sort of the whole list gives (the database's own NULL order included).
+      const ref = db(env).from('applications as ap').where('ap.agency_id', agency)
+        .orderByRaw("CASE WHEN ap.state IN ('closed') THEN 1 ELSE 0 END").orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc').select('ap.id');
+      if (extra.includes('text')) ref.where((w) => w.where('ap.description', 'like', '%征收%').orWhere('ap.applicant_name', 'like', '%征收%').orWhere('ap.case_number', 'like', '%征收%'));
+      if (extra.includes('open')) ref.whereNot('ap.state', 'closed');
+      const expected = (await ref).map((r: { id: number }) => Number(r.id));
+      const got: number[] = [];
+      let total = -1;
+      const size = extra ? 1 : 7;
+      for (let page = 1; page <= Math.ceil(expected.length / size) + 1; page++) {
+        const res = await request(env.app).get(`/api/applications?pageSize=${size}&page=${page}&sort=due&dir=${dir}${extra}`).set(auth);
+        assert.equal(res.status, 200, res.text.slice(0, 300));
+        total = res.body.total;
+        got.push(...res.body.items.map((i: { id: number }) => i.id));
+      }
+      assert.equal(total, expected.length, `${dir}${extra}: total`);
+      assert.ok(expected.length >= 2 * size, `${dir}${extra}: several pages (${expected.length})`);
+      assert.deepEqual(got, expected, `${dir}${extra}: the pages, in order`);
+    }
   });
 
   it('the application serves seeded cases (case page and list) and takes the next event on an open one', async () => {
