@@ -182,8 +182,19 @@ export async function moveKeyFilesIntoDatabase(db: Db, config: Config, warn: (m:
   return moved;
 }
 
+/** Seal pictures by their SHA-256: the same hash is the same bytes, on every instance, for ever. */
+const sealPngs = new Map<string, Buffer>();
+
 export async function sealFor(db: Db, agency: Agency): Promise<SealSpec> {
-  const png = agency.sealPngSha256 ? await findSealPng(db, agency.sealPngSha256) : null;
+  const sha = agency.sealPngSha256;
+  let png = sha ? sealPngs.get(sha) ?? null : null;
+  if (sha && !png) {
+    png = await findSealPng(db, sha);
+    if (png) {
+      if (sealPngs.size >= 64) sealPngs.clear();
+      sealPngs.set(sha, png);
+    }
+  }
   // Without the picture (an older version's file that could not be moved in): the drawn seal.
   if (png) return { kind: 'png', png };
   return { kind: 'vector', agencyName: agency.name, purpose: agency.sealPurpose };

@@ -15,6 +15,8 @@ import { requestTimestamp, type TimestampOptions } from './timestamp.js';
 /** Anything @signpdf/signpdf accepts (it checks `instanceof Signer`). */
 export type DocumentSigner = Signer;
 
+const NO_TIMESTAMPS = {};
+
 /** Room for a time-stamp token (TSTInfo, the TSA's signature and certificates) in /Contents. */
 const TIMESTAMP_ROOM = 8192;
 
@@ -125,10 +127,19 @@ export class AgencySigner extends Signer {
     this.signatureLength = Math.ceil((chainBytes + 1024 + 1024 + (timestamps ? TIMESTAMP_ROOM : 0)) / 512) * 512;
   }
 
-  /** The same key, asking `timestamps` for a time-stamp on each signature (or none). */
+  /** The same key, asking `timestamps` for a time-stamp on each signature (or none); one instance per settings object. */
   withTimestamps(timestamps: TimestampOptions | null): AgencySigner {
-    return new AgencySigner(this.#material, undefined, timestamps);
+    if (timestamps === this.timestamps) return this;
+    // Issue 15: parsing the certificate again for every document cost ~2 % of a registration.
+    const key = timestamps ?? NO_TIMESTAMPS;
+    let signer = this.#variants.get(key);
+    if (!signer) {
+      signer = new AgencySigner(this.#material, undefined, timestamps);
+      this.#variants.set(key, signer);
+    }
+    return signer;
   }
+  readonly #variants = new WeakMap<object, AgencySigner>();
 
   /** The public key of the certificate matches the private key (checked again with node:crypto). */
   keyMatchesCertificate(): boolean {
