@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertedId } from '../db/dialect.js';
-import { agencyAncestorIds } from './admin/agency-store.js';
+import { agencyAncestorIdsQuery } from './admin/agency-store.js';
 import { holdTableChainHead } from './history/history-store.js';
 
 /** Every kind of change, with what it means. Webhooks subscribe to any of them. */
@@ -26,6 +26,8 @@ export interface Change {
   applicationId: number;
   agencyId: number;
   caseNumber: string;
+  /** The agency's code, when the caller has it (else read here). */
+  agencyCode?: string;
   appealId?: number;
   documentId?: number;
   /** Facts of the change a receiver acts on without pulling the file (no personal data: ids, numbers, dates). */
@@ -46,10 +48,10 @@ export interface Change {
 export async function recordChange(trx: Knex.Transaction, change: Change): Promise<number> {
   await holdTableChainHead(trx, 'audit_log');
   const at = new Date().toISOString();
-  const agency = await trx('agencies').where({ id: change.agencyId }).first('code');
+  const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
   const data = {
     caseNumber: change.caseNumber,
-    agency: agency?.code ?? null,
+    agency: agencyCode,
     ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
     ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
     ...change.data,
@@ -67,12 +69,11 @@ export async function recordChange(trx: Knex.Transaction, change: Change): Promi
 
 /** The outbox rows of one change: one per subscribed webhook of a client whose agencies include the case's. */
 async function fanOut(trx: Knex.Transaction, changeId: number, change: Change, at: string, data: Record<string, unknown>): Promise<void> {
-  const agencies = await agencyAncestorIds(trx, change.agencyId);
   const hooks = await trx('webhooks as w')
     .join('exchange_clients as c', 'c.id', 'w.client_id')
     .whereNull('w.deleted_at')
     .whereNull('c.revoked_at')
-    .whereIn('c.agency_id', agencies)
+    .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, change.agencyId))
     .select('w.id', 'w.events');
   const subscribed = hooks.filter((h) => (JSON.parse(h.events) as string[]).includes(change.type));
   if (!subscribed.length) return;

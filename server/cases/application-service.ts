@@ -18,7 +18,7 @@ import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
+  findApplication, insertApplicationRow, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
   listEventsFor, findStaleCacheRows, type CaseExtras, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
@@ -35,7 +35,7 @@ import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
-import { hasSigningKey } from '../documents/agency-keys.js';
+import { hasSigningKey, usableSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNotices, unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
@@ -181,11 +181,14 @@ export async function registerApplication(
   // validateIntake says so field by field; this holds for any caller (finding 4).
   const outside = dateWindowProblem(intake.receivedDate, ctx.clock.today(), { label: '收到申请之日' });
   if (outside) throw invalid({ receivedDate: outside });
-  const agency = await findAgencyById(ctx.db, user.agencyId);
+  // Reads before the write transaction, side by side (issue 15: the writer's turn is kept short).
+  const [agency, calendar, keyInfo] = await Promise.all([
+    findAgencyById(ctx.db, user.agencyId),
+    loadCalendar(ctx.db, { fresh: true }),
+    usableSigningKey(ctx.db, user.agencyId),
+    assertYearOpen(ctx.db, user.agencyId, intake.receivedDate, '登记收到日期在该年度的申请'),
+  ]);
   if (!agency) throw notFound('所属机关不存在');
-  const calendar = await loadCalendar(ctx.db, { fresh: true });
-  const canSign = await hasSigningKey(ctx.db, agency.id);
-  await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
   const year = yearOf(intake.receivedDate);
@@ -194,7 +197,7 @@ export async function registerApplication(
     const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
     const today = ctx.clock.today();
     const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
-    const appId = await insertApplication(trx, {
+    const inserted = await insertApplicationRow(trx, {
       agencyId: agency.id,
       caseNumber: formatCaseNumber(agency.code, year, seq),
       caseYear: year,
@@ -210,27 +213,31 @@ export async function registerApplication(
       cache: cacheFrom(initial, snapshot, today),
       createdBy: user.id,
       now,
-    });
+    }, agency);
+    const appId = inserted.id;
     const eventHash = await insertEvent(trx, {
       applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
       payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
     });
     await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
     // The receipt (登记回执) is produced by the registration itself (issue 4).
-    const inserted = (await findApplication(trx, appId))!;
     await receiptForRegistration(trx, ctx, user, {
       row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
-    }, canSign, ip);
+    }, keyInfo, ip);
     if (within) await within(trx, appId, inserted.caseNumber);
-    await recordChange(trx, { type: 'application.registered', applicationId: appId, agencyId: agency.id, caseNumber: inserted.caseNumber, data: { receivedDate: intake.receivedDate, channel: intake.channel } });
+    await recordChange(trx, {
+      type: 'application.registered', applicationId: appId, agencyId: agency.id, agencyCode: agency.code, caseNumber: inserted.caseNumber,
+      data: { receivedDate: intake.receivedDate, channel: intake.channel },
+    });
     await audit(trx, {
       actor: user, action: 'application.register', entity: 'application', entityId: appId,
       detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length, seq: 1, eventHash }, ip,
     });
     return appId;
   });
-  const row = await findApplication(ctx.db, id);
-  return buildView(ctx, user, row!, calendar);
+  // The case as a GET reads it: with its attachments, and only the extras it has.
+  const found = (await findApplicationWithAttachments(ctx.db, id))!;
+  return buildView(ctx, user, found.row, calendar, found.attachments, found.extras);
 }
 
 export async function addAttachments(ctx: AppContext, user: User, id: number, files: UploadedFile[], ip: string | null): Promise<ApplicationView> {

@@ -140,6 +140,17 @@ export async function findApplicationIdByCaseNumber(db: Db, caseNumber: string):
 }
 
 export async function insertApplication(trx: Knex.Transaction, a: NewApplication): Promise<number> {
+  return Number((await insertApplicationReturning(trx, a, 'id')).id);
+}
+
+/** Inserts a case and returns it as findApplication would read it (issue 15: no second query). */
+export async function insertApplicationRow(trx: Knex.Transaction, a: NewApplication, agency: { code: string; name: string }): Promise<ApplicationRow> {
+  const row = await insertApplicationReturning(trx, a, '*');
+  return toApplication({ ...row, agency_code: agency.code, agency_name: agency.name });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function insertApplicationReturning(trx: Knex.Transaction, a: NewApplication, columns: '*' | 'id'): Promise<any> {
   const [row] = await trx('applications')
     .insert({
       agency_id: a.agencyId,
@@ -166,8 +177,8 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
       created_at: a.now,
       updated_at: a.now,
     })
-    .returning('id');
-  return insertedId(row);
+    .returning(columns);
+  return typeof row === 'object' && row !== null ? row : { id: row };
 }
 
 /** Issue 14: marks (or unmarks) a request as asking for data; no step of the case, so no version. */

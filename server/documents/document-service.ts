@@ -18,12 +18,13 @@ import type { ApplicationRow } from '../cases/application-store.js';
 import { renderDocumentPdf, unprintableCharacters } from './layout.js';
 import { fallbackFontName, type MissingCharacter } from './fonts.js';
 import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
+import type { AgencyKeyInfo } from './key-store.js';
 import type { DocumentContent } from './document-content.js';
 import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
-import { caseOfDocument, findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { caseOfDocument, findDocument, insertDraft, insertDraftRow, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
 import { appendCaseRecord } from '../cases/case-records.js';
 import { recordChange } from '../change-feed.js';
@@ -324,13 +325,25 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
 }
 
 /** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
-export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean, ip: string | null): Promise<void> {
-  const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
-  const doc = (await findDocument(trx, id))!;
+/**
+ * The registration's receipt, issued at once when the agency can sign (`keyInfo`: its key's facts,
+ * read before the transaction; null: it stays a draft).
+ */
+export async function receiptForRegistration(
+  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo | null, ip: string | null,
+): Promise<void> {
+  const d = draftFrom('receipt', null, templateData(f));
+  const doc = await insertDraftRow(trx, {
+    applicationId: f.row.id, agencyId: f.agency.id, kind: 'receipt', variant: null, ...d, data: templateData(f), createdBy: user.id, now: new Date().toISOString(), eventSeq: 1,
+  });
   // A receipt that would print a blank (a character in no font, finding 15) stays a draft for the
   // caseworker to correct and issue; the registration itself stands (Art. 31: the application was
   // received whatever our fonts can print).
-  if (canSign && printable(doc, f.agency, f.date)) await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip);
+  if (keyInfo && printable(doc, f.agency, f.date)) {
+    await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip, {
+      keyInfo, owner: { caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code },
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,11 +399,12 @@ export async function issueInTransaction(
   user: User,
   issuedDate: string,
   ip: string | null,
+  opts: IssueOptions = {},
 ): Promise<DocumentRow> {
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   // Before the number is allocated (nextCounter below): a refused document takes no number.
   refuseUnprintable(missingGlyphs(doc, agency, issuedDate, false), '签发');
-  const signer = await signerFor(trx, ctx.config, agency);
+  const signer = await signerFor(trx, ctx.config, agency, new Date(), opts.keyInfo);
   const seal = await sealFor(trx, agency);
   const kind = doc.kind as DocumentKind;
   const family = DOCUMENT_FAMILIES[kind];
@@ -418,9 +432,10 @@ export async function issueInTransaction(
     detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
   });
   // Issue 14: the data exchange's feed and webhooks; the PDF is fetched with a client token.
-  const owner = await caseOfDocument(trx, doc.applicationId);
+  const owner = opts.owner ?? (await caseOfDocument(trx, doc.applicationId));
   await recordChange(trx, {
     type: 'document.issued', applicationId: doc.applicationId, agencyId: owner.agencyId, caseNumber: owner.caseNumber, documentId: doc.id,
+    ...(opts.owner?.agencyCode ? { agencyCode: opts.owner.agencyCode } : {}),
     data: { number, kind, issuedDate, sha256, supersedes: doc.supersedesId, pdf: `/api/exchange/documents/${doc.id}/pdf` },
   });
   // §2.8: the addressee's period is counted from this notice (its receipt, or until then its issue):
@@ -433,7 +448,16 @@ export async function issueInTransaction(
   // Issue 16: an applicant who applied online hears of a notice when it is issued (the outbox row
   // commits with the issue; the caller sends once committed).
   await notifyApplicantOfNotice(trx, ctx, doc.applicationId, kind, issuedDate);
-  return (await findDocument(trx, doc.id))!;
+  // As markIssued stored it (issue 15: not read back).
+  return { ...doc, status: 'issued', family, year, seq, number, issuedDate, issuedBy: user.id, sha256, updatedAt: now };
+}
+
+/** What a caller of issueInTransaction may already know, saving the queries that would read it. */
+export interface IssueOptions {
+  /** The agency's key facts, read by the caller (signerFor reads them otherwise). */
+  keyInfo?: AgencyKeyInfo;
+  /** The document's case: its number and agency. */
+  owner?: { caseNumber: string; agencyId: number; agencyCode?: string };
 }
 
 /** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */
