@@ -71,6 +71,20 @@ function toApplication(r: any): ApplicationRow {
   };
 }
 
+/**
+ * The row a new application becomes once inserted (id 0, not yet stored): what a document drafted
+ * before the insert reads (the receipt rendered ahead of its transaction, issue 15).
+ */
+export function applicationRowOf(a: NewApplication, agency: { code: string; name: string }): ApplicationRow {
+  return {
+    id: 0, agencyId: a.agencyId, agencyCode: agency.code, agencyName: agency.name, caseNumber: a.caseNumber, state: a.state, version: 1,
+    machineVersion: a.machineVersion, snapshot: a.snapshot, channel: a.channel, receivedDate: a.receivedDate, applicant: a.applicant,
+    request: { ...a.request, dataForm: a.request.dataForm ?? null }, decision: null, concludedDate: null,
+    replyDue: a.cache.replyDue, correctionNoticeDue: a.cache.correctionNoticeDue, createdBy: a.createdBy, createdAt: a.now, updatedAt: a.now,
+    transferredFromId: null,
+  };
+}
+
 function baseQuery(db: Db) {
   return db('applications as ap')
     .join('agencies as ag', 'ag.id', 'ap.agency_id')

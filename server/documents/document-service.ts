@@ -330,7 +330,7 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
  * read before the transaction; null: it stays a draft).
  */
 export async function receiptForRegistration(
-  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo | null, ip: string | null,
+  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo | null, ip: string | null, prepared: PreparedPdf | null = null,
 ): Promise<void> {
   const d = draftFrom('receipt', null, templateData(f));
   const doc = await insertDraftRow(trx, {
@@ -341,7 +341,7 @@ export async function receiptForRegistration(
   // received whatever our fonts can print).
   if (keyInfo && printable(doc, f.agency, f.date)) {
     await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip, {
-      keyInfo, owner: { caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code },
+      keyInfo, prepared, owner: { caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code },
     });
   }
 }
@@ -366,8 +366,19 @@ function provisionalNumber(agency: Agency, kind: DocumentKind, issuedDate: strin
 
 function missingGlyphs(doc: Pick<DocumentRow, 'title' | 'body' | 'kind'>, agency: Agency, date: string, draft: boolean): MissingCharacter[] {
   const number = draft ? null : provisionalNumber(agency, doc.kind as DocumentKind, date);
-  return unprintableCharacters(documentContent(doc, agency, date, number, draft));
+  const content = documentContent(doc, agency, date, number, draft);
+  // Issue 15: a receipt is checked before its transaction and twice inside it, each time laying the
+  // whole document out; the answer for the same content and fonts is kept for a while.
+  const key = `${fallbackFontName() ?? ''}\u0000${JSON.stringify(content)}`;
+  let missing = recentChecks.get(key);
+  if (!missing) {
+    missing = unprintableCharacters(content);
+    if (recentChecks.size >= 64) recentChecks.delete(recentChecks.keys().next().value!);
+    recentChecks.set(key, missing);
+  }
+  return missing;
 }
+const recentChecks = new Map<string, MissingCharacter[]>();
 
 function printable(doc: DocumentRow, agency: Agency, date: string): boolean {
   return missingGlyphs(doc, agency, date, false).length === 0;
@@ -411,13 +422,13 @@ export async function issueInTransaction(
   const year = yearOf(issuedDate);
   // Gapless per agency, family and year: the counter row is written in this transaction, so a
   // failure anywhere below rolls the number back with everything else.
-  const seq = await nextCounter(trx, `doc:${agency.id}:${family}:${year}`);
+  const seq = await nextCounter(trx, documentCounterKey(agency, kind, issuedDate));
   const number = formatDocumentNumber(agency.docPrefix, family, year, seq);
-  const pdf = await renderDocumentPdf(documentContent(doc, agency, issuedDate, number, false), {
-    seal,
-    signer,
-    info: { title: `${doc.title} ${number}`, subject: DOCUMENT_KIND_LABELS[kind], keywords: number },
-  });
+  const issued = issuedRendering(doc, kind, agency, issuedDate, number, opts.keyInfo ?? null);
+  // Rendered before the transaction for exactly this number and content (issue 15), or now.
+  const pdf = opts.prepared?.key === issued.key
+    ? await opts.prepared.pdf
+    : await renderDocumentPdf(issued.content, { seal, signer, info: issued.info });
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
   if (!(await markIssued(trx, doc.id, { family, year, seq, number, issuedDate, issuedBy: user.id, sha256, pdf, now }))) {
@@ -454,10 +465,48 @@ export async function issueInTransaction(
 
 /** What a caller of issueInTransaction may already know, saving the queries that would read it. */
 export interface IssueOptions {
+  /** The PDF rendered before the transaction (prepareReceipt): used only if rendered for this very number and content. */
+  prepared?: PreparedPdf | null;
   /** The agency's key facts, read by the caller (signerFor reads them otherwise). */
   keyInfo?: AgencyKeyInfo;
   /** The document's case: its number and agency. */
   owner?: { caseNumber: string; agencyId: number; agencyCode?: string };
+}
+
+/** The counter a document's number comes from: per agency, family and year. */
+export function documentCounterKey(agency: Pick<Agency, 'id'>, kind: DocumentKind, issuedDate: string): string {
+  return `doc:${agency.id}:${DOCUMENT_FAMILIES[kind]}:${yearOf(issuedDate)}`;
+}
+
+/** What an issued document's PDF is made of, and a key that names all of it (the signing key and seal included). */
+function issuedRendering(doc: Pick<DocumentRow, 'title' | 'body'>, kind: DocumentKind, agency: Agency, issuedDate: string, number: string, keyInfo: AgencyKeyInfo | null) {
+  const content = documentContent(doc, agency, issuedDate, number, false);
+  const info = { title: `${doc.title} ${number}`, subject: DOCUMENT_KIND_LABELS[kind], keywords: number };
+  const key = JSON.stringify([content, info, agency.id, agency.sealPngSha256 ?? null, agency.sealPurpose ?? null, keyInfo?.p12Sha256 ?? null]);
+  return { content, info, key };
+}
+
+/** A document's sealed and signed PDF rendered ahead of its transaction, and what it was rendered for. */
+export interface PreparedPdf {
+  key: string;
+  pdf: Promise<Buffer>;
+}
+
+/**
+ * The registration's receipt rendered before its transaction (issue 15), for the case as it will be
+ * inserted (`f.row`, with the case number it is expected to get) and the document number `seq` of
+ * the receipts' counter; null when the receipt would stay a draft. Settle `pdf` before the
+ * transaction begins; receiptForRegistration uses it only if the numbers and text came out the same.
+ */
+export async function prepareReceipt(ctx: AppContext, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number): Promise<PreparedPdf | null> {
+  const draft = { kind: 'receipt', ...draftFrom('receipt', null, templateData(f)) };
+  if (!printable(draft as DocumentRow, f.agency, f.date)) return null;
+  const number = formatDocumentNumber(f.agency.docPrefix, DOCUMENT_FAMILIES.receipt, yearOf(f.date), seq);
+  const issued = issuedRendering(draft, 'receipt', f.agency, f.date, number, keyInfo);
+  const [signer, seal] = await Promise.all([signerFor(ctx.db, ctx.config, f.agency, new Date(), keyInfo), sealFor(ctx.db, f.agency)]);
+  const pdf = renderDocumentPdf(issued.content, { seal, signer, info: issued.info });
+  pdf.catch(() => undefined); // used (and its failure met) in the transaction, or dropped
+  return { key: issued.key, pdf };
 }
 
 /** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */
