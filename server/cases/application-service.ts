@@ -222,7 +222,7 @@ export async function registerApplication(
     const prepared = forecast && keyInfo
       ? await prepareReceipt(ctx, facts(applicationRowOf(newCase(forecast.values[0]!), agency)), keyInfo, forecast.values[1]!)
       : null;
-    await prepared?.pdf.catch(() => undefined); // settled before the writer's turn is taken
+    if (prepared) await prepared.pdf; // done before the writer's turn is taken; a failure writes nothing
     id = await ctx.db.transaction(async (trx) => {
       // Allocated in the same transaction as the insert: a failed registration leaves no gap.
       const seq = await nextCounter(trx, caseCounter);

@@ -16,6 +16,7 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
 import { renderDocumentPdf, unprintableCharacters } from './layout.js';
+import { renderSigned } from './render-pool.js';
 import { fallbackFontName, type MissingCharacter } from './fonts.js';
 import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
 import type { AgencyKeyInfo } from './key-store.js';
@@ -428,7 +429,7 @@ export async function issueInTransaction(
   // Rendered before the transaction for exactly this number and content (issue 15), or now.
   const pdf = opts.prepared?.key === issued.key
     ? await opts.prepared.pdf
-    : await renderDocumentPdf(issued.content, { seal, signer, info: issued.info });
+    : await renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
   if (!(await markIssued(trx, doc.id, { family, year, seq, number, issuedDate, issuedBy: user.id, sha256, pdf, now }))) {
@@ -504,7 +505,7 @@ export async function prepareReceipt(ctx: AppContext, f: CaseFacts, keyInfo: Age
   const number = formatDocumentNumber(f.agency.docPrefix, DOCUMENT_FAMILIES.receipt, yearOf(f.date), seq);
   const issued = issuedRendering(draft, 'receipt', f.agency, f.date, number, keyInfo);
   const [signer, seal] = await Promise.all([signerFor(ctx.db, ctx.config, f.agency, new Date(), keyInfo), sealFor(ctx.db, f.agency)]);
-  const pdf = renderDocumentPdf(issued.content, { seal, signer, info: issued.info });
+  const pdf = renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
   pdf.catch(() => undefined); // used (and its failure met) in the transaction, or dropped
   return { key: issued.key, pdf };
 }

@@ -86,6 +86,12 @@ export function commonNameOf(x509: X509Certificate): string {
   return /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? x509.subject.replace(/\n/g, ', ');
 }
 
+export interface SignerParts {
+  key: KeyObject;
+  ders: Uint8Array[];
+  timestamps: TimestampOptions | null;
+}
+
 interface KeyMaterial {
   key: KeyObject;
   certificate: forge.pki.Certificate;
@@ -140,6 +146,18 @@ export class AgencySigner extends Signer {
     return signer;
   }
   readonly #variants = new WeakMap<object, AgencySigner>();
+
+  /** What another thread needs to sign as this signer (a KeyObject crosses postMessage as it is). */
+  parts(): SignerParts {
+    return { key: this.#material.key, ders: this.#material.ders, timestamps: this.timestamps };
+  }
+
+  /** A signer from parts(), in a render worker (server/documents/render-pool.ts). */
+  static fromParts(p: SignerParts): AgencySigner {
+    const certificate = forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(p.ders[0]!).toString('binary')));
+    decodeNames(certificate);
+    return new AgencySigner({ key: p.key, certificate, ders: p.ders.map((d) => Buffer.from(d)) }, undefined, p.timestamps);
+  }
 
   /** The public key of the certificate matches the private key (checked again with node:crypto). */
   keyMatchesCertificate(): boolean {

@@ -6,6 +6,7 @@ import { registerApplication } from '../../server/cases/application-service.js';
 import { validateIntake } from '../../server/cases/intake.js';
 import { findUserByUsername } from '../../server/admin/user-store.js';
 import { forecastCounters } from '../../db/counter-forecast.js';
+import { renderPool } from '../../server/documents/render-pool.js';
 
 // Issue 15: the registration's receipt (登记回执) is rendered and signed before the write transaction,
 // for the case and document numbers it is expected to get; inside, it is used only when the numbers
@@ -77,6 +78,33 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
     assert.equal(seqOf(receipt.number!), seqOf(receiptOf(before).number!) + 1);
     const text = compactText(await pdfOf(receipt.id));
     assert.ok(text.includes(receipt.number!) && text.includes(after.caseNumber) && text.includes('申请人乙'), text);
+  });
+
+  it('a render worker dying under a registration answers 503, writes nothing, and is replaced for the next one', async () => {
+    // At least one worker, whatever the machine's default (PDF_WORKERS).
+    const workers = env.ctx.config.pdfWorkers;
+    env.ctx.config.pdfWorkers = Math.max(1, workers);
+    const pool = renderPool(env.ctx.config.pdfWorkers)!;
+    try {
+      const count = async (table: string) => Number((await env.db(table).count<{ n: number | string }[]>({ n: '*' }))[0]!.n);
+      const counters = async () => (await env.db('counters').orderBy('key').select('key', 'last')).map((r) => `${r.key}=${r.last}`);
+      const before = { applications: await count('applications'), documents: await count('documents'), audit: await count('audit_log'), counters: await counters() };
+      pool.crashNext();
+      const r = await request(env.app).post('/api/applications').set(auth())
+        .send(applicationBody({ receivedDate: '2026-11-02', applicant: { ...(applicationBody().applicant as object), name: '崩溃时' } }));
+      assert.equal(r.status, 503, JSON.stringify(r.body));
+      assert.match(r.body.message, /文书生成失败.*请重试/);
+      assert.deepEqual(
+        { applications: await count('applications'), documents: await count('documents'), audit: await count('audit_log'), counters: await counters() },
+        before, 'nothing written, no number taken',
+      );
+      const next = await register('崩溃后');
+      const receipt = receiptOf(next);
+      assert.equal(receipt.status, 'issued');
+      assert.match(pdfsig(await pdfOf(receipt.id)), /Signature is Valid/);
+    } finally {
+      env.ctx.config.pdfWorkers = workers;
+    }
   });
 
   it('a receipt rendered for numbers it does not get (another writer forecast ahead of it) is rendered again with the numbers it got', async () => {
