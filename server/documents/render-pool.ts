@@ -22,8 +22,9 @@ export interface RenderRequest {
 }
 
 export type RenderReply =
-  | { id: number; pdf: Uint8Array; error?: undefined }
-  | { id: number; pdf?: undefined; error: { name: string; message: string; characters?: MissingCharacter[] } };
+  | { id: number; pdf: Uint8Array; error?: undefined; warn?: undefined }
+  | { id: number; pdf?: undefined; error: { name: string; message: string; characters?: MissingCharacter[] }; warn?: undefined }
+  | { warn: string };
 
 interface Job {
   request: RenderRequest;
@@ -50,6 +51,7 @@ export class RenderPool {
     const slot: Slot = { worker: startWorker(), job: null };
     slot.worker.unref(); // an idle pool does not keep the process alive
     slot.worker.on('message', (reply: RenderReply) => {
+      if (reply.warn !== undefined) return void console.warn(reply.warn);
       const job = slot.job;
       slot.job = null;
       slot.worker.unref();

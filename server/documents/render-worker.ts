@@ -20,6 +20,8 @@ function signerOf(parts: NonNullable<RenderRequest['signer']>): AgencySigner {
 }
 
 const port = parentPort!;
+// Warnings (a time-stamp authority out of reach, …) are the main thread's to log, as when it renders.
+console.warn = (...args: unknown[]) => port.postMessage({ warn: args.map(String).join(' ') } satisfies RenderReply);
 await warmUpDocumentRenderer();
 port.on('message', async (job: RenderRequest) => {
   if (job.crash) process.exit(70); // tests: a worker that dies mid-job
