@@ -67,14 +67,30 @@ export async function recordChange(trx: Knex.Transaction, change: Change): Promi
   return id;
 }
 
+// A transaction that records several changes of one agency's case (a registration and its receipt)
+// reads the agency's webhooks once (issue 15).
+const hooksInTransaction = new WeakMap<Knex.Transaction, Map<number, Promise<Array<{ id: number; events: string }>>>>();
+
+function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id: number; events: string }>> {
+  let byAgency = hooksInTransaction.get(trx);
+  if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
+  let hooks = byAgency.get(agencyId);
+  if (!hooks) {
+    hooks = trx('webhooks as w')
+      .join('exchange_clients as c', 'c.id', 'w.client_id')
+      .whereNull('w.deleted_at')
+      .whereNull('c.revoked_at')
+      .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, agencyId))
+      .select('w.id', 'w.events')
+      .then((rows: Array<{ id: number; events: string }>) => rows);
+    byAgency.set(agencyId, hooks);
+  }
+  return hooks;
+}
+
 /** The outbox rows of one change: one per subscribed webhook of a client whose agencies include the case's. */
 async function fanOut(trx: Knex.Transaction, changeId: number, change: Change, at: string, data: Record<string, unknown>): Promise<void> {
-  const hooks = await trx('webhooks as w')
-    .join('exchange_clients as c', 'c.id', 'w.client_id')
-    .whereNull('w.deleted_at')
-    .whereNull('c.revoked_at')
-    .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, change.agencyId))
-    .select('w.id', 'w.events');
+  const hooks = await webhooksOf(trx, change.agencyId);
   const subscribed = hooks.filter((h) => (JSON.parse(h.events) as string[]).includes(change.type));
   if (!subscribed.length) return;
   // Standard Webhooks: {type, timestamp, data}; the body is fixed now, so every retry sends (and signs) the same bytes.
