@@ -16,13 +16,14 @@ export function insertedId(row: unknown): number {
 }
 
 /**
- * Gapless counter: write first (insert-or-ignore, then increment ... returning) inside the caller's
+ * Gapless counter: write first (insert, or on conflict increment, returning the number) inside the caller's
  * transaction, so concurrent allocators serialise on the row (stack-notes: read-then-write gave
  * duplicates on PostgreSQL and SQLITE_BUSY on SQLite).
  */
 export async function nextCounter(trx: Knex.Transaction, key: string): Promise<number> {
-  await trx('counters').insert({ key, last: 0 }).onConflict('key').ignore();
-  const rows = await trx('counters').where({ key }).increment('last', 1).returning('last');
+  // One statement (issue 15): the first number inserts the row, every later one increments it.
+  const rows = await trx('counters').insert({ key, last: 1 }).onConflict('key')
+    .merge({ last: trx.raw('?? + 1', ['counters.last']) }).returning('last');
   const row = rows[0] as { last: number } | number | undefined;
   return Number(typeof row === 'object' ? row.last : row);
 }

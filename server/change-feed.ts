@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertedId } from '../db/dialect.js';
-import { agencyAncestorIds } from './admin/agency-store.js';
+import { agencyAncestorIdsQuery } from './admin/agency-store.js';
 import { holdTableChainHead } from './history/history-store.js';
 
 /** Every kind of change, with what it means. Webhooks subscribe to any of them. */
@@ -26,6 +26,8 @@ export interface Change {
   applicationId: number;
   agencyId: number;
   caseNumber: string;
+  /** The agency's code, when the caller has it (else read here). */
+  agencyCode?: string;
   appealId?: number;
   documentId?: number;
   /** Facts of the change a receiver acts on without pulling the file (no personal data: ids, numbers, dates). */
@@ -46,10 +48,10 @@ export interface Change {
 export async function recordChange(trx: Knex.Transaction, change: Change): Promise<number> {
   await holdTableChainHead(trx, 'audit_log');
   const at = new Date().toISOString();
-  const agency = await trx('agencies').where({ id: change.agencyId }).first('code');
+  const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
   const data = {
     caseNumber: change.caseNumber,
-    agency: agency?.code ?? null,
+    agency: agencyCode,
     ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
     ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
     ...change.data,
@@ -65,15 +67,30 @@ export async function recordChange(trx: Knex.Transaction, change: Change): Promi
   return id;
 }
 
+// A transaction that records several changes of one agency's case (a registration and its receipt)
+// reads the agency's webhooks once (issue 15).
+const hooksInTransaction = new WeakMap<Knex.Transaction, Map<number, Promise<Array<{ id: number; events: string }>>>>();
+
+function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id: number; events: string }>> {
+  let byAgency = hooksInTransaction.get(trx);
+  if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
+  let hooks = byAgency.get(agencyId);
+  if (!hooks) {
+    hooks = trx('webhooks as w')
+      .join('exchange_clients as c', 'c.id', 'w.client_id')
+      .whereNull('w.deleted_at')
+      .whereNull('c.revoked_at')
+      .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, agencyId))
+      .select('w.id', 'w.events')
+      .then((rows: Array<{ id: number; events: string }>) => rows);
+    byAgency.set(agencyId, hooks);
+  }
+  return hooks;
+}
+
 /** The outbox rows of one change: one per subscribed webhook of a client whose agencies include the case's. */
 async function fanOut(trx: Knex.Transaction, changeId: number, change: Change, at: string, data: Record<string, unknown>): Promise<void> {
-  const agencies = await agencyAncestorIds(trx, change.agencyId);
-  const hooks = await trx('webhooks as w')
-    .join('exchange_clients as c', 'c.id', 'w.client_id')
-    .whereNull('w.deleted_at')
-    .whereNull('c.revoked_at')
-    .whereIn('c.agency_id', agencies)
-    .select('w.id', 'w.events');
+  const hooks = await webhooksOf(trx, change.agencyId);
   const subscribed = hooks.filter((h) => (JSON.parse(h.events) as string[]).includes(change.type));
   if (!subscribed.length) return;
   // Standard Webhooks: {type, timestamp, data}; the body is fixed now, so every retry sends (and signs) the same bytes.

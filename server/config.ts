@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE, secureDataDir } from './data-dir.js';
@@ -60,6 +61,11 @@ export interface Config {
    * (default 60; 0: never): how often each instance sends the mail that is due again after a failure.
    */
   mail: { smtpUrl: string | null; from: string; publicBaseUrl: string; retrySeconds?: number };
+  /**
+   * Issue 15: worker threads that render and sign documents (PDF_WORKERS; default min(2, CPUs − 1);
+   * 0 renders in the main thread).
+   */
+  pdfWorkers: number;
 }
 
 export interface MetricsSettings {
@@ -92,6 +98,11 @@ export function keyPassphraseFor(config: Config, agencyCode: string): string {
 }
 
 export class ConfigError extends Error {}
+
+/** The default number of render workers: one CPU is the main thread's (render-pool.ts). */
+export function defaultRenderWorkers(): number {
+  return Math.max(0, Math.min(2, availableParallelism() - 1));
+}
 
 /** Reads the environment. Nothing else is needed to run (issue 2). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -136,7 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     retrySeconds: numberSetting(env, 'MAIL_RETRY_SECONDS', 60, 0, 86_400),
   };
-  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, logSync, metrics, mail };
+  const pdfWorkers = env.PDF_WORKERS?.trim() ? Number(env.PDF_WORKERS) : defaultRenderWorkers();
+  if (!Number.isInteger(pdfWorkers) || pdfWorkers < 0 || pdfWorkers > 64) throw new ConfigError(`PDF_WORKERS 应为 0 到 64 的整数：${env.PDF_WORKERS}`);
+  return { databaseUrl, port, host, trustProxy, dataDir, sessionSecret, production, bcryptRounds, keyPassphrase, agencyKeyPassphrases, excessiveMonthlyThreshold, migrateOnStart, webhooks, tsa, logLevel, logSync, metrics, mail, pdfWorkers };
 }
 
 function loadTsa(env: NodeJS.ProcessEnv): Config['tsa'] {

@@ -128,7 +128,13 @@ export async function agencyScopeIds(db: Db, agencyId: number): Promise<number[]
 
 /** The agency and every agency above it: whose scope (agencyScopeIds) includes this agency. */
 export async function agencyAncestorIds(db: Db, agencyId: number): Promise<number[]> {
-  const rows = await db
+  const rows = await agencyAncestorIdsQuery(db, agencyId);
+  return rows.map((r: { id: number }) => Number(r.id));
+}
+
+/** The same ids as a query, to use as a subquery (`whereIn(column, …)`): one round trip instead of two. */
+export function agencyAncestorIdsQuery(db: Db, agencyId: number) {
+  return db
     .withRecursive('up', (qb) => {
       qb.select('id', 'parent_id').from('agencies').where('id', agencyId).unionAll((u) => {
         u.select('a.id', 'a.parent_id').from('agencies as a').join('up', 'a.id', 'up.parent_id');
@@ -136,5 +142,4 @@ export async function agencyAncestorIds(db: Db, agencyId: number): Promise<numbe
     })
     .select('id')
     .from('up');
-  return rows.map((r: { id: number }) => Number(r.id));
 }

@@ -18,7 +18,7 @@ import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
+  findApplication, insertApplicationRow, applicationRowOf, type NewApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
   listEventsFor, findStaleCacheRows, type CaseRead, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
 import { recordChange } from '../change-feed.js';
@@ -34,8 +34,9 @@ import { listDataFiles } from './data-file-store.js';
 import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
-import { documentsForEvent, receiptForRegistration } from '../documents/document-service.js';
-import { hasSigningKey } from '../documents/agency-keys.js';
+import { documentCounterKey, documentsForEvent, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
+import { forecastCounters } from '../../db/counter-forecast.js';
+import { hasSigningKey, usableSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
@@ -182,56 +183,76 @@ export async function registerApplication(
   // validateIntake says so field by field; this holds for any caller (finding 4).
   const outside = dateWindowProblem(intake.receivedDate, ctx.clock.today(), { label: '收到申请之日' });
   if (outside) throw invalid({ receivedDate: outside });
-  const agency = await findAgencyById(ctx.db, user.agencyId);
+  // Reads before the write transaction, side by side (issue 15: the writer's turn is kept short).
+  const [agency, calendar, keyInfo] = await Promise.all([
+    findAgencyById(ctx.db, user.agencyId),
+    loadCalendar(ctx.db, { fresh: true }),
+    usableSigningKey(ctx.db, user.agencyId),
+    assertYearOpen(ctx.db, user.agencyId, intake.receivedDate, '登记收到日期在该年度的申请'),
+  ]);
   if (!agency) throw notFound('所属机关不存在');
-  const calendar = await loadCalendar(ctx.db, { fresh: true });
-  const canSign = await hasSigningKey(ctx.db, agency.id);
-  await assertYearOpen(ctx.db, agency.id, intake.receivedDate, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
   const year = yearOf(intake.receivedDate);
-  const id = await ctx.db.transaction(async (trx) => {
-    // Allocated in the same transaction as the insert: a failed registration leaves no gap.
-    const seq = await nextCounter(trx, `case:${agency.id}:${year}`);
-    const today = ctx.clock.today();
-    const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
-    const appId = await insertApplication(trx, {
-      agencyId: agency.id,
-      caseNumber: formatCaseNumber(agency.code, year, seq),
-      caseYear: year,
-      caseSeq: seq,
-      state: stateOf(snapshot),
-      machineVersion: APPLICATION_MACHINE_VERSION,
-      snapshot,
-      channel: intake.channel,
-      receivedDate: intake.receivedDate,
-      applicant: intake.applicant,
-      applicantKey: applicantKey(intake.applicant),
-      request: intake.request,
-      cache: cacheFrom(initial, snapshot, today),
-      createdBy: user.id,
-      now,
-    });
-    const eventHash = await insertEvent(trx, {
-      applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-      payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-    });
-    await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
-    // The receipt (登记回执) is produced by the registration itself (issue 4).
-    const inserted = (await findApplication(trx, appId))!;
-    await receiptForRegistration(trx, ctx, user, {
-      row: inserted, agency, context: contextOf(snapshot), deadlines: initial, date: today,
-    }, canSign, ip);
-    if (within) await within(trx, appId, inserted.caseNumber);
-    await recordChange(trx, { type: 'application.registered', applicationId: appId, agencyId: agency.id, caseNumber: inserted.caseNumber, data: { receivedDate: intake.receivedDate, channel: intake.channel } });
-    await audit(trx, {
-      actor: user, action: 'application.register', entity: 'application', entityId: appId,
-      detail: { caseNumber: formatCaseNumber(agency.code, year, seq), attachments: files.length, seq: 1, eventHash }, ip,
-    });
-    return appId;
+  const today = ctx.clock.today();
+  const initial = computeDeadlines({ receivedDate: intake.receivedDate, events: [], today }, calendar);
+  const caseCounter = `case:${agency.id}:${year}`;
+  const newCase = (seq: number): NewApplication => ({
+    agencyId: agency.id,
+    caseNumber: formatCaseNumber(agency.code, year, seq),
+    caseYear: year,
+    caseSeq: seq,
+    state: stateOf(snapshot),
+    machineVersion: APPLICATION_MACHINE_VERSION,
+    snapshot,
+    channel: intake.channel,
+    receivedDate: intake.receivedDate,
+    applicant: intake.applicant,
+    applicantKey: applicantKey(intake.applicant),
+    request: intake.request,
+    cache: cacheFrom(initial, snapshot, today),
+    createdBy: user.id,
+    now,
   });
-  const row = await findApplication(ctx.db, id);
-  return buildView(ctx, user, row!, calendar);
+  const facts = (row: ApplicationRow) => ({ row, agency, context: contextOf(snapshot), deadlines: initial, date: today });
+  // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
+  // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
+  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, documentCounterKey(agency, 'receipt', today)]) : null;
+  let id: number;
+  try {
+    const prepared = forecast && keyInfo
+      ? await prepareReceipt(ctx, facts(applicationRowOf(newCase(forecast.values[0]!), agency)), keyInfo, forecast.values[1]!)
+      : null;
+    if (prepared) await prepared.pdf; // done before the writer's turn is taken; a failure writes nothing
+    id = await ctx.db.transaction(async (trx) => {
+      // Allocated in the same transaction as the insert: a failed registration leaves no gap.
+      const seq = await nextCounter(trx, caseCounter);
+      const inserted = await insertApplicationRow(trx, newCase(seq), agency);
+      const appId = inserted.id;
+      const eventHash = await insertEvent(trx, {
+        applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+        payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+      });
+      await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
+      // The receipt (登记回执) is produced by the registration itself (issue 4).
+      await receiptForRegistration(trx, ctx, user, facts(inserted), keyInfo, ip, prepared);
+      if (within) await within(trx, appId, inserted.caseNumber);
+      await recordChange(trx, {
+        type: 'application.registered', applicationId: appId, agencyId: agency.id, agencyCode: agency.code, caseNumber: inserted.caseNumber,
+        data: { receivedDate: intake.receivedDate, channel: intake.channel },
+      });
+      await audit(trx, {
+        actor: user, action: 'application.register', entity: 'application', entityId: appId,
+        detail: { caseNumber: inserted.caseNumber, attachments: files.length, seq: 1, eventHash }, ip,
+      });
+      return appId;
+    });
+  } finally {
+    forecast?.done(); // committed (and so counted in the database) or rolled back
+  }
+  // The case as a GET reads it: with its attachments, and only the extras it has.
+  const found = (await findApplicationWithAttachments(ctx.db, id))!;
+  return buildView(ctx, user, found.row, calendar, found);
 }
 
 export async function addAttachments(ctx: AppContext, user: User, id: number, files: UploadedFile[], ip: string | null): Promise<ApplicationView> {

@@ -102,6 +102,20 @@ function toApplication(r: any): ApplicationRow {
   return row;
 }
 
+/**
+ * The row a new application becomes once inserted (id 0, not yet stored): what a document drafted
+ * before the insert reads (the receipt rendered ahead of its transaction, issue 15).
+ */
+export function applicationRowOf(a: NewApplication, agency: { code: string; name: string }): ApplicationRow {
+  return {
+    id: 0, agencyId: a.agencyId, agencyCode: agency.code, agencyName: agency.name, caseNumber: a.caseNumber, state: a.state, version: 1,
+    machineVersion: a.machineVersion, snapshot: a.snapshot, channel: a.channel, receivedDate: a.receivedDate, applicant: a.applicant,
+    request: { ...a.request, dataForm: a.request.dataForm ?? null }, decision: null, concludedDate: null,
+    replyDue: a.cache.replyDue, correctionNoticeDue: a.cache.correctionNoticeDue, createdBy: a.createdBy, createdAt: a.now, updatedAt: a.now,
+    transferredFromId: null,
+  };
+}
+
 function baseQuery(db: Db) {
   return db('applications as ap')
     .join('agencies as ag', 'ag.id', 'ap.agency_id')
@@ -195,6 +209,17 @@ export async function findApplicationIdByCaseNumber(db: Db, caseNumber: string):
 }
 
 export async function insertApplication(trx: Knex.Transaction, a: NewApplication): Promise<number> {
+  return Number((await insertApplicationReturning(trx, a, 'id')).id);
+}
+
+/** Inserts a case and returns it as findApplication would read it (issue 15: no second query). */
+export async function insertApplicationRow(trx: Knex.Transaction, a: NewApplication, agency: { code: string; name: string }): Promise<ApplicationRow> {
+  const row = await insertApplicationReturning(trx, a, '*');
+  return toApplication({ ...row, agency_code: agency.code, agency_name: agency.name });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function insertApplicationReturning(trx: Knex.Transaction, a: NewApplication, columns: '*' | 'id'): Promise<any> {
   const [row] = await trx('applications')
     .insert({
       agency_id: a.agencyId,
@@ -221,8 +246,8 @@ export async function insertApplication(trx: Knex.Transaction, a: NewApplication
       created_at: a.now,
       updated_at: a.now,
     })
-    .returning('id');
-  return insertedId(row);
+    .returning(columns);
+  return typeof row === 'object' && row !== null ? row : { id: row };
 }
 
 /** Issue 14: marks (or unmarks) a request as asking for data; no step of the case, so no version. */

@@ -50,22 +50,34 @@ export function toAttachment(r: any): AttachmentRow {
  * lost gets them back from an identical upload.
  */
 export async function putContent(trx: Knex.Transaction, c: { sha256: string; bytes: Buffer; now: string }): Promise<void> {
+  await putContents(trx, [c]);
+}
+
+/** Several files' bytes in one statement (each hash once: one statement may not touch a row twice). */
+export async function putContents(trx: Knex.Transaction, cs: Array<{ sha256: string; bytes: Buffer; now: string }>): Promise<void> {
+  const unique = [...new Map(cs.map((c) => [c.sha256, c])).values()];
+  if (!unique.length) return;
   await trx('attachment_contents')
-    .insert({ sha256: c.sha256, size: c.bytes.length, bytes: c.bytes, created_at: c.now })
+    .insert(unique.map((c) => ({ sha256: c.sha256, size: c.bytes.length, bytes: c.bytes, created_at: c.now })))
     .onConflict('sha256')
     .merge(['bytes', 'size'])
     .whereNull('attachment_contents.bytes');
 }
 
-export async function insertAttachment(
-  trx: Knex.Transaction,
-  a: {
-    applicationId: number; filename: string; mime: string; size: number; sha256: string; origin: AttachmentOrigin;
-    consultationRequestId?: number | null; uploadedBy: number; now: string;
-  },
-): Promise<number> {
-  const [row] = await trx('attachments')
-    .insert({
+export interface NewAttachment {
+  applicationId: number; filename: string; mime: string; size: number; sha256: string; origin: AttachmentOrigin;
+  consultationRequestId?: number | null; uploadedBy: number; now: string;
+}
+
+export async function insertAttachment(trx: Knex.Transaction, a: NewAttachment): Promise<number> {
+  return (await insertAttachments(trx, [a]))[0]!;
+}
+
+/** Several attachments' records in one statement; their ids in the order given (ids rise with insertion). */
+export async function insertAttachments(trx: Knex.Transaction, as: NewAttachment[]): Promise<number[]> {
+  if (!as.length) return [];
+  const rows = await trx('attachments')
+    .insert(as.map((a) => ({
       application_id: a.applicationId,
       filename: a.filename,
       mime: a.mime,
@@ -75,9 +87,9 @@ export async function insertAttachment(
       consultation_request_id: a.consultationRequestId ?? null,
       uploaded_by: a.uploadedBy,
       created_at: a.now,
-    })
+    })))
     .returning('id');
-  return insertedId(row);
+  return rows.map(insertedId).sort((x, y) => x - y);
 }
 
 export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {

@@ -9,7 +9,7 @@ import type { User } from '../admin/user-store.js';
 import { audit } from '../audit.js';
 import { recordChange } from '../change-feed.js';
 import type { AppContext } from '../context.js';
-import { hasSigningKey } from '../documents/agency-keys.js';
+import { usableSigningKey } from '../documents/agency-keys.js';
 import { receiptForRegistration } from '../documents/document-service.js';
 import { assertYearOpen } from '../reports/report-locks.js';
 import { cacheFrom, formatCaseNumber, REGISTER_EVENT } from './application-service.js';
@@ -54,7 +54,7 @@ export async function receiveTransfer(
     actorId: user.id, actorRole: user.role, recordedAt: now,
   });
   const row = (await findApplication(trx, id))!;
-  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await hasSigningKey(trx, target.id), ip);
+  await receiptForRegistration(trx, ctx, user, { row, agency: target, context: contextOf(snapshot), deadlines: initial, date }, await usableSigningKey(trx, target.id), ip);
   await recordChange(trx, { type: 'application.registered', applicationId: id, agencyId: target.id, caseNumber, data: { receivedDate: date, channel: source.channel, transferredFrom: source.caseNumber } });
   await audit(trx, { actor: user, action: 'application.transfer_in', entity: 'application', entityId: id, detail: { caseNumber, from: source.caseNumber, seq: 1, eventHash }, ip });
   return { transferredToId: id, transferredToCaseNumber: caseNumber };

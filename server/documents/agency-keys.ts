@@ -88,8 +88,13 @@ export async function importAgencyCertificate(
  * expired certificate counts as none, so they wait as drafts instead of refusing the registration.
  */
 export async function hasSigningKey(db: Db, agencyId: number, now = new Date()): Promise<boolean> {
+  return (await usableSigningKey(db, agencyId, now)) !== null;
+}
+
+/** The facts of the agency's key when documents can be signed with it now (as hasSigningKey), else null. */
+export async function usableSigningKey(db: Db, agencyId: number, now = new Date()): Promise<AgencyKeyInfo | null> {
   const info = await findAgencyKeyInfo(db, agencyId);
-  return info !== null && new Date(info.notAfter) >= now;
+  return info !== null && new Date(info.notAfter) >= now ? info : null;
 }
 
 // Decrypting a PKCS#12 is slow (PBKDF in JS): once per stored version and passphrase, per process.
@@ -100,8 +105,9 @@ const signers = new Map<string, AgencySigner>();
  * is written in (SQLite has one connection). Refuses (409) without a key or with an expired
  * certificate, and (503) when the passphrase does not open the key — a configuration fault, named.
  */
-export async function signerFor(db: Db, config: Config, agency: Agency, now = new Date()): Promise<DocumentSigner> {
-  const info = await findAgencyKeyInfo(db, agency.id);
+export async function signerFor(db: Db, config: Config, agency: Agency, now = new Date(), known?: AgencyKeyInfo): Promise<DocumentSigner> {
+  // `known`: the key's facts as the caller read them in this request (the key row is the cache's key).
+  const info = known ?? (await findAgencyKeyInfo(db, agency.id));
   if (!info) {
     throw new DomainError('conflict', 'no_signing_key', `${agency.name}尚未配置电子签章证书，无法签发文书（管理员可运行 disclosure-desk agency cert --code ${agency.code}）`);
   }
@@ -109,11 +115,15 @@ export async function signerFor(db: Db, config: Config, agency: Agency, now = ne
     throw new DomainError('conflict', 'certificate_expired', `${agency.name}的签章证书已于${info.notAfter.slice(0, 10)}过期，无法签发文书：请管理员导入新证书（disclosure-desk agency cert --code ${agency.code} --import 文件.p12）`);
   }
   const pass = passphrase(config, agency);
-  const cacheKey = `${info.p12Sha256}:${sha256Hex(Buffer.from(pass, 'utf8'))}`;
-  let signer = signers.get(cacheKey);
+  const passHash = sha256Hex(Buffer.from(pass, 'utf8'));
+  let signer = signers.get(`${info.p12Sha256}:${passHash}`);
   if (!signer) {
+    const p12 = await findAgencyKeyP12(db, agency.id);
+    if (!p12) throw new DomainError('conflict', 'no_signing_key', `${agency.name}尚未配置电子签章证书，无法签发文书`);
+    // Kept under the hash of the bytes read (the key may have been replaced since its facts were read).
+    const cacheKey = `${sha256Hex(p12)}:${passHash}`;
     try {
-      signer = new AgencySigner((await findAgencyKeyP12(db, agency.id))!, pass);
+      signer = new AgencySigner(p12, pass);
     } catch (e) {
       if (e instanceof Pkcs12Error && e.reason === 'wrong_passphrase') {
         throw new DomainError('unavailable', 'signing_key_passphrase',
@@ -182,8 +192,19 @@ export async function moveKeyFilesIntoDatabase(db: Db, config: Config, warn: (m:
   return moved;
 }
 
+/** Seal pictures by their SHA-256: the same hash is the same bytes, on every instance, for ever. */
+const sealPngs = new Map<string, Buffer>();
+
 export async function sealFor(db: Db, agency: Agency): Promise<SealSpec> {
-  const png = agency.sealPngSha256 ? await findSealPng(db, agency.sealPngSha256) : null;
+  const sha = agency.sealPngSha256;
+  let png = sha ? sealPngs.get(sha) ?? null : null;
+  if (sha && !png) {
+    png = await findSealPng(db, sha);
+    if (png) {
+      if (sealPngs.size >= 64) sealPngs.clear();
+      sealPngs.set(sha, png);
+    }
+  }
   // Without the picture (an older version's file that could not be moved in): the drawn seal.
   if (png) return { kind: 'png', png };
   return { kind: 'vector', agencyName: agency.name, purpose: agency.sealPurpose };

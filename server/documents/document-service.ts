@@ -16,14 +16,16 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { ApplicationRow } from '../cases/application-store.js';
 import { renderDocumentPdf, unprintableCharacters } from './layout.js';
+import { renderSigned } from './render-pool.js';
 import { fallbackFontName, type MissingCharacter } from './fonts.js';
 import { hasSigningKey, sealFor, signerFor } from './agency-keys.js';
+import type { AgencyKeyInfo } from './key-store.js';
 import type { DocumentContent } from './document-content.js';
 import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
-import { caseOfDocument, findDocument, insertDraft, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { caseOfDocument, findDocument, insertDraft, insertDraftRow, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
 import { appendCaseRecord } from '../cases/case-records.js';
 import { recordChange } from '../change-feed.js';
@@ -324,13 +326,25 @@ export async function documentsForEvent(trx: Knex.Transaction, ctx: AppContext, 
 }
 
 /** The receipt (登记回执) is issued at registration when the agency can sign; otherwise left as a draft. */
-export async function receiptForRegistration(trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, canSign: boolean, ip: string | null): Promise<void> {
-  const id = await insertGenerated(trx, f, user, 'receipt', null, templateData(f), { eventSeq: 1 });
-  const doc = (await findDocument(trx, id))!;
+/**
+ * The registration's receipt, issued at once when the agency can sign (`keyInfo`: its key's facts,
+ * read before the transaction; null: it stays a draft).
+ */
+export async function receiptForRegistration(
+  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo | null, ip: string | null, prepared: PreparedPdf | null = null,
+): Promise<void> {
+  const d = draftFrom('receipt', null, templateData(f));
+  const doc = await insertDraftRow(trx, {
+    applicationId: f.row.id, agencyId: f.agency.id, kind: 'receipt', variant: null, ...d, data: templateData(f), createdBy: user.id, now: new Date().toISOString(), eventSeq: 1,
+  });
   // A receipt that would print a blank (a character in no font, finding 15) stays a draft for the
   // caseworker to correct and issue; the registration itself stands (Art. 31: the application was
   // received whatever our fonts can print).
-  if (canSign && printable(doc, f.agency, f.date)) await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip);
+  if (keyInfo && printable(doc, f.agency, f.date)) {
+    await issueInTransaction(trx, ctx, f.agency, doc, user, f.date, ip, {
+      keyInfo, prepared, owner: { caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code },
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,8 +367,19 @@ function provisionalNumber(agency: Agency, kind: DocumentKind, issuedDate: strin
 
 function missingGlyphs(doc: Pick<DocumentRow, 'title' | 'body' | 'kind'>, agency: Agency, date: string, draft: boolean): MissingCharacter[] {
   const number = draft ? null : provisionalNumber(agency, doc.kind as DocumentKind, date);
-  return unprintableCharacters(documentContent(doc, agency, date, number, draft));
+  const content = documentContent(doc, agency, date, number, draft);
+  // Issue 15: a receipt is checked before its transaction and twice inside it, each time laying the
+  // whole document out; the answer for the same content and fonts is kept for a while.
+  const key = `${fallbackFontName() ?? ''}\u0000${JSON.stringify(content)}`;
+  let missing = recentChecks.get(key);
+  if (!missing) {
+    missing = unprintableCharacters(content);
+    if (recentChecks.size >= 64) recentChecks.delete(recentChecks.keys().next().value!);
+    recentChecks.set(key, missing);
+  }
+  return missing;
 }
+const recentChecks = new Map<string, MissingCharacter[]>();
 
 function printable(doc: DocumentRow, agency: Agency, date: string): boolean {
   return missingGlyphs(doc, agency, date, false).length === 0;
@@ -386,24 +411,25 @@ export async function issueInTransaction(
   user: User,
   issuedDate: string,
   ip: string | null,
+  opts: IssueOptions = {},
 ): Promise<DocumentRow> {
   if (doc.status !== 'draft') throw new DomainError('conflict', 'not_draft', '该文书已签发，不能再次签发');
   // Before the number is allocated (nextCounter below): a refused document takes no number.
   refuseUnprintable(missingGlyphs(doc, agency, issuedDate, false), '签发');
-  const signer = await signerFor(trx, ctx.config, agency);
+  const signer = await signerFor(trx, ctx.config, agency, new Date(), opts.keyInfo);
   const seal = await sealFor(trx, agency);
   const kind = doc.kind as DocumentKind;
   const family = DOCUMENT_FAMILIES[kind];
   const year = yearOf(issuedDate);
   // Gapless per agency, family and year: the counter row is written in this transaction, so a
   // failure anywhere below rolls the number back with everything else.
-  const seq = await nextCounter(trx, `doc:${agency.id}:${family}:${year}`);
+  const seq = await nextCounter(trx, documentCounterKey(agency, kind, issuedDate));
   const number = formatDocumentNumber(agency.docPrefix, family, year, seq);
-  const pdf = await renderDocumentPdf(documentContent(doc, agency, issuedDate, number, false), {
-    seal,
-    signer,
-    info: { title: `${doc.title} ${number}`, subject: DOCUMENT_KIND_LABELS[kind], keywords: number },
-  });
+  const issued = issuedRendering(doc, kind, agency, issuedDate, number, opts.keyInfo ?? null);
+  // Rendered before the transaction for exactly this number and content (issue 15), or now.
+  const pdf = opts.prepared?.key === issued.key
+    ? await opts.prepared.pdf
+    : await renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
   if (!(await markIssued(trx, doc.id, { family, year, seq, number, issuedDate, issuedBy: user.id, sha256, pdf, now }))) {
@@ -418,9 +444,10 @@ export async function issueInTransaction(
     detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
   });
   // Issue 14: the data exchange's feed and webhooks; the PDF is fetched with a client token.
-  const owner = await caseOfDocument(trx, doc.applicationId);
+  const owner = opts.owner ?? (await caseOfDocument(trx, doc.applicationId));
   await recordChange(trx, {
     type: 'document.issued', applicationId: doc.applicationId, agencyId: owner.agencyId, caseNumber: owner.caseNumber, documentId: doc.id,
+    ...(opts.owner?.agencyCode ? { agencyCode: opts.owner.agencyCode } : {}),
     data: { number, kind, issuedDate, sha256, supersedes: doc.supersedesId, pdf: `/api/exchange/documents/${doc.id}/pdf` },
   });
   // §2.8: the addressee's period is counted from this notice (its receipt, or until then its issue):
@@ -436,7 +463,54 @@ export async function issueInTransaction(
   await notifyApplicantOfNotice(trx, ctx, {
     id: doc.id, applicationId: doc.applicationId, kind, title: doc.title, number, supersededNumber: superseded ? (superseded.number ?? '') : null,
   }, issuedDate);
-  return (await findDocument(trx, doc.id))!;
+  // As markIssued stored it (issue 15: not read back).
+  return { ...doc, status: 'issued', family, year, seq, number, issuedDate, issuedBy: user.id, sha256, updatedAt: now };
+}
+
+/** What a caller of issueInTransaction may already know, saving the queries that would read it. */
+export interface IssueOptions {
+  /** The PDF rendered before the transaction (prepareReceipt): used only if rendered for this very number and content. */
+  prepared?: PreparedPdf | null;
+  /** The agency's key facts, read by the caller (signerFor reads them otherwise). */
+  keyInfo?: AgencyKeyInfo;
+  /** The document's case: its number and agency. */
+  owner?: { caseNumber: string; agencyId: number; agencyCode?: string };
+}
+
+/** The counter a document's number comes from: per agency, family and year. */
+export function documentCounterKey(agency: Pick<Agency, 'id'>, kind: DocumentKind, issuedDate: string): string {
+  return `doc:${agency.id}:${DOCUMENT_FAMILIES[kind]}:${yearOf(issuedDate)}`;
+}
+
+/** What an issued document's PDF is made of, and a key that names all of it (the signing key and seal included). */
+function issuedRendering(doc: Pick<DocumentRow, 'title' | 'body'>, kind: DocumentKind, agency: Agency, issuedDate: string, number: string, keyInfo: AgencyKeyInfo | null) {
+  const content = documentContent(doc, agency, issuedDate, number, false);
+  const info = { title: `${doc.title} ${number}`, subject: DOCUMENT_KIND_LABELS[kind], keywords: number };
+  const key = JSON.stringify([content, info, agency.id, agency.sealPngSha256 ?? null, agency.sealPurpose ?? null, keyInfo?.p12Sha256 ?? null]);
+  return { content, info, key };
+}
+
+/** A document's sealed and signed PDF rendered ahead of its transaction, and what it was rendered for. */
+export interface PreparedPdf {
+  key: string;
+  pdf: Promise<Buffer>;
+}
+
+/**
+ * The registration's receipt rendered before its transaction (issue 15), for the case as it will be
+ * inserted (`f.row`, with the case number it is expected to get) and the document number `seq` of
+ * the receipts' counter; null when the receipt would stay a draft. Settle `pdf` before the
+ * transaction begins; receiptForRegistration uses it only if the numbers and text came out the same.
+ */
+export async function prepareReceipt(ctx: AppContext, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number): Promise<PreparedPdf | null> {
+  const draft = { kind: 'receipt', ...draftFrom('receipt', null, templateData(f)) };
+  if (!printable(draft as DocumentRow, f.agency, f.date)) return null;
+  const number = formatDocumentNumber(f.agency.docPrefix, DOCUMENT_FAMILIES.receipt, yearOf(f.date), seq);
+  const issued = issuedRendering(draft, 'receipt', f.agency, f.date, number, keyInfo);
+  const [signer, seal] = await Promise.all([signerFor(ctx.db, ctx.config, f.agency, new Date(), keyInfo), sealFor(ctx.db, f.agency)]);
+  const pdf = renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
+  pdf.catch(() => undefined); // used (and its failure met) in the transaction, or dropped
+  return { key: issued.key, pdf };
 }
 
 /** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */

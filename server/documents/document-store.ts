@@ -162,6 +162,11 @@ export interface NewDocument {
 }
 
 export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promise<number> {
+  return (await insertDraftRow(trx, d)).id;
+}
+
+/** Inserts a draft and returns it as stored (issue 15: no second query to read it back). */
+export async function insertDraftRow(trx: Knex.Transaction, d: NewDocument): Promise<DocumentRow> {
   const [row] = await trx('documents')
     .insert({
       application_id: d.applicationId,
@@ -183,8 +188,8 @@ export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promis
       created_at: d.now,
       updated_at: d.now,
     })
-    .returning('id');
-  return insertedId(row);
+    .returning(COLUMNS);
+  return toDocument(row);
 }
 
 /**

@@ -53,7 +53,66 @@ const buffers = new Map<FontWeight, Buffer>();
 const parsed = new Map<FontWeight, FontkitFont>();
 
 function fontkit(): { create(buf: Uint8Array): FontkitFont } {
-  return createRequire(require.resolve('pdfkit'))('fontkit') as { create(buf: Uint8Array): FontkitFont };
+  const kit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(buf: Uint8Array): FontkitFont };
+  return { create: (buf) => withQuickSubsets(kit.create(buf)) };
+}
+
+// Issue 15: fontkit's TrueType subset (TTFSubset#_addGlyph) decodes each glyph's whole outline —
+// every point of a 30-contour ideograph, per glyph, per document — only to learn whether the glyph is
+// composite; it then copies the glyph's bytes as they are. That decoding was a third of a receipt's
+// rendering. On the fonts parsed here (plain glyf, no variations) the glyph header's contour count
+// says it: only composite glyphs (numberOfContours < 0) are decoded, for their components. The bytes
+// embedded are the same as fontkit's own (test/pdf: byte-identical documents).
+interface FontkitInternals {
+  createSubset(): TtfSubset;
+  directory: { tables: Record<string, unknown> };
+  loca: { offsets: number[] };
+  _variationProcessor?: unknown;
+  _getTableStream(tag: string): { pos: number; readBuffer(n: number): Uint8Array };
+  getGlyph(id: number): FontkitGlyph & { _decode(): { numberOfContours: number; components?: Array<{ glyphID: number; pos: number }> } | null; _getMetrics(): { leftBearing: number } };
+}
+interface TtfSubset {
+  font: FontkitInternals;
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: Array<{ advance: number; bearing: number }> };
+  offset: number;
+  includeGlyph(id: number): number;
+  _addGlyph(id: number): number;
+}
+
+function withQuickSubsets(parsed: FontkitFont): FontkitFont {
+  const font = parsed as unknown as FontkitInternals;
+  if (!font.directory.tables['glyf'] || font.directory.tables['CFF '] || font._variationProcessor) return parsed;
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    subset._addGlyph = addGlyphQuickly;
+    return subset;
+  };
+  return parsed;
+}
+
+function addGlyphQuickly(this: TtfSubset, gid: number): number {
+  const font = this.font;
+  const glyph = font.getGlyph(gid);
+  const start = font.loca.offsets[gid]!;
+  const end = font.loca.offsets[gid + 1]!;
+  const stream = font._getTableStream('glyf');
+  stream.pos += start;
+  let bytes = stream.readBuffer(end - start);
+  // int16 numberOfContours opens the glyph's header; an empty glyph (a space) has no bytes at all.
+  if (bytes.length >= 2 && ((bytes[0]! << 8) | bytes[1]!) & 0x8000) {
+    const decoded = glyph._decode();
+    bytes = new Uint8Array(bytes);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const component of decoded?.components ?? []) view.setUint16(component.pos, this.includeGlyph(component.glyphID));
+  }
+  this.glyf.push(bytes);
+  this.loca.offsets.push(this.offset);
+  this.hmtx.metrics.push({ advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing });
+  this.offset += bytes.length;
+  return this.glyf.length - 1;
 }
 
 function fontDir(): string {

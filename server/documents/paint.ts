@@ -11,6 +11,33 @@ const FALLBACK_NAME = 'Fallback';
 /** Documents the fallback is registered with: on first use, so a letter without rare characters does not embed it. */
 const withFallback = new WeakSet<PDFKit.PDFDocument>();
 
+// Issue 15: pdfkit shapes text (fontkit's GSUB/GPOS) per document, caching runs only within one
+// document and only between spaces — a Chinese line is one run, shaped again in every letter. The
+// shaped runs of a parsed font are the same in every document (positions already scaled to 1000
+// units, never changed afterwards), so each pdfkit font of a document looks them up in one cache per
+// parsed font, shared by all documents; it is emptied when it grows past LAYOUT_CACHE_SIZE lines.
+const LAYOUT_CACHE_SIZE = 20_000;
+const sharedRuns = new WeakMap<object, Map<string, unknown>>();
+interface EmbeddedFontInternals { font: object; layoutRun(text: string): unknown; layoutCached(text: string): unknown; sharesRuns?: true }
+
+function shareLayoutRuns(doc: PDFKit.PDFDocument): void {
+  const embedded = (doc as unknown as { _font?: EmbeddedFontInternals })._font;
+  if (!embedded || embedded.sharesRuns || typeof embedded.layoutRun !== 'function') return;
+  let runs = sharedRuns.get(embedded.font);
+  if (!runs) sharedRuns.set(embedded.font, (runs = new Map()));
+  const cache = runs;
+  embedded.sharesRuns = true;
+  embedded.layoutCached = (text: string) => {
+    let run = cache.get(text);
+    if (run === undefined) {
+      run = embedded.layoutRun(text);
+      if (cache.size >= LAYOUT_CACHE_SIZE) cache.clear();
+      cache.set(text, run);
+    }
+    return run;
+  };
+}
+
 /**
  * Registers the two weights with a new document. pdfkit takes the already parsed fontkit font in
  * place of the file's Buffer and subset-embeds only the glyphs used (see fonts.ts).
@@ -42,6 +69,7 @@ function paintText(doc: PDFKit.PDFDocument, t: PlacedText): void {
   let x = t.x;
   for (const run of runs) {
     doc.font(fontName(doc, run.face, t.weight)).fontSize(t.size);
+    shareLayoutRuns(doc);
     doc.text(run.text, x, t.baseline, {
       lineBreak: false,
       baseline: 'alphabetic',

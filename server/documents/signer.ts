@@ -15,6 +15,8 @@ import { requestTimestamp, type TimestampOptions } from './timestamp.js';
 /** Anything @signpdf/signpdf accepts (it checks `instanceof Signer`). */
 export type DocumentSigner = Signer;
 
+const NO_TIMESTAMPS = {};
+
 /** Room for a time-stamp token (TSTInfo, the TSA's signature and certificates) in /Contents. */
 const TIMESTAMP_ROOM = 8192;
 
@@ -84,6 +86,12 @@ export function commonNameOf(x509: X509Certificate): string {
   return /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? x509.subject.replace(/\n/g, ', ');
 }
 
+export interface SignerParts {
+  key: KeyObject;
+  ders: Uint8Array[];
+  timestamps: TimestampOptions | null;
+}
+
 interface KeyMaterial {
   key: KeyObject;
   certificate: forge.pki.Certificate;
@@ -125,9 +133,30 @@ export class AgencySigner extends Signer {
     this.signatureLength = Math.ceil((chainBytes + 1024 + 1024 + (timestamps ? TIMESTAMP_ROOM : 0)) / 512) * 512;
   }
 
-  /** The same key, asking `timestamps` for a time-stamp on each signature (or none). */
+  /** The same key, asking `timestamps` for a time-stamp on each signature (or none); one instance per settings object. */
   withTimestamps(timestamps: TimestampOptions | null): AgencySigner {
-    return new AgencySigner(this.#material, undefined, timestamps);
+    if (timestamps === this.timestamps) return this;
+    // Issue 15: parsing the certificate again for every document cost ~2 % of a registration.
+    const key = timestamps ?? NO_TIMESTAMPS;
+    let signer = this.#variants.get(key);
+    if (!signer) {
+      signer = new AgencySigner(this.#material, undefined, timestamps);
+      this.#variants.set(key, signer);
+    }
+    return signer;
+  }
+  readonly #variants = new WeakMap<object, AgencySigner>();
+
+  /** What another thread needs to sign as this signer (a KeyObject crosses postMessage as it is). */
+  parts(): SignerParts {
+    return { key: this.#material.key, ders: this.#material.ders, timestamps: this.timestamps };
+  }
+
+  /** A signer from parts(), in a render worker (server/documents/render-pool.ts). */
+  static fromParts(p: SignerParts): AgencySigner {
+    const certificate = forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(p.ders[0]!).toString('binary')));
+    decodeNames(certificate);
+    return new AgencySigner({ key: p.key, certificate, ders: p.ders.map((d) => Buffer.from(d)) }, undefined, p.timestamps);
   }
 
   /** The public key of the certificate matches the private key (checked again with node:crypto). */

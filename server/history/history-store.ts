@@ -17,7 +17,8 @@ export type TableChain = 'audit_log';
  */
 export async function appendToCaseChain(trx: Knex.Transaction, table: CaseChainTable, row: Record<string, unknown>): Promise<string> {
   const parent = CHAINS[table].parent!;
-  const before = await trx(table).where(parent, row[parent] as number).andWhere('seq', '<', row.seq as number)
+  // The first event (seq 1, a registration) has nothing before it: no query (issue 15).
+  const before = (row.seq as number) <= 1 ? undefined : await trx(table).where(parent, row[parent] as number).andWhere('seq', '<', row.seq as number)
     .orderBy('seq', 'desc').first('hash');
   const prev: string = before?.hash ?? GENESIS;
   const hash = chainHash(table, prev, row);
@@ -41,8 +42,12 @@ export async function appendToTableChain(trx: Knex.Transaction, table: TableChai
   const [inserted] = await trx(table).insert({ ...row, prev_hash: prev, hash }).returning('id');
   const id = insertedId(inserted);
   await trx('history_heads').where({ chain: table }).update({ hash, last_id: id });
+  holding[table].add(trx);
   return { id, hash };
 }
+
+/** Transactions that hold a chain's head already (its row updated or locked): nothing to take again. */
+const holding: Record<TableChain, WeakSet<Knex.Transaction>> = { audit_log: new WeakSet() };
 
 /**
  * Takes the chain's head lock without appending: from here to the commit, every other transaction
@@ -53,10 +58,13 @@ export async function appendToTableChain(trx: Knex.Transaction, table: TableChai
  * refused with SQLITE_BUSY when it goes on to write (stack-notes).
  */
 export async function holdTableChainHead(trx: Knex.Transaction, table: TableChain): Promise<void> {
+  // Held until the commit once taken (a savepoint is a transaction object of its own, and takes it again).
+  if (holding[table].has(trx)) return;
   const held = isPostgres(trx)
     ? await trx('history_heads').where({ chain: table }).forUpdate().first('chain')
     : (await trx('history_heads').where({ chain: table }).update({ chain: table })) === 1;
   if (!held) throw new Error(`history_heads has no row for ${table}: the database is not migrated`);
+  holding[table].add(trx);
 }
 
 // ---------------------------------------------------------------------------------------------

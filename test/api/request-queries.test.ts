@@ -11,6 +11,13 @@ import { setCalendarDay } from '../../server/admin/calendar-service.js';
 // number of cases or the page size. GET requests write nothing.
 const CASE_BUDGET = 2;
 const INBOX_BUDGET = 4;
+/**
+ * Registration with its signed receipt (登记回执), files or none (one query reads the counters the
+ * receipt is rendered for ahead of the transaction); of them in its write transaction, BEGIN and
+ * COMMIT counted:
+ */
+const REGISTRATION_BUDGET = 29;
+const REGISTRATION_TRANSACTION_BUDGET = 19;
 const WRITES = /^\s*(insert|update|delete|replace|merge)\b/i;
 
 describe('requests cost a bounded number of queries, and GET writes nothing (issue 15)', function () {
@@ -89,6 +96,29 @@ describe('requests cost a bounded number of queries, and GET writes nothing (iss
     }
     assert.equal(large.sql.length, small.sql.length);
     console.log(`      inbox page: ${large.sql.length} queries`);
+  });
+
+  it(`a registration with its signed receipt takes at most ${REGISTRATION_BUDGET} queries (${REGISTRATION_TRANSACTION_BUDGET} in its transaction), as many with three files as with one`, async () => {
+    await register(); // the counters' rows exist, the calendar is held
+    const post = (files: number) => sqlOf(() => {
+      let r = request(env.app).post('/api/applications').set(auth('cw'))
+        .field('data', JSON.stringify(applicationBody({ receivedDate: '2026-11-02' })));
+      for (let i = 0; i < files; i++) r = r.attach('attachments', Buffer.from(`%PDF-1.7\n% scan ${files}-${i}\n`), { filename: `scan-${i}.pdf`, contentType: 'application/pdf' });
+      return r;
+    });
+    const inTransaction = (sql: string[]) => sql.slice(sql.findIndex((q) => /^BEGIN/i.test(q)), sql.findIndex((q) => /^COMMIT/i.test(q)) + 1).length;
+    const one = await post(1);
+    const three = await post(3);
+    for (const [label, r, n] of [['one file', one, 1], ['three files', three, 3]] as const) {
+      assert.equal(r.res.status, 201, r.res.text.slice(0, 300));
+      assert.equal(r.res.body.attachments.length, n);
+      const receipt = r.res.body.documents.find((d: { kind: string }) => d.kind === 'receipt');
+      assert.ok(receipt && receipt.number, `${label}: the receipt is issued: ${JSON.stringify(r.res.body.documents)}`);
+      assert.ok(r.sql.length <= REGISTRATION_BUDGET, `${label}: ${r.sql.length} queries:\n${r.sql.join('\n')}`);
+      assert.ok(inTransaction(r.sql) <= REGISTRATION_TRANSACTION_BUDGET, `${label}: ${inTransaction(r.sql)} in the transaction:\n${r.sql.join('\n')}`);
+    }
+    assert.equal(three.sql.length, one.sql.length, `three files:\n${three.sql.join('\n')}`);
+    console.log(`      registration: ${one.sql.length} queries, ${inTransaction(one.sql)} in its transaction (BEGIN and COMMIT counted)`);
   });
 
   it('GET requests write nothing, even when a stopped clock has moved the due date of a cached case', async () => {

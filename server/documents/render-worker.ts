@@ -1,0 +1,41 @@
+// A render worker (render-pool.ts): lays out, seals and signs documents off the main thread. Parses
+// the fonts once; keeps one signer per key and time-stamp settings.
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { renderDocumentPdf, warmUpDocumentRenderer, MissingGlyphsError } from './layout.js';
+import { AgencySigner } from './signer.js';
+import type { RenderRequest, RenderReply } from './render-pool.js';
+
+const signers = new Map<string, AgencySigner>();
+
+function signerOf(parts: NonNullable<RenderRequest['signer']>): AgencySigner {
+  const key = createHash('sha256').update(parts.ders[0]!).digest('hex') + JSON.stringify(parts.timestamps);
+  let signer = signers.get(key);
+  if (!signer) {
+    signer = AgencySigner.fromParts(parts);
+    if (signers.size >= 64) signers.clear();
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
+const port = parentPort!;
+// Warnings (a time-stamp authority out of reach, …) are the main thread's to log, as when it renders.
+console.warn = (...args: unknown[]) => port.postMessage({ warn: args.map(String).join(' ') } satisfies RenderReply);
+await warmUpDocumentRenderer();
+port.on('message', async (job: RenderRequest) => {
+  if (job.crash) process.exit(70); // tests: a worker that dies mid-job
+  let reply: RenderReply;
+  try {
+    const pdf = await renderDocumentPdf(job.content, {
+      seal: job.seal,
+      signer: job.signer ? signerOf(job.signer) : null,
+      ...(job.info ? { info: job.info } : {}),
+    });
+    reply = { id: job.id, pdf };
+  } catch (e) {
+    const err = e as Error;
+    reply = { id: job.id, error: { name: err.name, message: err.message, characters: e instanceof MissingGlyphsError ? e.characters : undefined } };
+  }
+  port.postMessage(reply);
+});
