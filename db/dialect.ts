@@ -29,15 +29,20 @@ export function whereContainsAny(
   const indexed = Array.from(needle).length >= TRIGRAM_MIN_LENGTH;
   const pg = isPostgres(db);
   if (indexed && !pg) {
-    // A quoted FTS5 string is one phrase: the needle's trigrams, one after another.
-    qb.whereRaw(`?? IN (SELECT rowid FROM ${index.fts.table} WHERE ${index.fts.table} MATCH ?)`, [index.fts.rowid, `"${needle.replace(/"/g, '""')}"`]);
+    // A quoted FTS5 string is one phrase: the needle's trigrams, one after another. The unary `+`
+    // keeps SQLite from driving the query by these ids (a row lookup for each candidate of every
+    // agency: as slow as the scan); the rows are read by the query's own index (the agency's), the
+    // candidates probed per row from the index alone, and only those rows read for the substring test.
+    qb.whereRaw(`+?? IN (SELECT rowid FROM ${index.fts.table} WHERE ${index.fts.table} MATCH ?)`, [index.fts.rowid, `"${needle.replace(/"/g, '""')}"`]);
   }
   return qb.where((any) => {
     for (const column of columns) {
       const qualified = `${index.alias}.${column}`;
       any.orWhere((one) => {
-        if (indexed && pg) one.whereRaw('dd_trigrams(lower(??)) @> dd_trigrams(lower(?))', [qualified, needle]);
         whereContains(db, one, qualified, needle);
+        // After the substring test: where the planner reads the rows another way, the pieces are
+        // only computed for a row that matched.
+        if (indexed && pg) one.whereRaw('dd_trigrams(lower(??)) @> dd_trigrams(lower(?))', [qualified, needle]);
       });
     }
   });
