@@ -10,6 +10,44 @@ export function whereContains(db: Db, qb: Knex.QueryBuilder, column: string, nee
   return qb.whereRaw(`?? ${op} ? ESCAPE '\\'`, [column, `%${escaped}%`]);
 }
 
+/** The shortest needle a trigram index can narrow: shorter ones are searched by scan. */
+export const TRIGRAM_MIN_LENGTH = 3;
+
+/**
+ * A case-insensitive substring match of `needle` in any of `columns` (each as whereContains), with
+ * the trigram index built for those columns narrowing the rows first when the needle has at least
+ * three characters (issue 15): on SQLite the FTS5 trigram table `fts.table` (external content,
+ * keyed by `fts.rowid`); on PostgreSQL the GIN indexes on `dd_trigrams(lower(column))`. The index
+ * only picks candidates — it folds case more widely than LIKE on SQLite, and on PostgreSQL holds
+ * pieces, not positions — and the substring test itself stays, so the rows are exactly the scan's.
+ * Columns are given bare (`description`) and qualified with `alias`.
+ */
+export function whereContainsAny(
+  db: Db, qb: Knex.QueryBuilder, columns: readonly string[], needle: string,
+  index: { alias: string; fts: { table: string; rowid: string } },
+): Knex.QueryBuilder {
+  const indexed = Array.from(needle).length >= TRIGRAM_MIN_LENGTH;
+  const pg = isPostgres(db);
+  if (indexed && !pg) {
+    // A quoted FTS5 string is one phrase: the needle's trigrams, one after another. The unary `+`
+    // keeps SQLite from driving the query by these ids (a row lookup for each candidate of every
+    // agency: as slow as the scan); the rows are read by the query's own index (the agency's), the
+    // candidates probed per row from the index alone, and only those rows read for the substring test.
+    qb.whereRaw(`+?? IN (SELECT rowid FROM ${index.fts.table} WHERE ${index.fts.table} MATCH ?)`, [index.fts.rowid, `"${needle.replace(/"/g, '""')}"`]);
+  }
+  return qb.where((any) => {
+    for (const column of columns) {
+      const qualified = `${index.alias}.${column}`;
+      any.orWhere((one) => {
+        whereContains(db, one, qualified, needle);
+        // After the substring test: where the planner reads the rows another way, the pieces are
+        // only computed for a row that matched.
+        if (indexed && pg) one.whereRaw('dd_trigrams(lower(??)) @> dd_trigrams(lower(?))', [qualified, needle]);
+      });
+    }
+  });
+}
+
 /** Returns the inserted id on both databases. */
 export function insertedId(row: unknown): number {
   return Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);

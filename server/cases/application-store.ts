@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContains } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContainsAny } from '../../db/dialect.js';
 import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
@@ -395,13 +395,8 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     const q = db('applications as ap').whereIn('ap.agency_id', f.agencyIds);
     if (f.state?.length) q.whereIn('ap.state', f.state);
     if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
-    if (f.text) {
-      q.where((w) => {
-        whereContains(db, w, 'ap.description', f.text!);
-        w.orWhere((o) => whereContains(db, o, 'ap.applicant_name', f.text!));
-        w.orWhere((o) => whereContains(db, o, 'ap.case_number', f.text!));
-      });
-    }
+    // The text search, on the trigram indexes of migration 20270104000001 (issue 15).
+    if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', fts: { table: 'applications_text', rowid: 'ap.id' } });
     if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
     if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
     return q;
