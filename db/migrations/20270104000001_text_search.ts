@@ -27,6 +27,9 @@ export async function up(knex: Knex): Promise<void> {
     for (const c of TEXT_COLUMNS) {
       await knex.raw(`CREATE INDEX applications_${c}_trigrams ON applications USING gin (dd_trigrams(lower(${c})))`);
     }
+    // Statistics of the new expressions, so the planner knows how many cases a needle picks out (without
+    // them it took the index for a needle one case in ten contains: 2.6 s at a million cases, 1 s with).
+    await knex.raw('ANALYZE applications');
     return;
   }
   const cols = TEXT_COLUMNS.join(', ');
