@@ -249,6 +249,19 @@ describe('issue 16 acceptance: applying, the staff view, tracking and what the a
     assert.equal(r.status, 429);
     assert.match(r.body.message, /频繁/);
   });
+  it('guessing email codes is throttled per IP across submissions: past thirty an hour every try is 429, in Chinese', async () => {
+    // Unknown submissions (404) count like wrong codes: one address cannot walk the code space.
+    const statuses: number[] = [];
+    for (let i = 0; i < 40 && statuses.at(-1) !== 429; i++) {
+      statuses.push((await api().post(`/api/public/applications/guess${String(i).padStart(12, '0')}/confirm`).send({ code: '123456' })).status);
+    }
+    assert.equal(statuses.at(-1), 429, statuses.join(','));
+    assert.ok(statuses.length > 1 && statuses.slice(0, -1).every((x) => x === 404), statuses.join(','));
+    const r = await api().post('/api/public/applications/another-submission-1/confirm').send({ code: '654321' });
+    assert.equal(r.status, 429);
+    assert.match(r.body.message, /频繁/);
+  });
+
   it('limits submissions per IP across addresses (429 past twenty an hour), before anything is kept or mailed', async () => {
     const body = (i: number) => ({
       agency: 'GHZY', email: `ip${i}@example.cn`, applicant: { kind: 'natural_person', name: '李某', idType: 'resident_id', idNumber: ID }, request: { description: '申请公开某文件。' },
