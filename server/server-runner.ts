@@ -15,6 +15,7 @@ import type { AppContext } from './context.js';
 import { refreshStaleDeadlines } from './cases/application-service.js';
 import { createLogger, loggerOf, type Logger } from './log.js';
 import { settleExportJobs } from './reports/export-jobs.js';
+import { schedule } from './schedule.js';
 
 /**
  * Art. 34: deemed consent is recorded without anyone clicking. Every instance sweeps on start and
@@ -23,26 +24,18 @@ import { settleExportJobs } from './reports/export-jobs.js';
  */
 function scheduleDeemedConsents(ctx: AppContext): () => Promise<void> {
   const minutes = Number(process.env.CONSULTATION_SWEEP_MINUTES ?? 10);
-  if (!(minutes > 0)) return async () => undefined;
   // Issue 15: GET never writes, so the same schedule brings the cached due dates of stopped clocks
   // (open consultations, unpaid fees), which move every working day, up to date for list filters.
   const log = loggerOf(ctx);
-  let running: Promise<unknown> | null = null;
-  const run = () => {
-    if (running) return;
-    running = sweepDeemedConsents(ctx).then(
-      (r) => r.deemed && log.info({ job: 'deemed-consent', ...r }, `deemed consent recorded for ${r.deemed} consultation(s) (逾期视为同意)`),
-      (e) => log.error({ job: 'deemed-consent', err: e }, 'deemed-consent sweep failed'),
-    ).then(() => refreshStaleDeadlines(ctx)).catch((e) => log.error({ job: 'deadline-refresh', err: e }, 'deadline refresh failed')).finally(() => {
-      running = null;
-    });
-  };
-  run();
-  const timer = setInterval(run, minutes * 60_000).unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return schedule(ctx, 'deadline-refresh', minutes * 60, 'deadline refresh failed', async () => {
+    try {
+      const r = await sweepDeemedConsents(ctx);
+      if (r.deemed) log.info({ job: 'deemed-consent', ...r }, `deemed consent recorded for ${r.deemed} consultation(s) (逾期视为同意)`);
+    } catch (e) {
+      log.error({ job: 'deemed-consent', err: e }, 'deemed-consent sweep failed');
+    }
+    await refreshStaleDeadlines(ctx);
+  });
 }
 
 /** A listening desk, with the way to stop it gracefully. */

@@ -17,6 +17,7 @@ import { openSecret } from './secret-box.js';
 import { webhookHeaders } from './webhook-signature.js';
 import { guardedLookup, isPrivateAddress } from './url-guard.js';
 import { claimDue, deliveryTarget, insertAttempt, settleDelivery, type DeliveryRow } from './webhook-store.js';
+import { schedule } from '../schedule.js';
 
 export interface DeliveryRun {
   delivered: number;
@@ -136,29 +137,9 @@ export async function deliverDueWebhooks(ctx: AppContext, opts: { now?: Date; wo
  * finished (graceful shutdown waits for it before closing the database).
  */
 export function scheduleWebhookDelivery(ctx: AppContext): () => Promise<void> {
-  const seconds = ctx.config.webhooks.intervalSeconds;
-  if (!(seconds > 0)) return async () => undefined;
   const log = loggerOf(ctx);
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      try {
-        const r = await deliverDueWebhooks(ctx);
-        if (r.delivered + r.retried + r.failed) log.info({ job: 'webhooks', ...r }, `webhooks: ${r.delivered} delivered, ${r.retried} to retry, ${r.failed} failed`);
-      } catch (e) {
-        if (!stopped) log.error({ job: 'webhooks', err: e }, 'webhook delivery failed');
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, seconds * 1000).unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return schedule(ctx, 'webhooks', ctx.config.webhooks.intervalSeconds, 'webhook delivery failed', async () => {
+    const r = await deliverDueWebhooks(ctx);
+    if (r.delivered + r.retried + r.failed) log.info({ job: 'webhooks', ...r }, `webhooks: ${r.delivered} delivered, ${r.retried} to retry, ${r.failed} failed`);
+  });
 }

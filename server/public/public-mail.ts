@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import { loggerOf } from '../log.js';
 import { findDocument, readPdf } from '../documents/document-store.js';
 import { claimDueMails, markMailFailed, markMailSent, type MailRow } from './public-store.js';
+import { schedule } from '../schedule.js';
 
 export const MAX_ATTEMPTS = 5;
 const RETRY_BASE_SECONDS = 60;
@@ -95,28 +96,10 @@ export async function sendPendingMail(ctx: AppContext, opts: { now?: Date } = {}
  */
 export function scheduleMailRetry(ctx: AppContext): () => Promise<void> {
   const seconds = ctx.config.mail.retrySeconds ?? 60;
-  if (!(seconds > 0) || !mailEnabled(ctx)) return async () => undefined;
+  if (!mailEnabled(ctx)) return async () => undefined;
   const log = loggerOf(ctx);
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      try {
-        const r = await sendPendingMail(ctx);
-        if (r.sent + r.retried + r.failed) log.info({ job: 'mail', ...r }, `mail to applicants: ${r.sent} sent, ${r.retried} to retry, ${r.failed} given up`);
-      } catch (e) {
-        if (!stopped) log.error({ job: 'mail', err: e }, 'sending mail to applicants failed');
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, seconds * 1000).unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return schedule(ctx, 'mail', seconds, 'sending mail to applicants failed', async () => {
+    const r = await sendPendingMail(ctx);
+    if (r.sent + r.retried + r.failed) log.info({ job: 'mail', ...r }, `mail to applicants: ${r.sent} sent, ${r.retried} to retry, ${r.failed} given up`);
+  });
 }
