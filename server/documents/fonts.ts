@@ -262,6 +262,20 @@ export function missingCharacters(text: string, weight: FontWeight = 'regular'):
   return out;
 }
 
+/**
+ * True when every character of `text` (line breaks aside) has a glyph in the regular and the bold
+ * weight, in the document font or the fallback: then no line cut from it prints a blank, whatever its
+ * weight. False says only that a closer look (missingCharacters per line and weight) is needed.
+ */
+export function printableInEveryWeight(text: string): boolean {
+  for (const ch of text) {
+    if (ch === '\n' || ch === '\r') continue;
+    const cp = ch.codePointAt(0)!;
+    if (faceCode(cp, 'regular') === 0 || faceCode(cp, 'bold') === 0) return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 

@@ -23,7 +23,7 @@ import {
   lineTop,
 } from './page-geometry.js';
 import { formatChineseDate } from '../../workflows/dates.js';
-import { missingCharacters, textWidth, warmUpFonts, type FontWeight, type MissingCharacter } from './fonts.js';
+import { missingCharacters, printableInEveryWeight, textWidth, warmUpFonts, type FontWeight, type MissingCharacter } from './fonts.js';
 import { breakBalanced, breakParagraph, spacingFor, type TypesetLine } from './typeset.js';
 import { paintDraftWatermark, paintPage } from './paint.js';
 import { openPdf } from './pdf-writer.js';
@@ -317,8 +317,23 @@ export function missingInLayout(layout: DocumentLayout): MissingCharacter[] {
 
 /** The characters of a document that would print as blanks; empty when every one has a glyph. */
 export function unprintableCharacters(content: DocumentContent): MissingCharacter[] {
+  // Issue 15: laying a document out costs a millisecond or more; when every character it can print
+  // has a glyph in both weights, no line of it can print a blank, and the layout is not needed.
+  if (printableInEveryWeight(textsOf(content))) return [];
   return missingInLayout(layoutDocument(content));
 }
+
+/**
+ * Every text a document's lines are cut from (title, number, addressee, paragraphs, agency name, date,
+ * page numbers), as the layout cleans it: each line is a piece of one of them.
+ */
+function textsOf(content: DocumentContent): string {
+  return [
+    content.title, content.number ?? '', content.addressee ?? '', ...content.paragraphs, content.agencyName,
+    formatChineseDate(content.date), PAGE_NUMBER_CHARACTERS,
+  ].map(printableText).join('\n');
+}
+const PAGE_NUMBER_CHARACTERS = '— 0123456789 —';
 
 /** A document was about to print characters that no font has. */
 export class MissingGlyphsError extends Error {

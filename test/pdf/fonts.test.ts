@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { renderDocumentPdf, layoutDocument, MissingGlyphsError, printableText, unprintableCharacters } from '../../server/documents/layout.js';
-import { faceFor, fallbackFontFile, fallbackFontName, fontRuns, missingCharacters, textWidth } from '../../server/documents/fonts.js';
+import { faceFor, fallbackFontFile, fallbackFontName, fontRuns, missingCharacters, printableInEveryWeight, textWidth } from '../../server/documents/fonts.js';
+import { missingInLayout } from '../../server/documents/layout.js';
 import { glyphOutline } from '../../server/documents/outlines.js';
 import { VECTOR_SEAL, compactText, reply, requireTools, run, writeTemp } from './pdf-helpers.js';
 
@@ -37,6 +38,19 @@ describe('fonts: the fallback for CJK extensions, and characters no font has', f
     assert.deepEqual(unprintableCharacters(content), []);
     const lines = layoutDocument(content).pages[0]!.lines.map((l) => l.text);
     assert.ok(lines.includes('张某某：'), lines.join('\n'));
+  });
+
+  it('answers without a layout only when the whole text prints in both weights, and as the layout does (issue 15)', () => {
+    assert.equal(printableInEveryWeight('关于张𠀀申请的答复书\n2026年3月12日 — 1 —'), true);
+    assert.equal(printableInEveryWeight('张\uE000'), false);
+    const contents = [
+      reply({}),
+      reply({ addressee: '张𠀀：' }),
+      reply({ title: '关于𪚥字的答复书' }),
+      reply({ addressee: '张\uE000：' }),
+      reply({ title: '答复\uE001书', paragraphs: ['正文🀄一段', '第二段\u200b'] }),
+    ];
+    for (const c of contents) assert.deepEqual(unprintableCharacters(c), missingInLayout(layoutDocument(c)), JSON.stringify(c));
   });
 
   it('refuses to render a document with a character no font has', async () => {
