@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
-import { appendToTableChain } from './history/history-store.js';
+import { appendToTableChain, appendUnderHead, takeTableChainHead } from './history/history-store.js';
 
 export interface Actor {
   id: number;
@@ -28,7 +28,23 @@ export interface AuditEntry {
  * transaction, audit last: the log's head stays locked from here to the commit.
  */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
-  const row = () => ({
+  const row = () => auditRow(entry);
+  if ((db as Knex.Transaction).isTransaction) await appendToTableChain(db as Knex.Transaction, 'audit_log', row);
+  else await db.transaction((trx) => appendToTableChain(trx, 'audit_log', row));
+}
+
+/**
+ * Several entries of one transaction in their order, in three statements however many (issue 15).
+ * `head`: the log's head already taken for exactly these entries (takeTableChainHead), or taken here.
+ */
+export async function auditAll(trx: Knex.Transaction, entries: AuditEntry[], head?: string): Promise<void> {
+  const prev = head ?? (await takeTableChainHead(trx, 'audit_log', entries.length));
+  await appendUnderHead(trx, 'audit_log', prev, entries.map(auditRow));
+}
+
+/** An entry as stored; built once the log's head is held, so that times in the chain never go backwards. */
+function auditRow(entry: AuditEntry): Record<string, unknown> {
+  return {
     at: new Date().toISOString(),
     user_id: entry.actor?.id ?? null,
     username: entry.actor?.username ?? null,
@@ -37,9 +53,7 @@ export async function audit(db: Db, entry: AuditEntry): Promise<void> {
     entity_id: entry.entityId === undefined ? null : String(entry.entityId),
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
     ip: entry.ip ?? null,
-  });
-  if ((db as Knex.Transaction).isTransaction) await appendToTableChain(db as Knex.Transaction, 'audit_log', row);
-  else await db.transaction((trx) => appendToTableChain(trx, 'audit_log', row));
+  };
 }
 
 export interface AuditRow {

@@ -4,7 +4,7 @@
 // committed, and a webhook is owed exactly for what was committed.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertedId } from '../db/dialect.js';
+import { insertedId, together } from '../db/dialect.js';
 import { agencyAncestorIdsQuery } from './admin/agency-store.js';
 import { holdTableChainHead } from './history/history-store.js';
 
@@ -46,25 +46,40 @@ export interface Change {
  * changes commit one after the other, in the order of their ids. (SQLite has one writer at a time.)
  */
 export async function recordChange(trx: Knex.Transaction, change: Change): Promise<number> {
+  const [id] = await recordChanges(trx, [change]);
+  return id!;
+}
+
+/**
+ * Several changes of one transaction, in their order: one insert for the feed's rows, the webhooks
+ * read once per agency (issue 15). Their ids follow that order.
+ */
+export async function recordChanges(trx: Knex.Transaction, changes: Change[]): Promise<number[]> {
   await holdTableChainHead(trx, 'audit_log');
   const at = new Date().toISOString();
-  const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
-  const data = {
-    caseNumber: change.caseNumber,
-    agency: agencyCode,
-    ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
-    ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
-    ...change.data,
-  };
-  const [row] = await trx('exchange_changes')
-    .insert({
+  const rows = await together(...changes.map(async (change) => {
+    const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
+    const data = {
+      caseNumber: change.caseNumber,
+      agency: agencyCode,
+      ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
+      ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
+      ...change.data,
+    };
+    const row = {
       type: change.type, application_id: change.applicationId, agency_id: change.agencyId, case_number: change.caseNumber,
       appeal_id: change.appealId ?? null, document_id: change.documentId ?? null, at, data: JSON.stringify(data),
-    })
-    .returning('id');
-  const id = insertedId(row);
-  await fanOut(trx, id, change, at, data);
-  return id;
+    };
+    return { change, data, row };
+  }));
+  // The webhooks are read while the rows go in; ids are handed out in the order of the rows.
+  const [inserted] = await together(
+    trx('exchange_changes').insert(rows.map((r) => r.row)).returning('id') as Promise<unknown[]>,
+    ...[...new Set(changes.map((c) => c.agencyId))].map((agencyId) => webhooksOf(trx, agencyId)),
+  );
+  const ids = inserted.map(insertedId).sort((a, b) => a - b);
+  await together(...rows.map((r, i) => fanOut(trx, ids[i]!, r.change, at, r.data)));
+  return ids;
 }
 
 // A transaction that records several changes of one agency's case (a registration and its receipt)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
-import { nextCounter } from '../../db/dialect.js';
+import { nextCounter, nextCounters, together } from '../../db/dialect.js';
 import {
   APPLICATION_MACHINE_VERSION, APPLICATION_STATES, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
 } from '../../workflows/application.machine.js';
@@ -10,7 +10,7 @@ import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } 
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, formatChineseDate, isIsoDate, yearOf } from '../../workflows/dates.js';
 import { EVENT_DATE_LABELS, isApplicationEventType } from '../../workflows/application-types.js';
-import { audit } from '../audit.js';
+import { audit, auditAll, type AuditEntry } from '../audit.js';
 import { findAgencyByCode, findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { mayReadFullPersonalData, visibleAgencyIds } from '../policy.js';
@@ -21,7 +21,8 @@ import {
   findApplication, insertApplicationRow, applicationRowOf, type NewApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
   listEventsFor, findStaleCacheRows, type CaseRead, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
-import { recordChange } from '../change-feed.js';
+import { recordChange, recordChanges, type Change } from '../change-feed.js';
+import { takeTableChainHead } from '../history/history-store.js';
 import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, rememberedDeadlines, restore, restoreForReading } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
@@ -34,7 +35,7 @@ import { listDataFiles } from './data-file-store.js';
 import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
-import { documentCounterKey, documentsForEvent, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
+import { documentCounterKey, documentsForEvent, insertPreparedReceipt, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
 import { forecastCounters } from '../../db/counter-forecast.js';
 import { hasSigningKey, usableSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
@@ -217,7 +218,8 @@ export async function registerApplication(
   const facts = (row: ApplicationRow) => ({ row, agency, context: contextOf(snapshot), deadlines: initial, date: today });
   // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
   // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
-  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, documentCounterKey(agency, 'receipt', today)]) : null;
+  const receiptCounter = documentCounterKey(agency, 'receipt', today);
+  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null;
   let id: number;
   try {
     const prepared = forecast && keyInfo
@@ -225,6 +227,37 @@ export async function registerApplication(
       : null;
     if (prepared) await prepared.pdf; // done before the writer's turn is taken; a failure writes nothing
     id = await ctx.db.transaction(async (trx) => {
+      const registered = (inserted: ApplicationRow, eventHash: string) => ({
+        audit: {
+          actor: user, action: 'application.register', entity: 'application', entityId: inserted.id,
+          detail: { caseNumber: inserted.caseNumber, attachments: files.length, seq: 1, eventHash }, ip,
+        } satisfies AuditEntry,
+        change: {
+          type: 'application.registered', applicationId: inserted.id, agencyId: agency.id, agencyCode: agency.code, caseNumber: inserted.caseNumber,
+          data: { receivedDate: intake.receivedDate, channel: intake.channel },
+        } satisfies Change,
+      });
+      if (prepared && keyInfo) {
+        // Issue 15: the receipt was rendered for its numbers before the transaction. The statements
+        // that do not wait for each other go together, the audit log's head is taken last of all
+        // but the commit (on PostgreSQL it is every writer's lock), and the audit entries and the
+        // feed's changes go in one statement each.
+        const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
+        const inserted = await insertApplicationRow(trx, newCase(seq!), agency);
+        const [eventHash, , receipt] = await together(
+          insertEvent(trx, {
+            applicationId: inserted.id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+            payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+          }),
+          saveAttachments(trx, { applicationId: inserted.id, files, origin: 'filed', uploadedBy: user.id, now }),
+          insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq!, prepared, ip),
+        );
+        if (within) await within(trx, inserted.id, inserted.caseNumber);
+        const head = await takeTableChainHead(trx, 'audit_log', 2);
+        const own = registered(inserted, eventHash);
+        await together(auditAll(trx, [receipt.audit, own.audit], head), recordChanges(trx, [own.change, receipt.change]));
+        return inserted.id;
+      }
       // Allocated in the same transaction as the insert: a failed registration leaves no gap.
       const seq = await nextCounter(trx, caseCounter);
       const inserted = await insertApplicationRow(trx, newCase(seq), agency);
@@ -237,14 +270,9 @@ export async function registerApplication(
       // The receipt (登记回执) is produced by the registration itself (issue 4).
       await receiptForRegistration(trx, ctx, user, facts(inserted), keyInfo, ip, prepared);
       if (within) await within(trx, appId, inserted.caseNumber);
-      await recordChange(trx, {
-        type: 'application.registered', applicationId: appId, agencyId: agency.id, agencyCode: agency.code, caseNumber: inserted.caseNumber,
-        data: { receivedDate: intake.receivedDate, channel: intake.channel },
-      });
-      await audit(trx, {
-        actor: user, action: 'application.register', entity: 'application', entityId: appId,
-        detail: { caseNumber: inserted.caseNumber, attachments: files.length, seq: 1, eventHash }, ip,
-      });
+      const own = registered(inserted, eventHash);
+      await recordChange(trx, own.change);
+      await audit(trx, own.audit);
       return appId;
     });
   } finally {

@@ -8,7 +8,7 @@ import { replyDetailsOf, type ReplyDetails } from '../../workflows/reply-facts.j
 import { replyDecision } from './reply-data.js';
 import { CONSULTATION_GROUNDS, CORRECTION_GROUNDS, type ApplicationContext, type CorrectionGround } from '../../workflows/application.machine.js';
 import type { Deadlines } from '../../workflows/clock.js';
-import { audit } from '../audit.js';
+import { audit, type AuditEntry } from '../audit.js';
 import type { Agency } from '../admin/agency-store.js';
 import { findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
@@ -25,10 +25,10 @@ import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
-import { caseOfDocument, findDocument, insertDraft, insertDraftRow, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { caseOfDocument, findDocument, insertDraft, insertDraftRow, insertIssuedRow, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
 import { appendCaseRecord } from '../cases/case-records.js';
-import { recordChange } from '../change-feed.js';
+import { recordChange, type Change } from '../change-feed.js';
 import { deliveryWritten } from './deliveries.js';
 import { findDelivery } from './delivery-store.js';
 import { isPeriodNoticeKind, NOTICE_ISSUED } from '../../workflows/notice-periods.js';
@@ -436,20 +436,10 @@ export async function issueInTransaction(
     throw new DomainError('conflict', 'conflict', '该文书刚被他人签发，请刷新后重试');
   }
   if (doc.supersedesId) await markStatus(trx, doc.supersedesId, 'issued', 'superseded', now);
-  // The issued text's and the PDF's SHA-256 enter the audit log's chain: the verifier checks the
-  // stored document against them (server/history/history-verify.ts).
-  const bodySha256 = createHash('sha256').update(doc.body, 'utf8').digest('hex');
-  await audit(trx, {
-    actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
-    detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
-  });
-  // Issue 14: the data exchange's feed and webhooks; the PDF is fetched with a client token.
   const owner = opts.owner ?? (await caseOfDocument(trx, doc.applicationId));
-  await recordChange(trx, {
-    type: 'document.issued', applicationId: doc.applicationId, agencyId: owner.agencyId, caseNumber: owner.caseNumber, documentId: doc.id,
-    ...(opts.owner?.agencyCode ? { agencyCode: opts.owner.agencyCode } : {}),
-    data: { number, kind, issuedDate, sha256, supersedes: doc.supersedesId, pdf: `/api/exchange/documents/${doc.id}/pdf` },
-  });
+  const records = issueRecords({ ...doc, number, sha256, issuedDate }, user, ip, owner);
+  await audit(trx, records.audit);
+  await recordChange(trx, records.change);
   // §2.8: the addressee's period is counted from this notice (its receipt, or until then its issue):
   // the case's history records the issue, for the clock.
   if (isPeriodNoticeKind(kind) && doc.eventSeq !== null) {
@@ -465,6 +455,64 @@ export async function issueInTransaction(
   }, issuedDate);
   // As markIssued stored it (issue 15: not read back).
   return { ...doc, status: 'issued', family, year, seq, number, issuedDate, issuedBy: user.id, sha256, updatedAt: now };
+}
+
+/**
+ * What issuing a document records beside it. The issued text's and the PDF's SHA-256 enter the audit
+ * log's chain: the verifier checks the stored document against them (server/history/history-verify.ts).
+ * Issue 14: the data exchange's feed and webhooks are told; the PDF is fetched with a client token.
+ */
+function issueRecords(
+  doc: Pick<DocumentRow, 'id' | 'kind' | 'body' | 'applicationId' | 'supersedesId'> & { number: string; sha256: string; issuedDate: string },
+  user: User, ip: string | null, owner: { caseNumber: string; agencyId: number; agencyCode?: string },
+): { audit: AuditEntry; change: Change } {
+  const { number, kind, sha256, issuedDate } = doc;
+  const bodySha256 = createHash('sha256').update(doc.body, 'utf8').digest('hex');
+  return {
+    audit: {
+      actor: user, action: 'document.issue', entity: 'document', entityId: doc.id,
+      detail: { number, kind, sha256, bodySha256, applicationId: doc.applicationId, supersedes: doc.supersedesId }, ip,
+    },
+    change: {
+      type: 'document.issued', applicationId: doc.applicationId, agencyId: owner.agencyId, caseNumber: owner.caseNumber, documentId: doc.id,
+      ...(owner.agencyCode ? { agencyCode: owner.agencyCode } : {}),
+      data: { number, kind, issuedDate, sha256, supersedes: doc.supersedesId, pdf: `/api/exchange/documents/${doc.id}/pdf` },
+    },
+  };
+}
+
+/**
+ * Issue 15: a registration's receipt rendered before the transaction (prepareReceipt), for the number
+ * the caller allocated (`seq`, with its case number in one statement): inserted issued in one
+ * statement. Rendered again here only if the numbers or the text came out other than forecast. Its
+ * audit entry and change are returned for the caller to record with its own, in one go; a receipt has
+ * no period and tells the applicant nothing, so nothing else is owed (issueInTransaction).
+ */
+export async function insertPreparedReceipt(
+  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf, ip: string | null,
+): Promise<{ audit: AuditEntry; change: Change }> {
+  const kind = 'receipt';
+  const draft = draftFrom(kind, null, templateData(f));
+  const family = DOCUMENT_FAMILIES[kind];
+  const year = yearOf(f.date);
+  const number = formatDocumentNumber(f.agency.docPrefix, family, year, seq);
+  const issued = issuedRendering(draft, kind, f.agency, f.date, number, keyInfo);
+  let pdf: Buffer;
+  if (prepared.key === issued.key) pdf = await prepared.pdf;
+  else {
+    // The number is allocated: a receipt that cannot print is refused with the registration, never left a gap.
+    refuseUnprintable(missingGlyphs({ ...draft, kind }, f.agency, f.date, false), '签发');
+    const [signer, seal] = await Promise.all([signerFor(trx, ctx.config, f.agency, new Date(), keyInfo), sealFor(trx, f.agency)]);
+    pdf = await renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
+  }
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const now = new Date().toISOString();
+  const id = await insertIssuedRow(trx, {
+    applicationId: f.row.id, agencyId: f.agency.id, kind, variant: null, ...draft, data: templateData(f), createdBy: user.id, now, eventSeq: 1,
+  }, { family, year, seq, number, issuedDate: f.date, issuedBy: user.id, sha256, pdf, now });
+  return issueRecords({ id, kind, body: draft.body, applicationId: f.row.id, supersedesId: null, number, sha256, issuedDate: f.date }, user, ip, {
+    caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code,
+  });
 }
 
 /** What a caller of issueInTransaction may already know, saving the queries that would read it. */

@@ -167,29 +167,49 @@ export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promis
 
 /** Inserts a draft and returns it as stored (issue 15: no second query to read it back). */
 export async function insertDraftRow(trx: Knex.Transaction, d: NewDocument): Promise<DocumentRow> {
-  const [row] = await trx('documents')
-    .insert({
-      application_id: d.applicationId,
-      agency_id: d.agencyId,
-      kind: d.kind,
-      variant: d.variant,
-      status: 'draft',
-      title: d.title,
-      body: d.body,
-      data: JSON.stringify(d.data),
-      template_name: d.templateName,
-      template_version: d.templateVersion,
-      event_seq: d.eventSeq,
-      consultation_id: d.consultationId ?? null,
-      target_document_id: d.targetDocumentId ?? null,
-      supersedes_id: d.supersedesId ?? null,
-      supersede_reason: d.supersedeReason ?? null,
-      created_by: d.createdBy,
-      created_at: d.now,
-      updated_at: d.now,
-    })
-    .returning(COLUMNS);
+  const [row] = await trx('documents').insert({ ...newDocumentColumns(d), status: 'draft' }).returning(COLUMNS);
   return toDocument(row);
+}
+
+/**
+ * A document issued as it is created, in one statement (issue 15: a registration's receipt, rendered
+ * before its transaction): the columns a draft gets, and those markIssued sets. Its id.
+ */
+export async function insertIssuedRow(trx: Knex.Transaction, d: NewDocument, i: IssuedColumns): Promise<number> {
+  const [row] = await trx('documents').insert({ ...newDocumentColumns(d), ...issuedColumns(i) }).returning('id');
+  return insertedId(row);
+}
+
+function newDocumentColumns(d: NewDocument) {
+  return {
+    application_id: d.applicationId,
+    agency_id: d.agencyId,
+    kind: d.kind,
+    variant: d.variant,
+    title: d.title,
+    body: d.body,
+    data: JSON.stringify(d.data),
+    template_name: d.templateName,
+    template_version: d.templateVersion,
+    event_seq: d.eventSeq,
+    consultation_id: d.consultationId ?? null,
+    target_document_id: d.targetDocumentId ?? null,
+    supersedes_id: d.supersedesId ?? null,
+    supersede_reason: d.supersedeReason ?? null,
+    created_by: d.createdBy,
+    created_at: d.now,
+    updated_at: d.now,
+  };
+}
+
+/** What issuing sets on a document: its number, date, signer, hash and signed PDF. */
+export interface IssuedColumns { family: string; year: number; seq: number; number: string; issuedDate: string; issuedBy: number; sha256: string; pdf: Buffer; now: string }
+
+function issuedColumns(i: IssuedColumns) {
+  return {
+    status: 'issued', family: i.family, year: i.year, seq: i.seq, number: i.number, issued_date: i.issuedDate,
+    issued_by: i.issuedBy, sha256: i.sha256, pdf: i.pdf, updated_at: i.now,
+  };
 }
 
 /**
@@ -215,16 +235,8 @@ export async function updateDraft(
 }
 
 /** Only a draft can be issued, and only once: the status check makes a second issue fail. */
-export async function markIssued(
-  trx: Knex.Transaction,
-  id: number,
-  i: { family: string; year: number; seq: number; number: string; issuedDate: string; issuedBy: number; sha256: string; pdf: Buffer; now: string },
-): Promise<boolean> {
-  const n = await trx('documents').where({ id, status: 'draft' }).update({
-    status: 'issued', family: i.family, year: i.year, seq: i.seq, number: i.number, issued_date: i.issuedDate,
-    issued_by: i.issuedBy, sha256: i.sha256, pdf: i.pdf, updated_at: i.now,
-  });
-  return n === 1;
+export async function markIssued(trx: Knex.Transaction, id: number, i: IssuedColumns): Promise<boolean> {
+  return (await trx('documents').where({ id, status: 'draft' }).update(issuedColumns(i))) === 1;
 }
 
 export async function markStatus(db: Db, id: number, from: DocumentStatus, to: DocumentStatus, now: string): Promise<boolean> {

@@ -34,16 +34,42 @@ export async function appendToCaseChain(trx: Knex.Transaction, table: CaseChainT
  * matches it. `build` runs under the lock, so times in the chain do not go backwards.
  */
 export async function appendToTableChain(trx: Knex.Transaction, table: TableChain, build: () => Record<string, unknown>): Promise<{ id: number; hash: string }> {
-  const [head] = await trx('history_heads').where({ chain: table }).increment('length', 1).returning(['hash']);
+  const prev = await takeTableChainHead(trx, table, 1);
+  const [appended] = await appendUnderHead(trx, table, prev, [build()]);
+  return appended!;
+}
+
+/**
+ * The first step of appending `count` rows to a table-wide chain (appendToTableChain): the head's
+ * length grows by `count` — which locks it until the commit — and the last hash before them is
+ * returned. The caller builds its rows after this and appends them with appendUnderHead (issue 15:
+ * a registration takes the head alongside its other statements and appends its two entries at once).
+ */
+export async function takeTableChainHead(trx: Knex.Transaction, table: TableChain, count: number): Promise<string> {
+  const [head] = await trx('history_heads').where({ chain: table }).increment('length', count).returning(['hash']);
   if (!head) throw new Error(`history_heads has no row for ${table}: the database is not migrated`);
-  const prev = String((head as { hash: string }).hash);
-  const row = build();
-  const hash = chainHash(table, prev, row);
-  const [inserted] = await trx(table).insert({ ...row, prev_hash: prev, hash }).returning('id');
-  const id = insertedId(inserted);
-  await trx('history_heads').where({ chain: table }).update({ hash, last_id: id });
   holding[table].add(trx);
-  return { id, hash };
+  return String((head as { hash: string }).hash);
+}
+
+/**
+ * The rows, chained in their order after `prev` (what takeTableChainHead returned for as many rows),
+ * inserted in one statement; then the head set to the last of them.
+ */
+export async function appendUnderHead(trx: Knex.Transaction, table: TableChain, prev: string, rows: Array<Record<string, unknown>>): Promise<Array<{ id: number; hash: string }>> {
+  let before = prev;
+  const chained = rows.map((row) => {
+    const hash = chainHash(table, before, row);
+    const linked = { ...row, prev_hash: before, hash };
+    before = hash;
+    return linked;
+  });
+  const inserted: Array<{ id: number | string; hash: string }> = await trx(table).insert(chained).returning(['id', 'hash']);
+  const idOf = new Map(inserted.map((r) => [r.hash, insertedId(r)]));
+  const appended = chained.map((r) => ({ id: idOf.get(r.hash)!, hash: r.hash }));
+  const last = appended.at(-1)!;
+  await trx('history_heads').where({ chain: table }).update({ hash: last.hash, last_id: last.id });
+  return appended;
 }
 
 /** Transactions that hold a chain's head already (its row updated or locked): nothing to take again. */
