@@ -340,9 +340,12 @@ export function createJudge<S extends string, C, E extends EnvelopedEvent, N ext
 
   /** A new case in the machine's initial state, as JSON (`input` for a machine that takes one). */
   function initialSnapshot(input?: unknown): P {
-    const actor = input === undefined ? createActor(machine) : createActor(machine, { input });
-    return cloneJson<P>(actor.getPersistedSnapshot());
+    if (input !== undefined) return cloneJson<P>(createActor(machine, { input }).getPersistedSnapshot());
+    // Without input it is always the same: made once (an actor costs more than the copy), a copy each time.
+    initialText ??= JSON.stringify(createActor(machine).getPersistedSnapshot());
+    return JSON.parse(initialText) as P;
   }
+  let initialText: string | undefined;
 
   /**
    * Rebuild a migrated `{ value, context }` with this machine: the state must exist, the context must

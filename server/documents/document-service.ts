@@ -492,7 +492,9 @@ export async function insertPreparedReceipt(
   trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf, ip: string | null,
 ): Promise<{ audit: AuditEntry; change: Change }> {
   const kind = 'receipt';
-  const draft = draftFrom(kind, null, templateData(f));
+  const data = templateData(f);
+  // The text drawn before the transaction, when the case came out as forecast (the template is not run twice).
+  const draft = prepared.draft?.data === JSON.stringify(data) ? prepared.draft.text : draftFrom(kind, null, data);
   const family = DOCUMENT_FAMILIES[kind];
   const year = yearOf(f.date);
   const number = formatDocumentNumber(f.agency.docPrefix, family, year, seq);
@@ -508,7 +510,7 @@ export async function insertPreparedReceipt(
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
   const id = await insertIssuedRow(trx, {
-    applicationId: f.row.id, agencyId: f.agency.id, kind, variant: null, ...draft, data: templateData(f), createdBy: user.id, now, eventSeq: 1,
+    applicationId: f.row.id, agencyId: f.agency.id, kind, variant: null, ...draft, data, createdBy: user.id, now, eventSeq: 1,
   }, { family, year, seq, number, issuedDate: f.date, issuedBy: user.id, sha256, pdf, now });
   return issueRecords({ id, kind, body: draft.body, applicationId: f.row.id, supersedesId: null, number, sha256, issuedDate: f.date }, user, ip, {
     caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code,
@@ -542,6 +544,8 @@ function issuedRendering(doc: Pick<DocumentRow, 'title' | 'body'>, kind: Documen
 export interface PreparedPdf {
   key: string;
   pdf: Promise<Buffer>;
+  /** The text it was drawn from, and the template data (as JSON) that text was made of. */
+  draft?: { data: string; text: ReturnType<typeof draftFrom> };
 }
 
 /**
@@ -551,14 +555,16 @@ export interface PreparedPdf {
  * transaction begins; receiptForRegistration uses it only if the numbers and text came out the same.
  */
 export async function prepareReceipt(ctx: AppContext, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number): Promise<PreparedPdf | null> {
-  const draft = { kind: 'receipt', ...draftFrom('receipt', null, templateData(f)) };
+  const data = templateData(f);
+  const text = draftFrom('receipt', null, data);
+  const draft = { kind: 'receipt', ...text };
   if (!printable(draft as DocumentRow, f.agency, f.date)) return null;
   const number = formatDocumentNumber(f.agency.docPrefix, DOCUMENT_FAMILIES.receipt, yearOf(f.date), seq);
   const issued = issuedRendering(draft, 'receipt', f.agency, f.date, number, keyInfo);
   const [signer, seal] = await Promise.all([signerFor(ctx.db, ctx.config, f.agency, new Date(), keyInfo), sealFor(ctx.db, f.agency)]);
   const pdf = renderSigned(ctx.config.pdfWorkers, issued.content, { seal, signer, info: issued.info });
   pdf.catch(() => undefined); // used (and its failure met) in the transaction, or dropped
-  return { key: issued.key, pdf };
+  return { key: issued.key, pdf, draft: { data: JSON.stringify(data), text } };
 }
 
 /** Renders a draft for preview: watermarked, unsealed, unsigned, not stored. */
