@@ -28,7 +28,7 @@ export interface Agency {
 export const DEFAULT_SEAL_PURPOSE = '政府信息公开专用章';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const toAgency = (r: any): Agency => ({
+export const toAgency = (r: any): Agency => ({
   id: Number(r.id),
   code: r.code,
   name: r.name,

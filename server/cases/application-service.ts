@@ -37,7 +37,7 @@ import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentCounterKey, documentsForEvent, insertPreparedReceipt, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
 import { forecastCounters } from '../../db/counter-forecast.js';
-import { hasSigningKey, usableSigningKey } from '../documents/agency-keys.js';
+import { findAgencyWithUsableKey, hasSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesOf } from '../documents/delivery-store.js';
 import { assertYearOpen } from '../reports/report-locks.js';
@@ -185,10 +185,9 @@ export async function registerApplication(
   const outside = dateWindowProblem(intake.receivedDate, ctx.clock.today(), { label: '收到申请之日' });
   if (outside) throw invalid({ receivedDate: outside });
   // Reads before the write transaction, side by side (issue 15: the writer's turn is kept short).
-  const [agency, calendar, keyInfo] = await Promise.all([
-    findAgencyById(ctx.db, user.agencyId),
+  const [{ agency, keyInfo }, calendar] = await Promise.all([
+    findAgencyWithUsableKey(ctx.db, user.agencyId),
     loadCalendar(ctx.db, { fresh: true }),
-    usableSigningKey(ctx.db, user.agencyId),
     assertYearOpen(ctx.db, user.agencyId, intake.receivedDate, '登记收到日期在该年度的申请'),
   ]);
   if (!agency) throw notFound('所属机关不存在');

@@ -12,7 +12,7 @@ import { audit, type Actor } from '../audit.js';
 import { generateAgencyKey } from './keys.js';
 import { AgencySigner, commonNameOf, Pkcs12Error, readPkcs12, type DocumentSigner } from './signer.js';
 import { checkCertificateChain, isSelfIssued } from './certificate-chain.js';
-import { agencyIdsWithKeys, findAgencyKeyInfo, findAgencyKeyP12, findSealPng, saveAgencyKey, saveSealPng, type AgencyKeyInfo } from './key-store.js';
+import { agencyIdsWithKeys, findAgencyAndKeyInfo, findAgencyKeyInfo, findAgencyKeyP12, findSealPng, saveAgencyKey, saveSealPng, type AgencyKeyInfo } from './key-store.js';
 import type { SealSpec } from './document-content.js';
 
 // Each agency signs with its own key and certificate, kept in the database as a PKCS#12 encrypted
@@ -93,9 +93,16 @@ export async function hasSigningKey(db: Db, agencyId: number, now = new Date()):
 
 /** The facts of the agency's key when documents can be signed with it now (as hasSigningKey), else null. */
 export async function usableSigningKey(db: Db, agencyId: number, now = new Date()): Promise<AgencyKeyInfo | null> {
-  const info = await findAgencyKeyInfo(db, agencyId);
-  return info !== null && new Date(info.notAfter) >= now ? info : null;
+  return usable(await findAgencyKeyInfo(db, agencyId), now);
 }
+
+/** The agency (as findAgencyById) and its usable key's facts (as usableSigningKey), in one query. */
+export async function findAgencyWithUsableKey(db: Db, agencyId: number, now = new Date()): Promise<{ agency: Agency | null; keyInfo: AgencyKeyInfo | null }> {
+  const { agency, key } = await findAgencyAndKeyInfo(db, agencyId);
+  return { agency, keyInfo: usable(key, now) };
+}
+
+const usable = (info: AgencyKeyInfo | null, now: Date) => (info !== null && new Date(info.notAfter) >= now ? info : null);
 
 // Decrypting a PKCS#12 is slow (PBKDF in JS): once per stored version and passphrase, per process.
 const signers = new Map<string, AgencySigner>();

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex.js';
+import { toAgency, type Agency } from '../admin/agency-store.js';
 
 // All SQL of the agencies' signing keys and seal pictures (issue 15: in the database, so any instance
 // signs). The PKCS#12 is encrypted with the key passphrase, which is never stored; the certificate's
@@ -42,6 +43,18 @@ const toInfo = (r: any): AgencyKeyInfo => ({
 export async function findAgencyKeyInfo(db: Db, agencyId: number): Promise<AgencyKeyInfo | null> {
   const row = await db('agency_keys').where({ agency_id: agencyId }).first(INFO_COLUMNS);
   return row ? toInfo(row) : null;
+}
+
+/**
+ * The agency's row and its key's facts in one query (issue 15: a registration needs both before its
+ * transaction): `agency` as findAgencyById, `key` as findAgencyKeyInfo.
+ */
+export async function findAgencyAndKeyInfo(db: Db, agencyId: number): Promise<{ agency: Agency | null; key: AgencyKeyInfo | null }> {
+  const row = await db('agencies as a').leftJoin('agency_keys as k', 'k.agency_id', 'a.id').where('a.id', agencyId)
+    .first(['a.*', ...INFO_COLUMNS.map((c) => `k.${c} as key_${c}`)]);
+  if (!row) return { agency: null, key: null };
+  const key = Object.fromEntries(INFO_COLUMNS.map((c) => [c, row[`key_${c}`]]));
+  return { agency: toAgency(row), key: key.agency_id === null || key.agency_id === undefined ? null : toInfo(key) };
 }
 
 export async function findAgencyKeyP12(db: Db, agencyId: number): Promise<Buffer | null> {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import type { User } from '../admin/user-store.js';
-import { findAgencyByCode } from '../admin/agency-store.js';
+import { agencyAncestorIdsQuery, findAgencyByCode } from '../admin/agency-store.js';
 import { visibleAgencyIds } from '../policy.js';
 import { audit } from '../audit.js';
 import type { AppContext } from '../context.js';
@@ -28,8 +28,8 @@ async function agencyChain(db: Db, agencyId: number): Promise<number[]> {
  * alter that year's reported figures (domain.md §6 counting).
  */
 export async function assertYearOpen(db: Db, agencyId: number, date: string, what: string): Promise<void> {
-  const chain = await agencyChain(db, agencyId);
-  const lock = await db('report_locks').whereIn('agency_id', chain).where('year', '>=', yearOf(date)).orderBy('year').first();
+  // One round trip: the agency's chain upwards as a subquery (issue 15).
+  const lock = await db('report_locks').whereIn('agency_id', agencyAncestorIdsQuery(db, agencyId)).where('year', '>=', yearOf(date)).orderBy('year').first();
   if (lock) {
     throw new DomainError('conflict', 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
   }

@@ -16,8 +16,8 @@ const INBOX_BUDGET = 4;
  * receipt is rendered for ahead of the transaction); of them in its write transaction, BEGIN and
  * COMMIT counted:
  */
-const REGISTRATION_BUDGET = 29;
-const REGISTRATION_TRANSACTION_BUDGET = 19;
+const REGISTRATION_BUDGET = 19;
+const REGISTRATION_TRANSACTION_BUDGET = 13;
 const WRITES = /^\s*(insert|update|delete|replace|merge)\b/i;
 
 describe('requests cost a bounded number of queries, and GET writes nothing (issue 15)', function () {
