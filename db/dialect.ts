@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from './knex.js';
 
@@ -83,14 +84,21 @@ export async function nextCounters(trx: Knex.Transaction, keys: string[]): Promi
 }
 
 /**
- * Statements of one transaction that do not depend on each other, sent together: the transaction
- * waits for the slowest once instead of for each in turn (issue 15: on a busy process every wait is
- * a turn of the event loop). Every one of them has finished — succeeded or failed — before this
- * settles, so a failure rolls back only after the last statement ran: none can land after the
- * rollback, outside the transaction. The first failure is thrown.
+ * Statements of one transaction that do not depend on each other. On SQLite they are sent together:
+ * the transaction waits for the slowest once instead of for each in turn (issue 15: on a busy process
+ * every wait is a turn of the event loop, and SQLite's single writer waits with it). Every one of them
+ * has finished — succeeded or failed — before this settles, so a failure rolls back only after the last
+ * statement ran: none can land after the rollback, outside the transaction. The first failure is
+ * thrown. PostgreSQL's client sends one query at a time on a connection anyway (and will refuse a
+ * second one while the first runs): there they run one after another, in order.
  */
-export async function together<T extends readonly unknown[]>(...work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(work);
+export async function together<T extends readonly unknown[]>(db: Db, ...work: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (isPostgres(db)) {
+    const out: unknown[] = [];
+    for (const w of work) out.push(await w());
+    return out as unknown as T;
+  }
+  const settled = await Promise.allSettled(work.map((w) => w()));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
@@ -134,4 +142,49 @@ export function jsonRowsFrom(db: Db, columns: readonly string[], from: string, o
 /** A JSON column as read back: PostgreSQL's driver parses json, SQLite's hands over the text. */
 export function parseJsonColumn<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 15: prepared statements for the queries of every request.
+
+const statementNames = new Map<string, string>();
+/** Distinct texts named per process; beyond them a query runs unnamed (each connection keeps what it prepared). */
+const MAX_NAMED_STATEMENTS = 500;
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `dd_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * The rows of a read the desk runs on every request (the session, the case page, the inbox page), as
+ * `sql` with `?` placeholders. On PostgreSQL it runs as a named prepared statement, named after its
+ * text: each connection parses it once and, once PostgreSQL finds that its plan does not depend on the
+ * values, plans it once — for the case page's query, planning took longer than running it. SQLite runs
+ * it as it is. A schema changed under a running instance (another one migrated) makes PostgreSQL refuse
+ * a statement prepared before (0A000, "cached plan must not change result type"): it is run again
+ * unnamed, and prepared anew under another name next time. Not for use inside a transaction (a refused
+ * statement aborts it).
+ */
+export async function preparedRows<T = Record<string, unknown>>(db: Db, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  const values = bindings as readonly Knex.RawBinding[];
+  if (!isPostgres(db)) return (await db.raw(sql, values)) as T[];
+  const name = statementName(sql);
+  try {
+    return (await db.raw(sql, values).options(name ? { name } : {})).rows as T[];
+  } catch (e) {
+    if (!name || (e as { code?: string }).code !== '0A000') throw e;
+    statementNames.set(sql, `${name}_${Date.now().toString(36)}`);
+    return (await db.raw(sql, values)).rows as T[];
+  }
+}
+
+/** A select built with knex, run as preparedRows. */
+export function selectPrepared<T = Record<string, unknown>>(db: Db, qb: Knex.QueryBuilder): Promise<T[]> {
+  const { sql, bindings } = qb.toSQL();
+  return preparedRows<T>(db, sql, bindings);
 }

@@ -57,7 +57,7 @@ export async function recordChange(trx: Knex.Transaction, change: Change): Promi
 export async function recordChanges(trx: Knex.Transaction, changes: Change[]): Promise<number[]> {
   await holdTableChainHead(trx, 'audit_log');
   const at = new Date().toISOString();
-  const rows = await together(...changes.map(async (change) => {
+  const rows = await together(trx, ...changes.map((change) => async () => {
     const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
     const data = {
       caseNumber: change.caseNumber,
@@ -74,11 +74,12 @@ export async function recordChanges(trx: Knex.Transaction, changes: Change[]): P
   }));
   // The webhooks are read while the rows go in; ids are handed out in the order of the rows.
   const [inserted] = await together(
-    trx('exchange_changes').insert(rows.map((r) => r.row)).returning('id') as Promise<unknown[]>,
-    ...[...new Set(changes.map((c) => c.agencyId))].map((agencyId) => webhooksOf(trx, agencyId)),
+    trx,
+    () => trx('exchange_changes').insert(rows.map((r) => r.row)).returning('id') as unknown as Promise<unknown[]>,
+    ...[...new Set(changes.map((c) => c.agencyId))].map((agencyId) => () => webhooksOf(trx, agencyId)),
   );
   const ids = inserted.map(insertedId).sort((a, b) => a - b);
-  await together(...rows.map((r, i) => fanOut(trx, ids[i]!, r.change, at, r.data)));
+  await together(trx, ...rows.map((r, i) => () => fanOut(trx, ids[i]!, r.change, at, r.data)));
   return ids;
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
+import { selectPrepared } from '../../db/dialect.js';
 import { toUser, USER_COLUMNS, type UserWithHash } from '../admin/user-store.js';
 
 export type SessionKind = 'cookie' | 'token';
@@ -46,11 +47,14 @@ export async function findSession(db: Db, key: string, secret: string, kind: Ses
  * expired session is deleted and answers null, as in findSession.
  */
 export async function findSessionUser(db: Db, key: string, secret: string, kind: SessionKind): Promise<{ session: Session; user: UserWithHash } | null> {
-  const row = await db('sessions as s')
+  // Prepared on PostgreSQL (issue 15).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const [row] = await selectPrepared<any>(db, db('sessions as s')
     .join('users as u', 'u.id', 's.user_id')
     .join('agencies as a', 'a.id', 'u.agency_id')
     .where({ 's.id_hash': hashId(key, secret), 's.kind': kind })
-    .first([...USER_COLUMNS, 's.id_hash as session_id_hash', 's.kind as session_kind', 's.csrf_token as session_csrf_token', 's.expires_at as session_expires_at']);
+    .select([...USER_COLUMNS, 's.id_hash as session_id_hash', 's.kind as session_kind', 's.csrf_token as session_csrf_token', 's.expires_at as session_expires_at'])
+    .limit(1));
   if (!row) return null;
   if (row.session_expires_at <= new Date().toISOString()) {
     await db('sessions').where({ id_hash: row.session_id_hash }).del();

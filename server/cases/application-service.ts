@@ -244,17 +244,18 @@ export async function registerApplication(
         const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
         const inserted = await insertApplicationRow(trx, newCase(seq!), agency);
         const [eventHash, , receipt] = await together(
-          insertEvent(trx, {
+          trx,
+          () => insertEvent(trx, {
             applicationId: inserted.id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
             payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
           }),
-          saveAttachments(trx, { applicationId: inserted.id, files, origin: 'filed', uploadedBy: user.id, now }),
-          insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq!, prepared, ip),
+          () => saveAttachments(trx, { applicationId: inserted.id, files, origin: 'filed', uploadedBy: user.id, now }),
+          () => insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq!, prepared, ip),
         );
         if (within) await within(trx, inserted.id, inserted.caseNumber);
         const head = await takeTableChainHead(trx, 'audit_log', 2);
         const own = registered(inserted, eventHash);
-        await together(auditAll(trx, [receipt.audit, own.audit], head), recordChanges(trx, [own.change, receipt.change]));
+        await together(trx, () => auditAll(trx, [receipt.audit, own.audit], head), () => recordChanges(trx, [own.change, receipt.change]));
         return inserted.id;
       }
       // Allocated in the same transaction as the insert: a failed registration leaves no gap.

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../../db/knex.js';
-import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContainsAny } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, preparedRows, selectPrepared, whereContainsAny } from '../../db/dialect.js';
 import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
@@ -148,9 +148,8 @@ export async function findApplicationWithAttachments(db: Db, id: number): Promis
     sql = caseReadQuery(db).where('ap.id', 0).limit(1).toSQL().sql;
     caseReadSql.set(db.client.config as object, sql);
   }
-  const res = await db.raw(sql, [id, 1]);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const r = (isPostgres(db) ? (res as { rows: any[] }).rows : (res as any[]))[0];
+  const r = (await preparedRows<any>(db, sql, [id, 1]))[0];
   if (!r) return null;
   return {
     row: toApplication(r),
@@ -420,13 +419,14 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   // index directly (PostgreSQL otherwise walked the due-date index of every agency's cases).
   const openStates = (f.stateOrder ?? []).filter((st) => !CLOSED_STATES.includes(st));
   const inList = (list: readonly string[]) => list.map(() => '?').join(', ');
-  const countRow = await filtered()
+  // Prepared on PostgreSQL (issue 15), but for a text search: its best plan depends on the text.
+  const run = <T>(qb: Knex.QueryBuilder): Promise<T[]> => (f.text ? qb.then((r: T[]) => r) : selectPrepared<T>(db, qb));
+  const [countRow] = await run<{ n: number | string; closed: number | string | null; open: number | string | null }>(filtered()
     .select(
       db.raw('count(*) as n'),
       db.raw(`sum(CASE WHEN ap.state IN (${inList(CLOSED_STATES)}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]),
       db.raw(openStates.length ? `sum(CASE WHEN ap.state IN (${inList(openStates)}) THEN 1 ELSE 0 END) as open` : '0 as open', [...openStates]),
-    )
-    .first() as { n: number | string; closed: number | string | null; open: number | string | null } | undefined;
+    ));
   const total = Number(countRow?.n ?? 0);
   const closed = Number(countRow?.closed ?? 0);
   const open = Number(countRow?.open ?? 0);
@@ -465,7 +465,8 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
   }
   if (!page) return { total, rows: [], unissued: new Map(), historyKeys: new Map() };
-  const rows = await order(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const rows = await run<any>(order(
     db('applications as ap').join('agencies as ag', 'ag.id', 'ap.agency_id')
       .select(...LIST_COLUMNS, 'ag.code as agency_code', 'ag.name as agency_name')
       // What fixes each case's history (its length and last hash-chain link): the clock's memo answers
@@ -476,7 +477,7 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
         unissued_json: unissuedNoticesColumn(db),
       })
       .whereIn('ap.id', page),
-  );
+  ));
   return {
     total,
     rows: rows.map(toApplication),

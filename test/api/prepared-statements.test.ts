@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { isPostgres } from '../../db/knex.js';
+import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+
+// Issue 15: on PostgreSQL the reads of every request (the session, the case page, the inbox page) run
+// as named prepared statements, parsed — and once PostgreSQL settles on a generic plan, planned — once
+// per connection. A column added under a running instance (another instance migrated) makes
+// PostgreSQL refuse statements prepared before it ("cached plan must not change result type"): the
+// desk must go on answering.
+describe('prepared statements on PostgreSQL (issue 15)', function () {
+  this.timeout(60_000);
+  let env: TestEnv;
+  let auth: { Authorization: string };
+
+  before(async function () {
+    env = await createTestEnv({ today: '2026-11-20' });
+    if (!isPostgres(env.db)) {
+      await env.close();
+      this.skip(); // SQLite has no prepared statements to keep
+    }
+    auth = { Authorization: `Bearer ${await env.token('cw')}` };
+  });
+  after(async () => {
+    if (isPostgres(env.db)) await env.close();
+  });
+
+  /** Many requests at once, so that every connection of the pool prepares its statements. */
+  const burst = async (id: number) => {
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      request(env.app).get(i % 2 ? `/api/applications/${id}` : '/api/applications').set(auth)));
+    for (const r of answers) assert.equal(r.status, 200, r.text.slice(0, 300));
+    return answers;
+  };
+
+  it('prepares the reads once per connection, and answers the same after a column is added under it', async () => {
+    const created = await request(env.app).post('/api/applications').set(auth).send(applicationBody({ receivedDate: '2026-11-02' }));
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as number;
+    const seen: Array<{ sql: string; options?: { name?: string } }> = [];
+    const listen = (q: { sql: string; options?: { name?: string } }) => seen.push(q);
+    env.db.on('query', listen);
+    const before = await burst(id);
+    env.db.removeListener('query', listen);
+    // The session's, the case page's and the inbox page's reads are named after their text, one name each.
+    const names = (pick: (sql: string) => boolean) => new Set(seen.filter((q) => pick(q.sql)).map((q) => q.options?.name));
+    for (const [what, pick] of [
+      ['session', (sql: string) => /from "sessions" as "s"/.test(sql)],
+      ['case page', (sql: string) => /events_json/.test(sql)],
+      ['inbox count', (sql: string) => /count\(\*\) as n/.test(sql)],
+    ] as const) {
+      const n = names(pick);
+      assert.equal(n.size, 1, `${what}: ${[...n].join(', ')}`);
+      assert.match(String([...n][0]), /^dd_[0-9a-f]{24}$/, what);
+    }
+    await env.db.raw('ALTER TABLE applications ADD COLUMN dd_test_added text');
+    await env.db.raw('ALTER TABLE users ADD COLUMN dd_test_added text');
+    try {
+      const after = await burst(id);
+      // The same case, as it was: the new columns are not part of any answer.
+      assert.deepEqual(after[1]!.body.caseNumber, before[1]!.body.caseNumber);
+      assert.equal(after[0]!.body.total, before[0]!.body.total);
+      // And again, on the statements prepared anew.
+      await burst(id);
+    } finally {
+      await env.db.raw('ALTER TABLE applications DROP COLUMN dd_test_added');
+      await env.db.raw('ALTER TABLE users DROP COLUMN dd_test_added');
+    }
+    await burst(id);
+  });
+});
