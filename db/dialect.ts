@@ -162,18 +162,20 @@ function statementName(sql: string): string | undefined {
 
 /**
  * The rows of a read the desk runs on every request (the session, the case page, the inbox page), as
- * `sql` with `?` placeholders. On PostgreSQL it runs as a named prepared statement, named after its
- * text: each connection parses it once and, once PostgreSQL finds that its plan does not depend on the
- * values, plans it once — for the case page's query, planning took longer than running it. SQLite runs
- * it as it is. A schema changed under a running instance (another one migrated) makes PostgreSQL refuse
- * a statement prepared before (0A000, "cached plan must not change result type"): it is run again
- * unnamed, and prepared anew under another name next time. Not for use inside a transaction (a refused
- * statement aborts it).
+ * `sql` with `?` placeholders, prepared once per connection under a name made from its text. On
+ * PostgreSQL a named prepared statement: each connection parses it once and, once PostgreSQL finds
+ * that its plan does not depend on the values, plans it once — for the case page's query, planning
+ * took longer than running it. On SQLite a statement each connection keeps prepared (db/knex.ts):
+ * parsed once, and one trip to the worker threads per run instead of two. A schema changed under a
+ * running instance (another one migrated) makes PostgreSQL refuse a statement prepared before
+ * (0A000, "cached plan must not change result type"): it is run again unnamed, and prepared anew
+ * under another name next time (SQLite prepares again by itself). Not for use inside a transaction on
+ * PostgreSQL (a refused statement aborts it).
  */
 export async function preparedRows<T = Record<string, unknown>>(db: Db, sql: string, bindings: readonly unknown[]): Promise<T[]> {
   const values = bindings as readonly Knex.RawBinding[];
-  if (!isPostgres(db)) return (await db.raw(sql, values)) as T[];
   const name = statementName(sql);
+  if (!isPostgres(db)) return (await db.raw(sql, values).options(name ? { name } : {})) as T[];
   try {
     return (await db.raw(sql, values).options(name ? { name } : {})).rows as T[];
   } catch (e) {

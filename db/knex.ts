@@ -100,10 +100,64 @@ class ImmediateTransaction extends KnexSqliteTransaction {
     }
   }
 }
+/** A prepared sqlite3 statement, as much of node-sqlite3's API as is used here. */
+interface SqliteStatement {
+  all(params: unknown[], cb: (this: unknown, err: Error | null, rows: unknown[]) => void): void;
+  finalize(cb?: () => void): void;
+}
+interface SqliteConnection {
+  prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
+  close(cb: (err: Error | null) => void): void;
+}
+/** Statements kept prepared per connection, by name (a connection runs one query at a time). */
+const preparedOf = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+/** Names kept per connection; a read beyond them is prepared for its one run, as any other. */
+const MAX_PREPARED_PER_CONNECTION = 200;
+
 class SqliteClient extends KnexSqlite {
   transaction(container: unknown, config: unknown, outerTx: unknown) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return new (ImmediateTransaction as any)(this, container, config, outerTx);
+  }
+
+  /**
+   * Issue 15: a read given a statement name (`.options({ name })`, db/dialect.ts preparedRows) runs
+   * on a statement this connection prepared the first time and keeps: SQLite parses and plans it once,
+   * and each run is one trip to libuv's threads instead of two (prepare, then run). The same option
+   * makes a named prepared statement on PostgreSQL. Everything else as knex runs it.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  _query(connection: SqliteConnection, obj: any) {
+    const name: string | undefined = obj?.options?.name;
+    if (!name || obj.method !== 'raw') return super._query(connection, obj);
+    let kept = preparedOf.get(connection);
+    if (!kept) preparedOf.set(connection, (kept = new Map()));
+    const cached = kept.get(name);
+    return new Promise((resolve, reject) => {
+      const run = (statement: SqliteStatement) => statement.all(obj.bindings ?? [], function (err, rows) {
+        if (err) return reject(err);
+        obj.response = rows;
+        obj.context = this;
+        resolve(obj);
+      });
+      if (cached) return run(cached);
+      const statement = connection.prepare(obj.sql, (err) => {
+        if (err) return reject(err);
+        if (kept.size < MAX_PREPARED_PER_CONNECTION) kept.set(name, statement);
+        run(statement);
+        if (!kept.has(name)) statement.finalize();
+      });
+    });
+  }
+
+  /** A connection's kept statements are finalized before it closes (SQLite refuses to close with them open). */
+  async destroyRawConnection(connection: SqliteConnection) {
+    const kept = preparedOf.get(connection);
+    if (kept) {
+      preparedOf.delete(connection);
+      await Promise.all([...kept.values()].map((st) => new Promise<void>((ok) => st.finalize(() => ok()))));
+    }
+    return super.destroyRawConnection(connection);
   }
 }
 
