@@ -1,4 +1,5 @@
 import type { Db } from './knex.js';
+import { selectPrepared } from './dialect.js';
 
 // Issue 15: a document that carries numbers allocated inside its transaction (a receipt prints its
 // case number and its own document number) can be rendered before the transaction, for the numbers
@@ -19,7 +20,7 @@ export interface CounterForecast {
 }
 
 export async function forecastCounters(db: Db, keys: string[]): Promise<CounterForecast> {
-  const rows: Array<{ key: string; last: number | string }> = await db('counters').whereIn('key', keys).select('key', 'last');
+  const rows = await selectPrepared<{ key: string; last: number | string }>(db, db('counters').whereIn('key', keys).select('key', 'last'));
   const last = new Map(rows.map((r) => [r.key, Number(r.last)]));
   const values = keys.map((k) => (last.get(k) ?? 0) + 1 + (inFlight.get(k) ?? 0));
   for (const k of keys) inFlight.set(k, (inFlight.get(k) ?? 0) + 1);

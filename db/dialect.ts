@@ -169,13 +169,15 @@ function statementName(sql: string): string | undefined {
  * parsed once, and one trip to the worker threads per run instead of two. A schema changed under a
  * running instance (another one migrated) makes PostgreSQL refuse a statement prepared before
  * (0A000, "cached plan must not change result type"): it is run again unnamed, and prepared anew
- * under another name next time (SQLite prepares again by itself). Not for use inside a transaction on
- * PostgreSQL (a refused statement aborts it).
+ * under another name next time (SQLite prepares again by itself). In a transaction on PostgreSQL
+ * it runs unnamed (a refused statement would abort the transaction).
  */
 export async function preparedRows<T = Record<string, unknown>>(db: Db, sql: string, bindings: readonly unknown[]): Promise<T[]> {
   const values = bindings as readonly Knex.RawBinding[];
   const name = statementName(sql);
   if (!isPostgres(db)) return (await db.raw(sql, values).options(name ? { name } : {})) as T[];
+  // In a transaction PostgreSQL would abort it on a refused statement: there it runs unnamed.
+  if ((db as Knex.Transaction).isTransaction) return (await db.raw(sql, values)).rows as T[];
   try {
     return (await db.raw(sql, values).options(name ? { name } : {})).rows as T[];
   } catch (e) {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { selectPrepared } from '../db/dialect.js';
 import { WorkCalendar, type CalendarOverride } from '../workflows/calendar.js';
 import { audit, type Actor } from './audit.js';
 
@@ -36,7 +37,7 @@ export async function loadCalendar(db: Db, opts: { fresh?: boolean } = {}): Prom
 }
 
 async function calendarVersion(db: Db): Promise<number> {
-  const row = await db('calendar_version').where({ id: 1 }).first('version');
+  const [row] = await selectPrepared<{ version: number | string }>(db, db('calendar_version').where({ id: 1 }).select('version').limit(1));
   return Number(row?.version ?? 0);
 }
 

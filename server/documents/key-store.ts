@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex.js';
+import { selectPrepared } from '../../db/dialect.js';
 import { toAgency, type Agency } from '../admin/agency-store.js';
 
 // All SQL of the agencies' signing keys and seal pictures (issue 15: in the database, so any instance
@@ -50,8 +51,9 @@ export async function findAgencyKeyInfo(db: Db, agencyId: number): Promise<Agenc
  * transaction): `agency` as findAgencyById, `key` as findAgencyKeyInfo.
  */
 export async function findAgencyAndKeyInfo(db: Db, agencyId: number): Promise<{ agency: Agency | null; key: AgencyKeyInfo | null }> {
-  const row = await db('agencies as a').leftJoin('agency_keys as k', 'k.agency_id', 'a.id').where('a.id', agencyId)
-    .first(['a.*', ...INFO_COLUMNS.map((c) => `k.${c} as key_${c}`)]);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const [row] = await selectPrepared<any>(db, db('agencies as a').leftJoin('agency_keys as k', 'k.agency_id', 'a.id').where('a.id', agencyId)
+    .select(['a.*', ...INFO_COLUMNS.map((c) => `k.${c} as key_${c}`)]).limit(1));
   if (!row) return { agency: null, key: null };
   const key = Object.fromEntries(INFO_COLUMNS.map((c) => [c, row[`key_${c}`]]));
   return { agency: toAgency(row), key: key.agency_id === null || key.agency_id === undefined ? null : toInfo(key) };

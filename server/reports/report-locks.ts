@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
+import { selectPrepared } from '../../db/dialect.js';
 import type { User } from '../admin/user-store.js';
 import { agencyAncestorIdsQuery, findAgencyByCode } from '../admin/agency-store.js';
 import { visibleAgencyIds } from '../policy.js';
@@ -29,7 +30,7 @@ async function agencyChain(db: Db, agencyId: number): Promise<number[]> {
  */
 export async function assertYearOpen(db: Db, agencyId: number, date: string, what: string): Promise<void> {
   // One round trip: the agency's chain upwards as a subquery (issue 15).
-  const lock = await db('report_locks').whereIn('agency_id', agencyAncestorIdsQuery(db, agencyId)).where('year', '>=', yearOf(date)).orderBy('year').first();
+  const [lock] = await selectPrepared<{ year: number }>(db, db('report_locks').whereIn('agency_id', agencyAncestorIdsQuery(db, agencyId)).where('year', '>=', yearOf(date)).orderBy('year').select('year').limit(1));
   if (lock) {
     throw new DomainError('conflict', 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
   }
