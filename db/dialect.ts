@@ -14,21 +14,40 @@ export function whereContains(db: Db, qb: Knex.QueryBuilder, column: string, nee
 export const TRIGRAM_MIN_LENGTH = 3;
 
 /**
- * A case-insensitive substring match of `needle` in any of `columns` (each as whereContains), with
- * the trigram index built for those columns narrowing the rows first when the needle has at least
- * three characters (issue 15): on SQLite the FTS5 trigram table `fts.table` (external content,
- * keyed by `fts.rowid`); on PostgreSQL the GIN indexes on `dd_trigrams(lower(column))`. The index
- * only picks candidates — it folds case more widely than LIKE on SQLite, and on PostgreSQL holds
- * pieces, not positions — and the substring test itself stays, so the rows are exactly the scan's.
- * Columns are given bare (`description`) and qualified with `alias`.
+ * The table a text search reads its cases from (issue 15): on SQLite `applications` itself (its FTS5
+ * table narrows), on PostgreSQL the narrow `applications_search` of migration 20270105000001 — one row a
+ * case: id, agency_id, state, reply_due, received_date, case_number as in `applications`, and each
+ * searched column lower-cased as `<column>_lower`, kept in step by triggers.
+ */
+export function textSearchTable(db: Db): string {
+  return isPostgres(db) ? 'applications_search' : 'applications';
+}
+
+/**
+ * A case-insensitive substring match of `needle` in any of `columns`, exactly as whereContains on each
+ * (LIKE on SQLite, ILIKE on PostgreSQL), the query reading textSearchTable(db) as `index.alias`. With
+ * three characters or more, a trigram index narrows the rows first (issue 15): on SQLite the FTS5
+ * trigram table `fts.table` (external content, keyed by `fts.rowid`); on PostgreSQL the GIN index on
+ * the columns' three-character pieces (`dd_trigrams`, migration 20270105000001). The index only picks
+ * candidates — it folds case more widely than LIKE on SQLite, and on PostgreSQL holds pieces, not
+ * positions — and the substring test itself stays, so the rows are exactly the scan's.
+ * PostgreSQL: `strpos(lower(column), lower(needle)) > 0` is ILIKE's own test (it lowers both sides, then
+ * compares) without a pattern — `%`, `_` and `\` are plain characters — on the column lowered once,
+ * when written.
  */
 export function whereContainsAny(
   db: Db, qb: Knex.QueryBuilder, columns: readonly string[], needle: string,
   index: { alias: string; fts: { table: string; rowid: string } },
 ): Knex.QueryBuilder {
   const indexed = Array.from(needle).length >= TRIGRAM_MIN_LENGTH;
-  const pg = isPostgres(db);
-  if (indexed && !pg) {
+  if (isPostgres(db)) {
+    const lowered = columns.map((c) => `${index.alias}.${c}_lower`);
+    qb.whereRaw(`(${lowered.map((c) => `strpos(${c}, lower(?::text)) > 0`).join(' OR ')})`, lowered.map(() => needle));
+    // The index's expression, word for word (20270105000001).
+    if (indexed) qb.whereRaw(`(${lowered.map((c) => `dd_trigrams(${c})`).join(' || ')}) @> dd_trigrams(lower(?::text))`, [needle]);
+    return qb;
+  }
+  if (indexed) {
     // A quoted FTS5 string is one phrase: the needle's trigrams, one after another. The unary `+`
     // keeps SQLite from driving the query by these ids (a row lookup for each candidate of every
     // agency: as slow as the scan); the rows are read by the query's own index (the agency's), the
@@ -36,15 +55,7 @@ export function whereContainsAny(
     qb.whereRaw(`+?? IN (SELECT rowid FROM ${index.fts.table} WHERE ${index.fts.table} MATCH ?)`, [index.fts.rowid, `"${needle.replace(/"/g, '""')}"`]);
   }
   return qb.where((any) => {
-    for (const column of columns) {
-      const qualified = `${index.alias}.${column}`;
-      any.orWhere((one) => {
-        whereContains(db, one, qualified, needle);
-        // After the substring test: where the planner reads the rows another way, the pieces are
-        // only computed for a row that matched.
-        if (indexed && pg) one.whereRaw('dd_trigrams(lower(??)) @> dd_trigrams(lower(?))', [qualified, needle]);
-      });
-    }
+    for (const column of columns) any.orWhere((one) => void whereContains(db, one, `${index.alias}.${column}`, needle));
   });
 }
 

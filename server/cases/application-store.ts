@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../../db/knex.js';
-import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, whereContainsAny } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, textSearchTable, whereContainsAny } from '../../db/dialect.js';
 import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
@@ -406,11 +406,14 @@ export interface HistoryKey { count: number; lastHash: string | null }
 
 export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey>; unissued: Map<number, UnissuedNotice[]> }> {
   // The filters name only the cases' own columns: counted and paged without the agencies' join.
+  // A text search picks its cases from the search table (PostgreSQL: the narrow applications_search, the
+  // same columns for these filters and orders; issue 15), the page's cases are read from applications.
+  const from = f.text ? textSearchTable(db) : 'applications';
   const filtered = () => {
-    const q = db('applications as ap').whereIn('ap.agency_id', f.agencyIds);
+    const q = db(`${from} as ap`).whereIn('ap.agency_id', f.agencyIds);
     if (f.state?.length) q.whereIn('ap.state', f.state);
     if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
-    // The text search, on the trigram indexes of migration 20270104000001 (issue 15).
+    // The text search, on the trigram indexes of migrations 20270104000001 and 20270105000001 (issue 15).
     if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', fts: { table: 'applications_text', rowid: 'ap.id' } });
     if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
     if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
