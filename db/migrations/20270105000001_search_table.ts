@@ -27,7 +27,7 @@ const TRIGRAMS = '(dd_trigrams(description_lower) || dd_trigrams(applicant_name_
 
 export async function up(knex: Knex): Promise<void> {
   if (knex.client.config.client !== 'pg') return;
-  // fillfactor: room on each page, so a case's new state usually lands on its old row's page.
+  // fillfactor: room on each page for a case's next version (a HOT update, below), beside its agency's cases.
   await knex.raw(`
     CREATE TABLE applications_search (
       id integer PRIMARY KEY,
@@ -45,7 +45,10 @@ export async function up(knex: Knex): Promise<void> {
   // The cases already there, by agency (then the indexes, built once over them).
   await knex.raw(`INSERT INTO applications_search (${columns}) SELECT ${values('a')} FROM applications a ORDER BY a.agency_id, a.id`);
   await knex.raw('SET LOCAL maintenance_work_mem = \'256MB\'');
-  await knex.raw('CREATE INDEX applications_search_list ON applications_search (agency_id, state, reply_due)');
+  // The agency alone: a case's state and due date change with its events, and an update that changes
+  // no indexed column is a HOT update (in place on the page, no index touched — above all not the GIN):
+  // measured at a million, a state change costs ~55 µs more with the trigger, ~250 µs with state in an index.
+  await knex.raw('CREATE INDEX applications_search_agency ON applications_search (agency_id)');
   await knex.raw(`CREATE INDEX applications_search_trigrams ON applications_search USING gin (${TRIGRAMS})`);
 
   await knex.raw(`CREATE FUNCTION applications_search_sync() RETURNS trigger AS $$

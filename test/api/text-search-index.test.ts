@@ -170,6 +170,18 @@ describe('text search on the trigram index (issue 15)', function () {
     await env.db('applications').where({ id: x }).update({ updated_at: 'unrelated' });
     assert.deepEqual(await table(), await mirror(), 'after updates and a delete');
     assert.deepEqual((await listApplications(env.db, { agencyIds, text: 'followed', state: ['closed'], page: 1, pageSize: 10 })).rows.map((r) => r.id), [x]);
+    // A case's events change its state and due date: in the search table an update in place (HOT, no
+    // index entry written — the GIN's above all), as no index holds those columns.
+    await env.db.transaction(async (trx) => {
+      // (The counts of this connection not yet reported to the statistics: compared before and after.)
+      const counts = async () => {
+        const r = (await trx.raw(`SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relid = 'applications_search'::regclass`)).rows[0];
+        return [Number(r.n_tup_upd), Number(r.n_tup_hot_upd)];
+      };
+      const [upd, hot] = await counts();
+      await trx('applications').where({ id: x }).update({ state: 'registered', reply_due: '2030-02-01' });
+      assert.deepEqual(await counts(), [upd! + 1, hot! + 1], 'one update, in place');
+    });
     // A transaction rolled back leaves no trace in either.
     await env.db.transaction(async (trx) => {
       await trx('applications').where({ id: x }).update({ description: '回滚的修改' });
