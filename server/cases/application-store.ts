@@ -423,16 +423,6 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   // index directly (PostgreSQL otherwise walked the due-date index of every agency's cases).
   const openStates = (f.stateOrder ?? []).filter((st) => !CLOSED_STATES.includes(st));
   const inList = (list: readonly string[]) => list.map(() => '?').join(', ');
-  const countRow = await filtered()
-    .select(
-      db.raw('count(*) as n'),
-      db.raw(`sum(CASE WHEN ap.state IN (${inList(CLOSED_STATES)}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]),
-      db.raw(openStates.length ? `sum(CASE WHEN ap.state IN (${inList(openStates)}) THEN 1 ELSE 0 END) as open` : '0 as open', [...openStates]),
-    )
-    .first() as { n: number | string; closed: number | string | null; open: number | string | null } | undefined;
-  const total = Number(countRow?.n ?? 0);
-  const closed = Number(countRow?.closed ?? 0);
-  const open = Number(countRow?.open ?? 0);
   const dir = f.dir === 'desc' ? 'desc' : 'asc';
   const order = (qb: Knex.QueryBuilder) => {
     qb.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
@@ -444,28 +434,48 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     // Then by urgency (the reply due date), whatever the column.
     return qb.orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc').orderBy('ap.id', 'asc');
   };
-  // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
-  // then only those cases are read — not every case of the agencies sorted whole. In the default
-  // order (open cases first, each group by due date) the open and the closed cases are paged apart,
-  // the counts saying how many of each the page takes: the few open ones are sorted, the many closed
-  // ones are read in the list index's own order (agency, state, due date), as far as the page goes.
   const offset = (f.page - 1) * f.pageSize;
-  let page: Knex.QueryBuilder | null;
-  // (Split only when every case is in a state the machine knows: otherwise one sort of the whole list.)
-  if ((!f.sort || f.sort === 'due') && open + closed === total) {
-    const byDue = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc');
-    // The open cases sorted once fetched: ordered by the column itself, PostgreSQL's planner walked the
-    // due-date index of every agency's cases from the oldest (a million cases: 250 ms), expecting the
-    // few open ones early. The same order and NULL placement, by an expression no index offers.
-    const byDueFetched = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderByRaw(`(ap.reply_due || '') ${dir}`).orderBy('ap.id', 'asc');
-    const openTake = Math.max(0, Math.min(f.pageSize, open - offset));
-    const closedTake = Math.min(f.pageSize - openTake, Math.max(0, total - Math.max(offset, open)));
-    const parts: Knex.QueryBuilder[] = [];
-    if (openTake > 0) parts.push(db.select('id').from(byDueFetched(filtered().whereIn('ap.state', openStates)).limit(openTake).offset(offset).as('o')));
-    if (closedTake > 0) parts.push(db.select('id').from(byDue(filtered().whereIn('ap.state', CLOSED_STATES)).limit(closedTake).offset(Math.max(0, offset - open)).as('c')));
-    page = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+  let total: number;
+  let page: Knex.QueryBuilder | number[] | null;
+  if (f.text && isPostgres(db)) {
+    // A text search on PostgreSQL reads the search table once (issue 15): its matches (narrow rows, so
+    // few pages) counted by a window and sorted as the page needs (the first page: a top-N sort), not
+    // counted by one query and found again by another. Only a page past the end counts on its own.
+    const ids = (await order(filtered().select('ap.id', db.raw('count(*) OVER () AS total'))).limit(f.pageSize).offset(offset)) as { id: number | string; total: number | string }[];
+    total = ids.length ? Number(ids[0]!.total) : offset === 0 ? 0 : Number((await filtered().count({ n: '*' }).first() as { n: number | string } | undefined)?.n ?? 0);
+    page = ids.length ? ids.map((r) => Number(r.id)) : null;
   } else {
-    page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
+    const countRow = await filtered()
+      .select(
+        db.raw('count(*) as n'),
+        db.raw(`sum(CASE WHEN ap.state IN (${inList(CLOSED_STATES)}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]),
+        db.raw(openStates.length ? `sum(CASE WHEN ap.state IN (${inList(openStates)}) THEN 1 ELSE 0 END) as open` : '0 as open', [...openStates]),
+      )
+      .first() as { n: number | string; closed: number | string | null; open: number | string | null } | undefined;
+    total = Number(countRow?.n ?? 0);
+    const closed = Number(countRow?.closed ?? 0);
+    const open = Number(countRow?.open ?? 0);
+    // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
+    // then only those cases are read — not every case of the agencies sorted whole. In the default
+    // order (open cases first, each group by due date) the open and the closed cases are paged apart,
+    // the counts saying how many of each the page takes: the few open ones are sorted, the many closed
+    // ones are read in the list index's own order (agency, state, due date), as far as the page goes.
+    // (Split only when every case is in a state the machine knows: otherwise one sort of the whole list.)
+    if ((!f.sort || f.sort === 'due') && open + closed === total) {
+      const byDue = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc');
+      // The open cases sorted once fetched: ordered by the column itself, PostgreSQL's planner walked the
+      // due-date index of every agency's cases from the oldest (a million cases: 250 ms), expecting the
+      // few open ones early. The same order and NULL placement, by an expression no index offers.
+      const byDueFetched = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderByRaw(`(ap.reply_due || '') ${dir}`).orderBy('ap.id', 'asc');
+      const openTake = Math.max(0, Math.min(f.pageSize, open - offset));
+      const closedTake = Math.min(f.pageSize - openTake, Math.max(0, total - Math.max(offset, open)));
+      const parts: Knex.QueryBuilder[] = [];
+      if (openTake > 0) parts.push(db.select('id').from(byDueFetched(filtered().whereIn('ap.state', openStates)).limit(openTake).offset(offset).as('o')));
+      if (closedTake > 0) parts.push(db.select('id').from(byDue(filtered().whereIn('ap.state', CLOSED_STATES)).limit(closedTake).offset(Math.max(0, offset - open)).as('c')));
+      page = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+    } else {
+      page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
+    }
   }
   if (!page) return { total, rows: [], unissued: new Map(), historyKeys: new Map() };
   const rows = await order(

@@ -97,6 +97,16 @@ describe('text search on the trigram index (issue 15)', function () {
     assert.equal((await indexed('f_s')).total, 1, '_ is no wildcard');
     assert.equal((await indexed('compensation')).total, 1, 'ASCII letters match whatever their case');
     assert.equal((await indexed('DJQ-GHZY-2026-0012')).total, 1);
+    // Paged: every page gives the whole total, a page past the end too; the pages together are the list.
+    const all = await listApplications(env.db, { agencyIds, text: 'X-1', page: 1, pageSize: 1000 });
+    assert.ok(all.total >= 5, `${all.total}`);
+    const pages: number[] = [];
+    for (let page = 1; page <= Math.ceil(all.total / 2) + 1; page++) {
+      const res = await listApplications(env.db, { agencyIds, text: 'X-1', page, pageSize: 2 });
+      assert.equal(res.total, all.total, `page ${page}`);
+      pages.push(...res.rows.map((r) => r.id));
+    }
+    assert.deepEqual(pages, all.rows.map((r) => r.id));
   });
 
   it('follows updates and deletes of the searched columns', async () => {
