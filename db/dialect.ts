@@ -25,29 +25,32 @@ export function textSearchTable(db: Db): string {
 
 /**
  * A case-insensitive substring match of `needle` in any of `columns`, exactly as whereContains on each
- * (LIKE on SQLite, ILIKE on PostgreSQL), the query reading textSearchTable(db) as `index.alias`. With
- * three characters or more, a trigram index narrows the rows first (issue 15): on SQLite the FTS5
- * trigram table `fts.table` (external content, keyed by `fts.rowid`); on PostgreSQL the GIN index on
- * the columns' three-character pieces (`dd_trigrams`, migration 20270105000001). The index only picks
- * candidates — it folds case more widely than LIKE on SQLite, and on PostgreSQL holds pieces, not
- * positions — and the substring test itself stays, so the rows are exactly the scan's.
- * PostgreSQL: `strpos(lower(column), lower(needle)) > 0` is ILIKE's own test (it lowers both sides, then
- * compares) without a pattern — `%`, `_` and `\` are plain characters — on the column lowered once,
- * when written.
+ * (LIKE on SQLite, ILIKE on PostgreSQL), the query reading textSearchTable(db) as `index.alias`, among
+ * the cases of `index.agencyIds` (the caller restricts to them as well). An index narrows the rows first
+ * (issue 15). SQLite: for three characters or more, the FTS5 trigram table `fts.table` (external
+ * content, keyed by `fts.rowid`). PostgreSQL: the GIN index of migration 20270105000001 over keys that
+ * carry the agency — the needle's three-character pieces within each agency, or for a shorter needle
+ * the agency's cases. The index only picks candidates — it folds case more widely than LIKE on SQLite,
+ * and on PostgreSQL holds pieces, not positions — and the substring test itself stays, so the rows are
+ * exactly the scan's. PostgreSQL: `strpos(lower(column), lower(needle)) > 0` is ILIKE's own test (it
+ * lowers both sides, then compares) without a pattern — `%`, `_` and `\` are plain characters — on the
+ * column lowered once, when written.
  */
 export function whereContainsAny(
   db: Db, qb: Knex.QueryBuilder, columns: readonly string[], needle: string,
-  index: { alias: string; fts: { table: string; rowid: string } },
+  index: { alias: string; agencyIds: readonly number[]; fts: { table: string; rowid: string } },
 ): Knex.QueryBuilder {
-  const indexed = Array.from(needle).length >= TRIGRAM_MIN_LENGTH;
   if (isPostgres(db)) {
     const lowered = columns.map((c) => `${index.alias}.${c}_lower`);
     qb.whereRaw(`(${lowered.map((c) => `strpos(${c}, lower(?::text)) > 0`).join(' OR ')})`, lowered.map(() => needle));
-    // The index's expression, word for word (20270105000001).
-    if (indexed) qb.whereRaw(`(${lowered.map((c) => `dd_trigrams(${c})`).join(' || ')}) @> dd_trigrams(lower(?::text))`, [needle]);
+    // The index's expression, word for word (20270105000001); the needle's keys, one agency at a time
+    // (an OR of index lookups). The functions are immutable: the keys are computed once, when planned.
+    const keys = `dd_search_keys(${index.alias}.agency_id, ${lowered.join(', ')})`;
+    if (!index.agencyIds.length) return qb.whereRaw('false');
+    qb.whereRaw(`(${index.agencyIds.map(() => `${keys} @> dd_search_needle_keys(?::integer, ?::text)`).join(' OR ')})`, index.agencyIds.flatMap((a) => [a, needle]));
     return qb;
   }
-  if (indexed) {
+  if (Array.from(needle).length >= TRIGRAM_MIN_LENGTH) {
     // A quoted FTS5 string is one phrase: the needle's trigrams, one after another. The unary `+`
     // keeps SQLite from driving the query by these ids (a row lookup for each candidate of every
     // agency: as slow as the scan); the rows are read by the query's own index (the agency's), the

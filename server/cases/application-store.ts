@@ -414,7 +414,7 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     if (f.state?.length) q.whereIn('ap.state', f.state);
     if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
     // The text search, on the trigram indexes of migrations 20270104000001 and 20270105000001 (issue 15).
-    if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', fts: { table: 'applications_text', rowid: 'ap.id' } });
+    if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', agencyIds: f.agencyIds, fts: { table: 'applications_text', rowid: 'ap.id' } });
     if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
     if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
     return q;
