@@ -439,9 +439,11 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   let page: Knex.QueryBuilder | number[] | null;
   if (f.text && isPostgres(db)) {
     // A text search on PostgreSQL reads the search table once (issue 15): its matches (narrow rows, so
-    // few pages) counted by a window and sorted as the page needs (the first page: a top-N sort), not
-    // counted by one query and found again by another. Only a page past the end counts on its own.
-    const ids = (await order(filtered().select('ap.id', db.raw('count(*) OVER () AS total'))).limit(f.pageSize).offset(offset)) as { id: number | string; total: number | string }[];
+    // few pages) counted by a window, then sorted as far as the page goes (a top-N sort: the window
+    // applied over the sorted rows would sort them all — twice as long for a needle every case holds),
+    // not counted by one query and found again by another. Only a page past the end counts on its own.
+    const matches = filtered().select('ap.id', 'ap.state', 'ap.reply_due', 'ap.received_date', 'ap.case_number', db.raw('count(*) OVER () AS total'));
+    const ids = (await order(db.select('ap.id', 'ap.total').from(matches.as('ap'))).limit(f.pageSize).offset(offset)) as { id: number | string; total: number | string }[];
     total = ids.length ? Number(ids[0]!.total) : offset === 0 ? 0 : Number((await filtered().count({ n: '*' }).first() as { n: number | string } | undefined)?.n ?? 0);
     page = ids.length ? ids.map((r) => Number(r.id)) : null;
   } else {
