@@ -15,21 +15,43 @@ export function whereContains(db: Db, qb: Knex.QueryBuilder, column: string, nee
 export const TRIGRAM_MIN_LENGTH = 3;
 
 /**
- * A case-insensitive substring match of `needle` in any of `columns` (each as whereContains), with
- * the trigram index built for those columns narrowing the rows first when the needle has at least
- * three characters (issue 15): on SQLite the FTS5 trigram table `fts.table` (external content,
- * keyed by `fts.rowid`); on PostgreSQL the GIN indexes on `dd_trigrams(lower(column))`. The index
- * only picks candidates — it folds case more widely than LIKE on SQLite, and on PostgreSQL holds
- * pieces, not positions — and the substring test itself stays, so the rows are exactly the scan's.
- * Columns are given bare (`description`) and qualified with `alias`.
+ * The table a text search reads its cases from (issue 15): on SQLite `applications` itself (its FTS5
+ * table narrows), on PostgreSQL the narrow `applications_search` of migration 20270105000001 — one row a
+ * case: id, agency_id, state, reply_due, received_date, case_number as in `applications`, and each
+ * searched column lower-cased as `<column>_lower`, kept in step by triggers.
+ */
+export function textSearchTable(db: Db): string {
+  return isPostgres(db) ? 'applications_search' : 'applications';
+}
+
+/**
+ * A case-insensitive substring match of `needle` in any of `columns`, exactly as whereContains on each
+ * (LIKE on SQLite, ILIKE on PostgreSQL), the query reading textSearchTable(db) as `index.alias`, among
+ * the cases of `index.agencyIds` (the caller restricts to them as well). An index narrows the rows first
+ * (issue 15). SQLite: for three characters or more, the FTS5 trigram table `fts.table` (external
+ * content, keyed by `fts.rowid`). PostgreSQL: the GIN index of migration 20270105000001 over keys that
+ * carry the agency — the needle's three-character pieces within each agency, or for a shorter needle
+ * the agency's cases. The index only picks candidates — it folds case more widely than LIKE on SQLite,
+ * and on PostgreSQL holds pieces, not positions — and the substring test itself stays, so the rows are
+ * exactly the scan's. PostgreSQL: `strpos(lower(column), lower(needle)) > 0` is ILIKE's own test (it
+ * lowers both sides, then compares) without a pattern — `%`, `_` and `\` are plain characters — on the
+ * column lowered once, when written.
  */
 export function whereContainsAny(
   db: Db, qb: Knex.QueryBuilder, columns: readonly string[], needle: string,
-  index: { alias: string; fts: { table: string; rowid: string } },
+  index: { alias: string; agencyIds: readonly number[]; fts: { table: string; rowid: string } },
 ): Knex.QueryBuilder {
-  const indexed = Array.from(needle).length >= TRIGRAM_MIN_LENGTH;
-  const pg = isPostgres(db);
-  if (indexed && !pg) {
+  if (isPostgres(db)) {
+    const lowered = columns.map((c) => `${index.alias}.${c}_lower`);
+    qb.whereRaw(`(${lowered.map((c) => `strpos(${c}, lower(?::text)) > 0`).join(' OR ')})`, lowered.map(() => needle));
+    // The index's expression, word for word (20270105000001); the needle's keys, one agency at a time
+    // (an OR of index lookups). The functions are immutable: the keys are computed once, when planned.
+    const keys = `dd_search_keys(${index.alias}.agency_id, ${lowered.join(', ')})`;
+    if (!index.agencyIds.length) return qb.whereRaw('false');
+    qb.whereRaw(`(${index.agencyIds.map(() => `${keys} @> dd_search_needle_keys(?::integer, ?::text)`).join(' OR ')})`, index.agencyIds.flatMap((a) => [a, needle]));
+    return qb;
+  }
+  if (Array.from(needle).length >= TRIGRAM_MIN_LENGTH) {
     // A quoted FTS5 string is one phrase: the needle's trigrams, one after another. The unary `+`
     // keeps SQLite from driving the query by these ids (a row lookup for each candidate of every
     // agency: as slow as the scan); the rows are read by the query's own index (the agency's), the
@@ -37,15 +59,7 @@ export function whereContainsAny(
     qb.whereRaw(`+?? IN (SELECT rowid FROM ${index.fts.table} WHERE ${index.fts.table} MATCH ?)`, [index.fts.rowid, `"${needle.replace(/"/g, '""')}"`]);
   }
   return qb.where((any) => {
-    for (const column of columns) {
-      const qualified = `${index.alias}.${column}`;
-      any.orWhere((one) => {
-        whereContains(db, one, qualified, needle);
-        // After the substring test: where the planner reads the rows another way, the pieces are
-        // only computed for a row that matched.
-        if (indexed && pg) one.whereRaw('dd_trigrams(lower(??)) @> dd_trigrams(lower(?))', [qualified, needle]);
-      });
-    }
+    for (const column of columns) any.orWhere((one) => void whereContains(db, one, `${index.alias}.${column}`, needle));
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../../db/knex.js';
-import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, preparedRows, selectPrepared, whereContainsAny } from '../../db/dialect.js';
+import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, preparedRows, selectPrepared, textSearchTable, whereContainsAny } from '../../db/dialect.js';
 import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
@@ -405,12 +405,15 @@ export interface HistoryKey { count: number; lastHash: string | null }
 
 export async function listApplications(db: Db, f: ListFilters): Promise<{ total: number; rows: ApplicationRow[]; historyKeys: Map<number, HistoryKey>; unissued: Map<number, UnissuedNotice[]> }> {
   // The filters name only the cases' own columns: counted and paged without the agencies' join.
+  // A text search picks its cases from the search table (PostgreSQL: the narrow applications_search, the
+  // same columns for these filters and orders; issue 15), the page's cases are read from applications.
+  const from = f.text ? textSearchTable(db) : 'applications';
   const filtered = () => {
-    const q = db('applications as ap').whereIn('ap.agency_id', f.agencyIds);
+    const q = db(`${from} as ap`).whereIn('ap.agency_id', f.agencyIds);
     if (f.state?.length) q.whereIn('ap.state', f.state);
     if (f.open) q.whereNotIn('ap.state', CLOSED_STATES);
-    // The text search, on the trigram indexes of migration 20270104000001 (issue 15).
-    if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', fts: { table: 'applications_text', rowid: 'ap.id' } });
+    // The text search, on the trigram indexes of migrations 20270104000001 and 20270105000001 (issue 15).
+    if (f.text) whereContainsAny(db, q, ['description', 'applicant_name', 'case_number'], f.text, { alias: 'ap', agencyIds: f.agencyIds, fts: { table: 'applications_text', rowid: 'ap.id' } });
     if (f.dueBefore) q.where('ap.reply_due', '<=', f.dueBefore).whereNotIn('ap.state', CLOSED_STATES);
     if (f.overdueAsOf) q.where('ap.reply_due', '<', f.overdueAsOf).whereNotIn('ap.state', CLOSED_STATES);
     return q;
@@ -419,17 +422,8 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
   // index directly (PostgreSQL otherwise walked the due-date index of every agency's cases).
   const openStates = (f.stateOrder ?? []).filter((st) => !CLOSED_STATES.includes(st));
   const inList = (list: readonly string[]) => list.map(() => '?').join(', ');
-  // Prepared on PostgreSQL (issue 15), but for a text search: its best plan depends on the text.
+  // Prepared (issue 15), but for a text search: its best plan depends on the text.
   const run = <T>(qb: Knex.QueryBuilder): Promise<T[]> => (f.text ? qb.then((r: T[]) => r) : selectPrepared<T>(db, qb));
-  const [countRow] = await run<{ n: number | string; closed: number | string | null; open: number | string | null }>(filtered()
-    .select(
-      db.raw('count(*) as n'),
-      db.raw(`sum(CASE WHEN ap.state IN (${inList(CLOSED_STATES)}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]),
-      db.raw(openStates.length ? `sum(CASE WHEN ap.state IN (${inList(openStates)}) THEN 1 ELSE 0 END) as open` : '0 as open', [...openStates]),
-    ));
-  const total = Number(countRow?.n ?? 0);
-  const closed = Number(countRow?.closed ?? 0);
-  const open = Number(countRow?.open ?? 0);
   const dir = f.dir === 'desc' ? 'desc' : 'asc';
   const order = (qb: Knex.QueryBuilder) => {
     qb.orderByRaw('CASE WHEN ap.state IN (?) THEN 1 ELSE 0 END', CLOSED_STATES);
@@ -441,28 +435,49 @@ export async function listApplications(db: Db, f: ListFilters): Promise<{ total:
     // Then by urgency (the reply due date), whatever the column.
     return qb.orderBy('ap.reply_due', f.sort === 'due' || !f.sort ? dir : 'asc').orderBy('ap.id', 'asc');
   };
-  // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
-  // then only those cases are read — not every case of the agencies sorted whole. In the default
-  // order (open cases first, each group by due date) the open and the closed cases are paged apart,
-  // the counts saying how many of each the page takes: the few open ones are sorted, the many closed
-  // ones are read in the list index's own order (agency, state, due date), as far as the page goes.
   const offset = (f.page - 1) * f.pageSize;
-  let page: Knex.QueryBuilder | null;
-  // (Split only when every case is in a state the machine knows: otherwise one sort of the whole list.)
-  if ((!f.sort || f.sort === 'due') && open + closed === total) {
-    const byDue = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc');
-    // The open cases sorted once fetched: ordered by the column itself, PostgreSQL's planner walked the
-    // due-date index of every agency's cases from the oldest (a million cases: 250 ms), expecting the
-    // few open ones early. The same order and NULL placement, by an expression no index offers.
-    const byDueFetched = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderByRaw(`(ap.reply_due || '') ${dir}`).orderBy('ap.id', 'asc');
-    const openTake = Math.max(0, Math.min(f.pageSize, open - offset));
-    const closedTake = Math.min(f.pageSize - openTake, Math.max(0, total - Math.max(offset, open)));
-    const parts: Knex.QueryBuilder[] = [];
-    if (openTake > 0) parts.push(db.select('id').from(byDueFetched(filtered().whereIn('ap.state', openStates)).limit(openTake).offset(offset).as('o')));
-    if (closedTake > 0) parts.push(db.select('id').from(byDue(filtered().whereIn('ap.state', CLOSED_STATES)).limit(closedTake).offset(Math.max(0, offset - open)).as('c')));
-    page = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+  let total: number;
+  let page: Knex.QueryBuilder | number[] | null;
+  if (f.text && isPostgres(db)) {
+    // A text search on PostgreSQL reads the search table once (issue 15): its matches (narrow rows, so
+    // few pages) counted by a window, then sorted as far as the page goes (a top-N sort: the window
+    // applied over the sorted rows would sort them all — twice as long for a needle every case holds),
+    // not counted by one query and found again by another. Only a page past the end counts on its own.
+    const matches = filtered().select('ap.id', 'ap.state', 'ap.reply_due', 'ap.received_date', 'ap.case_number', db.raw('count(*) OVER () AS total'));
+    const ids = (await order(db.select('ap.id', 'ap.total').from(matches.as('ap'))).limit(f.pageSize).offset(offset)) as { id: number | string; total: number | string }[];
+    total = ids.length ? Number(ids[0]!.total) : offset === 0 ? 0 : Number((await filtered().count({ n: '*' }).first() as { n: number | string } | undefined)?.n ?? 0);
+    page = ids.length ? ids.map((r) => Number(r.id)) : null;
   } else {
-    page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
+    const [countRow] = await run<{ n: number | string; closed: number | string | null; open: number | string | null }>(filtered()
+      .select(
+        db.raw('count(*) as n'),
+        db.raw(`sum(CASE WHEN ap.state IN (${inList(CLOSED_STATES)}) THEN 1 ELSE 0 END) as closed`, [...CLOSED_STATES]),
+        db.raw(openStates.length ? `sum(CASE WHEN ap.state IN (${inList(openStates)}) THEN 1 ELSE 0 END) as open` : '0 as open', [...openStates]),
+      ));
+    total = Number(countRow?.n ?? 0);
+    const closed = Number(countRow?.closed ?? 0);
+    const open = Number(countRow?.open ?? 0);
+    // Issue 15: the page's ids are chosen on narrow rows (by the list index, without reading the cases),
+    // then only those cases are read — not every case of the agencies sorted whole. In the default
+    // order (open cases first, each group by due date) the open and the closed cases are paged apart,
+    // the counts saying how many of each the page takes: the few open ones are sorted, the many closed
+    // ones are read in the list index's own order (agency, state, due date), as far as the page goes.
+    // (Split only when every case is in a state the machine knows: otherwise one sort of the whole list.)
+    if ((!f.sort || f.sort === 'due') && open + closed === total) {
+      const byDue = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderBy('ap.reply_due', dir).orderBy('ap.id', 'asc');
+      // The open cases sorted once fetched: ordered by the column itself, PostgreSQL's planner walked the
+      // due-date index of every agency's cases from the oldest (a million cases: 250 ms), expecting the
+      // few open ones early. The same order and NULL placement, by an expression no index offers.
+      const byDueFetched = (qb: Knex.QueryBuilder) => qb.select('ap.id').orderByRaw(`(ap.reply_due || '') ${dir}`).orderBy('ap.id', 'asc');
+      const openTake = Math.max(0, Math.min(f.pageSize, open - offset));
+      const closedTake = Math.min(f.pageSize - openTake, Math.max(0, total - Math.max(offset, open)));
+      const parts: Knex.QueryBuilder[] = [];
+      if (openTake > 0) parts.push(db.select('id').from(byDueFetched(filtered().whereIn('ap.state', openStates)).limit(openTake).offset(offset).as('o')));
+      if (closedTake > 0) parts.push(db.select('id').from(byDue(filtered().whereIn('ap.state', CLOSED_STATES)).limit(closedTake).offset(Math.max(0, offset - open)).as('c')));
+      page = parts.length === 0 ? null : parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+    } else {
+      page = db.select('id').from(order(filtered().select('ap.id')).limit(f.pageSize).offset(offset).as('page'));
+    }
   }
   if (!page) return { total, rows: [], unissued: new Map(), historyKeys: new Map() };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
