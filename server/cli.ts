@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The admin command line (exact; other tools depend on it — issue 2):
 //   disclosure-desk migrate | serve | agency add … | agency cert … | user add … --password-stdin | demo | calendar … | client … | webhooks deliver | backup | restore | audit verify
 import { readFile } from 'node:fs/promises';

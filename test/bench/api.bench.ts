@@ -21,6 +21,7 @@
 // seeded database p50 inbox ≤ 50 ms, case ≤ 20 ms, text search ≤ 200 ms (one request at a time).
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,12 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** The node flags `npm start` runs the server with (package.json): the bench measures the server as deployed. */
+const SERVER_NODE_FLAGS: string[] = (() => {
+  const start = String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start);
+  const words = start.split(/\s+/);
+  return words.slice(1, words.findIndex((w) => w.endsWith('.js'))).filter((w) => w.startsWith('--'));
+})();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const N = process.env.BENCH_N ? Number(process.env.BENCH_N) : 0;
 const SCHEMA = process.env.BENCH_PG_SCHEMA ?? 'dd_bench_api';
@@ -60,13 +67,13 @@ async function drive(label: string, opts: autocannon.Options): Promise<Run> {
 async function benchOne(dbLabel: string, env: Record<string, string>): Promise<{ db: string; runs: Run[]; ready: Ready }> {
   console.log(`\n== ${dbLabel}${N ? `, ${N.toLocaleString('en')} seeded applications` : ', demo data'}`);
   const child: ChildProcess = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', ...SERVER_NODE_FLAGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Ready>((ok, ko) => {
     child.once('message', (m) => ok(m as Ready));
     child.once('exit', (code) => ko(new Error(`the server process ended (${code}) before it was ready`)));
   });
-  console.log(`  set up in ${ready.setupSeconds.toFixed(0)} s; ${CONNECTIONS} connections, ${SECONDS} s a run`);
+  console.log(`  set up in ${ready.setupSeconds.toFixed(0)} s; ${CONNECTIONS} connections, ${SECONDS} s a run; server node flags: ${SERVER_NODE_FLAGS.join(" ") || "none"}`);
   const app = `http://127.0.0.1:${ready.appPort}`;
   const headers = { authorization: `Bearer ${ready.token}` };
   const runs: Run[] = [];
