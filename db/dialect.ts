@@ -206,3 +206,28 @@ export function selectPrepared<T = Record<string, unknown>>(db: Db, qb: Knex.Que
   const { sql, bindings } = qb.toSQL();
   return preparedRows<T>(db, sql, bindings);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 15: PostgreSQL statements composed into one.
+
+/** A statement with `?` placeholders and its values, as knex's toSQL() gives it. */
+export interface Statement { sql: string; bindings: readonly unknown[] }
+
+/**
+ * PostgreSQL only: statements run as one — each part a data-modifying WITH query of `final`, which may
+ * read the parts' RETURNING rows by their names. One round trip instead of one per statement: while a
+ * transaction holds a lock every other writer waits for (a case counter, the audit log's head), each
+ * trip it makes is their wait too. The parts run on one snapshot and may not read each other's rows;
+ * constraints are checked once all are in.
+ */
+export async function runTogetherPg<T = Record<string, unknown>>(trx: Knex.Transaction, parts: Array<[string, Statement]>, final: Statement): Promise<T[]> {
+  const sql = `WITH ${parts.map(([name, p]) => `${name} AS (${p.sql})`).join(', ')} ${final.sql}`;
+  const bindings = [...parts.flatMap(([, p]) => p.bindings), ...final.bindings] as Knex.RawBinding[];
+  return (await trx.raw(sql, bindings)).rows as T[];
+}
+
+/** PostgreSQL: an id taken from a table's sequence ahead of its insert (ids may have gaps; case numbers do not). */
+export async function takeId(db: Db, table: string): Promise<number> {
+  const res = await db.raw('SELECT nextval(pg_get_serial_sequence(?, ?)) AS id', [table, 'id']);
+  return Number(res.rows[0].id);
+}

@@ -43,7 +43,7 @@ export async function auditAll(trx: Knex.Transaction, entries: AuditEntry[], hea
 }
 
 /** An entry as stored; built once the log's head is held, so that times in the chain never go backwards. */
-function auditRow(entry: AuditEntry): Record<string, unknown> {
+export function auditRow(entry: AuditEntry): Record<string, unknown> {
   return {
     at: new Date().toISOString(),
     user_id: entry.actor?.id ?? null,

@@ -57,21 +57,9 @@ export async function recordChange(trx: Knex.Transaction, change: Change): Promi
 export async function recordChanges(trx: Knex.Transaction, changes: Change[]): Promise<number[]> {
   await holdTableChainHead(trx, 'audit_log');
   const at = new Date().toISOString();
-  const rows = await together(trx, ...changes.map((change) => async () => {
-    const agencyCode = change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null;
-    const data = {
-      caseNumber: change.caseNumber,
-      agency: agencyCode,
-      ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
-      ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
-      ...change.data,
-    };
-    const row = {
-      type: change.type, application_id: change.applicationId, agency_id: change.agencyId, case_number: change.caseNumber,
-      appeal_id: change.appealId ?? null, document_id: change.documentId ?? null, at, data: JSON.stringify(data),
-    };
-    return { change, data, row };
-  }));
+  const rows = await together(trx, ...changes.map((change) => async () => changeRow(
+    change, at, change.agencyCode ?? (await trx('agencies').where({ id: change.agencyId }).first('code'))?.code ?? null,
+  )));
   // The webhooks are read while the rows go in; ids are handed out in the order of the rows.
   const [inserted] = await together(
     trx,
@@ -79,8 +67,39 @@ export async function recordChanges(trx: Knex.Transaction, changes: Change[]): P
     ...[...new Set(changes.map((c) => c.agencyId))].map((agencyId) => () => webhooksOf(trx, agencyId)),
   );
   const ids = inserted.map(insertedId).sort((a, b) => a - b);
-  await together(trx, ...rows.map((r, i) => () => fanOut(trx, ids[i]!, r.change, at, r.data)));
+  await fanOutChanges(trx, rows, ids);
   return ids;
+}
+
+/** A change's feed row (and the data its webhooks carry), recorded at `at`. */
+export function changeRow(change: Change, at: string, agencyCode: string | null): ChangeRow {
+  const data = {
+    caseNumber: change.caseNumber,
+    agency: agencyCode,
+    ...(change.appealId !== undefined ? { appealId: change.appealId } : {}),
+    ...(change.documentId !== undefined ? { documentId: change.documentId } : {}),
+    ...change.data,
+  };
+  const row = {
+    type: change.type, application_id: change.applicationId, agency_id: change.agencyId, case_number: change.caseNumber,
+    appeal_id: change.appealId ?? null, document_id: change.documentId ?? null, at, data: JSON.stringify(data),
+  };
+  return { change, data, row, at };
+}
+export interface ChangeRow { change: Change; data: Record<string, unknown>; row: Record<string, unknown>; at: string }
+
+/**
+ * The outbox rows owed for changes whose feed rows went in with these ids (in their order): the
+ * caller holds the audit log's head (recordChanges; a registration on PostgreSQL inserts its rows in
+ * a statement of its own, application-service).
+ */
+export async function fanOutChanges(trx: Knex.Transaction, rows: ChangeRow[], ids: number[]): Promise<void> {
+  await together(trx, ...rows.map((r, i) => () => fanOut(trx, ids[i]!, r.change, r.at, r.data)));
+}
+
+/** Reads (once per transaction) the webhooks that may be owed the agency's changes. */
+export function readWebhooks(trx: Knex.Transaction, agencyId: number): Promise<unknown> {
+  return webhooksOf(trx, agencyId);
 }
 
 // A transaction that records several changes of one agency's case (a registration and its receipt)

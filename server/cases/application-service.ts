@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
-import { nextCounter, nextCounters, together } from '../../db/dialect.js';
+import { nextCounter, nextCounters, runTogetherPg, takeId, together, type Statement } from '../../db/dialect.js';
+import { isPostgres } from '../../db/knex.js';
 import {
   APPLICATION_MACHINE_VERSION, APPLICATION_STATES, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
 } from '../../workflows/application.machine.js';
@@ -10,7 +11,7 @@ import { DOCUMENT_RECORD_TYPES, FROM_RECEIPT, isPeriodEvent, PERIOD_RUNS_FROM } 
 import type { WorkCalendar } from '../../workflows/calendar.js';
 import { dateWindowProblem, formatChineseDate, isIsoDate, yearOf } from '../../workflows/dates.js';
 import { EVENT_DATE_LABELS, isApplicationEventType } from '../../workflows/application-types.js';
-import { audit, auditAll, type AuditEntry } from '../audit.js';
+import { audit, auditAll, auditRow, type AuditEntry } from '../audit.js';
 import { findAgencyByCode, findAgencyById } from '../admin/agency-store.js';
 import type { User } from '../admin/user-store.js';
 import { mayReadFullPersonalData, visibleAgencyIds } from '../policy.js';
@@ -18,24 +19,26 @@ import { loadCalendar } from '../calendar-store.js';
 import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
-  findApplication, insertApplicationRow, applicationRowOf, type NewApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
+  findApplication, insertApplicationRow, applicationRowOf, applicationInsert, insertedApplication, eventColumns, type NewApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
   listEventsFor, findStaleCacheRows, type CaseRead, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
-import { recordChange, recordChanges, type Change } from '../change-feed.js';
-import { takeTableChainHead } from '../history/history-store.js';
+import { changeRow, fanOutChanges, readWebhooks, recordChange, recordChanges, type Change } from '../change-feed.js';
+import { chainedRows, firstOfCaseChain, takeTableChainHead } from '../history/history-store.js';
 import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, rememberedDeadlines, restore, restoreForReading } from './case-clock.js';
 
 export { cacheFrom, factsFrom } from './case-clock.js';
 export type { ApplicationRow } from './application-store.js';
 export { LIST_SORTS, type ListSort } from './application-store.js';
-import { attachmentDownload, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
+import { attachmentDownload, attachmentRows, checkUploads, saveAttachments, type AttachmentDownload, type UploadedFile } from './attachment-files.js';
 import { listAttachments } from './attachment-store.js';
 import { listContacts } from './contact-store.js';
 import { listDataFiles } from './data-file-store.js';
 import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
-import { documentCounterKey, documentsForEvent, insertPreparedReceipt, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
+import { documentCounterKey, documentsForEvent, insertPreparedReceipt, preparedReceiptRow, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
+import { issuedRowInsert } from '../documents/document-store.js';
+import { attachmentsInsert, contentsInsert } from './attachment-store.js';
 import { forecastCounters } from '../../db/counter-forecast.js';
 import { findAgencyWithUsableKey, hasSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
@@ -218,7 +221,11 @@ export async function registerApplication(
   // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
   // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
   const receiptCounter = documentCounterKey(agency, 'receipt', today);
-  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null;
+  const [forecast, takenId] = await Promise.all([
+    keyInfo ? forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null,
+    // PostgreSQL: the case's id taken ahead, so that its rows go in one statement (below).
+    keyInfo && !within && isPostgres(ctx.db) ? takeId(ctx.db, 'applications') : null,
+  ]);
   let id: number;
   try {
     const prepared = forecast && keyInfo
@@ -236,6 +243,47 @@ export async function registerApplication(
           data: { receivedDate: intake.receivedDate, channel: intake.channel },
         } satisfies Change,
       });
+      if (prepared && keyInfo && takenId !== null) {
+        // Issue 15, PostgreSQL: every registration of the agency waits for the case counter's row, and
+        // every writer for the audit log's head, from the moment a transaction takes them to its
+        // commit. So they are taken late and held for as few round trips as can be: the webhooks read
+        // first, then the counters; the case, its first event, its files, the receipt and the log's
+        // head in one statement (the case's id taken from its sequence beforehand); the audit entries,
+        // the feed's changes and the head's new hash in another; the commit.
+        await readWebhooks(trx, agency.id);
+        const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
+        const planned = { ...applicationRowOf(newCase(seq!), agency), id: takenId };
+        const receipt = await preparedReceiptRow(trx, ctx, user, facts(planned), keyInfo, receiptSeq!, prepared);
+        const event = firstOfCaseChain('application_events', eventColumns({
+          applicationId: takenId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+          payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+        }));
+        const uploads = attachmentRows({ applicationId: takenId, files, origin: 'filed', uploadedBy: user.id, now });
+        const contents = contentsInsert(trx, uploads.contents);
+        const [written] = await runTogetherPg<Record<string, unknown> & { dd_document_id: number; dd_head: string }>(trx, [
+          ['a', applicationInsert(trx, newCase(seq!), '*', takenId).toSQL()],
+          ['e', trx('application_events').insert(event.row).toSQL()],
+          ...(contents ? [['ct', contents.toSQL()] as [string, Statement], ['at', attachmentsInsert(trx, uploads.records).toSQL()] as [string, Statement]] : []),
+          ['d', issuedRowInsert(trx, receipt.document, receipt.issued).toSQL()],
+          ['h', trx('history_heads').where({ chain: 'audit_log' }).increment('length', 2).returning('hash').toSQL()],
+        ], { sql: 'SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head FROM a', bindings: [] });
+        const inserted = insertedApplication(written, agency);
+        const records = receipt.records(Number(written!.dd_document_id), ip);
+        const own = registered(inserted, event.hash);
+        const entries = chainedRows('audit_log', String(written!.dd_head), [auditRow(records.audit), auditRow(own.audit)]);
+        const last = entries.at(-1)!;
+        const at = new Date().toISOString();
+        const changes = [changeRow(own.change, at, agency.code), changeRow(records.change, at, agency.code)];
+        const [head] = await runTogetherPg<{ change_ids: number[] }>(trx, [
+          ['ins', trx('audit_log').insert(entries).returning(['id', 'hash']).toSQL()],
+          ['ch', trx('exchange_changes').insert(changes.map((c) => c.row)).returning('id').toSQL()],
+        ], {
+          sql: 'UPDATE history_heads SET hash = ?, last_id = (SELECT id FROM ins WHERE hash = ?) WHERE chain = ? RETURNING (SELECT json_agg(id ORDER BY id) FROM ch) AS change_ids',
+          bindings: [last.hash, last.hash, 'audit_log'],
+        });
+        await fanOutChanges(trx, changes, head!.change_ids.map(Number));
+        return takenId;
+      }
       if (prepared && keyInfo) {
         // Issue 15: the receipt was rendered for its numbers before the transaction. The statements
         // that do not wait for each other go together, the audit log's head is taken last of all

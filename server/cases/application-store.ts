@@ -234,8 +234,15 @@ export async function insertApplicationRow(trx: Knex.Transaction, a: NewApplicat
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function insertApplicationReturning(trx: Knex.Transaction, a: NewApplication, columns: '*' | 'id'): Promise<any> {
-  const [row] = await trx('applications')
+  const [row] = await applicationInsert(trx, a, columns);
+  return typeof row === 'object' && row !== null ? row : { id: row };
+}
+
+/** The insert of a new case (`id`: one taken from the sequence beforehand), not yet run. */
+export function applicationInsert(trx: Knex.Transaction, a: NewApplication, columns: '*' | 'id', id?: number): Knex.QueryBuilder {
+  return trx('applications')
     .insert({
+      ...(id !== undefined ? { id } : {}),
       agency_id: a.agencyId,
       case_number: a.caseNumber,
       case_year: a.caseYear,
@@ -261,7 +268,12 @@ async function insertApplicationReturning(trx: Knex.Transaction, a: NewApplicati
       updated_at: a.now,
     })
     .returning(columns);
-  return typeof row === 'object' && row !== null ? row : { id: row };
+}
+
+/** A new case as read back (the agency's code and name beside its row). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function insertedApplication(row: any, agency: { code: string; name: string }): ApplicationRow {
+  return toApplication({ ...row, agency_code: agency.code, agency_name: agency.name });
 }
 
 /** Issue 14: marks (or unmarks) a request as asking for data; no step of the case, so no version. */
@@ -338,11 +350,15 @@ export async function listEventsFor(db: Db, applicationIds: number[]): Promise<M
 }
 
 /** Appends to the case's hash chain (history-store); returns the event's hash, for its audit entry. */
-export async function insertEvent(
-  trx: Knex.Transaction,
-  e: { applicationId: number; seq: number; type: string; date: string; payload: Record<string, unknown>; actorId: number; actorRole: string; recordedAt: string },
-): Promise<string> {
-  return appendToCaseChain(trx, 'application_events', {
+export async function insertEvent(trx: Knex.Transaction, e: NewEvent): Promise<string> {
+  return appendToCaseChain(trx, 'application_events', eventColumns(e));
+}
+
+export interface NewEvent { applicationId: number; seq: number; type: string; date: string; payload: Record<string, unknown>; actorId: number; actorRole: string; recordedAt: string }
+
+/** An event's row as stored, before its hash-chain link. */
+export function eventColumns(e: NewEvent): Record<string, unknown> {
+  return {
     application_id: e.applicationId,
     seq: e.seq,
     type: e.type,
@@ -351,7 +367,7 @@ export async function insertEvent(
     actor_id: e.actorId,
     actor_role: e.actorRole,
     recorded_at: e.recordedAt,
-  });
+  };
 }
 
 export async function listEvents(db: Db, applicationId: number): Promise<EventRow[]> {

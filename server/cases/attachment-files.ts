@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { DomainError, gone, invalid, notFound } from '../errors.js';
-import { insertAttachments, listAttachments, putContent, putContents, readAttachmentContent, type AttachmentContent, type AttachmentOrigin } from './attachment-store.js';
+import { insertAttachments, listAttachments, putContent, putContents, readAttachmentContent, type AttachmentContent, type AttachmentOrigin, type NewAttachment } from './attachment-store.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 10;
@@ -51,19 +51,30 @@ export async function saveAttachments(
   a: { applicationId: number; files: UploadedFile[]; origin: AttachmentOrigin; consultationRequestId?: number | null; uploadedBy: number; now: string },
 ): Promise<number[]> {
   // Two statements however many files (issue 15): the bytes, then the records.
+  const rows = attachmentRows(a);
+  await putContents(trx, rows.contents);
+  return insertAttachments(trx, rows.records);
+}
+
+/** What saveAttachments stores: the files' bytes by hash, and their records. */
+export function attachmentRows(
+  a: { applicationId: number; files: UploadedFile[]; origin: AttachmentOrigin; consultationRequestId?: number | null; uploadedBy: number; now: string },
+): { contents: Array<{ sha256: string; bytes: Buffer; now: string }>; records: NewAttachment[] } {
   const files = a.files.map((f) => ({ f, sha256: createHash('sha256').update(f.buffer).digest('hex') }));
-  await putContents(trx, files.map(({ f, sha256 }) => ({ sha256, bytes: f.buffer, now: a.now })));
-  return insertAttachments(trx, files.map(({ f, sha256 }) => ({
-    applicationId: a.applicationId,
-    filename: f.originalname.slice(0, 255) || 'attachment',
-    mime: detectMime(f.buffer),
-    size: f.buffer.length,
-    sha256,
-    origin: a.origin,
-    consultationRequestId: a.consultationRequestId ?? null,
-    uploadedBy: a.uploadedBy,
-    now: a.now,
-  })));
+  return {
+    contents: files.map(({ f, sha256 }) => ({ sha256, bytes: f.buffer, now: a.now })),
+    records: files.map(({ f, sha256 }) => ({
+      applicationId: a.applicationId,
+      filename: f.originalname.slice(0, 255) || 'attachment',
+      mime: detectMime(f.buffer),
+      size: f.buffer.length,
+      sha256,
+      origin: a.origin,
+      consultationRequestId: a.consultationRequestId ?? null,
+      uploadedBy: a.uploadedBy,
+      now: a.now,
+    })),
+  };
 }
 
 /** One uploaded file's bytes stored (shared by identical files) in the caller's transaction; its name, type, size and hash. */

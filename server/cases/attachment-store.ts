@@ -55,9 +55,15 @@ export async function putContent(trx: Knex.Transaction, c: { sha256: string; byt
 
 /** Several files' bytes in one statement (each hash once: one statement may not touch a row twice). */
 export async function putContents(trx: Knex.Transaction, cs: Array<{ sha256: string; bytes: Buffer; now: string }>): Promise<void> {
+  const q = contentsInsert(trx, cs);
+  if (q) await q;
+}
+
+/** The insert of files' bytes (shared by identical files; lost bytes restored), not yet run; null for none. */
+export function contentsInsert(trx: Knex.Transaction, cs: Array<{ sha256: string; bytes: Buffer; now: string }>): Knex.QueryBuilder | null {
   const unique = [...new Map(cs.map((c) => [c.sha256, c])).values()];
-  if (!unique.length) return;
-  await trx('attachment_contents')
+  if (!unique.length) return null;
+  return trx('attachment_contents')
     .insert(unique.map((c) => ({ sha256: c.sha256, size: c.bytes.length, bytes: c.bytes, created_at: c.now })))
     .onConflict('sha256')
     .merge(['bytes', 'size'])
@@ -76,7 +82,13 @@ export async function insertAttachment(trx: Knex.Transaction, a: NewAttachment):
 /** Several attachments' records in one statement; their ids in the order given (ids rise with insertion). */
 export async function insertAttachments(trx: Knex.Transaction, as: NewAttachment[]): Promise<number[]> {
   if (!as.length) return [];
-  const rows = await trx('attachments')
+  const rows = await attachmentsInsert(trx, as);
+  return rows.map(insertedId).sort((x: number, y: number) => x - y);
+}
+
+/** The insert of attachments' records (returning their ids), not yet run. */
+export function attachmentsInsert(trx: Knex.Transaction, as: NewAttachment[]): Knex.QueryBuilder {
+  return trx('attachments')
     .insert(as.map((a) => ({
       application_id: a.applicationId,
       filename: a.filename,
@@ -89,7 +101,6 @@ export async function insertAttachments(trx: Knex.Transaction, as: NewAttachment
       created_at: a.now,
     })))
     .returning('id');
-  return rows.map(insertedId).sort((x, y) => x - y);
 }
 
 export async function listAttachments(db: Db, applicationId: number): Promise<AttachmentRow[]> {

@@ -25,7 +25,7 @@ import {
   DOCUMENT_KIND_LABELS, parseDocumentBody, renderDocumentText, templateNameFor,
   type DocumentKind, type DocumentTemplateData,
 } from './document-templates.js';
-import { caseOfDocument, findDocument, insertDraft, insertDraftRow, insertIssuedRow, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
+import { caseOfDocument, findDocument, insertDraft, insertDraftRow, insertIssuedRow, type IssuedColumns, type NewDocument, listDocuments, markIssued, markStatus, updateDraft, type DocumentRow } from './document-store.js';
 import { noticeBreakdownLines } from '../fees/fee-notice.js';
 import { appendCaseRecord } from '../cases/case-records.js';
 import { recordChange, type Change } from '../change-feed.js';
@@ -491,6 +491,18 @@ function issueRecords(
 export async function insertPreparedReceipt(
   trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf, ip: string | null,
 ): Promise<{ audit: AuditEntry; change: Change }> {
+  const receipt = await preparedReceiptRow(trx, ctx, user, f, keyInfo, seq, prepared);
+  return receipt.records(await insertIssuedRow(trx, receipt.document, receipt.issued), ip);
+}
+
+/**
+ * insertPreparedReceipt's row, not yet inserted: the document and what issuing sets on it, and — once
+ * its id is known — its audit entry and change (a registration on PostgreSQL inserts it in a statement
+ * with the case's own rows).
+ */
+export async function preparedReceiptRow(
+  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf,
+): Promise<{ document: NewDocument; issued: IssuedColumns; records(id: number, ip: string | null): { audit: AuditEntry; change: Change } }> {
   const kind = 'receipt';
   const data = templateData(f);
   // The text drawn before the transaction, when the case came out as forecast (the template is not run twice).
@@ -509,12 +521,13 @@ export async function insertPreparedReceipt(
   }
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const now = new Date().toISOString();
-  const id = await insertIssuedRow(trx, {
-    applicationId: f.row.id, agencyId: f.agency.id, kind, variant: null, ...draft, data, createdBy: user.id, now, eventSeq: 1,
-  }, { family, year, seq, number, issuedDate: f.date, issuedBy: user.id, sha256, pdf, now });
-  return issueRecords({ id, kind, body: draft.body, applicationId: f.row.id, supersedesId: null, number, sha256, issuedDate: f.date }, user, ip, {
-    caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code,
-  });
+  return {
+    document: { applicationId: f.row.id, agencyId: f.agency.id, kind, variant: null, ...draft, data, createdBy: user.id, now, eventSeq: 1 },
+    issued: { family, year, seq, number, issuedDate: f.date, issuedBy: user.id, sha256, pdf, now },
+    records: (id, ip) => issueRecords({ id, kind, body: draft.body, applicationId: f.row.id, supersedesId: null, number, sha256, issuedDate: f.date }, user, ip, {
+      caseNumber: f.row.caseNumber, agencyId: f.agency.id, agencyCode: f.agency.code,
+    }),
+  };
 }
 
 /** What a caller of issueInTransaction may already know, saving the queries that would read it. */

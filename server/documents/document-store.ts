@@ -176,8 +176,13 @@ export async function insertDraftRow(trx: Knex.Transaction, d: NewDocument): Pro
  * before its transaction): the columns a draft gets, and those markIssued sets. Its id.
  */
 export async function insertIssuedRow(trx: Knex.Transaction, d: NewDocument, i: IssuedColumns): Promise<number> {
-  const [row] = await trx('documents').insert({ ...newDocumentColumns(d), ...issuedColumns(i) }).returning('id');
+  const [row] = await issuedRowInsert(trx, d, i);
   return insertedId(row);
+}
+
+/** insertIssuedRow's statement, not yet run (returning the id). */
+export function issuedRowInsert(trx: Knex.Transaction, d: NewDocument, i: IssuedColumns): Knex.QueryBuilder {
+  return trx('documents').insert({ ...newDocumentColumns(d), ...issuedColumns(i) }).returning('id');
 }
 
 function newDocumentColumns(d: NewDocument) {

@@ -15,6 +15,12 @@ export type TableChain = 'audit_log';
  * the hash of the case's latest event before this `seq`. No lock beyond the event's own: two events
  * racing on one case insert the same (parent, seq) and one of them fails on the unique key.
  */
+/** The first row of a case's chain (seq 1) as it is stored, and its hash: nothing comes before it. */
+export function firstOfCaseChain(table: CaseChainTable, row: Record<string, unknown>): { row: Record<string, unknown>; hash: string } {
+  const hash = chainHash(table, GENESIS, row);
+  return { row: { ...row, prev_hash: GENESIS, hash }, hash };
+}
+
 export async function appendToCaseChain(trx: Knex.Transaction, table: CaseChainTable, row: Record<string, unknown>): Promise<string> {
   const parent = CHAINS[table].parent!;
   // The first event (seq 1, a registration) has nothing before it: no query (issue 15).
@@ -57,19 +63,24 @@ export async function takeTableChainHead(trx: Knex.Transaction, table: TableChai
  * inserted in one statement; then the head set to the last of them.
  */
 export async function appendUnderHead(trx: Knex.Transaction, table: TableChain, prev: string, rows: Array<Record<string, unknown>>): Promise<Array<{ id: number; hash: string }>> {
-  let before = prev;
-  const chained = rows.map((row) => {
-    const hash = chainHash(table, before, row);
-    const linked = { ...row, prev_hash: before, hash };
-    before = hash;
-    return linked;
-  });
+  const chained = chainedRows(table, prev, rows);
   const inserted: Array<{ id: number | string; hash: string }> = await trx(table).insert(chained).returning(['id', 'hash']);
   const idOf = new Map(inserted.map((r) => [r.hash, insertedId(r)]));
   const appended = chained.map((r) => ({ id: idOf.get(r.hash)!, hash: r.hash }));
   const last = appended.at(-1)!;
   await trx('history_heads').where({ chain: table }).update({ hash: last.hash, last_id: last.id });
   return appended;
+}
+
+/** The rows linked in their order after `prev`, as stored (appendUnderHead inserts them). */
+export function chainedRows(table: TableChain, prev: string, rows: Array<Record<string, unknown>>): Array<Record<string, unknown> & { hash: string }> {
+  let before = prev;
+  return rows.map((row) => {
+    const hash = chainHash(table, before, row);
+    const linked = { ...row, prev_hash: before, hash };
+    before = hash;
+    return linked;
+  });
 }
 
 /** Transactions that hold a chain's head already (its row updated or locked): nothing to take again. */
