@@ -221,17 +221,38 @@ export async function registerApplication(
   // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
   // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
   const receiptCounter = documentCounterKey(agency, 'receipt', today);
-  const [forecast, takenId] = await Promise.all([
-    keyInfo ? forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null,
-    // PostgreSQL: the case's id taken ahead, so that its rows go in one statement (below).
-    keyInfo && !within && isPostgres(ctx.db) ? takeId(ctx.db, 'applications') : null,
-  ]);
+  // PostgreSQL: the case's id taken ahead, so that its rows go in one statement (below).
+  const takenId = keyInfo && !within && isPostgres(ctx.db) ? await takeId(ctx.db, 'applications') : null;
+  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null;
   let id: number;
   try {
     const prepared = forecast && keyInfo
       ? await prepareReceipt(ctx, facts(applicationRowOf(newCase(forecast.values[0]!), agency)), keyInfo, forecast.values[1]!)
       : null;
     if (prepared) await prepared.pdf; // done before the writer's turn is taken; a failure writes nothing
+    // PostgreSQL: the rows of the case, its first event, its files and its receipt, made ready for the
+    // forecast numbers (used if the counters give those) — the statement that writes them, the first
+    // under the counter's lock, then waits for nothing but the database.
+    const registrationRows = async (db: Knex | Knex.Transaction, id: number, seq: number, receiptSeq: number) => {
+      const receipt = await preparedReceiptRow(db, ctx, user, facts({ ...applicationRowOf(newCase(seq), agency), id }), keyInfo!, receiptSeq, prepared!);
+      const event = firstOfCaseChain('application_events', eventColumns({
+        applicationId: id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+        payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+      }));
+      const uploads = attachmentRows({ applicationId: id, files, origin: 'filed', uploadedBy: user.id, now });
+      const contents = contentsInsert(db, uploads.contents);
+      const statements: Array<[string, Statement]> = [
+        ['a', applicationInsert(db, newCase(seq), '*', id).toSQL()],
+        ['e', db('application_events').insert(event.row).toSQL()],
+        ...(contents ? [['ct', contents.toSQL()] as [string, Statement], ['at', attachmentsInsert(db, uploads.records).toSQL()] as [string, Statement]] : []),
+        ['d', issuedRowInsert(db, receipt.document, receipt.issued).toSQL()],
+        ['h', db('history_heads').where({ chain: 'audit_log' }).increment('length', 2).returning('hash').toSQL()],
+      ];
+      return { receipt, eventHash: event.hash, statements };
+    };
+    const ahead = prepared && keyInfo && takenId !== null && forecast ? await registrationRows(ctx.db, takenId, forecast.values[0]!, forecast.values[1]!) : null;
+    // PostgreSQL: the numbers are taken in the order they were forecast (db/counter-forecast.ts).
+    if (forecast && isPostgres(ctx.db)) await forecast.turn();
     id = await ctx.db.transaction(async (trx) => {
       const registered = (inserted: ApplicationRow, eventHash: string) => ({
         audit: {
@@ -243,33 +264,26 @@ export async function registerApplication(
           data: { receivedDate: intake.receivedDate, channel: intake.channel },
         } satisfies Change,
       });
-      if (prepared && keyInfo && takenId !== null) {
+      if (prepared && keyInfo && takenId !== null && forecast) {
         // Issue 15, PostgreSQL: every registration of the agency waits for the case counter's row, and
         // every writer for the audit log's head, from the moment a transaction takes them to its
         // commit. So they are taken late and held for as few round trips as can be: the webhooks read
         // first, then the counters; the case, its first event, its files, the receipt and the log's
-        // head in one statement (the case's id taken from its sequence beforehand); the audit entries,
-        // the feed's changes and the head's new hash in another; the commit.
+        // head in one statement (the case's id taken from its sequence beforehand, its rows made
+        // ready for the forecast numbers before the transaction); the audit entries, the feed's
+        // changes and the head's new hash in another; the commit.
         await readWebhooks(trx, agency.id);
         const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
-        const planned = { ...applicationRowOf(newCase(seq!), agency), id: takenId };
-        const receipt = await preparedReceiptRow(trx, ctx, user, facts(planned), keyInfo, receiptSeq!, prepared);
-        const event = firstOfCaseChain('application_events', eventColumns({
-          applicationId: takenId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-          payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-        }));
-        const uploads = attachmentRows({ applicationId: takenId, files, origin: 'filed', uploadedBy: user.id, now });
-        const contents = contentsInsert(trx, uploads.contents);
-        const [written] = await runTogetherPg<Record<string, unknown> & { dd_document_id: number; dd_head: string }>(trx, [
-          ['a', applicationInsert(trx, newCase(seq!), '*', takenId).toSQL()],
-          ['e', trx('application_events').insert(event.row).toSQL()],
-          ...(contents ? [['ct', contents.toSQL()] as [string, Statement], ['at', attachmentsInsert(trx, uploads.records).toSQL()] as [string, Statement]] : []),
-          ['d', issuedRowInsert(trx, receipt.document, receipt.issued).toSQL()],
-          ['h', trx('history_heads').where({ chain: 'audit_log' }).increment('length', 2).returning('hash').toSQL()],
-        ], { sql: 'SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head FROM a', bindings: [] });
+        forecast.taken();
+        const rows = seq === forecast.values[0] && receiptSeq === forecast.values[1] && ahead
+          ? ahead
+          : await registrationRows(trx, takenId, seq!, receiptSeq!);
+        const [written] = await runTogetherPg<Record<string, unknown> & { dd_document_id: number; dd_head: string }>(trx, rows.statements, {
+          sql: 'SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head FROM a', bindings: [],
+        });
         const inserted = insertedApplication(written, agency);
-        const records = receipt.records(Number(written!.dd_document_id), ip);
-        const own = registered(inserted, event.hash);
+        const records = rows.receipt.records(Number(written!.dd_document_id), ip);
+        const own = registered(inserted, rows.eventHash);
         const entries = chainedRows('audit_log', String(written!.dd_head), [auditRow(records.audit), auditRow(own.audit)]);
         const last = entries.at(-1)!;
         const at = new Date().toISOString();
@@ -290,6 +304,7 @@ export async function registerApplication(
         // but the commit (on PostgreSQL it is every writer's lock), and the audit entries and the
         // feed's changes go in one statement each.
         const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
+        forecast?.taken();
         const inserted = await insertApplicationRow(trx, newCase(seq!), agency);
         const [eventHash, , receipt] = await together(
           trx,
@@ -308,6 +323,7 @@ export async function registerApplication(
       }
       // Allocated in the same transaction as the insert: a failed registration leaves no gap.
       const seq = await nextCounter(trx, caseCounter);
+      forecast?.taken();
       const inserted = await insertApplicationRow(trx, newCase(seq), agency);
       const appId = inserted.id;
       const eventHash = await insertEvent(trx, {

@@ -239,7 +239,7 @@ async function insertApplicationReturning(trx: Knex.Transaction, a: NewApplicati
 }
 
 /** The insert of a new case (`id`: one taken from the sequence beforehand), not yet run. */
-export function applicationInsert(trx: Knex.Transaction, a: NewApplication, columns: '*' | 'id', id?: number): Knex.QueryBuilder {
+export function applicationInsert(trx: Db, a: NewApplication, columns: '*' | 'id', id?: number): Knex.QueryBuilder {
   return trx('applications')
     .insert({
       ...(id !== undefined ? { id } : {}),

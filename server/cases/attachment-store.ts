@@ -60,7 +60,7 @@ export async function putContents(trx: Knex.Transaction, cs: Array<{ sha256: str
 }
 
 /** The insert of files' bytes (shared by identical files; lost bytes restored), not yet run; null for none. */
-export function contentsInsert(trx: Knex.Transaction, cs: Array<{ sha256: string; bytes: Buffer; now: string }>): Knex.QueryBuilder | null {
+export function contentsInsert(trx: Db, cs: Array<{ sha256: string; bytes: Buffer; now: string }>): Knex.QueryBuilder | null {
   const unique = [...new Map(cs.map((c) => [c.sha256, c])).values()];
   if (!unique.length) return null;
   return trx('attachment_contents')
@@ -87,7 +87,7 @@ export async function insertAttachments(trx: Knex.Transaction, as: NewAttachment
 }
 
 /** The insert of attachments' records (returning their ids), not yet run. */
-export function attachmentsInsert(trx: Knex.Transaction, as: NewAttachment[]): Knex.QueryBuilder {
+export function attachmentsInsert(trx: Db, as: NewAttachment[]): Knex.QueryBuilder {
   return trx('attachments')
     .insert(as.map((a) => ({
       application_id: a.applicationId,

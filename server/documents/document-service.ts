@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Db } from '../../db/knex.js';
 import { nextCounter } from '../../db/dialect.js';
 import { CHANNELS, deliveryMethodCode, isKey, requestSubject } from '../../workflows/glossary.js';
 import { formatChineseDate, yearOf } from '../../workflows/dates.js';
@@ -501,7 +502,7 @@ export async function insertPreparedReceipt(
  * with the case's own rows).
  */
 export async function preparedReceiptRow(
-  trx: Knex.Transaction, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf,
+  trx: Db, ctx: AppContext, user: User, f: CaseFacts, keyInfo: AgencyKeyInfo, seq: number, prepared: PreparedPdf,
 ): Promise<{ document: NewDocument; issued: IssuedColumns; records(id: number, ip: string | null): { audit: AuditEntry; change: Change } }> {
   const kind = 'receipt';
   const data = templateData(f);

@@ -181,7 +181,7 @@ export async function insertIssuedRow(trx: Knex.Transaction, d: NewDocument, i: 
 }
 
 /** insertIssuedRow's statement, not yet run (returning the id). */
-export function issuedRowInsert(trx: Knex.Transaction, d: NewDocument, i: IssuedColumns): Knex.QueryBuilder {
+export function issuedRowInsert(trx: Db, d: NewDocument, i: IssuedColumns): Knex.QueryBuilder {
   return trx('documents').insert({ ...newDocumentColumns(d), ...issuedColumns(i) }).returning('id');
 }
 
