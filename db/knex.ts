@@ -17,7 +17,22 @@ export function isPostgresUrl(url: string): boolean {
 export function knexConfig(databaseUrl: string): Knex.Config {
   const migrations: Knex.MigratorConfig = { migrationSource: new MigrationSource(), tableName: MIGRATIONS_TABLE };
   if (isPostgresUrl(databaseUrl)) {
-    return { client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 }, migrations };
+    return {
+      client: 'pg',
+      connection: databaseUrl,
+      pool: {
+        min: 0,
+        max: 10,
+        // A transaction left idle (its process hung between two statements) would hold its row locks —
+        // a case counter, the audit log's head — and every writer behind them, for ever: PostgreSQL
+        // ends it after a minute, and it rolls back. No transaction here waits that long between two
+        // statements.
+        afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+          conn.query(`SET idle_in_transaction_session_timeout = '${PG_IDLE_IN_TRANSACTION_TIMEOUT}'`, (err) => done(err, conn));
+        },
+      },
+      migrations,
+    };
   }
   const file = resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
   createPrivately(file);
@@ -45,6 +60,9 @@ export function knexConfig(databaseUrl: string): Knex.Config {
     },
   };
 }
+
+/** How long PostgreSQL lets a transaction of the desk sit idle before ending it (knexConfig). */
+export const PG_IDLE_IN_TRANSACTION_TIMEOUT = '1min';
 
 /** SQLite connections per process: reads run in parallel on libuv's threads (4 by default). */
 export const SQLITE_POOL_SIZE = 4;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
+import { isPostgres, knexConfig, PG_IDLE_IN_TRANSACTION_TIMEOUT } from '../../db/knex.js';
 
 // Issue 15: the reads of every request (the session, the case page, the inbox page) run as statements
 // each connection prepares once: on PostgreSQL named prepared statements (parsed — and once PostgreSQL
@@ -61,5 +62,24 @@ describe('prepared statements (issue 15)', function () {
       await env.db.raw('ALTER TABLE users DROP COLUMN dd_test_added');
     }
     await burst(id);
+  });
+});
+
+describe('PostgreSQL connections end a transaction left idle (issue 15)', function () {
+  this.timeout(30_000);
+  it('sets idle_in_transaction_session_timeout on every connection of the pool', async function () {
+    // The set-up every new PostgreSQL connection runs (checked on SQLite too, without a server).
+    const sent: string[] = [];
+    const pool = knexConfig('postgres://u:p@localhost:5432/db').pool as { afterCreate: (c: unknown, done: (e: Error | null) => void) => void };
+    await new Promise<void>((ok, ko) => pool.afterCreate({ query: (sql: string, cb: (e: Error | null) => void) => { sent.push(sql); cb(null); } }, (e) => (e ? ko(e) : ok())));
+    assert.deepEqual(sent, [`SET idle_in_transaction_session_timeout = '${PG_IDLE_IN_TRANSACTION_TIMEOUT}'`]);
+    const env = await createTestEnv({ today: '2026-11-20' });
+    try {
+      if (!isPostgres(env.db)) return; // SQLite has no server to hold a lock for an idle transaction
+      const shown = await Promise.all(Array.from({ length: 4 }, () => env.db.transaction((trx) => trx.raw('SHOW idle_in_transaction_session_timeout'))));
+      for (const r of shown) assert.equal(r.rows[0].idle_in_transaction_session_timeout, PG_IDLE_IN_TRANSACTION_TIMEOUT);
+    } finally {
+      await env.close();
+    }
   });
 });
