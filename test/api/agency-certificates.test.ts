@@ -27,8 +27,12 @@ const P12_PASSWORD = 'p12-口令-2026';
 function cmsOf(pdf: Buffer): { cms: Buffer; signed: Buffer } {
   const at = pdf.lastIndexOf('/ByteRange');
   const [a, b, c, d] = /\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(pdf.subarray(at, at + 100).toString('latin1'))!.slice(1).map(Number) as [number, number, number, number];
-  const hex = pdf.subarray(a + b + 1, c - 1).toString('latin1').replace(/0+$/, '');
-  return { cms: Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex'), signed: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
+  // The placeholder is padded with zeros after the DER: cut it at the length its header gives (a
+  // signature may itself end in zero bytes, which stripping the zeros would cut off).
+  const padded = Buffer.from(pdf.subarray(a + b + 1, c - 1).toString('latin1'), 'hex');
+  const n = padded[1]! & 0x80 ? padded[1]! & 0x7f : 0;
+  const length = n ? 2 + n + padded.subarray(2, 2 + n).reduce((acc, x) => acc * 256 + x, 0) : 2 + padded[1]!;
+  return { cms: padded.subarray(0, length), signed: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
 }
 
 describe('agency certificates issued by a CA, PAdES signatures and time-stamps (issue 15)', function () {
