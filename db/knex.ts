@@ -121,16 +121,69 @@ class ImmediateTransaction extends KnexSqliteTransaction {
 /** A prepared sqlite3 statement, as much of node-sqlite3's API as is used here. */
 interface SqliteStatement {
   all(params: unknown[], cb: (this: unknown, err: Error | null, rows: unknown[]) => void): void;
+  run(params: unknown[], cb: (this: unknown, err: Error | null) => void): void;
   finalize(cb?: () => void): void;
 }
 interface SqliteConnection {
   prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
   close(cb: (err: Error | null) => void): void;
 }
-/** Statements kept prepared per connection, by name (a connection runs one query at a time). */
-const preparedOf = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+/** Statements kept prepared per connection: reads by the name they are given, writes by their text. */
+const preparedOf = new WeakMap<SqliteConnection, { named: Map<string, SqliteStatement>; text: Map<string, SqliteStatement> }>();
 /** Names kept per connection; a read beyond them is prepared for its one run, as any other. */
 const MAX_PREPARED_PER_CONNECTION = 200;
+/** Statements kept by their text per connection; beyond that the least recently used is finalized. */
+const MAX_KEPT_BY_TEXT = 256;
+/** What is kept by its text: the writes knex builds, and the transaction statements. */
+const KEPT_BY_TEXT = /^(insert|update|delete|begin immediate;?$|commit;?$|rollback;?$)/i;
+
+function keptOf(connection: SqliteConnection, which: 'named' | 'text'): Map<string, SqliteStatement> {
+  let kept = preparedOf.get(connection);
+  if (!kept) preparedOf.set(connection, (kept = { named: new Map(), text: new Map() }));
+  return kept[which];
+}
+
+/**
+ * Runs `obj` (a knex query) on the statement `kept` holds under `key`, preparing and keeping it the
+ * first time. Named reads stop being kept past their limit; statements kept by text drop the least
+ * recently used. node-sqlite3 queues the runs of one statement, so two of the same text at once
+ * (statements sent together) each bind and run in turn.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function runKept(connection: SqliteConnection, kept: Map<string, SqliteStatement>, key: string, obj: any, method: 'all' | 'run'): Promise<unknown> {
+  const byText = kept !== preparedOf.get(connection)?.named;
+  const cached = kept.get(key);
+  return new Promise((resolve, reject) => {
+    const run = (statement: SqliteStatement) => statement[method](obj.bindings ?? [], function (this: unknown, err: Error | null, rows?: unknown) {
+      if (err) return reject(err);
+      obj.response = rows;
+      // knex reads lastID and changes from the context of a run, as from connection.run's.
+      obj.context = this;
+      resolve(obj);
+    });
+    if (cached) {
+      if (byText) {
+        kept.delete(key);
+        kept.set(key, cached);
+      }
+      return run(cached);
+    }
+    const statement = connection.prepare(obj.sql, (err) => {
+      if (err) return reject(err);
+      const mayKeep = byText || kept.size < MAX_PREPARED_PER_CONNECTION;
+      if (mayKeep && !kept.has(key)) {
+        kept.set(key, statement);
+        if (byText && kept.size > MAX_KEPT_BY_TEXT) {
+          const [oldest, st] = kept.entries().next().value as [string, SqliteStatement];
+          kept.delete(oldest);
+          st.finalize();
+        }
+      }
+      run(statement);
+      if (kept.get(key) !== statement) statement.finalize();
+    });
+  });
+}
 
 class SqliteClient extends KnexSqlite {
   transaction(container: unknown, config: unknown, outerTx: unknown) {
@@ -147,25 +200,17 @@ class SqliteClient extends KnexSqlite {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   _query(connection: SqliteConnection, obj: any) {
     const name: string | undefined = obj?.options?.name;
-    if (!name || obj.method !== 'raw') return super._query(connection, obj);
-    let kept = preparedOf.get(connection);
-    if (!kept) preparedOf.set(connection, (kept = new Map()));
-    const cached = kept.get(name);
-    return new Promise((resolve, reject) => {
-      const run = (statement: SqliteStatement) => statement.all(obj.bindings ?? [], function (err, rows) {
-        if (err) return reject(err);
-        obj.response = rows;
-        obj.context = this;
-        resolve(obj);
-      });
-      if (cached) return run(cached);
-      const statement = connection.prepare(obj.sql, (err) => {
-        if (err) return reject(err);
-        if (kept.size < MAX_PREPARED_PER_CONNECTION) kept.set(name, statement);
-        run(statement);
-        if (!kept.has(name)) statement.finalize();
-      });
-    });
+    if (name && obj.method === 'raw') return runKept(connection, keptOf(connection, 'named'), name, obj, 'all');
+    // Every insert, update and delete, and the transactions' BEGIN, COMMIT and ROLLBACK, run on a
+    // statement kept by its text (a few hundred shapes at most; the least recently used goes first):
+    // a write transaction's statements each wait for libuv once instead of twice, which the writer's
+    // turn is held for (issue 15: a registration runs about a dozen).
+    if (typeof obj?.sql === 'string' && KEPT_BY_TEXT.test(obj.sql)) {
+      const callMethod = (obj.method === 'insert' || obj.method === 'update') && !obj.returning ? 'run'
+        : obj.method === 'counter' || obj.method === 'del' ? 'run' : 'all';
+      return runKept(connection, keptOf(connection, 'text'), obj.sql, obj, callMethod);
+    }
+    return super._query(connection, obj);
   }
 
   /** A connection's kept statements are finalized before it closes (SQLite refuses to close with them open). */
@@ -173,7 +218,8 @@ class SqliteClient extends KnexSqlite {
     const kept = preparedOf.get(connection);
     if (kept) {
       preparedOf.delete(connection);
-      await Promise.all([...kept.values()].map((st) => new Promise<void>((ok) => st.finalize(() => ok()))));
+      const all = [...kept.named.values(), ...kept.text.values()];
+      await Promise.all(all.map((st) => new Promise<void>((ok) => st.finalize(() => ok()))));
     }
     return super.destroyRawConnection(connection);
   }

@@ -225,6 +225,7 @@ export async function registerApplication(
   const takenId = keyInfo && !within && isPostgres(ctx.db) ? await takeId(ctx.db, 'applications') : null;
   const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null;
   let id: number;
+  let committed = false;
   try {
     const prepared = forecast && keyInfo
       ? await prepareReceipt(ctx, facts(applicationRowOf(newCase(forecast.values[0]!), agency)), keyInfo, forecast.values[1]!)
@@ -251,8 +252,10 @@ export async function registerApplication(
       return { receipt, eventHash: event.hash, statements };
     };
     const ahead = prepared && keyInfo && takenId !== null && forecast ? await registrationRows(ctx.db, takenId, forecast.values[0]!, forecast.values[1]!) : null;
-    // PostgreSQL: the numbers are taken in the order they were forecast (db/counter-forecast.ts).
-    if (forecast && isPostgres(ctx.db)) await forecast.turn();
+    // The numbers are taken in the order they were forecast (db/counter-forecast.ts): on PostgreSQL the
+    // transactions otherwise reach the counters' row in any order; on SQLite, where the writers take
+    // turns, the case's row goes in with the counters for the number forecast (below).
+    if (forecast) await forecast.turn();
     id = await ctx.db.transaction(async (trx) => {
       const registered = (inserted: ApplicationRow, eventHash: string) => ({
         audit: {
@@ -274,7 +277,7 @@ export async function registerApplication(
         // changes and the head's new hash in another; the commit.
         await readWebhooks(trx, agency.id);
         const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
-        forecast.taken();
+        forecast.taken([seq!, receiptSeq!]);
         const rows = seq === forecast.values[0] && receiptSeq === forecast.values[1] && ahead
           ? ahead
           : await registrationRows(trx, takenId, seq!, receiptSeq!);
@@ -300,23 +303,55 @@ export async function registerApplication(
       }
       if (prepared && keyInfo) {
         // Issue 15: the receipt was rendered for its numbers before the transaction. The statements
-        // that do not wait for each other go together, the audit log's head is taken last of all
-        // but the commit (on PostgreSQL it is every writer's lock), and the audit entries and the
-        // feed's changes go in one statement each.
-        const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
-        forecast?.taken();
-        const inserted = await insertApplicationRow(trx, newCase(seq!), agency);
-        const [eventHash, , receipt] = await together(
+        // that do not wait for each other go together, and the audit entries and the feed's changes
+        // go in one statement each. On PostgreSQL (an online submission's registration) the audit
+        // log's head, every writer's lock there, is taken last of all but the commit.
+        let seq: number, receiptSeq: number, inserted: ApplicationRow;
+        if (forecast && !isPostgres(trx)) {
+          // SQLite: the case's row written with the counters, for the number forecast — one wait of the
+          // writer instead of two (each is a trip to libuv's threads and back through a busy event loop).
+          const [numbers, row] = await together(
+            trx,
+            () => nextCounters(trx, [caseCounter, receiptCounter]),
+            () => insertApplicationRow(trx, newCase(forecast.values[0]!), agency).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+          );
+          forecast.taken(numbers);
+          [seq, receiptSeq] = [numbers[0]!, numbers[1]!];
+          if (seq === forecast.values[0]) {
+            if (row instanceof Error) throw row;
+            inserted = row;
+          } else {
+            // Another process registered meanwhile: the case's row takes the number it got, in the same
+            // transaction (run again from the start, it would lose its place in the writers' queue,
+            // and every registration behind it its forecast). Refused for the number forecast (a case
+            // of the other process has it), it is written again; written, it is renumbered.
+            const caseNumber = newCase(seq).caseNumber;
+            if (row instanceof Error) inserted = await insertApplicationRow(trx, newCase(seq), agency);
+            else {
+              await trx('applications').where({ id: row.id }).update({ case_seq: seq, case_number: caseNumber });
+              inserted = { ...row, caseNumber };
+            }
+          }
+        } else {
+          [seq, receiptSeq] = (await nextCounters(trx, [caseCounter, receiptCounter])) as [number, number];
+          forecast?.taken([seq, receiptSeq]);
+          inserted = await insertApplicationRow(trx, newCase(seq), agency);
+        }
+        // SQLite locks the whole database for the writer, not rows: the audit log's head is taken with
+        // the case's rows (unless the caller's own records, written next, may take it themselves).
+        const headNow = !within && !isPostgres(trx);
+        const [eventHash, , receipt, earlyHead] = await together(
           trx,
           () => insertEvent(trx, {
             applicationId: inserted.id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
             payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
           }),
           () => saveAttachments(trx, { applicationId: inserted.id, files, origin: 'filed', uploadedBy: user.id, now }),
-          () => insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq!, prepared, ip),
+          () => insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq, prepared, ip),
+          () => (headNow ? takeTableChainHead(trx, 'audit_log', 2) : Promise.resolve(null)),
         );
         if (within) await within(trx, inserted.id, inserted.caseNumber);
-        const head = await takeTableChainHead(trx, 'audit_log', 2);
+        const head = earlyHead ?? (await takeTableChainHead(trx, 'audit_log', 2));
         const own = registered(inserted, eventHash);
         await together(trx, () => auditAll(trx, [receipt.audit, own.audit], head), () => recordChanges(trx, [own.change, receipt.change]));
         return inserted.id;
@@ -339,8 +374,9 @@ export async function registerApplication(
       await audit(trx, own.audit);
       return appId;
     });
+    committed = true;
   } finally {
-    forecast?.done(); // committed (and so counted in the database) or rolled back
+    forecast?.done(committed); // committed (and so counted in the database) or rolled back
   }
   // The case as a GET reads it: with its attachments, and only the extras it has.
   const found = (await findApplicationWithAttachments(ctx.db, id))!;

@@ -5,7 +5,8 @@ import { compactText, pdfsig, requireTools } from '../pdf/pdf-helpers.js';
 import { registerApplication } from '../../server/cases/application-service.js';
 import { validateIntake } from '../../server/cases/intake.js';
 import { findUserByUsername } from '../../server/admin/user-store.js';
-import { forecastCounters } from '../../db/counter-forecast.js';
+import { forecastCounters, forecastsAhead } from '../../db/counter-forecast.js';
+import { nextCounters } from '../../db/dialect.js';
 import { renderPool } from '../../server/documents/render-pool.js';
 
 // Issue 15: the registration's receipt (登记回执) is rendered and signed before the write transaction,
@@ -124,6 +125,67 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
       assert.match(pdfsig(pdf), /Signature is Valid/);
     } finally {
       other.done();
+    }
+  });
+
+  it('a case number another instance took after this one was forecast: the case is written with the number it gets, nothing else left', async () => {
+    const first = await register('申请人戊');
+    const agencyId = (await env.db('applications').where({ id: first.id }).first('agency_id')).agency_id;
+    const keys = [`case:${agencyId}:2026`, `doc:${agencyId}:公收:2026`];
+    // A registration of this process ahead of it keeps its turn until done(), so that the other
+    // instance can write between this one's forecast and its transaction.
+    const other = await forecastCounters(env.db, keys);
+    try {
+      const pending = register('申请人己');
+      for (let i = 0; i < 500 && forecastsAhead(env.db, keys[0]!) < 2; i++) await new Promise((ok) => setTimeout(ok, 5));
+      assert.equal(forecastsAhead(env.db, keys[0]!), 2, 'the registration has been forecast its numbers');
+      // The other instance: takes the next two case numbers and writes a case under the second, the
+      // very number this registration was forecast (its own and the one ahead of it).
+      const taken = seqOf(first.caseNumber) + 2;
+      await env.db.transaction(async (trx) => {
+        const [n] = await nextCounters(trx, [keys[0]!]);
+        const [m] = await nextCounters(trx, [keys[0]!]);
+        assert.equal(m, taken, `counter took ${n} and ${m}`);
+        const row = await trx('applications').where({ id: first.id }).first();
+        delete row.id;
+        await trx('applications').insert({ ...row, case_seq: taken, case_number: first.caseNumber.replace(/\d+$/, String(taken).padStart(4, '0')) });
+      });
+      other.done();
+      const next = await pending;
+      assert.equal(seqOf(next.caseNumber), taken + 1, 'the number after the other instance\'s');
+      assert.equal((await env.db('applications').where({ applicant_name: '申请人己' })).length, 1, 'one case, under its own number');
+      const receipt = receiptOf(next);
+      assert.equal(seqOf(receipt.number!), seqOf(receiptOf(first).number!) + 1);
+      const pdf = await pdfOf(receipt.id);
+      const text = compactText(pdf);
+      assert.ok(text.includes(receipt.number!) && text.includes(next.caseNumber) && text.includes('申请人己'), text);
+      assert.match(pdfsig(pdf), /Signature is Valid/);
+    } finally {
+      other.done();
+    }
+  });
+
+  it('a forecast counts a registration that has taken its numbers but not yet finished once, and gets back numbers rolled back', async () => {
+    const keys = ['test:forecast:once'];
+    const a = await forecastCounters(env.db, keys);
+    try {
+      // a takes its number and commits, but has not yet said done: the counter shows it, and a
+      // forecast made now must not count it a second time.
+      await env.db.transaction(async (trx) => a.taken(await nextCounters(trx, keys)));
+      const b = await forecastCounters(env.db, keys);
+      assert.equal(b.values[0], a.values[0]! + 1);
+      a.done(true);
+      // b takes its number and rolls back: the next forecast is b's number again.
+      await assert.rejects(env.db.transaction(async (trx) => {
+        b.taken(await nextCounters(trx, keys));
+        throw new Error('rolled back');
+      }), /rolled back/);
+      b.done(false);
+      const c = await forecastCounters(env.db, keys);
+      assert.equal(c.values[0], b.values[0]);
+      c.done();
+    } finally {
+      a.done();
     }
   });
 });
