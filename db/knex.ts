@@ -133,9 +133,12 @@ const preparedOf = new WeakMap<SqliteConnection, { named: Map<string, SqliteStat
 /** Names kept per connection; a read beyond them is prepared for its one run, as any other. */
 const MAX_PREPARED_PER_CONNECTION = 200;
 /** Statements kept by their text per connection; beyond that the least recently used is finalized. */
-const MAX_KEPT_BY_TEXT = 256;
+export const MAX_KEPT_BY_TEXT = 256;
 /** What is kept by its text: the writes knex builds, and the transaction statements. */
 const KEPT_BY_TEXT = /^(insert|update|delete|begin immediate;?$|commit;?$|rollback;?$)/i;
+
+/** Statements prepared and dropped (the least recently used beyond the limit) by runKept, for tests and metrics. */
+export const keptStatements = { prepared: 0, evicted: 0 };
 
 function keptOf(connection: SqliteConnection, which: 'named' | 'text'): Map<string, SqliteStatement> {
   let kept = preparedOf.get(connection);
@@ -168,6 +171,7 @@ function runKept(connection: SqliteConnection, kept: Map<string, SqliteStatement
       }
       return run(cached);
     }
+    keptStatements.prepared++;
     const statement = connection.prepare(obj.sql, (err) => {
       if (err) return reject(err);
       const mayKeep = byText || kept.size < MAX_PREPARED_PER_CONNECTION;
@@ -176,6 +180,7 @@ function runKept(connection: SqliteConnection, kept: Map<string, SqliteStatement
         if (byText && kept.size > MAX_KEPT_BY_TEXT) {
           const [oldest, st] = kept.entries().next().value as [string, SqliteStatement];
           kept.delete(oldest);
+          keptStatements.evicted++;
           st.finalize();
         }
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
-import { isPostgres, knexConfig, PG_IDLE_IN_TRANSACTION_TIMEOUT } from '../../db/knex.js';
+import { isPostgres, keptStatements, knexConfig, MAX_KEPT_BY_TEXT, PG_IDLE_IN_TRANSACTION_TIMEOUT } from '../../db/knex.js';
 
 // Issue 15: the reads of every request (the session, the case page, the inbox page) run as statements
 // each connection prepares once: on PostgreSQL named prepared statements (parsed — and once PostgreSQL
@@ -63,6 +63,30 @@ describe('prepared statements (issue 15)', function () {
     }
     await burst(id);
   });
+  it('SQLite: writes run on statements kept by their text, answer as knex expects, and no more than the limit are kept', async function () {
+    if (isPostgres(env.db)) this.skip();
+    await env.db.transaction(async (trx) => {
+      // One connection (the transaction's): the same insert twenty times is prepared once.
+      const before = keptStatements.prepared;
+      const ids: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const [id] = await trx('counters').insert({ key: `test:kept:${i}`, last: i });
+        ids.push(Number(id));
+      }
+      assert.equal(keptStatements.prepared - before, 1, 'prepared once, then kept');
+      // What knex makes of a run: the id inserted, the rows changed.
+      assert.deepEqual(ids, ids.map((_, i) => ids[0]! + i));
+      assert.equal(await trx('counters').where('key', 'like', 'test:kept:%').update({ last: 7 }), 20);
+      assert.equal(await trx('counters').where('key', 'like', 'test:kept:1%').del(), 11);
+      assert.deepEqual((await trx('counters').where('key', 'like', 'test:kept:%').orderBy('key').pluck('key')).length, 9);
+      // Statements of as many texts as the limit and more: the least recently used are dropped.
+      const evicted = keptStatements.evicted;
+      for (let i = 0; i < MAX_KEPT_BY_TEXT + 40; i++) await trx.raw(`update counters set last = last + ${i} where key = 'test:kept:0'`);
+      assert.ok(keptStatements.evicted - evicted >= 40, `dropped ${keptStatements.evicted - evicted}`);
+      assert.equal(Number((await trx('counters').where({ key: 'test:kept:0' }).first('last')).last), 7 + ((MAX_KEPT_BY_TEXT + 39) * (MAX_KEPT_BY_TEXT + 40)) / 2);
+      await trx('counters').where('key', 'like', 'test:kept:%').del();
+    });
+  });
 });
 
 describe('PostgreSQL connections end a transaction left idle (issue 15)', function () {
@@ -82,4 +106,5 @@ describe('PostgreSQL connections end a transaction left idle (issue 15)', functi
       await env.close();
     }
   });
+
 });
