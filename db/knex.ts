@@ -147,14 +147,15 @@ function keptOf(connection: SqliteConnection, which: 'named' | 'text'): Map<stri
 }
 
 /**
- * Runs `obj` (a knex query) on the statement `kept` holds under `key`, preparing and keeping it the
- * first time. Named reads stop being kept past their limit; statements kept by text drop the least
+ * Runs `obj` (a knex query) on the statement the connection keeps under `key` (a read's name, or a
+ * statement's text), preparing and keeping it the first time. Named reads stop being kept past their limit; statements kept by text drop the least
  * recently used. node-sqlite3 queues the runs of one statement, so two of the same text at once
  * (statements sent together) each bind and run in turn.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function runKept(connection: SqliteConnection, kept: Map<string, SqliteStatement>, key: string, obj: any, method: 'all' | 'run'): Promise<unknown> {
-  const byText = kept !== preparedOf.get(connection)?.named;
+function runKept(connection: SqliteConnection, by: 'named' | 'text', key: string, obj: any, method: 'all' | 'run'): Promise<unknown> {
+  const kept = keptOf(connection, by);
+  const byText = by === 'text';
   const cached = kept.get(key);
   return new Promise((resolve, reject) => {
     const run = (statement: SqliteStatement) => statement[method](obj.bindings ?? [], function (this: unknown, err: Error | null, rows?: unknown) {
@@ -205,7 +206,7 @@ class SqliteClient extends KnexSqlite {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   _query(connection: SqliteConnection, obj: any) {
     const name: string | undefined = obj?.options?.name;
-    if (name && obj.method === 'raw') return runKept(connection, keptOf(connection, 'named'), name, obj, 'all');
+    if (name && obj.method === 'raw') return runKept(connection, 'named', name, obj, 'all');
     // Every insert, update and delete, and the transactions' BEGIN, COMMIT and ROLLBACK, run on a
     // statement kept by its text (a few hundred shapes at most; the least recently used goes first):
     // a write transaction's statements each wait for libuv once instead of twice, which the writer's
@@ -213,7 +214,7 @@ class SqliteClient extends KnexSqlite {
     if (typeof obj?.sql === 'string' && KEPT_BY_TEXT.test(obj.sql)) {
       const callMethod = (obj.method === 'insert' || obj.method === 'update') && !obj.returning ? 'run'
         : obj.method === 'counter' || obj.method === 'del' ? 'run' : 'all';
-      return runKept(connection, keptOf(connection, 'text'), obj.sql, obj, callMethod);
+      return runKept(connection, 'text', obj.sql, obj, callMethod);
     }
     return super._query(connection, obj);
   }

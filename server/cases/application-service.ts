@@ -39,7 +39,7 @@ import { replyRecordView, toApplicationView, unissuedNoticeViews, type Applicati
 import { documentCounterKey, documentsForEvent, insertPreparedReceipt, preparedReceiptRow, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
 import { issuedRowInsert } from '../documents/document-store.js';
 import { attachmentsInsert, contentsInsert } from './attachment-store.js';
-import { forecastCounters } from '../../db/counter-forecast.js';
+import { forecastCounters, type CounterForecast } from '../../db/counter-forecast.js';
 import { findAgencyWithUsableKey, hasSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesOf } from '../documents/delivery-store.js';
@@ -174,6 +174,40 @@ async function buildView(
   return view;
 }
 
+/**
+ * The case's row and its numbers (the case counter first of `keys`), in a registration's transaction.
+ * On SQLite, with a forecast, the row is written with the counters for the number forecast — one wait
+ * of the writer instead of two (each a trip to libuv's threads and back through a busy event loop).
+ * Should the counter give another number (another process registered meanwhile), the row takes it in
+ * the same transaction: run again from the start, the registration would lose its place in the
+ * writers' queue, and every one behind it its forecast. Refused for the number forecast (a case of
+ * the other process has it), the row is written again; written, it is renumbered.
+ */
+async function insertCaseWithCounters(
+  trx: Knex.Transaction, keys: string[], forecast: CounterForecast | null, caseOf: (seq: number) => NewApplication, agency: { code: string; name: string },
+): Promise<{ numbers: number[]; inserted: ApplicationRow }> {
+  if (!forecast || isPostgres(trx)) {
+    const numbers = await nextCounters(trx, keys);
+    forecast?.taken(numbers);
+    return { numbers, inserted: await insertApplicationRow(trx, caseOf(numbers[0]!), agency) };
+  }
+  const [numbers, row] = await together(
+    trx,
+    () => nextCounters(trx, keys),
+    () => insertApplicationRow(trx, caseOf(forecast.values[0]!), agency).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+  );
+  forecast.taken(numbers);
+  const seq = numbers[0]!;
+  if (seq === forecast.values[0]) {
+    if (row instanceof Error) throw row;
+    return { numbers, inserted: row };
+  }
+  if (row instanceof Error) return { numbers, inserted: await insertApplicationRow(trx, caseOf(seq), agency) };
+  const caseNumber = caseOf(seq).caseNumber;
+  await trx('applications').where({ id: row.id }).update({ case_seq: seq, case_number: caseNumber });
+  return { numbers, inserted: { ...row, caseNumber } };
+}
+
 export async function registerApplication(
   ctx: AppContext,
   user: User,
@@ -218,6 +252,10 @@ export async function registerApplication(
     now,
   });
   const facts = (row: ApplicationRow) => ({ row, agency, context: contextOf(snapshot), deadlines: initial, date: today });
+  const firstEvent = (applicationId: number) => ({
+    applicationId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
+    payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
+  });
   // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
   // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
   const receiptCounter = documentCounterKey(agency, 'receipt', today);
@@ -236,10 +274,7 @@ export async function registerApplication(
     // under the counter's lock, then waits for nothing but the database.
     const registrationRows = async (db: Knex | Knex.Transaction, id: number, seq: number, receiptSeq: number) => {
       const receipt = await preparedReceiptRow(db, ctx, user, facts({ ...applicationRowOf(newCase(seq), agency), id }), keyInfo!, receiptSeq, prepared!);
-      const event = firstOfCaseChain('application_events', eventColumns({
-        applicationId: id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-        payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-      }));
+      const event = firstOfCaseChain('application_events', eventColumns(firstEvent(id)));
       const uploads = attachmentRows({ applicationId: id, files, origin: 'filed', uploadedBy: user.id, now });
       const contents = contentsInsert(db, uploads.contents);
       const statements: Array<[string, Statement]> = [
@@ -306,48 +341,15 @@ export async function registerApplication(
         // that do not wait for each other go together, and the audit entries and the feed's changes
         // go in one statement each. On PostgreSQL (an online submission's registration) the audit
         // log's head, every writer's lock there, is taken last of all but the commit.
-        let seq: number, receiptSeq: number, inserted: ApplicationRow;
-        if (forecast && !isPostgres(trx)) {
-          // SQLite: the case's row written with the counters, for the number forecast — one wait of the
-          // writer instead of two (each is a trip to libuv's threads and back through a busy event loop).
-          const [numbers, row] = await together(
-            trx,
-            () => nextCounters(trx, [caseCounter, receiptCounter]),
-            () => insertApplicationRow(trx, newCase(forecast.values[0]!), agency).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
-          );
-          forecast.taken(numbers);
-          [seq, receiptSeq] = [numbers[0]!, numbers[1]!];
-          if (seq === forecast.values[0]) {
-            if (row instanceof Error) throw row;
-            inserted = row;
-          } else {
-            // Another process registered meanwhile: the case's row takes the number it got, in the same
-            // transaction (run again from the start, it would lose its place in the writers' queue,
-            // and every registration behind it its forecast). Refused for the number forecast (a case
-            // of the other process has it), it is written again; written, it is renumbered.
-            const caseNumber = newCase(seq).caseNumber;
-            if (row instanceof Error) inserted = await insertApplicationRow(trx, newCase(seq), agency);
-            else {
-              await trx('applications').where({ id: row.id }).update({ case_seq: seq, case_number: caseNumber });
-              inserted = { ...row, caseNumber };
-            }
-          }
-        } else {
-          [seq, receiptSeq] = (await nextCounters(trx, [caseCounter, receiptCounter])) as [number, number];
-          forecast?.taken([seq, receiptSeq]);
-          inserted = await insertApplicationRow(trx, newCase(seq), agency);
-        }
+        const { numbers: [, receiptSeq], inserted } = await insertCaseWithCounters(trx, [caseCounter, receiptCounter], forecast, newCase, agency);
         // SQLite locks the whole database for the writer, not rows: the audit log's head is taken with
         // the case's rows (unless the caller's own records, written next, may take it themselves).
         const headNow = !within && !isPostgres(trx);
         const [eventHash, , receipt, earlyHead] = await together(
           trx,
-          () => insertEvent(trx, {
-            applicationId: inserted.id, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-            payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-          }),
+          () => insertEvent(trx, firstEvent(inserted.id)),
           () => saveAttachments(trx, { applicationId: inserted.id, files, origin: 'filed', uploadedBy: user.id, now }),
-          () => insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq, prepared, ip),
+          () => insertPreparedReceipt(trx, ctx, user, facts(inserted), keyInfo, receiptSeq!, prepared, ip),
           () => (headNow ? takeTableChainHead(trx, 'audit_log', 2) : Promise.resolve(null)),
         );
         if (within) await within(trx, inserted.id, inserted.caseNumber);
@@ -361,10 +363,7 @@ export async function registerApplication(
       forecast?.taken();
       const inserted = await insertApplicationRow(trx, newCase(seq), agency);
       const appId = inserted.id;
-      const eventHash = await insertEvent(trx, {
-        applicationId: appId, seq: 1, type: REGISTER_EVENT, date: intake.receivedDate,
-        payload: { channel: intake.channel, attachments: files.length }, actorId: user.id, actorRole: user.role, recordedAt: now,
-      });
+      const eventHash = await insertEvent(trx, firstEvent(appId));
       await saveAttachments(trx, { applicationId: appId, files, origin: 'filed', uploadedBy: user.id, now });
       // The receipt (登记回执) is produced by the registration itself (issue 4).
       await receiptForRegistration(trx, ctx, user, facts(inserted), keyInfo, ip, prepared);

@@ -31,6 +31,19 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
     assert.equal(r.status, 200);
     return r.body as Buffer;
   };
+  /** The case's receipt prints its own numbers and applicant, and is validly signed. */
+  const assertOwnReceipt = async (c: Awaited<ReturnType<typeof register>>, name: string) => {
+    const receipt = receiptOf(c);
+    const pdf = await pdfOf(receipt.id);
+    const text = compactText(pdf);
+    assert.ok(text.includes(receipt.number!) && text.includes(c.caseNumber) && text.includes(name), text);
+    assert.match(pdfsig(pdf), /Signature is Valid/);
+  };
+  /** The counters a registration of the case's agency in 2026 takes: its case number and its receipt's. */
+  const countersOf = async (c: { id: number }) => {
+    const { agency_id: agencyId } = await env.db('applications').where({ id: c.id }).first('agency_id');
+    return [`case:${agencyId}:2026`, `doc:${agencyId}:公收:2026`];
+  };
   const seqOf = (n: string) => Number(/〔2026〕(\d+)号$/.exec(n)?.[1] ?? /-(\d+)$/.exec(n)?.[1]);
 
   before(async () => {
@@ -110,19 +123,14 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
 
   it('a receipt rendered for numbers it does not get (another writer forecast ahead of it) is rendered again with the numbers it got', async () => {
     const first = await register('申请人丙');
-    const agencyId = (await env.db('applications').where({ id: first.id }).first('agency_id')).agency_id;
     // A registration elsewhere that has forecast the next numbers and not yet committed: this one
     // is forecast the numbers after them, but is allocated the next ones.
-    const other = await forecastCounters(env.db, [`case:${agencyId}:2026`, `doc:${agencyId}:公收:2026`]);
+    const other = await forecastCounters(env.db, await countersOf(first));
     try {
       const next = await register('申请人丁');
       assert.equal(seqOf(next.caseNumber), seqOf(first.caseNumber) + 1);
-      const receipt = receiptOf(next);
-      assert.equal(seqOf(receipt.number!), seqOf(receiptOf(first).number!) + 1);
-      const pdf = await pdfOf(receipt.id);
-      const text = compactText(pdf);
-      assert.ok(text.includes(receipt.number!) && text.includes(next.caseNumber) && text.includes('申请人丁'), text);
-      assert.match(pdfsig(pdf), /Signature is Valid/);
+      assert.equal(seqOf(receiptOf(next).number!), seqOf(receiptOf(first).number!) + 1);
+      await assertOwnReceipt(next, '申请人丁');
     } finally {
       other.done();
     }
@@ -130,8 +138,7 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
 
   it('a case number another instance took after this one was forecast: the case is written with the number it gets, nothing else left', async () => {
     const first = await register('申请人戊');
-    const agencyId = (await env.db('applications').where({ id: first.id }).first('agency_id')).agency_id;
-    const keys = [`case:${agencyId}:2026`, `doc:${agencyId}:公收:2026`];
+    const keys = await countersOf(first);
     // A registration of this process ahead of it keeps its turn until done(), so that the other
     // instance can write between this one's forecast and its transaction.
     const other = await forecastCounters(env.db, keys);
@@ -154,12 +161,8 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
       const next = await pending;
       assert.equal(seqOf(next.caseNumber), taken + 1, 'the number after the other instance\'s');
       assert.equal((await env.db('applications').where({ applicant_name: '申请人己' })).length, 1, 'one case, under its own number');
-      const receipt = receiptOf(next);
-      assert.equal(seqOf(receipt.number!), seqOf(receiptOf(first).number!) + 1);
-      const pdf = await pdfOf(receipt.id);
-      const text = compactText(pdf);
-      assert.ok(text.includes(receipt.number!) && text.includes(next.caseNumber) && text.includes('申请人己'), text);
-      assert.match(pdfsig(pdf), /Signature is Valid/);
+      assert.equal(seqOf(receiptOf(next).number!), seqOf(receiptOf(first).number!) + 1);
+      await assertOwnReceipt(next, '申请人己');
     } finally {
       other.done();
     }
