@@ -87,14 +87,32 @@ export async function nextCounter(trx: Knex.Transaction, key: string): Promise<n
  * them in the same order.
  */
 export async function nextCounters(trx: Knex.Transaction, keys: string[]): Promise<number[]> {
-  const rows: Array<{ key: string; last: number | string }> = await trx('counters').insert(keys.map((key) => ({ key, last: 1 }))).onConflict('key')
-    .merge({ last: trx.raw('?? + 1', ['counters.last']) }).returning(['key', 'last']);
+  return numbersOf(keys, await countersUpsert(trx, keys));
+}
+
+const countersUpsert = (trx: Knex.Transaction, keys: string[]) => trx('counters').insert(keys.map((key) => ({ key, last: 1 }))).onConflict('key')
+  .merge({ last: trx.raw('?? + 1', ['counters.last']) }).returning(['key', 'last']);
+
+function numbersOf(keys: string[], rows: Array<{ key: string; last: number | string }>): number[] {
   const last = new Map(rows.map((r) => [r.key, Number(r.last)]));
   return keys.map((k) => {
     const n = last.get(k);
     if (n === undefined) throw new Error(`counter ${k} was not allocated`);
     return n;
   });
+}
+
+/**
+ * PostgreSQL: nextCounters, and in the same statement a read (`alongside`, a select) whose rows come
+ * back too — one round trip instead of two (issue 15). The read takes no lock; the counters' rows are
+ * locked as nextCounters locks them.
+ */
+export async function nextCountersAlongside<T>(trx: Knex.Transaction, keys: string[], alongside: Statement): Promise<{ numbers: number[]; rows: T[] }> {
+  const [r] = await runTogetherPg<{ counters: Array<{ key: string; last: number | string }> | null; rows: T[] }>(trx, [['c', countersUpsert(trx, keys).toSQL()]], {
+    sql: `SELECT (SELECT json_agg(json_build_object('key', c.key, 'last', c.last)) FROM c) AS counters, (SELECT COALESCE(json_agg(x), '[]'::json) FROM (${alongside.sql}) x) AS rows`,
+    bindings: alongside.bindings,
+  });
+  return { numbers: numbersOf(keys, r?.counters ?? []), rows: r?.rows ?? [] };
 }
 
 /**
@@ -226,8 +244,3 @@ export async function runTogetherPg<T = Record<string, unknown>>(trx: Knex.Trans
   return (await trx.raw(sql, bindings)).rows as T[];
 }
 
-/** PostgreSQL: an id taken from a table's sequence ahead of its insert (ids may have gaps; case numbers do not). */
-export async function takeId(db: Db, table: string): Promise<number> {
-  const res = await db.raw('SELECT nextval(pg_get_serial_sequence(?, ?)) AS id', [table, 'id']);
-  return Number(res.rows[0].id);
-}

@@ -97,9 +97,25 @@ export async function fanOutChanges(trx: Knex.Transaction, rows: ChangeRow[], id
   await together(trx, ...rows.map((r, i) => () => fanOut(trx, ids[i]!, r.change, r.at, r.data)));
 }
 
-/** Reads (once per transaction) the webhooks that may be owed the agency's changes. */
-export function readWebhooks(trx: Knex.Transaction, agencyId: number): Promise<unknown> {
-  return webhooksOf(trx, agencyId);
+/** The select webhooksOf runs: the webhooks that may be owed the agency's changes (`id`, `events`). */
+export function webhooksQuery(trx: Knex | Knex.Transaction, agencyId: number): Knex.QueryBuilder {
+  return trx('webhooks as w')
+    .join('exchange_clients as c', 'c.id', 'w.client_id')
+    .whereNull('w.deleted_at')
+    .whereNull('c.revoked_at')
+    .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, agencyId))
+    .select('w.id', 'w.events');
+}
+
+/**
+ * The agency's webhooks as another statement of this transaction read them (webhooksQuery, run with
+ * something else: a registration on PostgreSQL reads them with its counters, issue 15): the changes
+ * the transaction records are fanned out to those.
+ */
+export function readWebhooksWith(trx: Knex.Transaction, agencyId: number, rows: Array<{ id: number | string; events: string }>): void {
+  let byAgency = hooksInTransaction.get(trx);
+  if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
+  byAgency.set(agencyId, Promise.resolve(rows.map((r) => ({ id: Number(r.id), events: r.events }))));
 }
 
 // A transaction that records several changes of one agency's case (a registration and its receipt)
@@ -111,12 +127,7 @@ function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id
   if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
   let hooks = byAgency.get(agencyId);
   if (!hooks) {
-    hooks = trx('webhooks as w')
-      .join('exchange_clients as c', 'c.id', 'w.client_id')
-      .whereNull('w.deleted_at')
-      .whereNull('c.revoked_at')
-      .whereIn('c.agency_id', agencyAncestorIdsQuery(trx, agencyId))
-      .select('w.id', 'w.events')
+    hooks = webhooksQuery(trx, agencyId)
       .then((rows: Array<{ id: number; events: string }>) => rows);
     byAgency.set(agencyId, hooks);
   }

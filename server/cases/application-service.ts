@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex.js';
-import { nextCounter, nextCounters, runTogetherPg, takeId, together, type Statement } from '../../db/dialect.js';
+import { nextCounter, nextCounters, nextCountersAlongside, runTogetherPg, together, type Statement } from '../../db/dialect.js';
 import { isPostgres } from '../../db/knex.js';
 import {
   APPLICATION_MACHINE_VERSION, APPLICATION_STATES, allowedEvents, contextOf, initialApplicationSnapshot, judgeEvent, stateOf, type ApplicationEvent,
@@ -20,9 +20,9 @@ import type { AppContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound, refusal } from '../errors.js';
 import {
   findApplication, insertApplicationRow, applicationRowOf, applicationInsert, insertedApplication, eventColumns, type NewApplication, insertEvent, listApplications as listRows, listEvents, updateApplicationState, CLOSED_STATES, countByState,
-  listEventsFor, findStaleCacheRows, type CaseRead, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
+  listEventsFor, findStaleCacheRows, type CaseRead, caseReadParts, writtenCaseColumns, findApplicationWithAttachments, findOpenRows, updateCachedDeadlines, findApplicationIdByCaseNumber, type ApplicationRow, type ListSort,
 } from './application-store.js';
-import { changeRow, fanOutChanges, readWebhooks, recordChange, recordChanges, type Change } from '../change-feed.js';
+import { changeRow, fanOutChanges, readWebhooksWith, recordChange, recordChanges, webhooksQuery, type Change } from '../change-feed.js';
 import { chainedRows, firstOfCaseChain, takeTableChainHead } from '../history/history-store.js';
 import { allowedEventsFor, cacheFrom, deadlinesFor, factsFrom, rememberedDeadlines, restore, restoreForReading } from './case-clock.js';
 
@@ -37,13 +37,13 @@ import { resolveDataFileItems } from './data-file-items.js';
 import type { Applicant, Intake } from './intake.js';
 import { replyRecordView, toApplicationView, unissuedNoticeViews, type ApplicationView } from './application-view.js';
 import { documentCounterKey, documentsForEvent, insertPreparedReceipt, preparedReceiptRow, prepareReceipt, receiptForRegistration } from '../documents/document-service.js';
-import { issuedRowInsert } from '../documents/document-store.js';
-import { attachmentsInsert, contentsInsert } from './attachment-store.js';
+import { DOCUMENT_COLUMNS, issuedRowInsert } from '../documents/document-store.js';
+import { ATTACHMENT_COLUMNS, attachmentsInsert, contentsInsert } from './attachment-store.js';
 import { forecastCounters, type CounterForecast } from '../../db/counter-forecast.js';
 import { findAgencyWithUsableKey, hasSigningKey } from '../documents/agency-keys.js';
 import { listDocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesOf } from '../documents/delivery-store.js';
-import { assertYearOpen } from '../reports/report-locks.js';
+import { assertYearOpen, lockedYearQuery, refuseLockedYear } from '../reports/report-locks.js';
 import { toDocumentView } from '../documents/document-view.js';
 import { closeInboxItems, counterpartAgency, sendToInbox, settleInboxItem } from '../consultations/consultation-routing.js';
 import { receiveTransfer, transferredFrom, transferredTo } from './transfer-service.js';
@@ -222,12 +222,13 @@ export async function registerApplication(
   const outside = dateWindowProblem(intake.receivedDate, ctx.clock.today(), { label: '收到申请之日' });
   if (outside) throw invalid({ receivedDate: outside });
   // Reads before the write transaction, side by side (issue 15: the writer's turn is kept short).
-  const [{ agency, keyInfo }, calendar] = await Promise.all([
-    findAgencyWithUsableKey(ctx.db, user.agencyId),
+  const [{ agency, keyInfo, also }, calendar] = await Promise.all([
+    // The agency, its key and the year's report lock in one query.
+    findAgencyWithUsableKey(ctx.db, user.agencyId, new Date(), { lockedYear: lockedYearQuery(ctx.db, user.agencyId, intake.receivedDate) }),
     loadCalendar(ctx.db, { fresh: true }),
-    assertYearOpen(ctx.db, user.agencyId, intake.receivedDate, '登记收到日期在该年度的申请'),
   ]);
   if (!agency) throw notFound('所属机关不存在');
+  refuseLockedYear(also.lockedYear, '登记收到日期在该年度的申请');
   const now = new Date().toISOString();
   const snapshot = initialApplicationSnapshot();
   const year = yearOf(intake.receivedDate);
@@ -259,11 +260,15 @@ export async function registerApplication(
   // Issue 15: the receipt is drawn, subset and signed before the transaction, for the numbers it is
   // expected to get (db/counter-forecast.ts); inside, it is used only if they came out the same.
   const receiptCounter = documentCounterKey(agency, 'receipt', today);
-  // PostgreSQL: the case's id taken ahead, so that its rows go in one statement (below).
-  const takenId = keyInfo && !within && isPostgres(ctx.db) ? await takeId(ctx.db, 'applications') : null;
-  const forecast = keyInfo ? await forecastCounters(ctx.db, [caseCounter, receiptCounter]) : null;
+  // PostgreSQL: the case's id taken ahead (with the forecast), so that its rows go in one statement (below).
+  const forecast = keyInfo
+    ? await forecastCounters(ctx.db, [caseCounter, receiptCounter], { takeIdOf: !within && isPostgres(ctx.db) ? 'applications' : undefined })
+    : null;
+  const takenId = forecast?.takenId ?? null;
   let id: number;
   let committed = false;
+  /** The case as its transaction wrote it, when that says all a read would (PostgreSQL, below). */
+  let read: CaseRead | null = null;
   try {
     const prepared = forecast && keyInfo
       ? await prepareReceipt(ctx, facts(applicationRowOf(newCase(forecast.values[0]!), agency)), keyInfo, forecast.values[1]!)
@@ -277,14 +282,15 @@ export async function registerApplication(
       const event = firstOfCaseChain('application_events', eventColumns(firstEvent(id)));
       const uploads = attachmentRows({ applicationId: id, files, origin: 'filed', uploadedBy: user.id, now });
       const contents = contentsInsert(db, uploads.contents);
+      // Each part returns what the answer shows of it (writtenCaseColumns): the case is not read back.
       const statements: Array<[string, Statement]> = [
         ['a', applicationInsert(db, newCase(seq), '*', id).toSQL()],
-        ['e', db('application_events').insert(event.row).toSQL()],
-        ...(contents ? [['ct', contents.toSQL()] as [string, Statement], ['at', attachmentsInsert(db, uploads.records).toSQL()] as [string, Statement]] : []),
-        ['d', issuedRowInsert(db, receipt.document, receipt.issued).toSQL()],
+        ['e', db('application_events').insert(event.row).returning('*').toSQL()],
+        ...(contents ? [['ct', contents.toSQL()] as [string, Statement], ['at', attachmentsInsert(db, uploads.records).returning(ATTACHMENT_COLUMNS).toSQL()] as [string, Statement]] : []),
+        ['d', issuedRowInsert(db, receipt.document, receipt.issued).returning(DOCUMENT_COLUMNS).toSQL()],
         ['h', db('history_heads').where({ chain: 'audit_log' }).increment('length', 2).returning('hash').toSQL()],
       ];
-      return { receipt, eventHash: event.hash, statements };
+      return { receipt, eventHash: event.hash, statements, files: contents ? 'at' : null };
     };
     const ahead = prepared && keyInfo && takenId !== null && forecast ? await registrationRows(ctx.db, takenId, forecast.values[0]!, forecast.values[1]!) : null;
     // The numbers are taken in the order they were forecast (db/counter-forecast.ts): on PostgreSQL the
@@ -310,16 +316,20 @@ export async function registerApplication(
         // head in one statement (the case's id taken from its sequence beforehand, its rows made
         // ready for the forecast numbers before the transaction); the audit entries, the feed's
         // changes and the head's new hash in another; the commit.
-        await readWebhooks(trx, agency.id);
-        const [seq, receiptSeq] = await nextCounters(trx, [caseCounter, receiptCounter]);
+        const { numbers: [seq, receiptSeq], rows: hooks } = await nextCountersAlongside<{ id: number; events: string }>(
+          trx, [caseCounter, receiptCounter], webhooksQuery(trx, agency.id).toSQL(),
+        );
+        readWebhooksWith(trx, agency.id, hooks);
         forecast.taken([seq!, receiptSeq!]);
         const rows = seq === forecast.values[0] && receiptSeq === forecast.values[1] && ahead
           ? ahead
           : await registrationRows(trx, takenId, seq!, receiptSeq!);
         const [written] = await runTogetherPg<Record<string, unknown> & { dd_document_id: number; dd_head: string }>(trx, rows.statements, {
-          sql: 'SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head FROM a', bindings: [],
+          sql: `SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head, ${writtenCaseColumns(trx, { events: 'e', attachments: rows.files, documents: 'd' })} FROM a`,
+          bindings: [],
         });
         const inserted = insertedApplication(written, agency);
+        read = { row: inserted, ...caseReadParts(written), extras: { contacts: 0, dataFiles: 0, complexMarks: 0, conferences: 0 } };
         const records = rows.receipt.records(Number(written!.dd_document_id), ip);
         const own = registered(inserted, rows.eventHash);
         const entries = chainedRows('audit_log', String(written!.dd_head), [auditRow(records.audit), auditRow(own.audit)]);
@@ -378,7 +388,7 @@ export async function registerApplication(
     forecast?.done(committed); // committed (and so counted in the database) or rolled back
   }
   // The case as a GET reads it: with its attachments, and only the extras it has.
-  const found = (await findApplicationWithAttachments(ctx.db, id))!;
+  const found = read ?? (await findApplicationWithAttachments(ctx.db, id))!;
   return buildView(ctx, user, found.row, calendar, found);
 }
 

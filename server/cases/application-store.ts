@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../../db/knex.js';
 import { insertedId, jsonRowsFrom, jsonRowsOf, parseJsonColumn, preparedRows, selectPrepared, textSearchTable, whereContainsAny } from '../../db/dialect.js';
-import { documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
+import { DOCUMENT_COLUMNS, documentsWithDeliveries, documentsWithDeliveriesColumn, type DocumentsWithDeliveries } from '../documents/document-store.js';
 import { unissuedNoticesColumn, unissuedNoticesOfColumn, type UnissuedNotice } from '../documents/delivery-store.js';
 import { ATTACHMENT_COLUMNS, toAttachment, type AttachmentRow } from './attachment-store.js';
 import { appendToCaseChain } from '../history/history-store.js';
@@ -153,11 +153,35 @@ export async function findApplicationWithAttachments(db: Db, id: number): Promis
   if (!r) return null;
   return {
     row: toApplication(r),
+    ...caseReadParts(r),
+    extras: { contacts: Number(r.n_contacts), dataFiles: Number(r.n_data_files), complexMarks: Number(r.n_complex_marks), conferences: Number(r.n_conferences) },
+  };
+}
+
+/** The case read's JSON columns (caseReadQuery, or writtenCaseColumns), as the case page uses them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function caseReadParts(r: any): Pick<CaseRead, 'attachments' | 'events' | 'documents'> {
+  return {
     attachments: parseJsonColumn<unknown[]>(r.attachments_json).map(toAttachment),
     events: parseJsonColumn<unknown[]>(r.events_json).map(toEvent),
     documents: documentsWithDeliveries(parseJsonColumn<unknown[]>(r.documents_json)),
-    extras: { contacts: Number(r.n_contacts), dataFiles: Number(r.n_data_files), complexMarks: Number(r.n_complex_marks), conferences: Number(r.n_conferences) },
   };
+}
+
+/**
+ * PostgreSQL, issue 15: the case read's JSON columns for a case written by the statement they are
+ * selected in — from the RETURNING rows of its WITH parts (the tables do not show them to that
+ * statement yet): `events` returns the event's row, `attachments` (or none) and `documents` the
+ * columns the case read takes. Read with caseReadParts: a registration answers without reading the
+ * case back. A new case has no delivery yet, no contact, data file, complex mark or conference.
+ */
+export function writtenCaseColumns(db: Db, parts: { events: string; attachments: string | null; documents: string }): string {
+  const sql = (raw: Knex.Raw) => raw.toSQL().sql;
+  return [
+    `${parts.attachments ? sql(jsonRowsFrom(db, ATTACHMENT_COLUMNS, `SELECT * FROM ${parts.attachments}`, 'id')) : `'[]'::json`} AS attachments_json`,
+    `${sql(jsonRowsFrom(db, EVENT_JSON_COLUMNS, `SELECT e.*, u.display_name AS actor_name FROM ${parts.events} e JOIN users u ON u.id = e.actor_id`, 'seq'))} AS events_json`,
+    `${sql(jsonRowsFrom(db, DOCUMENT_COLUMNS, `SELECT * FROM ${parts.documents}`, 'id'))} AS documents_json`,
+  ].join(', ');
 }
 
 function caseReadQuery(db: Db) {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,10 +97,15 @@ export async function usableSigningKey(db: Db, agencyId: number, now = new Date(
   return usable(await findAgencyKeyInfo(db, agencyId), now);
 }
 
-/** The agency (as findAgencyById) and its usable key's facts (as usableSigningKey), in one query. */
-export async function findAgencyWithUsableKey(db: Db, agencyId: number, now = new Date()): Promise<{ agency: Agency | null; keyInfo: AgencyKeyInfo | null }> {
-  const { agency, key } = await findAgencyAndKeyInfo(db, agencyId);
-  return { agency, keyInfo: usable(key, now) };
+/**
+ * The agency (as findAgencyById) and its usable key's facts (as usableSigningKey), in one query, with
+ * the single values `also` reads (findAgencyAndKeyInfo).
+ */
+export async function findAgencyWithUsableKey<K extends string = never>(
+  db: Db, agencyId: number, now = new Date(), also?: Record<K, Knex.QueryBuilder>,
+): Promise<{ agency: Agency | null; keyInfo: AgencyKeyInfo | null; also: Record<K, unknown> }> {
+  const { agency, key, also: values } = await findAgencyAndKeyInfo(db, agencyId, also);
+  return { agency, keyInfo: usable(key, now), also: values };
 }
 
 const usable = (info: AgencyKeyInfo | null, now: Date) => (info !== null && new Date(info.notAfter) >= now ? info : null);

@@ -35,7 +35,8 @@ export interface DocumentRow {
 }
 
 // Every column but the PDF bytes: lists never load them.
-const COLUMNS = [
+/** A document's columns but its PDF (read on its own, readPdf). */
+export const DOCUMENT_COLUMNS = [
   'id', 'application_id', 'agency_id', 'kind', 'variant', 'status', 'title', 'body', 'data', 'template_name', 'template_version',
   'event_seq', 'consultation_id', 'target_document_id', 'supersedes_id', 'supersede_reason', 'family', 'year', 'seq', 'number',
   'issued_date', 'issued_by', 'sha256', 'created_by', 'created_at', 'updated_at',
@@ -75,12 +76,12 @@ function toDocument(r: any): DocumentRow {
 }
 
 export async function findDocument(db: Db, id: number): Promise<DocumentRow | null> {
-  const r = await db('documents').where({ id }).first(COLUMNS);
+  const r = await db('documents').where({ id }).first(DOCUMENT_COLUMNS);
   return r ? toDocument(r) : null;
 }
 
 export async function listDocuments(db: Db, applicationId: number): Promise<DocumentRow[]> {
-  return (await db('documents').where({ application_id: applicationId }).whereNot('status', 'discarded').orderBy('id').select(COLUMNS)).map(toDocument);
+  return (await db('documents').where({ application_id: applicationId }).whereNot('status', 'discarded').orderBy('id').select(DOCUMENT_COLUMNS)).map(toDocument);
 }
 
 const DELIVERY_FIELDS = ['document_id', 'application_id', 'date', 'method', 'tracking_number', 'signed_by', 'note', 'event_seq', 'recorded_by', 'recorded_at'];
@@ -102,14 +103,14 @@ export async function listDocumentsWithDeliveries(db: Db, applicationId: number)
 
 export interface DocumentsWithDeliveries { documents: DocumentRow[]; deliveries: Map<number, DeliveryRow> }
 
-const WITH_DELIVERY_COLUMNS = [...COLUMNS.map((c) => `doc.${c}`), ...DELIVERY_FIELDS.map((c) => `d.${c} as dl_${c}`), 'u.display_name as dl_recorded_by_name'];
+const WITH_DELIVERY_COLUMNS = [...DOCUMENT_COLUMNS.map((c) => `doc.${c}`), ...DELIVERY_FIELDS.map((c) => `d.${c} as dl_${c}`), 'u.display_name as dl_recorded_by_name'];
 
 /**
  * The same, as a JSON column of an outer query over applications (`ap`): the case page reads the case,
  * its history and its documents in one query (issue 15). Read with documentsWithDeliveries.
  */
 export function documentsWithDeliveriesColumn(db: Db): Knex.Raw {
-  const names = [...COLUMNS, ...DELIVERY_FIELDS.map((c) => `dl_${c}`), 'dl_recorded_by_name'];
+  const names = [...DOCUMENT_COLUMNS, ...DELIVERY_FIELDS.map((c) => `dl_${c}`), 'dl_recorded_by_name'];
   return jsonRowsFrom(db, names, `SELECT ${WITH_DELIVERY_COLUMNS.join(', ')} FROM documents doc
     LEFT JOIN document_deliveries d ON d.document_id = doc.id LEFT JOIN users u ON u.id = d.recorded_by
     WHERE doc.application_id = ap.id AND doc.status <> 'discarded'`, 'id');
@@ -128,7 +129,7 @@ export function documentsWithDeliveries(rows: any[]): DocumentsWithDeliveries {
 }
 
 export async function findDocumentsBySha256(db: Db, sha256: string): Promise<DocumentRow[]> {
-  return (await db('documents').where({ sha256 }).select(COLUMNS)).map(toDocument);
+  return (await db('documents').where({ sha256 }).select(DOCUMENT_COLUMNS)).map(toDocument);
 }
 
 /** The case a document belongs to: its number and agency. */
@@ -167,7 +168,7 @@ export async function insertDraft(trx: Knex.Transaction, d: NewDocument): Promis
 
 /** Inserts a draft and returns it as stored (issue 15: no second query to read it back). */
 export async function insertDraftRow(trx: Knex.Transaction, d: NewDocument): Promise<DocumentRow> {
-  const [row] = await trx('documents').insert({ ...newDocumentColumns(d), status: 'draft' }).returning(COLUMNS);
+  const [row] = await trx('documents').insert({ ...newDocumentColumns(d), status: 'draft' }).returning(DOCUMENT_COLUMNS);
   return toDocument(row);
 }
 

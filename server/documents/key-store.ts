@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { selectPrepared } from '../../db/dialect.js';
 import { toAgency, type Agency } from '../admin/agency-store.js';
@@ -50,13 +51,18 @@ export async function findAgencyKeyInfo(db: Db, agencyId: number): Promise<Agenc
  * The agency's row and its key's facts in one query (issue 15: a registration needs both before its
  * transaction): `agency` as findAgencyById, `key` as findAgencyKeyInfo.
  */
-export async function findAgencyAndKeyInfo(db: Db, agencyId: number): Promise<{ agency: Agency | null; key: AgencyKeyInfo | null }> {
+export async function findAgencyAndKeyInfo<K extends string = never>(
+  db: Db, agencyId: number, also: Record<K, Knex.QueryBuilder> = {} as Record<K, Knex.QueryBuilder>,
+): Promise<{ agency: Agency | null; key: AgencyKeyInfo | null; also: Record<K, unknown> }> {
+  // `also`: single-value reads the caller needs too, each a subquery of the same query (issue 15).
+  const extra = Object.entries<Knex.QueryBuilder>(also).map(([name, q]) => q.clone().as(`also_${name}`));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const [row] = await selectPrepared<any>(db, db('agencies as a').leftJoin('agency_keys as k', 'k.agency_id', 'a.id').where('a.id', agencyId)
-    .select(['a.*', ...INFO_COLUMNS.map((c) => `k.${c} as key_${c}`)]).limit(1));
-  if (!row) return { agency: null, key: null };
+    .select(['a.*', ...INFO_COLUMNS.map((c) => `k.${c} as key_${c}`)]).select(extra).limit(1));
+  const values = Object.fromEntries(Object.keys(also).map((name) => [name, row?.[`also_${name}`] ?? null])) as Record<K, unknown>;
+  if (!row) return { agency: null, key: null, also: values };
   const key = Object.fromEntries(INFO_COLUMNS.map((c) => [c, row[`key_${c}`]]));
-  return { agency: toAgency(row), key: key.agency_id === null || key.agency_id === undefined ? null : toInfo(key) };
+  return { agency: toAgency(row), key: key.agency_id === null || key.agency_id === undefined ? null : toInfo(key), also: values };
 }
 
 export async function findAgencyKeyP12(db: Db, agencyId: number): Promise<Buffer | null> {

@@ -29,10 +29,22 @@ async function agencyChain(db: Db, agencyId: number): Promise<number[]> {
  * alter that year's reported figures (domain.md §6 counting).
  */
 export async function assertYearOpen(db: Db, agencyId: number, date: string, what: string): Promise<void> {
-  // One round trip: the agency's chain upwards as a subquery (issue 15).
-  const [lock] = await selectPrepared<{ year: number }>(db, db('report_locks').whereIn('agency_id', agencyAncestorIdsQuery(db, agencyId)).where('year', '>=', yearOf(date)).orderBy('year').select('year').limit(1));
-  if (lock) {
-    throw new DomainError('conflict', 'year_locked', `${lock.year}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
+  const [lock] = await selectPrepared<{ year: number }>(db, lockedYearQuery(db, agencyId, date));
+  refuseLockedYear(lock?.year, what);
+}
+
+/**
+ * The earliest locked year a change so dated would alter (a select of one value, `year`, or no row):
+ * the agency's chain upwards as a subquery, one round trip (issue 15). Read with refuseLockedYear.
+ */
+export function lockedYearQuery(db: Db, agencyId: number, date: string): Knex.QueryBuilder {
+  return db('report_locks').whereIn('agency_id', agencyAncestorIdsQuery(db, agencyId)).where('year', '>=', yearOf(date)).orderBy('year').select('year').limit(1);
+}
+
+/** assertYearOpen's refusal, for a locked year read by lockedYearQuery (null or undefined: none). */
+export function refuseLockedYear(year: unknown, what: string): void {
+  if (year !== null && year !== undefined) {
+    throw new DomainError('conflict', 'year_locked', `${Number(year)}年度报表已锁定，${what}会改变该年度已报送的数字；如确需修改，请政务公开办先解除锁定`);
   }
 }
 

@@ -52,6 +52,22 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
   });
   after(async () => env.close());
 
+  it('a registration answers with the case exactly as a GET then reads it, with files or none (PostgreSQL answers from the rows it wrote)', async () => {
+    for (const files of [0, 2]) {
+      let post = request(env.app).post('/api/applications').set(auth())
+        .field('data', JSON.stringify(applicationBody({ receivedDate: '2026-11-03', applicant: { ...(applicationBody().applicant as object), name: `回读${files}` } })));
+      for (let i = 0; i < files; i++) post = post.attach('attachments', Buffer.from(`%PDF-1.7\n% scan ${files}-${i}\n`), { filename: `扫描件-${i}.pdf`, contentType: 'application/pdf' });
+      const created = await post;
+      assert.equal(created.status, 201, created.text.slice(0, 300));
+      assert.equal(created.body.attachments.length, files);
+      assert.equal(created.body.history.length, 1);
+      assert.ok(receiptOf(created.body).number, 'the receipt is in the answer');
+      const read = await request(env.app).get(`/api/applications/${created.body.id}`).set(auth());
+      assert.equal(read.status, 200);
+      assert.deepEqual(created.body, read.body);
+    }
+  });
+
   it('twelve registrations at once each get their own gapless numbers, printed in their own signed receipt', async () => {
     requireTools('pdftotext', 'pdfsig');
     const names = ['张一', '王二', '李三', '赵四', '钱五', '孙六', '周七', '吴八', '郑九', '冯十', '陈十一', '褚十二'];
