@@ -111,7 +111,7 @@ export async function nextCountersAlongside<T>(trx: Knex.Transaction, keys: stri
   const [r] = await runTogetherPg<{ counters: Array<{ key: string; last: number | string }> | null; rows: T[] }>(trx, [['c', countersUpsert(trx, keys).toSQL()]], {
     sql: `SELECT (SELECT json_agg(json_build_object('key', c.key, 'last', c.last)) FROM c) AS counters, (SELECT COALESCE(json_agg(x), '[]'::json) FROM (${alongside.sql}) x) AS rows`,
     bindings: alongside.bindings,
-  });
+  }, { prepared: true });
   return { numbers: numbersOf(keys, r?.counters ?? []), rows: r?.rows ?? [] };
 }
 
@@ -237,10 +237,19 @@ export interface Statement { sql: string; bindings: readonly unknown[] }
  * transaction holds a lock every other writer waits for (a case counter, the audit log's head), each
  * trip it makes is their wait too. The parts run on one snapshot and may not read each other's rows;
  * constraints are checked once all are in.
+ *
+ * `prepared`: a named prepared statement (as preparedRows; issue 15: a registration's statements are
+ * long — PostgreSQL parsed and planned them in ~0.7 ms of its CPU each time). Only for a statement whose
+ * result columns are fixed by its text — `final` selects no `*` (a part's rows as json, row_to_json, are
+ * fine): when a table changes, PostgreSQL plans a prepared statement again by itself, but refuses to run
+ * one whose result columns would change (0A000), and inside a transaction that refusal aborts it.
  */
-export async function runTogetherPg<T = Record<string, unknown>>(trx: Knex.Transaction, parts: Array<[string, Statement]>, final: Statement): Promise<T[]> {
+export async function runTogetherPg<T = Record<string, unknown>>(
+  trx: Knex.Transaction, parts: Array<[string, Statement]>, final: Statement, opts: { prepared?: boolean } = {},
+): Promise<T[]> {
   const sql = `WITH ${parts.map(([name, p]) => `${name} AS (${p.sql})`).join(', ')} ${final.sql}`;
   const bindings = [...parts.flatMap(([, p]) => p.bindings), ...final.bindings] as Knex.RawBinding[];
-  return (await trx.raw(sql, bindings)).rows as T[];
+  const name = opts.prepared ? statementName(sql) : undefined;
+  return (await trx.raw(sql, bindings).options(name ? { name } : {})).rows as T[];
 }
 

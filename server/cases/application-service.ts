@@ -324,11 +324,12 @@ export async function registerApplication(
         const rows = seq === forecast.values[0] && receiptSeq === forecast.values[1] && ahead
           ? ahead
           : await registrationRows(trx, takenId, seq!, receiptSeq!);
-        const [written] = await runTogetherPg<Record<string, unknown> & { dd_document_id: number; dd_head: string }>(trx, rows.statements, {
-          sql: `SELECT a.*, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head, ${writtenCaseColumns(trx, { events: 'e', attachments: rows.files, documents: 'd' })} FROM a`,
+        // Prepared (its result columns fixed: the case's row as json).
+        const [written] = await runTogetherPg<Record<string, unknown> & { dd_case: Record<string, unknown>; dd_document_id: number; dd_head: string }>(trx, rows.statements, {
+          sql: `SELECT row_to_json(a) AS dd_case, (SELECT id FROM d) AS dd_document_id, (SELECT hash FROM h) AS dd_head, ${writtenCaseColumns(trx, { events: 'e', attachments: rows.files, documents: 'd' })} FROM a`,
           bindings: [],
-        });
-        const inserted = insertedApplication(written, agency);
+        }, { prepared: true });
+        const inserted = insertedApplication(written!.dd_case, agency);
         read = { row: inserted, ...caseReadParts(written), extras: { contacts: 0, dataFiles: 0, complexMarks: 0, conferences: 0 } };
         const records = rows.receipt.records(Number(written!.dd_document_id), ip);
         const own = registered(inserted, rows.eventHash);
@@ -342,7 +343,7 @@ export async function registerApplication(
         ], {
           sql: 'UPDATE history_heads SET hash = ?, last_id = (SELECT id FROM ins WHERE hash = ?) WHERE chain = ? RETURNING (SELECT json_agg(id ORDER BY id) FROM ch) AS change_ids',
           bindings: [last.hash, last.hash, 'audit_log'],
-        });
+        }, { prepared: true });
         await fanOutChanges(trx, changes, head!.change_ids.map(Number));
         return takenId;
       }

@@ -68,6 +68,23 @@ describe('registration receipts rendered ahead of the transaction (issue 15)', f
     }
   });
 
+  it('a column added to the tables a registration writes while the desk runs (a rolling upgrade) breaks no registration: its prepared statements are planned again', async () => {
+    const before = await register('升级前');
+    const tables = ['applications', 'application_events', 'documents', 'audit_log', 'exchange_changes', 'counters', 'webhooks'];
+    for (const t of tables) await env.db.schema.alterTable(t, (tb) => tb.text('dd_upgrade_extra').nullable());
+    try {
+      const after = await register('升级后');
+      assert.equal(seqOf(after.caseNumber), seqOf(before.caseNumber) + 1);
+      const read = await request(env.app).get(`/api/applications/${after.id}`).set(auth());
+      assert.equal(read.status, 200);
+      assert.deepEqual(read.body, after);
+    } finally {
+      for (const t of tables) await env.db.schema.alterTable(t, (tb) => tb.dropColumn('dd_upgrade_extra'));
+    }
+    const again = await register('降级后');
+    assert.equal(seqOf(again.caseNumber), seqOf(before.caseNumber) + 2);
+  });
+
   it('twelve registrations at once each get their own gapless numbers, printed in their own signed receipt', async () => {
     requireTools('pdftotext', 'pdfsig');
     const names = ['张一', '王二', '李三', '赵四', '钱五', '孙六', '周七', '吴八', '郑九', '冯十', '陈十一', '褚十二'];
