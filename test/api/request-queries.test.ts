@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationBody, createTestEnv, loginAgent, type TestEnv } from '../helpers/test-app.js';
-import { createDb } from '../../db/knex.js';
+import { createDb, isPostgres } from '../../db/knex.js';
 import { fixedClock } from '../../server/time.js';
 import { CALENDAR_RECHECK_MS, loadCalendar } from '../../server/calendar-store.js';
 import { setCalendarDay } from '../../server/admin/calendar-service.js';
@@ -18,6 +18,12 @@ const INBOX_BUDGET = 4;
  */
 const REGISTRATION_BUDGET = 19;
 const REGISTRATION_TRANSACTION_BUDGET = 13;
+/**
+ * On PostgreSQL, whose client sends one query at a time (db/dialect.ts runTogetherPg): the answer is
+ * built from the rows the writing statement returns, the webhooks are read with the counters.
+ */
+const REGISTRATION_BUDGET_PG = 9;
+const REGISTRATION_TRANSACTION_BUDGET_PG = 5;
 const WRITES = /^\s*(insert|update|delete|replace|merge)\b/i;
 
 describe('requests cost a bounded number of queries, and GET writes nothing (issue 15)', function () {
@@ -98,7 +104,10 @@ describe('requests cost a bounded number of queries, and GET writes nothing (iss
     console.log(`      inbox page: ${large.sql.length} queries`);
   });
 
-  it(`a registration with its signed receipt takes at most ${REGISTRATION_BUDGET} queries (${REGISTRATION_TRANSACTION_BUDGET} in its transaction), as many with three files as with one`, async () => {
+  it(`a registration with its signed receipt takes at most ${REGISTRATION_BUDGET} queries (${REGISTRATION_TRANSACTION_BUDGET} in its transaction; on PostgreSQL ${REGISTRATION_BUDGET_PG} and ${REGISTRATION_TRANSACTION_BUDGET_PG}), as many with three files as with one`, async () => {
+    const pg = isPostgres(env.db);
+    const budget = pg ? REGISTRATION_BUDGET_PG : REGISTRATION_BUDGET;
+    const transactionBudget = pg ? REGISTRATION_TRANSACTION_BUDGET_PG : REGISTRATION_TRANSACTION_BUDGET;
     await register(); // the counters' rows exist, the calendar is held
     const post = (files: number) => sqlOf(() => {
       let r = request(env.app).post('/api/applications').set(auth('cw'))
@@ -114,8 +123,8 @@ describe('requests cost a bounded number of queries, and GET writes nothing (iss
       assert.equal(r.res.body.attachments.length, n);
       const receipt = r.res.body.documents.find((d: { kind: string }) => d.kind === 'receipt');
       assert.ok(receipt && receipt.number, `${label}: the receipt is issued: ${JSON.stringify(r.res.body.documents)}`);
-      assert.ok(r.sql.length <= REGISTRATION_BUDGET, `${label}: ${r.sql.length} queries:\n${r.sql.join('\n')}`);
-      assert.ok(inTransaction(r.sql) <= REGISTRATION_TRANSACTION_BUDGET, `${label}: ${inTransaction(r.sql)} in the transaction:\n${r.sql.join('\n')}`);
+      assert.ok(r.sql.length <= budget, `${label}: ${r.sql.length} queries:\n${r.sql.join('\n')}`);
+      assert.ok(inTransaction(r.sql) <= transactionBudget, `${label}: ${inTransaction(r.sql)} in the transaction:\n${r.sql.join('\n')}`);
     }
     assert.equal(three.sql.length, one.sql.length, `three files:\n${three.sql.join('\n')}`);
     console.log(`      registration: ${one.sql.length} queries, ${inTransaction(one.sql)} in its transaction (BEGIN and COMMIT counted)`);
