@@ -113,18 +113,22 @@ export function webhooksQuery(trx: Knex | Knex.Transaction, agencyId: number): K
  * the transaction records are fanned out to those.
  */
 export function readWebhooksWith(trx: Knex.Transaction, agencyId: number, rows: Array<{ id: number | string; events: string }>): void {
-  let byAgency = hooksInTransaction.get(trx);
-  if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
-  byAgency.set(agencyId, Promise.resolve(rows.map((r) => ({ id: Number(r.id), events: r.events }))));
+  hooksRead(trx).set(agencyId, Promise.resolve(rows.map((r) => ({ id: Number(r.id), events: r.events }))));
 }
 
 // A transaction that records several changes of one agency's case (a registration and its receipt)
 // reads the agency's webhooks once (issue 15).
 const hooksInTransaction = new WeakMap<Knex.Transaction, Map<number, Promise<Array<{ id: number; events: string }>>>>();
 
-function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id: number; events: string }>> {
+/** What this transaction has read of its agencies' webhooks, by agency. */
+function hooksRead(trx: Knex.Transaction): Map<number, Promise<Array<{ id: number; events: string }>>> {
   let byAgency = hooksInTransaction.get(trx);
   if (!byAgency) hooksInTransaction.set(trx, (byAgency = new Map()));
+  return byAgency;
+}
+
+function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id: number; events: string }>> {
+  const byAgency = hooksRead(trx);
   let hooks = byAgency.get(agencyId);
   if (!hooks) {
     hooks = webhooksQuery(trx, agencyId)

@@ -311,11 +311,12 @@ export async function registerApplication(
       if (prepared && keyInfo && takenId !== null && forecast) {
         // Issue 15, PostgreSQL: every registration of the agency waits for the case counter's row, and
         // every writer for the audit log's head, from the moment a transaction takes them to its
-        // commit. So they are taken late and held for as few round trips as can be: the webhooks read
-        // first, then the counters; the case, its first event, its files, the receipt and the log's
-        // head in one statement (the case's id taken from its sequence beforehand, its rows made
-        // ready for the forecast numbers before the transaction); the audit entries, the feed's
-        // changes and the head's new hash in another; the commit.
+        // commit. So they are taken late and held for as few round trips as can be: the counters, with
+        // the webhooks owed the agency's changes read in the same statement; the case, its first event,
+        // its files, the receipt and the log's head in one statement, returning what the answer shows
+        // (the case's id taken from its sequence beforehand, its rows made ready for the forecast
+        // numbers before the transaction); the audit entries, the feed's changes and the head's new
+        // hash in another; the commit.
         const { numbers: [seq, receiptSeq], rows: hooks } = await nextCountersAlongside<{ id: number; events: string }>(
           trx, [caseCounter, receiptCounter], webhooksQuery(trx, agency.id).toSQL(),
         );

@@ -34,8 +34,7 @@ export interface DocumentRow {
   updatedAt: string;
 }
 
-// Every column but the PDF bytes: lists never load them.
-/** A document's columns but its PDF (read on its own, readPdf). */
+/** Every column of a document but its PDF bytes (read on their own, readPdf): lists never load them. */
 export const DOCUMENT_COLUMNS = [
   'id', 'application_id', 'agency_id', 'kind', 'variant', 'status', 'title', 'body', 'data', 'template_name', 'template_version',
   'event_seq', 'consultation_id', 'target_document_id', 'supersedes_id', 'supersede_reason', 'family', 'year', 'seq', 'number',

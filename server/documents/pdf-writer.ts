@@ -57,22 +57,20 @@ export function openPdf(info: { title: string; author: string; subject?: string;
   };
 }
 
-
 /**
  * The Flate level of the streams pdfkit compresses (pdfkit itself always uses zlib's default, 6).
  * Issue 15: deflating a document's embedded font subsets (~50 KB of glyph outlines for a receipt) was
  * the biggest single cost of rendering one. Measured with `npm run bench:pdf` (one-page reply, 300
  * documents, 2 shared CPUs): median 2.8 ms at level 6, 2.5 ms at level 1; file 58.9 KB against 59.8 KB.
  */
-export const FLATE_LEVEL = 1;
+const FLATE_LEVEL = 1;
 
 /** The part of a pdfkit reference (PDFReference) this file uses. */
 interface PdfkitRef { compress: boolean; buffer: Uint8Array[]; finalize(): void }
 
 /**
- * Makes the document compress its streams at `level` (pdfkit always uses zlib's default): each
- * reference's bytes are deflated here, before pdfkit finalizes it uncompressed (the FlateDecode filter
- * it has already named stays).
+ * Makes the document compress its streams at `level`: each reference's bytes are deflated here, and
+ * pdfkit then finalizes it as uncompressed (the FlateDecode filter it has already named stays).
  */
 function flateAtLevel(doc: PDFKit.PDFDocument, level: number): void {
   const ref = (doc as unknown as { ref(data?: object): PdfkitRef }).ref.bind(doc);
