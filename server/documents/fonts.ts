@@ -18,6 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { encodeSubset, type EncodableSubset } from './font-subset.js';
 
 const require = createRequire(import.meta.url);
 
@@ -79,6 +80,7 @@ interface TtfSubset {
   offset: number;
   includeGlyph(id: number): number;
   _addGlyph(id: number): number;
+  encode(): Uint8Array;
 }
 
 function withQuickSubsets(parsed: FontkitFont): FontkitFont {
@@ -88,6 +90,8 @@ function withQuickSubsets(parsed: FontkitFont): FontkitFont {
   font.createSubset = () => {
     const subset = createSubset();
     subset._addGlyph = addGlyphQuickly;
+    const encode = subset.encode.bind(subset);
+    subset.encode = () => encodeSubset(subset as unknown as EncodableSubset, encode) ?? encode();
     return subset;
   };
   return parsed;

@@ -3,6 +3,7 @@ import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { formatChineseDate } from '../../workflows/dates.js';
 import { registerDocumentFonts } from './paint.js';
+import { deflateFontFile } from './font-subset.js';
 import { PRODUCT_NAME } from '../../workflows/terms.js';
 
 export interface PdfWriter {
@@ -79,7 +80,9 @@ function flateAtLevel(doc: PDFKit.PDFDocument, level: number): void {
     const finalize = r.finalize.bind(r);
     r.finalize = () => {
       if (r.compress && r.buffer.length) {
-        r.buffer = [deflateSync(Buffer.concat(r.buffer), { level })];
+        // A font subset (one chunk, as pdfkit writes it) is deflated in cached runs of glyphs.
+        const font = r.buffer.length === 1 ? deflateFontFile(r.buffer[0]!, level) : null;
+        r.buffer = [font ?? deflateSync(Buffer.concat(r.buffer), { level })];
         r.compress = false;
       }
       finalize();
