@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
-import { appendToTableChain, appendUnderHead, takeTableChainHead, type ChainHeadTaken } from './history/history-store.js';
+import { appendToTableChain, appendUnderHead, takeTableChainHead } from './history/history-store.js';
 
 export interface Actor {
   id: number;
@@ -34,11 +34,10 @@ export async function audit(db: Db, entry: AuditEntry): Promise<void> {
 }
 
 /**
- * Several entries of one transaction in their order, in three statements however many (issue 15; on
- * SQLite in two trips: the head taken, then the entries and the head's new hash together).
+ * Several entries of one transaction in their order, in three statements however many (issue 15).
  * `head`: the log's head already taken for exactly these entries (takeTableChainHead), or taken here.
  */
-export async function auditAll(trx: Knex.Transaction, entries: AuditEntry[], head?: ChainHeadTaken): Promise<void> {
+export async function auditAll(trx: Knex.Transaction, entries: AuditEntry[], head?: string): Promise<void> {
   const prev = head ?? (await takeTableChainHead(trx, 'audit_log', entries.length));
   await appendUnderHead(trx, 'audit_log', prev, entries.map(auditRow));
 }

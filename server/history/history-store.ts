@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../../db/knex.js';
-import { insertedId, together } from '../../db/dialect.js';
+import { insertedId } from '../../db/dialect.js';
 import { CHAINS, chainHash, GENESIS, type HistoryTable } from '../../db/history-hash.js';
 
 // All SQL of the history chains (db/history-hash.ts says what is hashed and why). The feature stores
@@ -50,45 +50,20 @@ export async function appendToTableChain(trx: Knex.Transaction, table: TableChai
  * length grows by `count` — which locks it until the commit — and the last hash before them is
  * returned. The caller builds its rows after this and appends them with appendUnderHead (issue 15:
  * a registration takes the head alongside its other statements and appends its two entries at once).
- *
- * On SQLite the table's last id comes back too, read in the same statement (`lastId`: the larger of
- * its highest id and AUTOINCREMENT's sequence, so ids are never reused): the transaction now holds the database's one writer's lock, so the rows it appends next — if it writes
- * none to this table in between — take the ids after it, and appendUnderHead sets the head in the same
- * trip as the rows instead of waiting for their ids (issue 15: each trip to libuv's threads lengthens
- * the writer's turn every other registration waits for). On PostgreSQL `lastId` is null.
  */
-export async function takeTableChainHead(trx: Knex.Transaction, table: TableChain, count: number): Promise<ChainHeadTaken> {
-  const sqlite = !isPostgres(trx);
-  const [head] = await trx('history_heads').where({ chain: table }).increment('length', count)
-    // The id AUTOINCREMENT would give next, less one: never one a removed row had.
-    .returning(sqlite ? ['hash', trx.raw('max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), coalesce((SELECT max(id) FROM ??), 0)) AS last_id', [table, table])] : ['hash']);
+export async function takeTableChainHead(trx: Knex.Transaction, table: TableChain, count: number): Promise<string> {
+  const [head] = await trx('history_heads').where({ chain: table }).increment('length', count).returning(['hash']);
   if (!head) throw new Error(`history_heads has no row for ${table}: the database is not migrated`);
   holding[table].add(trx);
-  const row = head as { hash: string; last_id?: number | string | null };
-  return { hash: String(row.hash), lastId: sqlite ? Number(row.last_id ?? 0) : null };
+  return String((head as { hash: string }).hash);
 }
-
-/** What takeTableChainHead returns: the last hash, and on SQLite the table's highest id (else null). */
-export interface ChainHeadTaken { hash: string; lastId: number | null }
 
 /**
  * The rows, chained in their order after `prev` (what takeTableChainHead returned for as many rows),
- * inserted in one statement; then the head set to the last of them. With the table's highest id
- * (SQLite), the rows are given the ids after it and the head is set in the same trip.
+ * inserted in one statement; then the head set to the last of them.
  */
-export async function appendUnderHead(trx: Knex.Transaction, table: TableChain, prev: ChainHeadTaken, rows: Array<Record<string, unknown>>): Promise<Array<{ id: number; hash: string }>> {
-  const chained = chainedRows(table, prev.hash, rows);
-  if (prev.lastId !== null && !isPostgres(trx)) {
-    const after = prev.lastId;
-    const appended = chained.map((r, i) => ({ id: after + 1 + i, hash: r.hash }));
-    const last = appended.at(-1)!;
-    await together(
-      trx,
-      () => trx(table).insert(chained.map((r, i) => ({ id: appended[i]!.id, ...r }))),
-      () => trx('history_heads').where({ chain: table }).update({ hash: last.hash, last_id: last.id }),
-    );
-    return appended;
-  }
+export async function appendUnderHead(trx: Knex.Transaction, table: TableChain, prev: string, rows: Array<Record<string, unknown>>): Promise<Array<{ id: number; hash: string }>> {
+  const chained = chainedRows(table, prev, rows);
   const inserted: Array<{ id: number | string; hash: string }> = await trx(table).insert(chained).returning(['id', 'hash']);
   const idOf = new Map(inserted.map((r) => [r.hash, insertedId(r)]));
   const appended = chained.map((r) => ({ id: idOf.get(r.hash)!, hash: r.hash }));
