@@ -112,10 +112,15 @@ function writeSubset(subset: EncodableSubset): Uint8Array | null {
     glyf: subset.offset,
     hmtx: metrics.length * 4,
   };
-  const present = TABLES.filter((tag) => lengths[tag] !== undefined || font.directory.tables[tag]);
+  // Tables copied as they are (cvt , prep, fpgm) keep their length.
+  for (const tag of TABLES) {
+    const t = font.directory.tables[tag];
+    if (lengths[tag] === undefined && t) lengths[tag] = t.length;
+  }
+  const present = TABLES.filter((tag) => lengths[tag] !== undefined);
   const n = present.length;
   let at = 12 + 16 * n;
-  const total = present.reduce((sum, tag) => sum + (lengths[tag] ?? font.directory.tables[tag]!.length), at);
+  const total = present.reduce((sum, tag) => sum + lengths[tag]!, at);
   const out = Buffer.allocUnsafe(total);
   out.write('true', 0, 'latin1');
   const power = 2 ** Math.floor(Math.log2(n));
@@ -125,7 +130,7 @@ function writeSubset(subset: EncodableSubset): Uint8Array | null {
   out.writeUInt16BE(n * 16 - power * 16, 10);
   let glyfStart = 0;
   present.forEach((tag, i) => {
-    const length = lengths[tag] ?? font.directory.tables[tag]!.length;
+    const length = lengths[tag]!;
     const entry = 12 + 16 * i;
     out.write(tag, entry, 'latin1');
     out.writeUInt32BE(0, entry + 4);

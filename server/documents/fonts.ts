@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { encodeSubset, type EncodableSubset } from './font-subset.js';
+import { encodeSubset, type EncodableSubset, type SubsetFont } from './font-subset.js';
 
 const require = createRequire(import.meta.url);
 
@@ -64,22 +64,18 @@ function fontkit(): { create(buf: Uint8Array): FontkitFont } {
 // rendering. On the fonts parsed here (plain glyf, no variations) the glyph header's contour count
 // says it: only composite glyphs (numberOfContours < 0) are decoded, for their components. The bytes
 // embedded are the same as fontkit's own (test/pdf: byte-identical documents).
-interface FontkitInternals {
+// The subset's own fields and the font's directory, loca and stream are font-subset.ts's types: one
+// description of fontkit's internals, read here and there.
+interface FontkitInternals extends SubsetFont {
   createSubset(): TtfSubset;
-  directory: { tables: Record<string, unknown> };
-  loca: { offsets: number[] };
+  loca: SubsetFont['loca'] & { offsets: number[] };
   _variationProcessor?: unknown;
   _getTableStream(tag: string): { pos: number; readBuffer(n: number): Uint8Array };
   getGlyph(id: number): FontkitGlyph & { _decode(): { numberOfContours: number; components?: Array<{ glyphID: number; pos: number }> } | null; _getMetrics(): { leftBearing: number } };
 }
-interface TtfSubset {
+interface TtfSubset extends EncodableSubset {
   font: FontkitInternals;
-  glyf: Uint8Array[];
-  loca: { offsets: number[] };
-  hmtx: { metrics: Array<{ advance: number; bearing: number }> };
-  offset: number;
   includeGlyph(id: number): number;
-  _addGlyph(id: number): number;
   encode(): Uint8Array;
 }
 
@@ -91,7 +87,7 @@ function withQuickSubsets(parsed: FontkitFont): FontkitFont {
     const subset = createSubset();
     subset._addGlyph = addGlyphQuickly;
     const encode = subset.encode.bind(subset);
-    subset.encode = () => encodeSubset(subset as unknown as EncodableSubset, encode) ?? encode();
+    subset.encode = () => encodeSubset(subset, encode) ?? encode();
     return subset;
   };
   return parsed;
