@@ -34,7 +34,7 @@ export function knexConfig(databaseUrl: string): Knex.Config {
       migrations,
     };
   }
-  const file = resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
+  const file = sqliteFileOf(databaseUrl);
   createPrivately(file);
   return {
     client: SqliteClient as unknown as typeof Knex.Client,
@@ -87,16 +87,41 @@ const KnexSqliteTransaction = require('knex/lib/dialects/sqlite3/execution/sqlit
  */
 const writerQueues = new Map<string, Promise<void>>();
 async function writeTurn(file: string): Promise<() => void> {
+  const asked = performance.now();
   const before = writerQueues.get(file) ?? Promise.resolve();
   let release!: () => void;
   const mine = new Promise<void>((ok) => (release = ok));
   const tail = before.then(() => mine);
   writerQueues.set(file, tail);
   await before;
+  const began = performance.now();
   return () => {
     release();
     if (writerQueues.get(file) === tail) writerQueues.delete(file);
+    if (turnObservers.size === 0) return;
+    const turn: WriteTurn = { file, waitedMs: began - asked, heldMs: performance.now() - began };
+    for (const observe of turnObservers) observe(turn);
   };
+}
+
+/**
+ * One SQLite write transaction's turn in this process: how long it waited for the writers before it
+ * and how long it held the database (from taking a connection through BEGIN IMMEDIATE to COMMIT).
+ * Issue 15: writers take turns, so registrations per second on SQLite are at most 1000 / heldMs — the
+ * figure `npm run bench:api` prints and /metrics exposes.
+ */
+export interface WriteTurn { file: string; waitedMs: number; heldMs: number }
+const turnObservers = new Set<(turn: WriteTurn) => void>();
+
+/** Calls `observe` after every SQLite write transaction of this process; returns what stops it. */
+export function observeWriteTurns(observe: (turn: WriteTurn) => void): () => void {
+  turnObservers.add(observe);
+  return () => void turnObservers.delete(observe);
+}
+
+/** The database file a SQLite URL names, as the writers' turns report it. */
+export function sqliteFileOf(databaseUrl: string): string {
+  return resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
 }
 
 class ImmediateTransaction extends KnexSqliteTransaction {

@@ -6,14 +6,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
-import { createDb, isPostgresUrl } from '../db/knex.js';
+import { createDb, isPostgresUrl, sqliteFileOf } from '../db/knex.js';
 
 export class BackupError extends Error {}
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const PGDUMP_MAGIC = 'PGDMP';
-
-export const sqliteFileOf = (databaseUrl: string) => resolve(databaseUrl.replace(/^sqlite:(\/\/)?/, ''));
 
 function head(file: string, n: number): string {
   const fd = openSync(file, 'r');

@@ -4,7 +4,7 @@
 // committed, and a webhook is owed exactly for what was committed.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertedId, together } from '../db/dialect.js';
+import { insertedId, selectPrepared, together } from '../db/dialect.js';
 import { agencyAncestorIdsQuery } from './admin/agency-store.js';
 import { holdTableChainHead } from './history/history-store.js';
 
@@ -131,8 +131,9 @@ function webhooksOf(trx: Knex.Transaction, agencyId: number): Promise<Array<{ id
   const byAgency = hooksRead(trx);
   let hooks = byAgency.get(agencyId);
   if (!hooks) {
-    hooks = webhooksQuery(trx, agencyId)
-      .then((rows: Array<{ id: number; events: string }>) => rows);
+    // A kept statement (issue 15): on SQLite one trip to libuv's threads inside the writer's turn, not two.
+    hooks = selectPrepared<{ id: number | string; events: string }>(trx, webhooksQuery(trx, agencyId))
+      .then((rows) => rows.map((r) => ({ id: Number(r.id), events: r.events })));
     byAgency.set(agencyId, hooks);
   }
   return hooks;

@@ -1,11 +1,12 @@
-// Prometheus metrics (issue 15), served at /metrics when METRICS=1: request latency by declared route,
-// and — computed when scraped, with one query each — open and overdue applications per agency, export
-// jobs waiting or running, and the webhook outbox. One registry per app (several apps in one process
-// in tests); the process's own metrics (CPU, memory, event loop) come with it.
+// Prometheus metrics (issue 15), served at /metrics when METRICS=1: request latency by declared route;
+// computed when scraped, with one query each, open and overdue applications per agency, export jobs
+// waiting or running, and the webhook outbox; on SQLite, the writers' turns. One registry per app
+// (several apps in one process in tests); the process's own metrics (CPU, memory, event loop) come with it.
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from './context.js';
+import { isPostgresUrl, observeWriteTurns, sqliteFileOf } from '../db/knex.js';
 import { CLOSED_STATES } from './cases/application-store.js';
 import { DomainError } from './errors.js';
 
@@ -92,7 +93,40 @@ function createMetrics(ctx: AppContext): DeskMetrics {
       this.set({ status: 'failed' }, num(row?.failed));
     },
   });
+  if (!isPostgresUrl(ctx.config.databaseUrl)) sqliteWriteTurns(registry, sqliteFileOf(ctx.config.databaseUrl));
   return { registry, requestDuration };
+}
+
+/**
+ * SQLite: the writers' turns (db/knex.ts, observeWriteTurns). One write transaction runs at a time, so
+ * the time each holds the database bounds the writes per second (1 / its mean), and the wait shows
+ * how many queue behind it. The registry holds the histograms; the observer lets go with it.
+ */
+function sqliteWriteTurns(registry: Registry, file: string): void {
+  const buckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+  const held = new Histogram({
+    name: 'dd_sqlite_write_turn_seconds',
+    help: 'SQLite: how long each write transaction held the database (writers take turns: writes per second are at most 1 / the mean)',
+    buckets,
+    registers: [registry],
+  });
+  const waited = new Histogram({
+    name: 'dd_sqlite_write_turn_wait_seconds',
+    help: 'SQLite: how long each write transaction waited for the writers before it in this process',
+    buckets,
+    registers: [registry],
+  });
+  // Weakly: the registry keeps the histograms (and the app its registry) alive, not the observer.
+  const heldRef = new WeakRef(held);
+  const waitedRef = new WeakRef(waited);
+  const stop = observeWriteTurns((turn) => {
+    const h = heldRef.deref();
+    const w = waitedRef.deref();
+    if (!h || !w) return stop();
+    if (turn.file !== file) return;
+    h.observe(turn.heldMs / 1000);
+    w.observe(turn.waitedMs / 1000);
+  });
 }
 
 /** One query for both gauges of a scrape: prom-client collects them together, so the second shares the first's query. */

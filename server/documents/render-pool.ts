@@ -113,6 +113,9 @@ export class RenderPool {
   }
 }
 
+/** A render worker's nice value (0 the default, 19 the lowest priority): render-worker.ts says why. */
+export const RENDER_WORKER_NICE = 10;
+
 /** The compiled worker; from source (tsx), a bootstrap that registers tsx in the worker first. */
 function startWorker(): Worker {
   return new Worker(new URL(RUNNING_FROM_SOURCE ? './render-worker-dev.mjs' : './render-worker.js', import.meta.url));

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { addClient } from '../../server/auth/client-service.js';
 import { CHANGE_TYPE_NAMES } from '../../server/change-feed.js';
+import { isPostgresUrl } from '../../db/knex.js';
 import { applicationBody, createTestEnv, type TestEnv } from '../helpers/test-app.js';
 
 /** The value of one sample of the exposition text, or undefined. */
@@ -68,6 +69,35 @@ describe('Prometheus metrics', () => {
     assert.ok(!/route="\/api\/applications\/\d+"/.test(text), 'no raw URLs as labels');
     assert.ok((sample(text, 'dd_http_request_duration_seconds_bucket', { route: '/api/applications/:id', status_code: '200', le: '+Inf' }) ?? 0) >= 3);
     assert.ok(sample(text, 'dd_process_resident_memory_bytes') !== undefined || sample(text, 'dd_nodejs_heap_size_used_bytes') !== undefined);
+  });
+
+  it('on SQLite, shows how long each write transaction held the database and waited for its turn', async () => {
+    const before = await scrape();
+    const held0 = sample(before, 'dd_sqlite_write_turn_seconds_count');
+    if (isPostgresUrl(env.databaseUrl)) {
+      assert.equal(held0, undefined, 'PostgreSQL has no single writer: no such metric');
+      return;
+    }
+    const sum0 = sample(before, 'dd_sqlite_write_turn_seconds_sum')!;
+    const token = await env.token('cw');
+    for (let i = 0; i < 2; i++) {
+      const res = await request(app).post('/api/applications').set('Authorization', `Bearer ${token}`).send(applicationBody());
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    }
+    const text = await scrape();
+    const held = sample(text, 'dd_sqlite_write_turn_seconds_count')!;
+    assert.ok(held >= held0! + 2, `two registrations are two write transactions at least: ${held0} → ${held}`);
+    assert.ok(sample(text, 'dd_sqlite_write_turn_seconds_sum')! > sum0, 'the time held grows');
+    assert.equal(sample(text, 'dd_sqlite_write_turn_wait_seconds_count'), held, 'every turn is waited for (if only for no time)');
+    assert.equal(sample(text, 'dd_sqlite_write_turn_seconds_bucket', { le: '+Inf' }), held);
+    // Transactions of another database file (another app's, in this process) are not this one's.
+    const other = await createTestEnv({ today: '2026-11-20' });
+    try {
+      await request(other.app).post('/api/applications').set('Authorization', `Bearer ${await other.token('cw')}`).send(applicationBody()).expect(201);
+    } finally {
+      await other.close();
+    }
+    assert.equal(sample(await scrape(), 'dd_sqlite_write_turn_seconds_count'), held);
   });
 
   it('counts open and overdue applications per agency, export jobs and the webhook outbox when scraped', async () => {

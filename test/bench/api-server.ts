@@ -9,7 +9,7 @@ import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { createDb, isPostgresUrl, knexConfig } from '../../db/knex.js';
+import { createDb, isPostgresUrl, knexConfig, observeWriteTurns } from '../../db/knex.js';
 import { loadConfig } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { systemClock } from '../../server/time.js';
@@ -17,7 +17,7 @@ import { loadDemoData, DEMO_PASSWORD } from '../../seeds/demo.js';
 import { findAgencyByCode } from '../../server/admin/agency-store.js';
 import { makeSelfSignedKey } from '../../server/documents/agency-keys.js';
 import { seedBenchData, BENCH_PASSWORD } from './seed-million.js';
-import type { Ready } from './api.bench.js';
+import type { Ready, WriteTurnTotals } from './api.bench.js';
 import { residentId } from '../helpers/test-app.js';
 
 const url = process.env.BENCH_ROLE_URL!;
@@ -128,6 +128,16 @@ const ready: Ready = {
   setupSeconds: (performance.now() - started) / 1000,
 };
 process.send!(ready);
+// SQLite: the writers' turns (db/knex.ts). The driver asks for their totals around the registration run.
+const turns: WriteTurnTotals = { count: 0, heldMs: 0, waitedMs: 0 };
+observeWriteTurns((t) => {
+  turns.count++;
+  turns.heldMs += t.heldMs;
+  turns.waitedMs += t.waitedMs;
+});
+process.on('message', (m) => {
+  if (m === 'turns') process.send!({ turns: { ...turns } });
+});
 process.on('SIGTERM', () => {
   for (const s of servers) s.closeAllConnections();
   void Promise.all(servers.map((s) => new Promise((ok) => s.close(ok)))).then(() => db.destroy()).finally(() => process.exit(0));

@@ -53,7 +53,29 @@ export interface Ready {
   setupSeconds: number;
 }
 
-interface Run { label: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number; /** p50 one request at a time */ alone?: number }
+/** The writers' turns on SQLite so far (api-server.ts sums what db/knex.ts reports). */
+export interface WriteTurnTotals { count: number; heldMs: number; waitedMs: number }
+
+interface Run {
+  label: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number;
+  /** p50 one request at a time */
+  alone?: number;
+  /** SQLite: the write transactions' mean turn during the run (registration) */
+  turn?: { heldMs: number; waitedMs: number; count: number };
+}
+
+/** The server's totals of the writers' turns (SQLite; none on PostgreSQL). */
+function turnsSoFar(child: ChildProcess): Promise<WriteTurnTotals> {
+  return new Promise((ok) => {
+    const on = (m: unknown) => {
+      if (!m || typeof m !== 'object' || !('turns' in m)) return;
+      child.off('message', on);
+      ok((m as { turns: WriteTurnTotals }).turns);
+    };
+    child.on('message', on);
+    child.send('turns');
+  });
+}
 
 async function drive(label: string, opts: autocannon.Options): Promise<Run> {
   const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
@@ -97,7 +119,18 @@ async function benchOne(dbLabel: string, env: Record<string, string>): Promise<{
     // BENCH_REGISTRATION_WARM_UP=0 measures it cold.
     const warmUp = Number(process.env.BENCH_REGISTRATION_WARM_UP ?? 1000);
     if (warmUp > 0) await autocannon({ ...registration, connections: 2, amount: warmUp });
-    runs.push(await drive('registration', registration));
+    const before = await turnsSoFar(child);
+    const run = await drive('registration', registration);
+    const after = await turnsSoFar(child);
+    // SQLite: one write transaction at a time, so registrations per second are at most one over the
+    // time each holds the database — printed with the run (issue 15: what limits SQLite's registrations).
+    const count = after.count - before.count;
+    if (count > 0) {
+      const held = (after.heldMs - before.heldMs) / count;
+      run.turn = { heldMs: held, waitedMs: (after.waitedMs - before.waitedMs) / count, count };
+      console.log(`  ${''.padEnd(13)} the writer's turn: held ${held.toFixed(2)} ms, waited ${run.turn.waitedMs.toFixed(2)} ms (means of ${count}); 1000 / held = ${(1000 / held).toFixed(0)}/s`);
+    }
+    runs.push(run);
   }
   // Latency as one person waits for it: one connection, one request at a time (the p50 goals).
   const latency: Record<string, number> = {};
@@ -166,4 +199,10 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+for (const r of results) {
+  for (const run of r.runs) {
+    if (!run.turn) continue;
+    console.log(`\n${r.db} ${run.label}: the writer's turn held ${run.turn.heldMs.toFixed(2)} ms on average (waited for ${run.turn.waitedMs.toFixed(2)} ms), so at most ${(1000 / run.turn.heldMs).toFixed(0)} write transactions a second; measured ${run.rps.toFixed(0)} registrations a second.`);
+  }
+}
 if (missed) process.exitCode = 1;

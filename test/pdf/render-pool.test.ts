@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { renderDocumentPdf } from '../../server/documents/layout.js';
-import { RenderPool } from '../../server/documents/render-pool.js';
+import { RENDER_WORKER_NICE, RenderPool } from '../../server/documents/render-pool.js';
 import { verifySignedPdf } from '../../server/documents/verify.js';
 import { AGENCY, VECTOR_SEAL, compactText, pdfsig, reply, requireTools, testSigner } from './pdf-helpers.js';
 
@@ -29,6 +30,19 @@ describe('rendering in worker threads (PDF_WORKERS)', function () {
     assert.ok(verified.valid);
     assert.equal(verified.signerName, signer.signerName);
     assert.ok(compactText(pdf).includes(AGENCY));
+  });
+
+  it('the worker renders at a lower priority than the request thread (Linux: its own nice value)', async function () {
+    if (!existsSync('/proc/self/task')) this.skip();
+    // /proc/<pid>/task/<tid>/stat: the 19th field is the thread's nice value (after the command in parentheses).
+    const nices = () => readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    await pool.render(reply(), { seal: null, signer: null }); // the worker is up
+    const all = nices();
+    assert.equal(all[0], 0, 'the main thread stays at the default');
+    assert.equal(all.filter((n) => n === RENDER_WORKER_NICE).length, 1, `one thread at nice ${RENDER_WORKER_NICE}: ${all.join(',')}`);
   });
 
   it('a worker that dies fails its document with a message to retry, and the next document is rendered by its replacement', async () => {
