@@ -5,8 +5,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { AppContext } from './context.js';
 import { isPostgresUrl, observeWriteTurns, sqliteFileOf } from '../db/knex.js';
+import type { AppContext } from './context.js';
 import { CLOSED_STATES } from './cases/application-store.js';
 import { DomainError } from './errors.js';
 

@@ -66,13 +66,20 @@ interface Run {
 
 /** The server's totals of the writers' turns (SQLite; none on PostgreSQL). */
 function turnsSoFar(child: ChildProcess): Promise<WriteTurnTotals> {
-  return new Promise((ok) => {
+  return new Promise((ok, ko) => {
     const on = (m: unknown) => {
       if (!m || typeof m !== 'object' || !('turns' in m)) return;
       child.off('message', on);
+      child.off('exit', gone);
       ok((m as { turns: WriteTurnTotals }).turns);
     };
+    // A server that ended meanwhile fails the bench instead of leaving it waiting for ever.
+    const gone = (code: number | null) => {
+      child.off('message', on);
+      ko(new Error(`the server process ended (${code}) during the run`));
+    };
     child.on('message', on);
+    child.once('exit', gone);
     child.send('turns');
   });
 }
